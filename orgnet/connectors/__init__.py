@@ -1,0 +1,106 @@
+"""The reader table: format name -> reader, with format sniffing.
+
+Each module in this package defines one ``READER`` (:class:`~orgnet.connectors.base.Reader`).
+:func:`sniff` asks each reader in turn whether a path looks like its format, most specific
+first, and :func:`read` dispatches to the reader found (or named with ``format=``).
+
+Examples
+--------
+>>> sorted(READERS)[:2]
+['csv', 'parquet']
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from orgnet.connectors.base import InputError, Reader, ReadResult
+
+__all__ = ["READERS", "InputError", "ReadResult", "Reader", "read", "sniff"]
+
+# Most specific formats first: a folder with channels.json is Slack before it is "a folder".
+_MODULES: tuple[str, ...] = ("tabular",)
+
+
+def _load() -> dict[str, Reader]:
+    table: dict[str, Reader] = {}
+    for name in _MODULES:
+        module = importlib.import_module(f"orgnet.connectors.{name}")
+        for reader in getattr(module, "READERS", (getattr(module, "READER", None),)):
+            if reader is not None:
+                table[reader.name] = reader
+    return table
+
+
+READERS: dict[str, Reader] = _load()
+
+
+def sniff(path: str | Path) -> str:
+    """Name the format of ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file, a folder or a zip archive.
+
+    Returns
+    -------
+    str
+        A key of :data:`READERS`.
+
+    Raises
+    ------
+    InputError
+        The path does not exist or no reader recognises it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "e.csv").write_text("actor,target\\na,b\\n")
+    15
+    >>> sniff(d / "e.csv")
+    'csv'
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file or folder")
+    for reader in READERS.values():
+        try:
+            if reader.sniff(p):
+                return reader.name
+        except OSError:
+            continue
+    raise InputError(
+        p,
+        "cannot tell the format; expected one of: " + ", ".join(READERS)
+        + " (name it with --format)",
+    )
+
+
+def read(path: str | Path, format: str | None = None, **options: Any) -> ReadResult:
+    """Read one export with the reader for its format.
+
+    Parameters
+    ----------
+    path : str or Path
+        What to read.
+    format : str, optional
+        A key of :data:`READERS`; sniffed from the path when not given.
+    **options
+        Passed to the reader (e.g. ``column_map`` for CSV).
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    InputError
+        The format is unknown or the input is malformed.
+    """
+    name = format or sniff(path)
+    if name not in READERS:
+        raise InputError(path, f"unknown format {name!r}; expected one of: {', '.join(READERS)}")
+    return READERS[name].read(Path(path), **options)

@@ -1,0 +1,93 @@
+"""What every reader returns, and the error a reader raises on input it cannot read."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["PEOPLE_COLUMNS", "InputError", "ReadResult", "Reader", "empty_people"]
+
+#: Columns every reader's people table has (more may follow: platform attributes).
+PEOPLE_COLUMNS = ("person", "name", "email")
+
+
+class InputError(ValueError):
+    """Input that cannot be read: the message names the file, the record and what was expected.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (or archive member) at fault.
+    message : str
+        What was wrong and what was expected.
+    record : int or str, optional
+        The line, row or record number (1-based) or record id.
+    """
+
+    def __init__(self, path: str | Path, message: str, record: int | str | None = None) -> None:
+        self.path = str(path)
+        self.record = record
+        self.reason = message
+        where = self.path if record is None else f"{self.path}, record {record}"
+        super().__init__(f"{where}: {message}")
+
+
+def empty_people() -> pd.DataFrame:
+    """Return a people table with no rows and the standard columns."""
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in PEOPLE_COLUMNS})
+
+
+@dataclass
+class ReadResult:
+    """The output of one reader on one path.
+
+    Attributes
+    ----------
+    events : pyarrow.Table
+        Events following :data:`orgnet.events.SCHEMA`.
+    people : pandas.DataFrame
+        Everyone the export knows, active or not: ``person`` (the id used in events),
+        ``name``, ``email`` and any platform attributes (department, title, is_bot, ...).
+    format : str
+        Name of the reader that produced it.
+    path : str
+        What was read.
+    records_read : int
+        Records (messages, rows, mails) looked at.
+    records_skipped : collections.Counter
+        Reason -> number of records skipped for that reason. Never silent.
+    """
+
+    events: pa.Table
+    people: pd.DataFrame = field(default_factory=empty_people)
+    format: str = ""
+    path: str = ""
+    records_read: int = 0
+    records_skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One entry of the reader table.
+
+    Attributes
+    ----------
+    name : str
+        Format name used by ``--format``.
+    read : callable
+        ``read(path, **options) -> ReadResult``.
+    sniff : callable
+        ``sniff(path) -> bool``: does this path look like this format? Must be cheap.
+    description : str
+        One line for ``orgnet formats``.
+    """
+
+    name: str
+    read: Callable[..., ReadResult]
+    sniff: Callable[[Path], bool]
+    description: str = ""

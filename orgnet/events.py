@@ -1,0 +1,360 @@
+"""The Event schema: the one contract between connectors and everything after them.
+
+Every connector produces an Arrow table with exactly these columns, and every later stage
+(store, graph, metrics) reads only this table. Ids are strings from the first read, so a
+numeric id in one file and a string id in another never split a person in two.
+
+Examples
+--------
+>>> import pandas as pd
+>>> ev = events_from_frame(pd.DataFrame({
+...     "ts": pd.to_datetime(["2025-01-06", "2025-01-07"], utc=True),
+...     "kind": ["post", "reply"], "actor": ["ana", "ben"], "target": [None, "ana"],
+... }), source="csv")
+>>> ev.num_rows, ev.schema.field("actor").type
+(2, DataType(string))
+>>> validate(ev) is ev
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "KINDS",
+    "RESPONSE_KINDS",
+    "SCHEMA",
+    "EventSchemaError",
+    "concat_events",
+    "empty_events",
+    "events_from_frame",
+    "coerce_events",
+    "events_from_mapping",
+    "has_timestamps",
+    "validate",
+]
+
+#: Kinds of interaction, in the order of the engagement they show (see DESIGN.md).
+KINDS: tuple[str, ...] = ("view", "join", "reaction", "share", "mention", "reply", "post", "curate")
+
+#: Kinds that answer someone else's content: they make a response tie actor -> target.
+RESPONSE_KINDS: tuple[str, ...] = ("reply", "reaction", "share", "mention")
+
+SCHEMA = pa.schema(
+    [
+        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=True),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("kind", pa.dictionary(pa.int8(), pa.string()), nullable=False),
+        pa.field("actor", pa.string(), nullable=False),
+        pa.field("target", pa.string(), nullable=True),
+        pa.field("weight", pa.float64(), nullable=False),
+        pa.field("channel", pa.string(), nullable=True),
+        pa.field("thread", pa.string(), nullable=True),
+        pa.field("item", pa.string(), nullable=False),
+        pa.field("external", pa.bool_(), nullable=False),
+    ]
+)
+
+_REQUIRED = ("kind", "actor")
+
+
+class EventSchemaError(ValueError):
+    """An events table does not follow the contract; the message says what and where."""
+
+
+def empty_events() -> pa.Table:
+    """Return an events table with no rows.
+
+    Examples
+    --------
+    >>> empty_events().num_rows
+    0
+    """
+    return SCHEMA.empty_table()
+
+
+def _kind_array(col: pa.ChunkedArray | pa.Array, where: str) -> pa.DictionaryArray:
+    values = col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    values = pc.utf8_trim_whitespace(values)
+    index = pc.index_in(values, value_set=pa.array(KINDS))
+    bad = pc.is_null(index)
+    if pc.any(bad, min_count=0).as_py():
+        row = int(np.flatnonzero(bad.to_numpy(zero_copy_only=False))[0])
+        found = values[row].as_py() if hasattr(values, "__getitem__") else None
+        what = "kind is empty" if found in (None, "") else f"unknown kind {found!r}"
+        raise EventSchemaError(f"{where}: row {row + 1}: {what}; expected one of {', '.join(KINDS)}")
+    codes = pc.cast(index, pa.int8())
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    return pa.DictionaryArray.from_arrays(codes, pa.array(KINDS))
+
+
+def _string_column(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    # Ids are strings everywhere: 17 and "17" are the same person.
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(pa.string())
+    if pa.types.is_floating(col.type):
+        # An integer id column with gaps is read as float by pandas: 17.0 must stay "17".
+        as_int = pc.cast(col, pa.int64(), safe=False)
+        if pc.all(pc.or_kleene(pc.equal(pc.cast(as_int, col.type), col), pc.is_null(col)), min_count=0).as_py():
+            col = as_int
+    if not (pa.types.is_string(col.type)):
+        col = col.cast(pa.string())
+    col = pc.utf8_trim_whitespace(col)
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+
+
+def _timestamp_column(col: pa.ChunkedArray | pa.Array, where: str) -> pa.ChunkedArray | pa.Array:
+    target = pa.timestamp("us", tz="UTC")
+    if pa.types.is_timestamp(col.type):
+        if col.type.tz is None:
+            col = pc.assume_timezone(col, "UTC")
+        return col.cast(target)
+    if pa.types.is_date(col.type):
+        return pc.assume_timezone(col.cast(pa.timestamp("us")), "UTC")
+    if pa.types.is_null(col.type):
+        return pa.nulls(len(col), target)
+    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
+        micro = pc.multiply(pc.cast(col, pa.float64()), 1e6)
+        return pc.cast(pc.cast(pc.round(micro), pa.int64()), target)
+    raw = pd.Series(col.to_pandas(), dtype="string").str.strip()
+    raw = raw.mask(raw == "")
+    parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
+    retry = parsed.isna() & raw.notna()
+    if retry.any():
+        parsed[retry] = pd.to_datetime(raw[retry], utc=True, errors="coerce", format="mixed")
+    bad = parsed.isna() & raw.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise EventSchemaError(
+            f"{where}: row {row + 1}: cannot parse timestamp {raw.iloc[row]!r}; "
+            "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix seconds"
+        )
+    return pa.array(parsed.astype("datetime64[us, UTC]"), type=target, from_pandas=True)
+
+
+def coerce_events(
+    table: pa.Table,
+    *,
+    source: str | None = None,
+    where: str = "events",
+) -> pa.Table:
+    """Bring a table with some of the schema's columns to the Event contract.
+
+    This is the fast path readers use: it works on Arrow columns without a Python loop.
+    Missing optional columns get their defaults (no timestamp, no target, weight 1, not
+    external); ``item`` defaults to ``"<source>:<row number>"``; ids become strings.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        At least ``kind`` and ``actor``; any of the other schema columns.
+    source : str, optional
+        Source name used when the table has no ``source`` column.
+    where : str
+        Name of the input (a file) used in error messages.
+
+    Returns
+    -------
+    pyarrow.Table
+        A table with :data:`SCHEMA`.
+
+    Raises
+    ------
+    EventSchemaError
+        A required column is missing, a kind is unknown, an actor is empty or a timestamp or
+        weight cannot be parsed.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = coerce_events(pa.table({"kind": ["mention"], "actor": [1], "target": [2]}), source="csv")
+    >>> t.column("actor").to_pylist(), t.column("item").to_pylist()
+    (['1'], ['csv:0'])
+    """
+    missing = [c for c in _REQUIRED if c not in table.column_names]
+    if missing:
+        raise EventSchemaError(
+            f"{where}: missing column(s) {', '.join(missing)}; "
+            f"expected columns {', '.join(SCHEMA.names)} (at least kind and actor)"
+        )
+    n = table.num_rows
+    has = set(table.column_names)
+    cols: dict[str, Any] = {}
+    cols["ts"] = _timestamp_column(table.column("ts"), where) if "ts" in has else pa.nulls(n, SCHEMA.field("ts").type)
+    if "source" in has:
+        cols["source"] = pc.fill_null(_string_column(table.column("source")), source or "unknown")
+    else:
+        cols["source"] = pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n, np.int8)), pa.array([source or "unknown"])
+        ).cast(pa.string())
+    cols["kind"] = _kind_array(table.column("kind"), where)
+    cols["actor"] = _string_column(table.column("actor"))
+    for name in ("target", "channel", "thread"):
+        cols[name] = _string_column(table.column(name)) if name in has else pa.nulls(n, pa.string())
+    if "weight" in has:
+        w = table.column("weight")
+        if not pa.types.is_floating(w.type) and not pa.types.is_integer(w.type):
+            w = pc.cast(_string_column(w), pa.float64(), safe=False) if _all_numeric(w) else _bad_weight(w, where)
+        w = pc.cast(w, pa.float64())
+        ok = pc.and_(pc.is_finite(w), pc.is_valid(w))
+        if not pc.all(ok, min_count=0).as_py():
+            row = int(np.flatnonzero(~ok.to_numpy(zero_copy_only=False))[0])
+            raise EventSchemaError(f"{where}: row {row + 1}: weight {w[row].as_py()!r} is not a finite number")
+        cols["weight"] = w
+    else:
+        cols["weight"] = pa.array(np.ones(n))
+    if "item" in has:
+        cols["item"] = _string_column(table.column("item"))
+    else:
+        prefix = f"{source or 'unknown'}:"
+        cols["item"] = pc.binary_join_element_wise(prefix, pc.cast(pa.array(np.arange(n)), pa.string()), "")
+    if "external" in has:
+        ext = table.column("external")
+        if not pa.types.is_boolean(ext.type):
+            ext = pc.is_in(pc.utf8_lower(_string_column(ext)), value_set=pa.array(["true", "1", "yes", "y", "t"]))
+        cols["external"] = pc.fill_null(ext, False)
+    else:
+        cols["external"] = pa.array(np.zeros(n, dtype=bool))
+    out = pa.table({f.name: cols[f.name] for f in SCHEMA}).cast(SCHEMA)
+    return validate(out, where=where)
+
+
+def _all_numeric(col: pa.ChunkedArray | pa.Array) -> bool:
+    s = _string_column(col)
+    return bool(pc.all(pc.or_kleene(pc.match_substring_regex(s, r"^[-+]?[0-9.eE+-]+$"), pc.is_null(s)), min_count=0).as_py())
+
+
+def _bad_weight(col: pa.ChunkedArray | pa.Array, where: str) -> pa.Array:
+    s = _string_column(col)
+    ok = pc.match_substring_regex(s, r"^[-+]?[0-9.eE+-]+$").to_numpy(zero_copy_only=False)
+    row = int(np.flatnonzero(~ok)[0])
+    raise EventSchemaError(f"{where}: row {row + 1}: weight {s[row].as_py()!r} is not a number")
+
+
+def events_from_frame(
+    frame: pd.DataFrame,
+    *,
+    source: str | None = None,
+    where: str = "events",
+) -> pa.Table:
+    """Build a validated events table from a DataFrame (see :func:`coerce_events`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = events_from_frame(pd.DataFrame({"kind": ["reply"], "actor": ["b"], "target": ["a"]}))
+    >>> t.num_rows
+    1
+    """
+    frame = frame.reset_index(drop=True)
+    arrays = {}
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype == object:
+            col = col.astype("string")
+        arrays[str(c)] = pa.array(col, from_pandas=True)
+    return coerce_events(pa.table(arrays) if arrays else pa.table({}), source=source, where=where)
+
+
+def validate(table: pa.Table, *, where: str = "events") -> pa.Table:
+    """Check that ``table`` follows the Event contract and return it unchanged.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The table to check.
+    where : str
+        Name of the input used in error messages.
+
+    Returns
+    -------
+    pyarrow.Table
+        ``table`` itself.
+
+    Raises
+    ------
+    EventSchemaError
+        With a message naming the column (and the first bad row) and what was expected.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> validate(pa.table({"actor": ["a"]}))
+    Traceback (most recent call last):
+    ...
+    orgnet.events.EventSchemaError: events: missing column(s) ts, source, kind, target, weight, channel, thread, item, external
+    """
+    missing = [n for n in SCHEMA.names if n not in table.column_names]
+    if missing:
+        raise EventSchemaError(f"{where}: missing column(s) {', '.join(missing)}")
+    for field in SCHEMA:
+        col = table.column(field.name)
+        if field.name == "kind":
+            ok = pa.types.is_dictionary(col.type) or pa.types.is_string(col.type)
+            expected = "dictionary<string> or string"
+        elif pa.types.is_timestamp(field.type):
+            ok = pa.types.is_timestamp(col.type) and col.type.tz is not None
+            expected = "timestamp with a time zone (UTC)"
+        else:
+            ok = col.type == field.type
+            expected = str(field.type)
+        if not ok:
+            raise EventSchemaError(
+                f"{where}: column {field.name!r} has type {col.type}; expected {expected}"
+            )
+        if not field.nullable and col.null_count:
+            row = int(np.flatnonzero(pc.is_null(col).to_numpy(zero_copy_only=False))[0])
+            what = "person id" if field.name == "actor" else "value"
+            raise EventSchemaError(f"{where}: row {row + 1}: column {field.name!r} is empty; expected a {what}")
+    kinds = pc.unique(table.column("kind").cast(pa.string())).to_pylist()
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        raise EventSchemaError(
+            f"{where}: unknown kind(s) {', '.join(map(repr, unknown))}; expected one of {', '.join(KINDS)}"
+        )
+    return table
+
+
+def concat_events(tables: list[pa.Table]) -> pa.Table:
+    """Concatenate events tables from several sources into one.
+
+    Examples
+    --------
+    >>> concat_events([empty_events(), empty_events()]).num_rows
+    0
+    """
+    if not tables:
+        return empty_events()
+    unified = [_normalise(t) for t in tables]
+    return pa.concat_tables(unified).combine_chunks()
+
+
+def _normalise(table: pa.Table) -> pa.Table:
+    # Make every kind column the same dictionary so tables from different readers concatenate.
+    return coerce_events(table.select(SCHEMA.names))
+
+
+def has_timestamps(table: pa.Table) -> bool:
+    """Tell whether any event carries a timestamp (time-based findings need them).
+
+    Examples
+    --------
+    >>> has_timestamps(empty_events())
+    False
+    """
+    return table.num_rows > 0 and table.column("ts").null_count < table.num_rows
+
+
+def events_from_mapping(columns: Mapping[str, Any], *, source: str) -> pa.Table:
+    """Build events from a mapping of column name to array (a convenience for readers)."""
+    return events_from_frame(pd.DataFrame(dict(columns)), source=source)
