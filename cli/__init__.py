@@ -1,0 +1,28 @@
+"""The ``orgnet`` command: thin wrappers, each a few lines over a library call.
+
+Each command lives in its own module here and is listed in ``_COMMANDS``; a module exposes
+``command`` (a click command or group).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from orgnet import __version__
+
+__all__ = ["main"]
+
+# (module, command name): one module per command keeps this file free of logic.
+_COMMANDS: tuple[tuple[str, str], ...] = ()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="orgnet")
+def main() -> None:
+    """Organisational network analysis from collaboration metadata."""
+
+
+for _module, _name in _COMMANDS:
+    main.add_command(importlib.import_module(f"orgnet.cli.{_module}").command, _name)
