@@ -58,8 +58,8 @@ def sniff(path: str | Path) -> str:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "e.csv").write_text("actor,target\\na,b\\n")
-    15
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "e.csv").write_text("actor,target\\na,b\\n")
     >>> sniff(d / "e.csv")
     'csv'
     """

@@ -1,0 +1,282 @@
+"""Read the files of an export the same way whether it is a folder or a zip, never unpacking to disk.
+
+A zip is checked when it is opened: member names that would escape the archive (``../``,
+absolute paths, drive letters) are refused, and the number of members and their total
+uncompressed size are bounded so that a zip bomb ends with a clear :class:`InputError`
+instead of filling memory. Reads are bounded again while decompressing, so a member whose
+header understates its size cannot get past the guard either.
+
+Examples
+--------
+>>> import tempfile, pathlib, zipfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> with zipfile.ZipFile(d / "x.zip", "w") as z:
+...     z.writestr("export/users.json", '[{"id": "U1"}]')
+>>> with Archive(d / "x.zip") as a:
+...     a.find("users.json"), a.read_json("export/users.json")
+('export/users.json', [{'id': 'U1'}])
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import Any
+
+from orgnet.connectors.base import InputError
+
+__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "Archive", "decode_json", "is_zip"]
+
+#: Most members a zip may hold (a Slack export has one file per channel per day).
+MAX_MEMBERS = 500_000
+#: Most bytes all members of a zip may hold once decompressed (8 GiB).
+MAX_TOTAL_BYTES = 8 * 1024**3
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def is_zip(path: Path) -> bool:
+    """Tell whether ``path`` is a zip file (by its signature, not its name).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.zip"; _ = p.write_bytes(b"not a zip")
+    >>> is_zip(p)
+    False
+    """
+    return path.is_file() and zipfile.is_zipfile(path)
+
+
+def decode_json(data: bytes, where: str, record: int | str | None = None) -> Any:
+    """Parse JSON bytes, turning bad encodings and bad syntax into an :class:`InputError`.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw content (UTF-8, with or without a byte-order mark).
+    where : str
+        The file (or ``archive.zip!member``) named in the error.
+    record : int or str, optional
+        The record (line) named in the error.
+
+    Examples
+    --------
+    >>> decode_json(b'{"a": 1}', "x.json")
+    {'a': 1}
+    >>> decode_json(b'{"a": ', "x.json")
+    Traceback (most recent call last):
+    ...
+    orgnet.connectors.base.InputError: x.json: not valid JSON (Expecting value at line 1, column 7) ...
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            where,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "expected a UTF-8 JSON export",
+            record,
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            where,
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+            "the file may be truncated",
+            record,
+        ) from None
+
+
+class Archive:
+    """The files of an export folder or zip, addressed by POSIX paths relative to its root.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder, a zip file, or a single file (then the archive holds just that file).
+    max_members : int
+        Most members a zip may hold.
+    max_total_bytes : int
+        Most bytes a zip's members may hold once decompressed.
+
+    Raises
+    ------
+    InputError
+        The path does not exist, the zip is corrupt, a member name escapes the archive, or
+        the zip exceeds one of the bounds.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        max_members: int = MAX_MEMBERS,
+        max_total_bytes: int = MAX_TOTAL_BYTES,
+    ) -> None:
+        self.path = Path(path)
+        self._zip: zipfile.ZipFile | None = None
+        self._sizes: dict[str, int] = {}
+        if not self.path.exists():
+            raise InputError(self.path, "no such file or folder")
+        if self.path.is_dir():
+            self._base = self.path
+            self._names = sorted(
+                p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file()
+            )
+        elif is_zip(self.path):
+            self._base = None
+            self._open_zip(max_members, max_total_bytes)
+        else:
+            self._base = self.path.parent
+            self._names = [self.path.name]
+
+    def _open_zip(self, max_members: int, max_total_bytes: int) -> None:
+        try:
+            zf = zipfile.ZipFile(self.path)
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(self.path, f"cannot open the zip archive ({exc})") from None
+        if len(infos) > max_members:
+            zf.close()
+            raise InputError(
+                self.path,
+                f"the zip holds {len(infos):,} members, more than the limit of {max_members:,} "
+                "(a zip bomb guard); unpack it and read the folder if it is genuine",
+            )
+        total = 0
+        names = []
+        for info in infos:
+            name = info.filename
+            if _unsafe(name):
+                zf.close()
+                raise InputError(
+                    self.path,
+                    f"zip member {name!r} has a path outside the archive; refusing to read it",
+                )
+            total += info.file_size
+            if total > max_total_bytes:
+                zf.close()
+                raise InputError(
+                    self.path,
+                    f"the zip's members decompress to more than {max_total_bytes:,} bytes "
+                    "(a zip bomb guard); unpack it and read the folder if it is genuine",
+                )
+            if not info.is_dir():
+                names.append(name)
+                self._sizes[name] = info.file_size
+        self._zip = zf
+        self._names = sorted(names)
+        self._max_total = max_total_bytes
+        self._read_total = 0
+
+    # -- context manager -------------------------------------------------------------------
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the zip file, if any."""
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    # -- lookup ------------------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        """Every file in the archive, sorted, as POSIX paths relative to its root."""
+        return list(self._names)
+
+    def exists(self, name: str) -> bool:
+        """Tell whether the archive holds the file ``name``."""
+        return name in self._name_set
+
+    @property
+    def _name_set(self) -> set[str]:
+        cached = getattr(self, "_set", None)
+        if cached is None:
+            cached = self._set = set(self._names)
+        return cached
+
+    def find(self, filename: str) -> str | None:
+        """Return the shallowest member called ``filename`` (a zip may wrap the export in a folder).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "a").mkdir(); _ = (d / "a" / "u.json").write_text("[]")
+        >>> Archive(d).find("u.json"), Archive(d).find("v.json")
+        ('a/u.json', None)
+        """
+        hits = [n for n in self._names if posixpath.basename(n) == filename]
+        return min(hits, key=lambda n: (n.count("/"), n)) if hits else None
+
+    def where(self, name: str) -> str:
+        """Name a member for messages: ``folder/member`` or ``archive.zip!member``."""
+        if self._zip is not None:
+            return f"{self.path}!{name}"
+        assert self._base is not None
+        return str(self._base / name)
+
+    # -- reading -----------------------------------------------------------------------------
+    def read_bytes(self, name: str) -> bytes:
+        """Return the content of member ``name``.
+
+        Raises
+        ------
+        InputError
+            The member is missing, unreadable, or decompresses past the archive's bound.
+        """
+        if self._zip is None:
+            assert self._base is not None
+            try:
+                return (self._base / name).read_bytes()
+            except OSError as exc:
+                raise InputError(self.where(name), f"cannot read the file ({exc.strerror or exc})") from None
+        try:
+            with self._zip.open(name) as fh:
+                budget = self._max_total - self._read_total
+                data = fh.read(budget + 1)
+        except KeyError:
+            raise InputError(self.where(name), "no such member in the zip") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise InputError(self.where(name), f"cannot decompress the member ({exc})") from None
+        self._read_total += len(data)
+        if self._read_total > self._max_total:
+            raise InputError(
+                self.where(name),
+                f"the zip's members decompress to more than {self._max_total:,} bytes, more than "
+                "their headers declare (a zip bomb guard)",
+            )
+        return data
+
+    def read_json(self, name: str) -> Any:
+        """Parse member ``name`` as JSON (see :func:`decode_json` for the errors)."""
+        return decode_json(self.read_bytes(name), self.where(name))
+
+    def size(self, name: str) -> int:
+        """Return the (declared) size in bytes of member ``name``."""
+        if self._zip is not None:
+            return self._sizes.get(name, 0)
+        assert self._base is not None
+        return (self._base / name).stat().st_size
+
+
+def _unsafe(name: str) -> bool:
+    # Some Windows tools write backslashes as separators: judge the name with either.
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or _DRIVE.match(posix):
+        return True
+    return ".." in PurePosixPath(posix).parts

@@ -1,0 +1,295 @@
+"""OrgGraph: the people index and the weighted directed adjacency, built once from Events.
+
+Ids become integer codes once (sorted, so the result never depends on the order of input rows);
+ties are aggregated with one sparse COO -> CSR conversion (duplicates summed in C); the igraph
+view is built from the CSR arrays on first use and cached.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from orgnet.events import events_from_frame
+>>> ev = events_from_frame(pd.DataFrame({
+...     "kind": ["post", "reply", "reply", "reaction"],
+...     "actor": ["ana", "ben", "cy", "ana"], "target": [None, "ana", "ana", "ben"]}), source="csv")
+>>> g = OrgGraph.from_events(ev)
+>>> g.people["person"].tolist(), g.n_ties
+(['ana', 'ben', 'cy'], 3)
+>>> g.adjacency.toarray()
+array([[0., 1., 0.],
+       [1., 0., 0.],
+       [1., 0., 0.]])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from orgnet.directory import DIRECTORY_COLUMNS
+from orgnet.events import validate
+
+__all__ = ["OrgGraph", "to_timestamp"]
+
+
+def to_timestamp(value: Any) -> pd.Timestamp | None:
+    """Parse a window bound (date string, datetime or None) as a UTC timestamp.
+
+    Examples
+    --------
+    >>> to_timestamp("2025-01-31")
+    Timestamp('2025-01-31 00:00:00+0000', tz='UTC')
+    """
+    if value is None or value == "":
+        return None
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _codes(values: pa.ChunkedArray | pa.Array, ids: pa.Array) -> np.ndarray:
+    idx = pc.index_in(values, value_set=ids)
+    return np.asarray(pc.fill_null(idx, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class OrgGraph:
+    """People and their weighted directed ties.
+
+    Attributes
+    ----------
+    people : pandas.DataFrame
+        One row per person, row ``i`` is node ``i``: ``person`` (canonical id), ``name``,
+        ``email``, ``department``, ``title``, ``manager``, ``site``, ``hire_date`` and any extra
+        directory or platform columns, ``in_directory`` and ``active`` (acted at least once in
+        the window).
+    adjacency : scipy.sparse.csr_array
+        ``n x n``; entry ``(i, j)`` is the summed weight of events from ``i`` towards ``j``.
+        Self-ties and ties with external parties are left out.
+    events : pyarrow.Table
+        The events in the window (Event schema).
+    actor, target : numpy.ndarray
+        Node code of each event's actor and target (``-1``: none, or not a person here).
+    since, until : pandas.Timestamp or None
+        The window the graph covers (``until`` exclusive).
+    """
+
+    people: pd.DataFrame
+    adjacency: sp.csr_array
+    events: pa.Table
+    actor: np.ndarray
+    target: np.ndarray
+    since: pd.Timestamp | None = None
+    until: pd.Timestamp | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_events(
+        cls,
+        events: pa.Table,
+        *,
+        directory: pd.DataFrame | None = None,
+        people: pd.DataFrame | None = None,
+        since: Any = None,
+        until: Any = None,
+        include_external: bool = False,
+        directory_only: bool = False,
+    ) -> OrgGraph:
+        """Build the graph from an events table.
+
+        Parameters
+        ----------
+        events : pyarrow.Table
+            Events following the contract (canonical ids already resolved).
+        directory : pandas.DataFrame, optional
+            The HR roster (:func:`orgnet.directory.read_directory`); its attributes are joined
+            by person id, and everyone in it is a member even with no activity.
+        people : pandas.DataFrame, optional
+            People the connectors saw (``person``, ``name``, ``email``, attributes); members
+            with no activity are kept (they are the watchers).
+        since, until : str or datetime, optional
+            Keep events with ``since <= ts < until``. Events with no timestamp are dropped when
+            a bound is given.
+        include_external : bool
+            Keep ties with parties outside the organisation (``external`` events).
+        directory_only : bool
+            Keep only people in the directory (events with others are dropped).
+
+        Returns
+        -------
+        OrgGraph
+        """
+        validate(events)
+        since_ts, until_ts = to_timestamp(since), to_timestamp(until)
+        if since_ts is not None or until_ts is not None:
+            ts = events.column("ts")
+            keep = pc.is_valid(ts)
+            if since_ts is not None:
+                keep = pc.and_(keep, pc.greater_equal(ts, pa.scalar(since_ts, ts.type)))
+            if until_ts is not None:
+                keep = pc.and_(keep, pc.less(ts, pa.scalar(until_ts, ts.type)))
+            events = events.filter(keep)
+
+        external = events.column("external")
+        internal_events = events if include_external else events.filter(pc.invert(external))
+        id_parts: list[pa.Array] = []
+        if directory is not None and len(directory):
+            id_parts.append(pa.array(directory["person"].astype(str).to_numpy(), pa.string()))
+        if not directory_only:
+            id_parts.append(pc.unique(internal_events.column("actor")).cast(pa.string()))
+            id_parts.append(pc.drop_null(pc.unique(internal_events.column("target"))).cast(pa.string()))
+            if people is not None and len(people):
+                members = people
+                if "external" in people.columns and not include_external:
+                    members = people[~people["external"].fillna(False).astype(bool)]
+                id_parts.append(pa.array(members["person"].astype(str).to_numpy(), pa.string()))
+        all_ids = pa.chunked_array(id_parts, type=pa.string()).combine_chunks() if id_parts else pa.array([], pa.string())
+        ids = pc.unique(all_ids)
+        ids = ids.take(pc.sort_indices(ids))
+        n = len(ids)
+
+        actor = _codes(events.column("actor"), ids)
+        target = _codes(events.column("target"), ids)
+        tie = (actor >= 0) & (target >= 0) & (actor != target)
+        if not include_external:
+            tie &= ~np.asarray(external.to_numpy(zero_copy_only=False), dtype=bool)
+        weight = np.asarray(events.column("weight").to_numpy(), dtype=np.float64)
+        adjacency = sp.coo_array((weight[tie], (actor[tie], target[tie])), shape=(n, n)).tocsr()
+        adjacency.sum_duplicates()
+        adjacency.eliminate_zeros()
+
+        table = _people_table(ids, directory, people)
+        active = np.zeros(n, dtype=bool)
+        active[actor[actor >= 0]] = True
+        table["active"] = active
+        return cls(table, adjacency, events, actor, target, since_ts, until_ts)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def n(self) -> int:
+        """Number of people."""
+        return len(self.people)
+
+    @property
+    def n_ties(self) -> int:
+        """Number of distinct directed ties (i, j) with positive weight."""
+        return int(self.adjacency.nnz)
+
+    def index_of(self, ids: Any) -> np.ndarray:
+        """Node codes of person ids (``-1`` for ids not in the graph).
+
+        Examples
+        --------
+        >>> from orgnet.synthetic import toy_org
+        >>> g = OrgGraph.from_events(toy_org().events)
+        >>> g.index_of([g.people["person"][3], "nobody"]).tolist()
+        [3, -1]
+        """
+        arr = pa.array(np.asarray(ids, dtype=object).astype(str), pa.string())
+        return _codes(arr, pa.array(self.people["person"].to_numpy(dtype=object), pa.string()))
+
+    def undirected(self) -> sp.csr_array:
+        """Symmetric adjacency ``A + A.T`` (a tie's weight in both directions summed)."""
+        if "undirected" not in self._cache:
+            sym = (self.adjacency + self.adjacency.T).tocsr()
+            sym.sum_duplicates()
+            self._cache["undirected"] = sym
+        return self._cache["undirected"]
+
+    def group_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Integer group code per person for a people column, and the group labels.
+
+        People with no value get code ``-1``. Labels are sorted, so codes are stable.
+
+        Examples
+        --------
+        >>> from orgnet.synthetic import toy_org
+        >>> g = OrgGraph.from_events(toy_org().events, directory=toy_org().directory)
+        >>> codes, labels = g.group_codes("department")
+        >>> len(codes) == g.n and codes.max() == len(labels) - 1
+        True
+        """
+        if column not in self.people.columns:
+            return np.full(self.n, -1, dtype=np.int64), np.array([], dtype=object)
+        values = self.people[column].astype("string")
+        valid = values.notna() & (values != "")
+        labels = np.unique(values[valid].to_numpy(dtype=str))
+        codes = np.full(self.n, -1, dtype=np.int64)
+        codes[valid.to_numpy()] = np.searchsorted(labels, values[valid].to_numpy(dtype=str))
+        return codes, labels.astype(object)
+
+    def igraph(self, *, directed: bool = True) -> Any:
+        """The igraph view (built once from the CSR arrays, with a ``weight`` edge attribute).
+
+        Parameters
+        ----------
+        directed : bool
+            Directed ties, or the undirected view (weights of both directions summed).
+        """
+        key = f"igraph_{directed}"
+        if key not in self._cache:
+            import igraph as ig
+
+            matrix = self.adjacency if directed else sp.triu(self.undirected(), format="csr")
+            coo = matrix.tocoo()
+            edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
+            g = ig.Graph(n=self.n, edges=edges, directed=directed)
+            g.es["weight"] = coo.data
+            self._cache[key] = g
+        return self._cache[key]
+
+    def window(self, since: Any = None, until: Any = None) -> OrgGraph:
+        """The same people, with only the events in ``[since, until)``.
+
+        Everyone stays a member (people with no events in the window are inactive), so
+        periods compare person by person.
+        """
+        return OrgGraph.from_events(
+            self.events,
+            people=self.people.drop(columns=["active"]),
+            directory=None,
+            since=since,
+            until=until,
+            include_external=False,
+        )._with_people(self.people)
+
+    def _with_people(self, people: pd.DataFrame) -> OrgGraph:
+        # Re-index onto the parent's people so codes stay aligned across windows.
+        if len(people) == self.n and (people["person"].to_numpy() == self.people["person"].to_numpy()).all():
+            table = people.drop(columns=["active"]).copy()
+            table["active"] = self.people["active"].to_numpy()
+            return OrgGraph(table, self.adjacency, self.events, self.actor, self.target, self.since, self.until)
+        return self
+
+
+def _people_table(ids: pa.Array, directory: pd.DataFrame | None, people: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per id: directory attributes win, connector attributes fill the gaps (joined by id)."""
+    table = pd.DataFrame({"person": pd.array(ids.to_numpy(zero_copy_only=False), dtype="string")})
+    if people is not None and len(people):
+        seen = people.drop_duplicates("person").copy()
+        seen["person"] = seen["person"].astype("string")
+        table = table.merge(seen, on="person", how="left")
+    if directory is not None and len(directory):
+        d = directory.drop_duplicates("person").copy()
+        d["person"] = d["person"].astype("string")
+        table = table.merge(d, on="person", how="left", suffixes=("_seen", ""))
+        for col in [c for c in table.columns if c.endswith("_seen")]:
+            base = col[: -len("_seen")]
+            table[base] = table[base].combine_first(table[col]) if base in table.columns else table[col]
+            table = table.drop(columns=col)
+        table["in_directory"] = table["person"].isin(d["person"]).to_numpy()
+    else:
+        table["in_directory"] = False
+    for col in DIRECTORY_COLUMNS:
+        if col not in table.columns:
+            table[col] = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns, UTC]") if col == "hire_date" \
+                else pd.Series(pd.NA, index=table.index, dtype="string")
+    if "name" in table.columns:
+        table["name"] = table["name"].astype("string").fillna(table["person"])
+    ordered = list(DIRECTORY_COLUMNS) + [c for c in table.columns if c not in DIRECTORY_COLUMNS]
+    return table[ordered].reset_index(drop=True)
