@@ -1,0 +1,501 @@
+"""Read a Slack workspace export (folder or zip) into events and the people it lists.
+
+The export is ``users.json`` (or ``org_users.json`` on Enterprise Grid), the conversation
+lists ``channels.json``, ``groups.json`` (private channels), ``dms.json`` and ``mpims.json``
+(group DMs), and one folder per conversation holding one JSON file per day. Both the old
+format (before 2017, no threads) and the modern one (``thread_ts``, ``parent_user_id``,
+``reply_users``) are read.
+
+What becomes which event (see ``docs/connectors/slack.md`` for the reasons):
+
+=====================================  =====================================================
+message                                 event
+=====================================  =====================================================
+top-level message                       ``post``; target null (the other member in a 1:1 DM)
+thread reply, ``thread_broadcast``      ``reply`` to ``parent_user_id`` / the thread's author
+each user in ``reactions[].users``      ``reaction`` to the message's author
+each ``<@U…>`` in the text              ``mention`` of that person (text is never kept)
+``channel_join``, ``group_join``        ``join``
+``file_share``                          ``post`` of the file (``share`` if someone else's file)
+``file_comment``                        ``reply`` to the file's owner
+``pinned_item``                         ``curate`` (target: the pinned message's author)
+bot messages, system subtypes           skipped, counted by reason in ``records_skipped``
+=====================================  =====================================================
+
+Examples
+--------
+>>> import json, tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "users.json").write_text(json.dumps([{"id": "U1", "real_name": "Ana"}, {"id": "U2"}]))
+>>> _ = (d / "channels.json").write_text(json.dumps([{"id": "C1", "name": "general"}]))
+>>> (d / "general").mkdir()
+>>> _ = (d / "general" / "2024-01-02.json").write_text(json.dumps([
+...     {"type": "message", "user": "U1", "text": "hi <@U2>", "ts": "1704189600.000100"},
+...     {"type": "message", "user": "U2", "text": "hello", "ts": "1704189700.000200",
+...      "thread_ts": "1704189600.000100", "parent_user_id": "U1"}]))
+>>> r = read(d)
+>>> r.events.select(["kind", "actor", "target"]).to_pylist()  # doctest: +NORMALIZE_WHITESPACE
+[{'kind': 'post', 'actor': 'U1', 'target': None},
+ {'kind': 'mention', 'actor': 'U1', 'target': 'U2'},
+ {'kind': 'reply', 'actor': 'U2', 'target': 'U1'}]
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from orgnet.connectors._archive import Archive, is_zip
+from orgnet.connectors.base import InputError, Reader, ReadResult
+from orgnet.events import coerce_events, concat_events, empty_events
+
+__all__ = ["READER", "SYSTEM_SUBTYPES", "read", "sniff"]
+
+SOURCE = "slack"
+
+#: Subtypes Slack writes on its own (renames, topics, integrations, leaving): no one interacted.
+SYSTEM_SUBTYPES: frozenset[str] = frozenset(
+    {
+        "channel_topic", "channel_purpose", "channel_name", "channel_archive", "channel_unarchive",
+        "channel_leave", "channel_convert_to_private", "channel_convert_to_public",
+        "channel_posting_permissions", "group_topic", "group_purpose", "group_name",
+        "group_archive", "group_unarchive", "group_leave", "bot_add", "bot_remove", "bot_enable",
+        "bot_disable", "app_conversation_join", "app_conversation_leave", "unpinned_item",
+        "reminder_add", "reminder_delete", "slackbot_response", "sh_room_created",
+        "huddle_thread", "channel_canvas_updated", "tombstone", "joiner_notification",
+        "joiner_notification_for_inviter", "ekm_access_denied",
+    }
+)
+#: Records of a change to another message: the message itself is already in the export.
+_EDIT_SUBTYPES = frozenset({"message_changed", "message_deleted", "message_replied"})
+_JOIN_SUBTYPES = frozenset({"channel_join", "group_join"})
+#: Subtypes that are ordinary messages by a person.
+_MESSAGE_SUBTYPES = frozenset({"thread_broadcast", "me_message", "file_share", "file_mention"})
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_USERS_FILES = ("users.json", "org_users.json")
+_CONVERSATION_FILES = ("channels.json", "groups.json", "dms.json", "mpims.json")
+_SLACKBOT = "USLACKBOT"
+_COLUMNS = ("ts", "kind", "actor", "target", "channel", "thread", "item", "external")
+
+
+# -- sniffing ------------------------------------------------------------------------------------
+
+
+def sniff(path: Path) -> bool:
+    """Tell whether ``path`` is a Slack export: users plus a conversation list, at the top or one folder down.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "users.json").write_text("[]")
+    >>> sniff(d)
+    False
+    >>> _ = (d / "channels.json").write_text("[]"); sniff(d)
+    True
+    """
+    path = Path(path)
+    if path.is_dir():
+        names = {p.name for p in path.iterdir()}
+        if _looks_like_export(names):
+            return True
+        # A folder that only wraps the export (as unzipping often leaves it).
+        inner = [path / n for n in names if (path / n).is_dir()]
+        return len(inner) == 1 and _looks_like_export({p.name for p in inner[0].iterdir()})
+    if is_zip(path):
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            by_folder: dict[str, set[str]] = {}
+            for name in zf.namelist():
+                if name.count("/") <= 1:
+                    folder, base = posixpath.split(name)
+                    by_folder.setdefault(folder, set()).add(base)
+        return any(_looks_like_export(names) for names in by_folder.values())
+    return False
+
+
+def _looks_like_export(names: set[str]) -> bool:
+    return any(u in names for u in _USERS_FILES) and any(c in names for c in _CONVERSATION_FILES)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Conversation:
+    folder: str  # folder name in the export
+    label: str  # what goes in the channel column
+    id: str
+    members: list[str] = field(default_factory=list)
+    direct: bool = False  # a 1:1 DM: a post is addressed to the other member
+
+
+@dataclass
+class _Columns:
+    ts: list[float | None] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    actor: list[str] = field(default_factory=list)
+    target: list[str | None] = field(default_factory=list)
+    thread: list[str | None] = field(default_factory=list)
+    item: list[str] = field(default_factory=list)
+
+    def add(self, ts: float | None, kind: str, actor: str, target: str | None, thread: str | None, item: str) -> None:
+        self.ts.append(ts)
+        self.kind.append(kind)
+        self.actor.append(actor)
+        self.target.append(target)
+        self.thread.append(thread)
+        self.item.append(item)
+
+
+def read(path: str | Path) -> ReadResult:
+    """Read a Slack export.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export folder or its zip (the export may sit one folder down inside the zip).
+
+    Returns
+    -------
+    ReadResult
+        Events (``source="slack"``), everyone in ``users.json`` (active or not) plus anyone
+        seen in messages but missing there, and the number of messages read and skipped with
+        the reason for each skip.
+
+    Raises
+    ------
+    InputError
+        A file is not UTF-8, not JSON (e.g. truncated) or not the structure Slack writes;
+        the message names the file and, where it applies, the record.
+    """
+    with Archive(path) as archive:
+        root = _root(archive)
+        users_name = next(
+            (posixpath.join(root, u) for u in _USERS_FILES if archive.exists(posixpath.join(root, u))), None
+        )
+        if users_name is None:
+            raise InputError(path, "no users.json in the export; expected a Slack workspace export")
+        people = _people(archive.read_json(users_name), archive.where(users_name))
+        bots = set(people.loc[people["is_bot"].fillna(False).astype(bool), "person"]) | {_SLACKBOT}
+        guests = set(people.loc[people["external"].fillna(False).astype(bool), "person"])
+        conversations = _conversations(archive, root)
+        skipped: Counter[str] = Counter()
+        read_count = 0
+        tables = []
+        for conv in conversations:
+            files = _day_files(archive, root, conv.folder)
+            if not files:
+                continue
+            messages: list[tuple[dict[str, Any], str, int]] = []
+            for name in files:
+                data = archive.read_json(name)
+                if not isinstance(data, list):
+                    raise InputError(
+                        archive.where(name),
+                        f"expected a JSON list of messages, found {type(data).__name__}",
+                    )
+                messages.extend((m, name, i + 1) for i, m in enumerate(data))
+            read_count += len(messages)
+            cols = _channel_events(messages, conv, bots, skipped)
+            if cols.kind:
+                tables.append(_table(cols, conv, guests, archive.where(posixpath.join(root, conv.folder))))
+    events = concat_events(tables) if tables else empty_events()
+    people = _add_unlisted(people, events)
+    return ReadResult(
+        events=events, people=people, format=SOURCE, path=str(path),
+        records_read=read_count, records_skipped=skipped,
+    )
+
+
+def _root(archive: Archive) -> str:
+    found = [archive.find(u) for u in _USERS_FILES]
+    hits = [f for f in found if f is not None]
+    if not hits:
+        raise InputError(archive.path, "no users.json in the export; expected a Slack workspace export")
+    return posixpath.dirname(min(hits, key=lambda n: n.count("/")))
+
+
+def _day_files(archive: Archive, root: str, folder: str) -> list[str]:
+    prefix = posixpath.join(root, folder) + "/"
+    return [
+        n for n in archive.names
+        if n.startswith(prefix) and n.endswith(".json") and "/" not in n[len(prefix):]
+    ]
+
+
+def _json_list(archive: Archive, name: str) -> list[dict[str, Any]]:
+    data = archive.read_json(name)
+    if not isinstance(data, list):
+        raise InputError(archive.where(name), f"expected a JSON list, found {type(data).__name__}")
+    for i, entry in enumerate(data):
+        if not isinstance(entry, dict):
+            raise InputError(archive.where(name), f"expected an object, found {type(entry).__name__}", i + 1)
+    return data
+
+
+def _conversations(archive: Archive, root: str) -> list[_Conversation]:
+    out: list[_Conversation] = []
+    listed: set[str] = set()
+    for filename in _CONVERSATION_FILES:
+        name = posixpath.join(root, filename)
+        if not archive.exists(name):
+            continue
+        for i, entry in enumerate(_json_list(archive, name)):
+            cid = str(entry.get("id") or "")
+            label = str(entry.get("name") or cid)
+            if not label:
+                raise InputError(archive.where(name), "conversation with neither id nor name", i + 1)
+            direct = filename == "dms.json"
+            # DM folders are named by the DM's id; everything else by its name.
+            folder = cid if direct else label
+            members = [str(m) for m in entry.get("members") or []]
+            out.append(_Conversation(folder, label, cid or label, members, direct and len(members) == 2))
+            listed.add(folder)
+    # A folder of day files that no list mentions (a partial export) is still a conversation.
+    prefix = root + "/" if root else ""
+    extra = sorted(
+        {
+            n[len(prefix):].split("/", 1)[0]
+            for n in archive.names
+            if n.startswith(prefix) and n.endswith(".json") and n[len(prefix):].count("/") == 1
+        }
+        - listed
+    )
+    out.extend(_Conversation(f, f, f) for f in extra)
+    return out
+
+
+def _channel_events(
+    messages: list[tuple[dict[str, Any], str, int]],
+    conv: _Conversation,
+    bots: set[str],
+    skipped: Counter[str],
+) -> _Columns:
+    # First pass: who wrote each message, so a reply finds its thread's author and a pin its message.
+    author: dict[str, str] = {}
+    file_thread: dict[str, str] = {}
+    for m, _, _ in messages:
+        if isinstance(m, dict) and m.get("ts") is not None and m.get("user"):
+            author[str(m["ts"])] = str(m["user"])
+            f = m.get("file")
+            if m.get("subtype") == "file_share" and isinstance(f, dict) and f.get("id"):
+                file_thread[str(f["id"])] = f"{conv.id}:{m['ts']}"
+    cols = _Columns()
+    cid = conv.id
+    for m, _name, _record in messages:
+        if not isinstance(m, dict):
+            skipped["malformed record (not a JSON object)"] += 1
+            continue
+        raw_ts = m.get("ts")
+        ts = _seconds(raw_ts)
+        if ts is None:
+            skipped["malformed record (no valid ts)"] += 1
+            continue
+        ts_s = str(raw_ts)
+        subtype = m.get("subtype")
+        if m.get("type", "message") != "message":
+            skipped[f"not a message (type {m.get('type')})"] += 1
+            continue
+        if subtype in SYSTEM_SUBTYPES:
+            skipped[f"system message ({subtype})"] += 1
+            continue
+        if subtype in _EDIT_SUBTYPES:
+            skipped[f"edit record ({subtype})"] += 1
+            continue
+        user = m.get("user")
+        if subtype == "file_comment":
+            comment = m.get("comment") if isinstance(m.get("comment"), dict) else {}
+            user = comment.get("user") or user
+        if subtype == "bot_message" or m.get("bot_id") or (user and str(user) in bots):
+            skipped["bot message"] += 1
+            continue
+        if not user:
+            skipped["no author (user)"] += 1
+            continue
+        user = str(user)
+        item = f"{cid}:{ts_s}"
+        thread_ts = m.get("thread_ts")
+        thread = f"{cid}:{thread_ts or ts_s}"
+        text: Any = m.get("text")
+        if subtype in _JOIN_SUBTYPES:
+            cols.add(ts, "join", user, None, None, item)
+            continue
+        if subtype == "pinned_item":
+            pinned = m.get("item") if isinstance(m.get("item"), dict) else {}
+            target = pinned.get("user")
+            if not target:
+                att = (m.get("attachments") or [{}])[0]
+                target = author.get(str(att.get("ts"))) if isinstance(att, dict) else None
+            cols.add(ts, "curate", user, None if target in bots else target, None, item)
+            continue
+        if subtype == "file_comment":
+            f = m.get("file") if isinstance(m.get("file"), dict) else {}
+            owner = f.get("user")
+            fid = f.get("id")
+            thread = file_thread.get(str(fid), f"file:{fid}") if fid else None
+            cols.add(ts, "reply", user, owner, thread, item)
+            text = comment.get("comment")
+        elif subtype is not None and subtype not in _MESSAGE_SUBTYPES and subtype != "bot_message":
+            skipped[f"other subtype ({subtype})"] += 1
+            continue
+        elif subtype == "file_share":
+            f = m.get("file") if isinstance(m.get("file"), dict) else {}
+            owner = f.get("user")
+            if owner and str(owner) != user:
+                cols.add(ts, "share", user, str(owner), thread, item)
+            else:
+                cols.add(ts, "post", user, _dm_target(conv, user), thread, item)
+        elif thread_ts and str(thread_ts) != ts_s:
+            parent = m.get("parent_user_id") or author.get(str(thread_ts))
+            # A reply to a bot's thread is still engagement, but no tie to a person.
+            cols.add(ts, "reply", user, None if parent in bots else parent, thread, item)
+        else:
+            cols.add(ts, "post", user, _dm_target(conv, user), thread, item)
+        owner_of_message = user
+        for target in _mentions(text, m.get("blocks")):
+            if target == user:
+                continue  # old exports open file messages with the uploader's own <@U…>
+            if target in bots:
+                skipped["mention of a bot"] += 1
+                continue
+            cols.add(ts, "mention", user, target, thread, f"{item}:mention:{target}")
+        for r in m.get("reactions") or []:
+            if not isinstance(r, dict):
+                skipped["malformed reaction"] += 1
+                continue
+            users = [str(u) for u in r.get("users") or []]
+            missing = int(r.get("count") or 0) - len(users)
+            if missing > 0:
+                skipped["reaction without its users listed"] += missing
+            for u in users:
+                if u in bots:
+                    skipped["bot reaction"] += 1
+                    continue
+                cols.add(ts, "reaction", u, owner_of_message, thread, f"{item}:reaction:{r.get('name')}:{u}")
+    return cols
+
+
+def _seconds(ts: Any) -> float | None:
+    try:
+        value = float(ts)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None  # NaN is not a time
+
+
+def _dm_target(conv: _Conversation, user: str) -> str | None:
+    if not conv.direct:
+        return None
+    others = [m for m in conv.members if m != user]
+    return others[0] if len(others) == 1 else None
+
+
+def _mentions(text: Any, blocks: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(text, str) and text:
+        found = _MENTION.findall(text)
+    elif isinstance(blocks, list):
+        # Some exports keep only blocks; mentions are {"type": "user", "user_id": ...} leaves.
+        found = [u for u in _block_users(blocks)]
+    return list(dict.fromkeys(found))  # each person once per message
+
+
+def _block_users(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        if node.get("type") == "user" and node.get("user_id"):
+            yield str(node["user_id"])
+        for value in node.values():
+            if isinstance(value, list | dict):
+                yield from _block_users(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _block_users(value)
+
+
+def _table(cols: _Columns, conv: _Conversation, guests: set[str], where: str) -> pa.Table:
+    n = len(cols.kind)
+    external = [a in guests or (t is not None and t in guests) for a, t in zip(cols.actor, cols.target, strict=True)]
+    table = pa.table(
+        {
+            "ts": pa.array(cols.ts, pa.float64()),
+            "kind": pa.array(cols.kind, pa.string()),
+            "actor": pa.array(cols.actor, pa.string()),
+            "target": pa.array([None if t is None else str(t) for t in cols.target], pa.string()),
+            "channel": pa.array([conv.label] * n, pa.string()),
+            "thread": pa.array(cols.thread, pa.string()),
+            "item": pa.array(cols.item, pa.string()),
+            "external": pa.array(external, pa.bool_()),
+        }
+    )
+    return coerce_events(table, source=SOURCE, where=where)
+
+
+# -- people --------------------------------------------------------------------------------------
+
+
+def _people(users: Any, where: str) -> pd.DataFrame:
+    if not isinstance(users, list):
+        raise InputError(where, f"expected a JSON list of users, found {type(users).__name__}")
+    rows = []
+    for i, u in enumerate(users):
+        if not isinstance(u, dict) or not u.get("id"):
+            raise InputError(where, "expected a user object with an id", i + 1)
+        profile = u.get("profile") if isinstance(u.get("profile"), dict) else {}
+        email = profile.get("email")
+        rows.append(
+            {
+                "person": str(u["id"]),
+                "name": u.get("real_name") or profile.get("real_name") or profile.get("display_name")
+                or u.get("name"),
+                "email": email.strip().lower() if isinstance(email, str) and email.strip() else None,
+                "handle": u.get("name"),
+                "is_bot": bool(u.get("is_bot") or u.get("is_app_user") or u["id"] == _SLACKBOT),
+                "deleted": bool(u.get("deleted")),
+                "title": profile.get("title") or None,
+                "tz": u.get("tz"),
+                "external": bool(u.get("is_restricted") or u.get("is_ultra_restricted")),
+            }
+        )
+    return _people_frame(rows)
+
+
+def _people_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        rows, columns=["person", "name", "email", "handle", "is_bot", "deleted", "title", "tz", "external"]
+    )
+    for c in ("person", "name", "email", "handle", "title", "tz"):
+        frame[c] = frame[c].astype("string")
+    for c in ("is_bot", "deleted", "external"):
+        frame[c] = frame[c].astype("boolean")
+    return frame.drop_duplicates("person", keep="first").reset_index(drop=True)
+
+
+def _add_unlisted(people: pd.DataFrame, events: pa.Table) -> pd.DataFrame:
+    # Someone who acts in a message but is missing from users.json (a deleted or shared-channel
+    # account) still is a person; they join with what little is known.
+    seen = set(events.column("actor").to_pylist()) | {t for t in events.column("target").to_pylist() if t}
+    missing = sorted(seen - set(people["person"]))
+    if not missing:
+        return people
+    extra = _people_frame(
+        [{"person": p, "is_bot": False, "deleted": None, "external": None} for p in missing]
+    )
+    return pd.concat([people, extra], ignore_index=True)
+
+
+READER = Reader(
+    name=SOURCE,
+    read=read,
+    sniff=sniff,
+    description="Slack workspace export (folder or zip): channels, DMs, threads, reactions, mentions",
+)
