@@ -1,0 +1,91 @@
+"""``orgnet analyze``: read exports, compute the findings, write the report folder."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from orgnet.analysis import AnalysisOptions, analyze, load_events
+from orgnet.cli._common import console, guarded
+from orgnet.connectors.tabular import parse_column_map
+from orgnet.directory import read_directory
+from orgnet.report import write_report
+
+__all__ = ["command"]
+
+
+@contextlib.contextmanager
+def _step(name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    with console.status(f"[bold]{name}[/]…", spinner="dots"):
+        yield
+    console.print(f"[green]✓[/] {name} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
+
+
+def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
+    s = findings.summary
+    period = s["period"]
+    span = f"{period['first'][:10]} to {period['last'][:10]}" if period["first"] else "no timestamps"
+    console.print(f"\n[bold]{s['people']:,}[/] people ({s['active_people']:,} active), "
+                  f"[bold]{s['ties']:,}[/] ties from [bold]{s['events']:,}[/] events, {span}.", highlight=False)
+    top = findings.people.nlargest(10, "pagerank")
+    t = Table(title="Most central people (PageRank)", title_justify="left")
+    for col in ("person", "name", "department", "pagerank", "partners"):
+        t.add_column(col, justify="right" if col in ("pagerank", "partners") else "left")
+    for row in top.itertuples():
+        t.add_row(str(row.person), str(row.name), "" if pd.isna(row.department) else str(row.department),
+                  f"{row.pagerank:.4f}", str(row.partners))
+    console.print(t)
+    groups = findings.groups.dropna(subset=["ei_index"])
+    kind = "department" if (groups["kind"] == "department").any() else "community"
+    inward = groups[groups["kind"] == kind].nsmallest(8, "ei_index")
+    plural = "departments" if kind == "department" else "communities"
+    g = Table(title=f"Most inward-looking {plural} (E-I index, -1 = all ties inside)", title_justify="left")
+    for col in ("group", "size", "ei_index"):
+        g.add_column(col, justify="left" if col == "group" else "right")
+    for row in inward.itertuples():
+        g.add_row(str(row.group), str(row.size), f"{row.ei_index:+.2f}")
+    console.print(g)
+    for note in s.get("skipped_findings", []):
+        console.print(f"[yellow]skipped:[/] {note}", highlight=False)
+    skipped = s.get("records_skipped") or {}
+    if skipped:
+        console.print("[yellow]records skipped:[/] " + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()),
+                      highlight=False)
+    console.print(f"\nReport: [bold]{out}[/] (map.html, people.csv, groups.csv, findings.json)", highlight=False)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report"), show_default=True,
+              help="Report folder (created; an earlier report there is replaced).")
+@click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="HR directory CSV (person id or e-mail, name, department, title, manager, site, hire date).")
+@click.option("--format", "fmt", help="Reader to use instead of sniffing (see `orgnet formats`).")
+@click.option("--map", "column_map", metavar="COL=NAME,...",
+              help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
+@click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only events before this date (YYYY-MM-DD).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
+@click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
+@guarded
+def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
+            column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
+            include_external: bool) -> None:
+    """Analyse exported collaboration logs and write a report folder."""
+    with _step(f"Reading {len(paths)} source(s)"):
+        loaded = load_events(list(paths), format=fmt, column_map=parse_column_map(column_map))
+    directory = read_directory(directory_path) if directory_path else None
+    options = AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
+                              include_external=include_external)
+    findings = analyze(loaded.events, directory=directory, people=loaded.people, options=options,
+                       sources=loaded.sources, progress=_step)
+    report = write_report(findings, out, progress=_step)
+    _summary(findings, report)

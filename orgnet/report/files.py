@@ -1,0 +1,120 @@
+"""Writing a report folder atomically, and the plain-data outputs (CSV, JSON).
+
+A report is assembled in a staging folder beside the destination and moved into place only
+when every file is written, so a failure never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["REPORT_MARKER", "neutralise_csv", "staging_folder", "to_jsonable", "write_csv", "write_json"]
+
+#: A file every orgnet report folder has; an existing folder without it is never replaced.
+REPORT_MARKER = "findings.json"
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextlib.contextmanager
+def staging_folder(out: str | Path) -> Iterator[Path]:
+    """Yield a fresh folder to write into; on success it replaces ``out`` in one move.
+
+    An existing ``out`` is replaced only when it is empty or an earlier orgnet report
+    (it holds ``findings.json``), so a wrong ``--out`` never deletes someone's files.
+
+    Raises
+    ------
+    FileExistsError
+        ``out`` exists, is not empty and is not an orgnet report.
+    """
+    out = Path(out).resolve()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / REPORT_MARKER).exists())):
+        raise FileExistsError(
+            f"{out}: exists and is not an orgnet report folder; choose a new or empty folder for --out"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a quote (CSV injection).
+
+    Examples
+    --------
+    >>> neutralise_csv(pd.DataFrame({"name": ["=HYPERLINK(1)", "Ana", "-1"]}))["name"].tolist()
+    ["'=HYPERLINK(1)", 'Ana', "'-1"]
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            s = out[col].astype("string")
+            risky = s.str.startswith(_FORMULA_START).fillna(False)
+            if risky.any():
+                out[col] = s.mask(risky, "'" + s)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as UTF-8 CSV with formula-like cells neutralised."""
+    neutralise_csv(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.10g",
+                                 date_format="%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn numpy/pandas values (and NaN) into plain JSON values.
+
+    Examples
+    --------
+    >>> to_jsonable({"a": np.float64("nan"), "b": np.int64(3), "c": [np.bool_(True)]})
+    {'a': None, 'b': 3, 'c': [True]}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return json.loads(value.to_json(orient="records", date_format="iso", double_precision=10))
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write JSON (UTF-8, sorted keys, stable across runs)."""
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(to_jsonable(data), fh, indent=1, sort_keys=True, ensure_ascii=False)
+        fh.write("\n")
