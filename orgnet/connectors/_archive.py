@@ -100,10 +100,10 @@ class Archive:
     ----------
     path : str or Path
         A folder, a zip file, or a single file (then the archive holds just that file).
-    max_members : int
-        Most members a zip may hold.
-    max_total_bytes : int
-        Most bytes a zip's members may hold once decompressed.
+    max_members : int, optional
+        Most members a zip may hold (default :data:`MAX_MEMBERS`).
+    max_total_bytes : int, optional
+        Most bytes a zip's members may hold once decompressed (default :data:`MAX_TOTAL_BYTES`).
 
     Raises
     ------
@@ -116,8 +116,8 @@ class Archive:
         self,
         path: str | Path,
         *,
-        max_members: int = MAX_MEMBERS,
-        max_total_bytes: int = MAX_TOTAL_BYTES,
+        max_members: int | None = None,
+        max_total_bytes: int | None = None,
     ) -> None:
         self.path = Path(path)
         self._zip: zipfile.ZipFile | None = None
@@ -131,7 +131,13 @@ class Archive:
             )
         elif is_zip(self.path):
             self._base = None
-            self._open_zip(max_members, max_total_bytes)
+            # Read the bounds at call time so that they can be tuned (and tested) module-wide.
+            self._open_zip(
+                MAX_MEMBERS if max_members is None else max_members,
+                MAX_TOTAL_BYTES if max_total_bytes is None else max_total_bytes,
+            )
+        elif self.path.suffix.lower() == ".zip":
+            raise InputError(self.path, "not a valid zip archive (damaged or truncated?)")
         else:
             self._base = self.path.parent
             self._names = [self.path.name]

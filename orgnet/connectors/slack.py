@@ -289,7 +289,7 @@ def _channel_events(
             author[str(m["ts"])] = str(m["user"])
             f = m.get("file")
             if m.get("subtype") == "file_share" and isinstance(f, dict) and f.get("id"):
-                file_thread[str(f["id"])] = f"{conv.id}:{m['ts']}"
+                file_thread.setdefault(str(f["id"]), f"{conv.id}:{m['ts']}")  # where it was first shared
     cols = _Columns()
     cid = conv.id
     for m, _name, _record in messages:
@@ -371,15 +371,15 @@ def _channel_events(
             cols.add(ts, "mention", user, target, thread, f"{item}:mention:{target}")
         for r in m.get("reactions") or []:
             if not isinstance(r, dict):
-                skipped["malformed reaction"] += 1
+                skipped["malformed reaction (not an object)"] += 1
                 continue
             users = [str(u) for u in r.get("users") or []]
             missing = int(r.get("count") or 0) - len(users)
             if missing > 0:
-                skipped["reaction without its users listed"] += missing
+                skipped["reaction not listed by user (count above users)"] += missing
             for u in users:
                 if u in bots:
-                    skipped["bot reaction"] += 1
+                    skipped["reaction by a bot"] += 1
                     continue
                 cols.add(ts, "reaction", u, owner_of_message, thread, f"{item}:reaction:{r.get('name')}:{u}")
     return cols
