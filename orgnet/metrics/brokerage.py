@@ -1,0 +1,407 @@
+"""Brokerage: Burt's structural holes, Gould–Fernandez brokerage roles, participation across groups.
+
+Every function takes a square ``scipy.sparse`` matrix ``A`` (``A[i, j]`` = weight of ties from
+``i`` to ``j``) and, where groups matter, an integer group code per person (``-1`` = no group),
+and returns arrays or a DataFrame aligned with the rows of ``A``. Nothing loops over ties in
+Python: neighbourhood sums are sparse products, and products that would fill in (two-step
+paths) are computed row block by row block and masked to existing ties straight away.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from orgnet.metrics.groups import membership
+
+__all__ = [
+    "BROKERAGE_ROLES",
+    "burt_constraint",
+    "effective_size",
+    "gould_fernandez",
+    "groups_reached",
+    "participation_coefficient",
+]
+
+#: Gould & Fernandez (1989) roles of the broker ``b`` on a two-path ``a -> b -> c``.
+BROKERAGE_ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
+
+# Rows of a two-step product computed at once: bounds memory to about this many rows' fill-in.
+_BLOCK = 4096
+
+
+def _square(adjacency: sp.sparray | sp.spmatrix) -> sp.csr_array:
+    a = sp.csr_array(adjacency, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
+    a = a.copy()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    a.sum_duplicates()
+    if a.nnz and a.data.min() < 0:
+        raise ValueError("adjacency must not have negative tie weights")
+    return a
+
+
+def _codes(groups: np.ndarray, n: int) -> np.ndarray:
+    codes = np.asarray(groups)
+    if codes.shape != (n,):
+        raise ValueError(f"groups must have one code per person ({n}); got shape {codes.shape}")
+    if not np.issubdtype(codes.dtype, np.integer):
+        raise ValueError("groups must be integer codes (-1 = no group); use OrgGraph.group_codes")
+    return codes.astype(np.int64)
+
+
+def _masked_product(left: sp.csr_array, right: sp.csr_array, mask: sp.csr_array) -> sp.csr_array:
+    """``(left @ right)`` kept only where ``mask`` has an entry, computed in row blocks.
+
+    The full product of two sparse matrices fills in (every two-step path); masking each
+    block before the next one keeps memory near ``nnz(mask)``.
+    """
+    n = left.shape[0]
+    blocks = []
+    pattern = mask.copy()
+    pattern.data = np.ones_like(pattern.data)
+    for start in range(0, n, _BLOCK):
+        stop = min(n, start + _BLOCK)
+        block = (left[start:stop] @ right).multiply(pattern[start:stop])
+        blocks.append(sp.csr_array(block))
+    if not blocks:
+        return sp.csr_array(mask.shape, dtype=np.float64)
+    return sp.csr_array(sp.vstack(blocks, format="csr"))
+
+
+def _values_at(matrix: sp.sparray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Entries of a sparse matrix at (rows, cols), 0 where it has none (vectorised lookup)."""
+    coo = sp.coo_array(matrix)
+    n = np.int64(matrix.shape[1])
+    keys = coo.row.astype(np.int64) * n + coo.col
+    order = np.argsort(keys, kind="stable")
+    keys, data = keys[order], coo.data[order]
+    wanted = rows.astype(np.int64) * n + cols
+    pos = np.clip(np.searchsorted(keys, wanted), 0, max(len(keys) - 1, 0))
+    if not len(keys):
+        return np.zeros(len(wanted))
+    return np.where(keys[pos] == wanted, data[pos], 0.0)
+
+
+def _row_normalised(sym: sp.csr_array, by: str) -> sp.csr_array:
+    n = sym.shape[0]
+    if by == "sum":
+        scale = np.asarray(sym.sum(axis=1)).ravel()
+    else:
+        scale = np.asarray(sym.max(axis=1).toarray()).ravel() if sym.nnz else np.zeros(n)
+    inv = np.divide(1.0, scale, out=np.zeros(n), where=scale > 0)
+    return sp.csr_array(sp.diags_array(inv) @ sym)
+
+
+def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
+    r"""Burt's constraint on each person: how much their contacts are tied to each other.
+
+    With mutual weights :math:`s_{ij} = a_{ij} + a_{ji}` and proportions
+    :math:`p_{ij} = s_{ij} / \sum_k s_{ik}`,
+
+    .. math:: c_i = \sum_{j \in N(i)} \left(p_{ij} + \sum_q p_{iq} p_{qj}\right)^2
+
+    i.e. ``(P + P @ P)`` squared and summed over ``i``'s neighbours (in- or out-). Low
+    constraint means contacts who do not know each other: a broker's position.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (self-ties are ignored).
+
+    Returns
+    -------
+    numpy.ndarray
+        Constraint per person; NaN for people with no tie (undefined, as in networkx).
+
+    Notes
+    -----
+    Equal to ``networkx.constraint(G, weight="weight")``. ``P @ P`` is computed in row blocks
+    masked to existing ties, so it never fills in beyond ``nnz(A + A.T)``.
+
+    References
+    ----------
+    Burt, R. S. (2004). Structural holes and good ideas. *American Journal of Sociology*,
+    110(2), 349–399.
+
+    Examples
+    --------
+    A star: the centre's three contacts do not know each other.
+
+    >>> import scipy.sparse as sp
+    >>> star = sp.csr_array(([1.0] * 3, ([0, 0, 0], [1, 2, 3])), shape=(4, 4))
+    >>> burt_constraint(star).round(3).tolist()
+    [0.333, 1.0, 1.0, 1.0]
+    """
+    a = _square(adjacency)
+    sym = sp.csr_array(a + a.T)
+    p = _row_normalised(sym, "sum")
+    local = p + _masked_product(p, p, sym)
+    local = sp.csr_array(local.multiply(local))
+    out = np.asarray(local.sum(axis=1)).ravel()
+    out[np.diff(sym.indptr) == 0] = np.nan
+    return out
+
+
+def effective_size(adjacency: sp.sparray) -> np.ndarray:
+    r"""Burt's effective size: the number of contacts minus their redundancy.
+
+    .. math:: e_i = \sum_{j \in N(i)} \left(1 - \sum_{q} p_{iq} m_{jq}\right)
+
+    with :math:`p` the mutual-weight proportions (see :func:`burt_constraint`) and
+    :math:`m_{jq} = s_{jq} / \max_k s_{jk}`. Computed as ``deg(i) - sum_q p_iq (B @ M)_iq``
+    where ``B`` is the 0/1 neighbour matrix, masked to ``i``'s neighbours.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (self-ties are ignored).
+
+    Returns
+    -------
+    numpy.ndarray
+        Effective size per person; NaN for people with no tie.
+
+    Notes
+    -----
+    Equal to ``networkx.effective_size(G, weight="weight")``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> star = sp.csr_array(([1.0] * 3, ([0, 0, 0], [1, 2, 3])), shape=(4, 4))
+    >>> effective_size(star).tolist()
+    [3.0, 1.0, 1.0, 1.0]
+    >>> triangle = sp.csr_array([[0, 1.0, 1.0], [1.0, 0, 1.0], [1.0, 1.0, 0]])
+    >>> effective_size(triangle).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    a = _square(adjacency)
+    sym = sp.csr_array(a + a.T)
+    p = _row_normalised(sym, "sum")
+    m = _row_normalised(sym, "max")
+    pattern = sym.copy()
+    pattern.data = np.ones_like(pattern.data)
+    redundancy = _masked_product(pattern, m, sym).multiply(p)
+    degree = np.diff(sym.indptr).astype(np.float64)
+    out = degree - np.asarray(redundancy.sum(axis=1)).ravel()
+    out[degree == 0] = np.nan
+    return out
+
+
+def _binary(a: sp.csr_array) -> sp.csr_array:
+    b = a.copy()
+    b.data = np.ones_like(b.data)
+    return b
+
+
+def gould_fernandez(adjacency: sp.sparray, groups: np.ndarray, *, open_only: bool = True) -> pd.DataFrame:
+    """Gould–Fernandez brokerage roles: how often each person brokers, by role.
+
+    A person ``b`` brokers on every directed two-path ``a -> b -> c`` with ``a != c``. With
+    ``open_only`` (the usual convention, Gould & Fernandez 1989) the path counts only when
+    there is no direct tie ``a -> c``: ``b`` is needed. The role depends on the groups:
+
+    ============== ========================= ================================
+    role           groups                    meaning
+    ============== ========================= ================================
+    coordinator    a, b, c in one group      brokers inside their own group
+    itinerant      a, c in one group, b not  outsider linking two members
+    gatekeeper     b, c in one group, a not  lets an outsider into the group
+    representative a, b in one group, c not  speaks for the group outside
+    liaison        a, b, c all different     links two groups not their own
+    ============== ========================= ================================
+
+    Ties count once whatever their weight. Two-paths through anyone with no group (code -1)
+    are not counted.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group).
+    open_only : bool
+        Count only two-paths with no tie ``a -> c`` (default), else every two-path.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person, columns :data:`BROKERAGE_ROLES` (integer counts) and ``total``.
+
+    Notes
+    -----
+    For broker ``b`` with in-neighbour counts per group ``I[b, g]``, out-neighbour counts
+    ``O[b, h]`` and mutual neighbours ``U[b, g]`` (which would give ``a == c``), the pairs by
+    group combination are ``I[b, g] O[b, h] - [g == h] U[b, g]``: sparse ``n x k`` products.
+    Closed pairs (``a -> c`` present) are subtracted using, for each tie ``b -> c``, the
+    common in-neighbours ``(B.T @ B)[b, c]`` split by whether they share ``b``'s or ``c``'s
+    group (masked sparse products).
+
+    References
+    ----------
+    Gould, R. V., & Fernandez, R. M. (1989). Structures of mediation: A formal approach to
+    brokerage in transaction networks. *Sociological Methodology*, 19, 89–126.
+
+    Examples
+    --------
+    ``0 -> 1 -> 2`` where 0 is in group 0 and 1, 2 in group 1: person 1 is a gatekeeper.
+
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
+    >>> gould_fernandez(A, np.array([0, 1, 1])).loc[1].to_dict()
+    {'coordinator': 0, 'itinerant': 0, 'gatekeeper': 1, 'representative': 0, 'liaison': 0, 'total': 1}
+    """
+    a = _square(adjacency)
+    n = a.shape[0]
+    codes = _codes(groups, n)
+    k = int(codes.max()) + 1 if n and codes.max() >= 0 else 0
+    grouped = (codes >= 0).astype(np.float64)
+    keep = sp.diags_array(grouped)
+    b = sp.csr_array(keep @ _binary(a) @ keep)
+    b.eliminate_zeros()
+    g = membership(codes, k)
+    own = g  # row b: indicator of b's own group
+
+    in_g = sp.csr_array(b.T @ g)  # I[b, g]: in-neighbours of b in group g
+    out_g = sp.csr_array(b @ g)  # O[b, h]
+    mutual_g = sp.csr_array(b.multiply(b.T) @ g)  # U[b, g]
+
+    def rowsum(m: sp.sparray) -> np.ndarray:
+        return np.asarray(m.sum(axis=1)).ravel()
+
+    i_tot, o_tot = rowsum(in_g), rowsum(out_g)
+    i_own, o_own, u_own = rowsum(in_g.multiply(own)), rowsum(out_g.multiply(own)), rowsum(mutual_g.multiply(own))
+    same_all = rowsum(in_g.multiply(out_g)) - rowsum(mutual_g)  # sum_g I O - U over every group
+    same_own = i_own * o_own - u_own
+
+    counts = {
+        "coordinator": same_own,
+        "itinerant": same_all - same_own,
+        "gatekeeper": (i_tot - i_own) * o_own,
+        "representative": i_own * (o_tot - o_own),
+        "liaison": (i_tot - i_own) * (o_tot - o_own) - (rowsum(in_g.multiply(out_g)) - i_own * o_own),
+    }
+
+    if open_only and b.nnz:
+        # Closed two-paths a -> b -> c with a -> c: per tie (b, c), the common in-neighbours a.
+        src, dst = np.repeat(np.arange(n), np.diff(b.indptr)), b.indices
+        same_edge = codes[src] == codes[dst]
+        b_same = sp.csr_array((np.where(same_edge, 1.0, 0.0), b.indices.copy(), b.indptr.copy()), shape=b.shape)
+        b_same.eliminate_zeros()
+        bt = sp.csr_array(b.T)
+        total = _masked_product(bt, b, b)  # a with a->b and a->c
+        with_b = _masked_product(sp.csr_array(b_same.T), b, b)  # ... and g(a) == g(b)
+        with_c = _masked_product(bt, b_same, b)  # ... and g(a) == g(c)
+        tc = sp.coo_array(total)
+        wb, wc = _values_at(with_b, tc.row, tc.col), _values_at(with_c, tc.row, tc.col)
+        bc_same = codes[tc.row] == codes[tc.col]
+        closed = {
+            "coordinator": np.where(bc_same, wb, 0.0),
+            "gatekeeper": np.where(bc_same, tc.data - wb, 0.0),
+            "representative": np.where(bc_same, 0.0, wb),
+            "itinerant": np.where(bc_same, 0.0, wc),
+            "liaison": np.where(bc_same, 0.0, tc.data - wb - wc),
+        }
+        for role, values in closed.items():
+            counts[role] = counts[role] - np.bincount(tc.row, weights=values, minlength=n)
+
+    frame = pd.DataFrame({role: np.rint(counts[role]).astype(np.int64) for role in BROKERAGE_ROLES})
+    frame["total"] = frame[list(BROKERAGE_ROLES)].sum(axis=1)
+    return frame
+
+
+def _group_strength(adjacency: sp.sparray, codes: np.ndarray) -> tuple[sp.csr_array, np.ndarray]:
+    a = _square(adjacency)
+    codes = _codes(codes, a.shape[0])
+    sym = sp.csr_array(a + a.T)
+    k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
+    by_group = sp.csr_array(sym @ membership(codes, k))
+    return by_group, codes
+
+
+def participation_coefficient(adjacency: sp.sparray, groups: np.ndarray, *, weighted: bool = True) -> np.ndarray:
+    r"""Guimerà–Amaral participation coefficient: how evenly ties spread over groups.
+
+    .. math:: P_i = 1 - \sum_s \left(\frac{k_{is}}{k_i}\right)^2
+
+    with :math:`k_{is}` the undirected strength (``A + A.T``) from ``i`` to members of group
+    ``s`` and :math:`k_i` its sum over groups. 0 when every tie stays in one group; close to
+    1 when ties spread evenly over many groups.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (both directions count).
+    groups : numpy.ndarray
+        Integer group code per person (departments or communities; ``-1`` = no group). Ties
+        to people with no group are left out of both sums.
+    weighted : bool
+        Use tie weights (default), else every tie counts 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Participation per person; 0 for people with no tie to a grouped person.
+
+    References
+    ----------
+    Guimerà, R., & Amaral, L. A. N. (2005). Functional cartography of complex metabolic
+    networks. *Nature*, 433, 895–900.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array(([1.0, 1.0, 1.0], ([0, 0, 1], [1, 2, 2])), shape=(3, 3))
+    >>> participation_coefficient(A, np.array([0, 0, 1])).tolist()
+    [0.5, 0.5, 0.0]
+    """
+    a = _square(adjacency)
+    if not weighted:
+        a = _binary(a)
+    by_group, _ = _group_strength(a, groups)
+    total = np.asarray(by_group.sum(axis=1)).ravel()
+    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(total > 0, 1.0 - squares / np.where(total > 0, total, 1.0) ** 2, 0.0)
+    return np.clip(out, 0.0, 1.0)
+
+
+def groups_reached(adjacency: sp.sparray, groups: np.ndarray, *, include_own: bool = False) -> np.ndarray:
+    """Number of distinct groups a person has a tie with (in either direction).
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group; such contacts do not count).
+    include_own : bool
+        Count the person's own group too (default: only other groups).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer count per person.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array(([1.0, 1.0, 1.0], ([0, 0, 1], [1, 2, 3])), shape=(4, 4))
+    >>> groups_reached(A, np.array([0, 0, 1, 2])).tolist()
+    [1, 1, 1, 1]
+    >>> groups_reached(A, np.array([0, 0, 1, 2]), include_own=True).tolist()
+    [2, 2, 1, 1]
+    """
+    by_group, codes = _group_strength(adjacency, groups)
+    by_group.data = np.ones_like(by_group.data)
+    by_group.eliminate_zeros()
+    count = np.diff(by_group.indptr).astype(np.int64)
+    if include_own:
+        return count
+    k = by_group.shape[1]
+    touches_own = np.asarray(by_group.multiply(membership(codes, k)).sum(axis=1)).ravel() > 0
+    return count - touches_own.astype(np.int64)
