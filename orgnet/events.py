@@ -225,6 +225,12 @@ def coerce_events(
         cols["external"] = pc.fill_null(ext, False)
     else:
         cols["external"] = pa.array(np.zeros(n, dtype=bool))
+    for name in ("actor", "item"):
+        col = cols[name]
+        if col.null_count:
+            row = int(np.flatnonzero(pc.is_null(col).to_numpy(zero_copy_only=False))[0])
+            what = "person id" if name == "actor" else "message or action id"
+            raise EventSchemaError(f"{where}: row {row + 1}: column {name!r} is empty; expected a {what}")
     out = pa.table({f.name: cols[f.name] for f in SCHEMA}).cast(SCHEMA)
     return validate(out, where=where)
 

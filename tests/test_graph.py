@@ -1,0 +1,92 @@
+"""OrgGraph: ties aggregated from events, attributes joined by id, windows, order invariance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orgnet.analysis import analyze
+from orgnet.directory import normalise_directory
+from orgnet.events import events_from_frame
+from orgnet.graph import OrgGraph
+
+PEOPLE = [f"u{i}" for i in range(12)]
+
+
+def random_events(seed: int, n: int = 200) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    kinds = rng.choice(["post", "reply", "reaction", "mention", "share"], n)
+    target = rng.choice(PEOPLE, n).astype(object)
+    target[kinds == "post"] = None
+    return pd.DataFrame({
+        "ts": pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 90 * 24, n), unit="h"),
+        "kind": kinds,
+        "actor": rng.choice(PEOPLE, n),
+        "target": target,
+        "weight": rng.choice([1.0, 0.5, 0.25], n),
+        "item": [f"m{i}" for i in range(n)],
+    })
+
+
+def test_adjacency_sums_weights_of_each_pair_and_drops_self_ties() -> None:
+    frame = random_events(0)
+    g = OrgGraph.from_events(events_from_frame(frame, source="t"))
+    ties = frame.dropna(subset=["target"])
+    ties = ties[ties["actor"] != ties["target"]]
+    expected = ties.groupby(["actor", "target"])["weight"].sum()
+    dense = g.adjacency.toarray()
+    ids = g.people["person"].tolist()
+    assert g.n_ties == len(expected)
+    for (a, t), w in expected.items():
+        assert dense[ids.index(a), ids.index(t)] == pytest.approx(w, abs=1e-12)
+    assert np.diag(dense).sum() == 0
+
+
+def test_directory_attributes_are_joined_by_id_not_position() -> None:
+    frame = random_events(1)
+    roster = pd.DataFrame({"person": PEOPLE[::-1], "department": [f"D{p}" for p in PEOPLE[::-1]]})
+    g = OrgGraph.from_events(events_from_frame(frame, source="t"), directory=normalise_directory(roster))
+    assert (g.people["department"] == "D" + g.people["person"]).all()
+    assert g.people["in_directory"].all()
+
+
+def test_directory_members_without_events_are_members() -> None:
+    ev = events_from_frame(pd.DataFrame({"kind": ["reply"], "actor": ["a"], "target": ["b"]}))
+    g = OrgGraph.from_events(ev, directory=normalise_directory(pd.DataFrame({"person": ["a", "b", "quiet"]})))
+    assert g.people["person"].tolist() == ["a", "b", "quiet"]
+    assert g.people["active"].tolist() == [True, False, False]
+
+
+def test_external_ties_left_out_unless_asked() -> None:
+    ev = events_from_frame(pd.DataFrame({"kind": ["post", "post"], "actor": ["a", "a"], "target": ["b", "x@out.com"],
+                                         "external": [False, True]}))
+    assert OrgGraph.from_events(ev).people["person"].tolist() == ["a", "b"]
+    assert OrgGraph.from_events(ev, include_external=True).n_ties == 2
+
+
+def test_time_window_selects_events() -> None:
+    frame = random_events(2)
+    ev = events_from_frame(frame, source="t")
+    g = OrgGraph.from_events(ev, since="2025-02-01", until="2025-03-01")
+    ts = frame["ts"]
+    assert g.events.num_rows == int(((ts >= "2025-02-01") & (ts < "2025-03-01")).sum())
+    w = OrgGraph.from_events(ev).window("2025-02-01", "2025-03-01")
+    assert w.adjacency.sum() == pytest.approx(g.adjacency.sum())
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_row_order(seed: int, rnd) -> None:  # type: ignore[no-untyped-def]
+    frame = random_events(seed, 120)
+    shuffled = frame.sample(frac=1.0, random_state=rnd.randint(0, 2**31)).reset_index(drop=True)
+    a = analyze(events_from_frame(frame, source="t"))
+    b = analyze(events_from_frame(shuffled, source="t"))
+    assert (a.graph.adjacency != b.graph.adjacency).nnz == 0
+    for col in ("person", "community"):
+        assert a.people[col].tolist() == b.people[col].tolist()
+    for col in ("pagerank", "betweenness", "in_strength"):
+        assert np.allclose(a.people[col], b.people[col], atol=1e-12)
+    pd.testing.assert_frame_equal(a.groups, b.groups)
