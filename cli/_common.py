@@ -20,7 +20,9 @@ err_console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Errors that are the input's fault: shown as one clear line, exit code 2, no traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (InputError, EventSchemaError, FileNotFoundError, ValueError)
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    InputError, EventSchemaError, FileNotFoundError, FileExistsError, NotADirectoryError, ValueError,
+)
 
 
 def guarded(func: F) -> F:

@@ -16,6 +16,7 @@ from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.directory import read_directory
 from orgnet.report import write_report
+from orgnet.report.files import check_output_folder
 
 __all__ = ["command"]
 
@@ -80,6 +81,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
             include_external: bool) -> None:
     """Analyse exported collaboration logs and write a report folder."""
+    check_output_folder(out)
     with _step(f"Reading {len(paths)} source(s)"):
         loaded = load_events(list(paths), format=fmt, column_map=parse_column_map(column_map))
     directory = read_directory(directory_path) if directory_path else None

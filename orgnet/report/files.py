@@ -19,12 +19,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["REPORT_MARKER", "neutralise_csv", "staging_folder", "to_jsonable", "write_csv", "write_json"]
+__all__ = ["REPORT_MARKER", "check_output_folder", "neutralise_csv", "staging_folder", "to_jsonable", "write_csv", "write_json"]
 
 #: A file every orgnet report folder has; an existing folder without it is never replaced.
 REPORT_MARKER = "findings.json"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_output_folder(out: str | Path) -> Path:
+    """Check that ``out`` may receive a report (new, empty, or an earlier report); return it resolved.
+
+    Raises
+    ------
+    FileExistsError
+        ``out`` exists, is not empty and is not an orgnet report.
+    """
+    out = Path(out).resolve()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / REPORT_MARKER).exists())):
+        raise FileExistsError(
+            f"{out}: exists and is not an orgnet report folder; choose a new or empty folder for --out"
+        )
+    return out
 
 
 @contextlib.contextmanager
@@ -39,11 +55,7 @@ def staging_folder(out: str | Path) -> Iterator[Path]:
     FileExistsError
         ``out`` exists, is not empty and is not an orgnet report.
     """
-    out = Path(out).resolve()
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / REPORT_MARKER).exists())):
-        raise FileExistsError(
-            f"{out}: exists and is not an orgnet report folder; choose a new or empty folder for --out"
-        )
+    out = check_output_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
