@@ -15,7 +15,11 @@ from orgnet import __version__
 __all__ = ["main"]
 
 # (module, command name): one module per command keeps this file free of logic.
-_COMMANDS: tuple[tuple[str, str], ...] = (("analyze", "analyze"), ("inspect", "inspect"),)
+_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("analyze", "analyze"),
+    ("formats", "formats"),
+    ("inspect", "inspect"),
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
