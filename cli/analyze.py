@@ -11,12 +11,10 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from orgnet.analysis import AnalysisOptions, analyze, load_events
+from orgnet.analysis import AnalysisOptions
 from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
-from orgnet.directory import read_directory
-from orgnet.report import write_report
-from orgnet.report.files import check_output_folder
+from orgnet.pipeline import RunOptions, run
 
 __all__ = ["command"]
 
@@ -81,13 +79,12 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
             include_external: bool) -> None:
     """Analyse exported collaboration logs and write a report folder."""
-    check_output_folder(out)
-    with _step(f"Reading {len(paths)} source(s)"):
-        loaded = load_events(list(paths), format=fmt, column_map=parse_column_map(column_map))
-    directory = read_directory(directory_path) if directory_path else None
-    options = AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
-                              include_external=include_external)
-    findings = analyze(loaded.events, directory=directory, people=loaded.people, options=options,
-                       sources=loaded.sources, progress=_step)
-    report = write_report(findings, out, progress=_step)
-    _summary(findings, report)
+    options = RunOptions(
+        format=fmt,
+        reader_options={"column_map": parse_column_map(column_map)},
+        directory=directory_path,
+        analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
+                                 include_external=include_external),
+    )
+    result = run(list(paths), out, options, progress=_step)
+    _summary(result.findings, result.report)
