@@ -18,7 +18,9 @@ Rules (documented in ``docs/connectors/email.md``):
   so a reply's target is the author of the message it answers when that message was read,
   and a list post with no personal recipient has a null target;
 * mass mail (more than ``max_recipients`` recipients) is dropped or down-weighted;
-* a missing, unparseable or implausible date gives a null ``ts``: the mail is still a tie.
+* a missing, unparseable or implausible ``Date`` is replaced by the oldest ``Received`` hop,
+  the mbox envelope line or ``Archived-At`` when one is plausible, else ``ts`` is null: the
+  mail is still a tie; both cases are counted in ``records_skipped``.
 
 Examples
 --------
@@ -28,7 +30,7 @@ Examples
 >>> res.events.select(["kind", "actor", "target", "weight", "external"]).to_pylist()[0]
 {'kind': 'post', 'actor': 'ana@example.org', 'target': 'ben@example.org', 'weight': 0.5, 'external': False}
 >>> res.people["name"].tolist()
-['Ana', None, None]
+['Ana', <NA>, <NA>]
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from email.header import decode_header, make_header
 from email.parser import HeaderParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_tz
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -57,22 +60,27 @@ __all__ = [
     "Mail",
     "header_end",
     "looks_like_headers",
+    "looks_like_mail",
+    "mails_from_files",
     "mails_to_result",
     "message_id_of_item",
     "normalise_address",
     "parse_headers",
+    "read_header_file",
 ]
 
 SOURCE = "email"
 
 #: Largest header block read from one message; real headers are a few KiB, Enron's longest ~60 KiB.
 MAX_HEADER_BYTES = 1 << 20
+_CHUNK = 1 << 16
 
 _HEADER_PARSER = HeaderParser(policy=compat32)
 _MSGID = re.compile(r"<[^<>\s]+>")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]{1,80}:")
-_YEAR_WITH_ZEROS = re.compile(r"\b0\d{3}\b")
+_YEAR_WITH_ZEROS = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3}\s+0\d{3}\b")
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+_MAIL_FIELD = re.compile(rb"(?im)^(?:from|to|message-id|date|received|return-path|delivered-to):")
 
 _DATE_MISSING = "date missing (kept without timestamp)"
 _DATE_BAD = "date unparseable (kept without timestamp)"
@@ -81,6 +89,8 @@ _NOT_UTF8 = "header not UTF-8 (decoded as Latin-1, kept)"
 _NO_MSGID = "no Message-ID (id made from a hash of the headers, kept)"
 _NO_SENDER = "no sender address"
 _DUPLICATE = "duplicate message-id"
+_DUPLICATE_COPY = "duplicate copy (same sender, Date, recipients and subject; other Message-ID)"
+_NO_RECIPIENT = "no recipient (none, or only the sender)"
 
 
 @dataclass
@@ -107,6 +117,12 @@ class EmailOptions:
     earliest, latest : str or datetime, optional
         Dates outside ``[earliest, latest]`` are bogus (the 1979-12-31 of broken clients, a 2040
         clock). Defaults: 1990-01-01 and one day after the read.
+    dedupe : {"headers", "message-id"}
+        ``message-id``: a mail whose Message-ID was already read is a duplicate. ``headers``
+        (default) also drops a mail with the same sender, ``Date``, To, Cc and Subject as one
+        already read: copies of one mail filed in several folders sometimes got their own
+        Message-ID (all of Enron's do). Mails without a parseable ``Date`` are never matched
+        this way (bots send many mails with one subject).
     """
 
     include_bcc: bool = False
@@ -117,8 +133,11 @@ class EmailOptions:
     list_addresses: Sequence[str] = ()
     earliest: str | datetime | None = "1990-01-01"
     latest: str | datetime | None = None
+    dedupe: str = "headers"
 
     def __post_init__(self) -> None:
+        if self.dedupe not in ("message-id", "headers"):
+            raise ValueError(f"dedupe must be 'message-id' or 'headers', not {self.dedupe!r}")
         if self.mass_mail not in ("drop", "downweight"):
             raise ValueError(f"mass_mail must be 'drop' or 'downweight', not {self.mass_mail!r}")
         if self.recipient_weight not in ("split", "unit"):
@@ -164,7 +183,11 @@ class Mail:
     date : datetime or None
         Aware UTC datetime; ``None`` when missing, unparseable or implausible.
     date_problem : str or None
-        Why ``date`` is ``None`` (``"missing"``, ``"unparseable"``, ``"implausible"``).
+        What was wrong with the ``Date`` header (``"missing"``, ``"unparseable"``,
+        ``"implausible"``).
+    date_fallback : str or None
+        Where ``date`` was taken from instead (``"Received"``, ``"envelope"``, ``"Archived-At"``),
+        or ``None`` when no other date was found (then ``date`` is ``None``).
     in_reply_to : str or None
     references : list of str
     list_address : str or None
@@ -173,6 +196,9 @@ class Mail:
         The address from ``List-Post`` (a list address, removed from recipients).
     header_hash : str
         Hash of the header block, used as id when there is no Message-ID.
+    fingerprint : str or None
+        Hash of sender, ``Date``, To, Cc and Subject (the subject itself is not kept); ``None``
+        without a parseable ``Date``. Finds copies of one mail that got different Message-IDs.
     not_utf8 : bool
         The header block was not valid UTF-8 and was decoded as Latin-1.
     """
@@ -189,7 +215,9 @@ class Mail:
     references: list[str] = field(default_factory=list)
     list_address: str | None = None
     list_post: str | None = None
+    date_fallback: str | None = None
     header_hash: str = ""
+    fingerprint: str | None = None
     not_utf8: bool = False
 
 
@@ -235,7 +263,7 @@ def header_end(data: bytes | memoryview, start: int = 0, stop: int | None = None
     Examples
     --------
     >>> header_end(b"From: a@b\\nTo: c@d\\n\\nbody")
-    19
+    18
     """
     stop = len(data) if stop is None else stop
     m = _BLANK_LINE.search(data, start, stop)  # type: ignore[call-overload]
@@ -254,6 +282,19 @@ def looks_like_headers(head: bytes) -> bool:
     if head.startswith(b"From "):  # an mbox "From " envelope line before the headers
         head = head.split(b"\n", 1)[1] if b"\n" in head else b""
     return bool(_HEADER_LINE.match(head))
+
+
+def looks_like_mail(head: bytes) -> bool:
+    """Tell whether bytes start like an e-mail: header lines including a typical mail field.
+
+    Stricter than :func:`looks_like_headers`, for format sniffing.
+
+    Examples
+    --------
+    >>> looks_like_mail(b"Message-ID: <1@x>\\nFrom: a@x\\n"), looks_like_mail(b"name: value\\n")
+    (True, False)
+    """
+    return looks_like_headers(head) and bool(_MAIL_FIELD.search(head))
 
 
 def _decode_words(value: str) -> str:
@@ -346,8 +387,9 @@ def parse_headers(raw: bytes, where: str, *, bounds: tuple[datetime, datetime] |
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    envelope = b""
     if raw.startswith(b"From "):
-        raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
+        envelope, _, raw = raw.partition(b"\n")
     try:
         text = raw.decode("utf-8")
         not_utf8 = False
@@ -372,6 +414,25 @@ def parse_headers(raw: bytes, where: str, *, bounds: tuple[datetime, datetime] |
     mail.cc = _addresses(msg.get_all("cc"))
     mail.bcc = _addresses(msg.get_all("bcc"))
     mail.date, mail.date_problem = _parse_date(msg.get("date"), bounds)
+    if mail.sender and mail.date_problem is None:
+        parts = (mail.sender[1], str(msg.get("date")).strip(), *sorted(a for _, a in mail.to), "|",
+                 *sorted(a for _, a in mail.cc), "|", " ".join(str(msg.get("subject", "")).split()))
+        mail.fingerprint = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"),
+                                           digest_size=12).hexdigest()
+    if mail.date_problem:
+        # A mail with no usable Date still has the time it went through a server (the oldest
+        # Received hop), the time an mbox archive got it (its envelope line) or Archived-At.
+        received = msg.get_all("received") or []
+        envelope_date = envelope.decode("latin-1").split(None, 2)[2:] if envelope else []
+        for source, value in (
+            ("Received", str(received[-1]).rpartition(";")[2] if received else None),
+            ("envelope", envelope_date[0] if envelope_date else None),
+            ("Archived-At", msg.get("archived-at")),
+        ):
+            date, problem = _parse_date(value, bounds)
+            if problem is None:
+                mail.date, mail.date_fallback = date, source
+                break
     mail.in_reply_to = _message_id(msg.get("in-reply-to")) if msg.get("in-reply-to") else None
     refs = msg.get_all("references")
     mail.references = _MSGID.findall(" ".join(str(r) for r in refs)) if refs else []
@@ -468,6 +529,11 @@ def mails_to_result(
             skipped[_DUPLICATE] += 1
             continue
         seen.add(m.message_id)
+        if options.dedupe == "headers" and m.fingerprint is not None:
+            if m.fingerprint in seen:
+                skipped[_DUPLICATE_COPY] += 1
+                continue
+            seen.add(m.fingerprint)
         if m.sender is None:
             skipped[_NO_SENDER] += 1
             continue
@@ -493,13 +559,9 @@ def mails_to_result(
     channels: list[str | None] = []
     threads: list[str] = []
     items: list[str] = []
-    for m, root in zip(kept, roots):
+    for m, root in zip(kept, roots, strict=True):
         assert m.sender is not None and m.message_id is not None
         sender = m.sender[1]
-        if m.date_problem:
-            skipped[{"missing": _DATE_MISSING, "unparseable": _DATE_BAD}.get(m.date_problem, _DATE_IMPLAUSIBLE)] += 1
-        if m.not_utf8:
-            skipped[_NOT_UTF8] += 1
         recips = m.to + m.cc + (m.bcc if options.include_bcc else [])
         on_list = [a for _, a in recips if a in lists]
         channel = m.list_address or (on_list[0] if on_list else None)
@@ -517,6 +579,9 @@ def mails_to_result(
             if author is not None and author not in dup and author not in lists:
                 people_rcpt.append((None, author))
         n = len(people_rcpt)
+        if n == 0 and channel is None:
+            skipped[_NO_RECIPIENT] += 1
+            continue
         factor = 1.0
         if n > cap:
             if options.mass_mail == "drop":
@@ -524,6 +589,12 @@ def mails_to_result(
                 continue
             skipped[f"mass mail (more than {cap} recipients, kept down-weighted)"] += 1
             factor = cap / n
+        if m.date_problem and m.date_fallback:
+            skipped[f"date {m.date_problem} (taken from {m.date_fallback}, kept)"] += 1
+        elif m.date_problem:
+            skipped[{"missing": _DATE_MISSING, "unparseable": _DATE_BAD}.get(m.date_problem, _DATE_IMPLAUSIBLE)] += 1
+        if m.not_utf8:
+            skipped[_NOT_UTF8] += 1
         saw(m.sender[0], sender)
         kind = "reply" if is_reply else "post"
         if n == 0:
@@ -561,11 +632,10 @@ def mails_to_result(
     people = pd.DataFrame(
         {
             "person": pd.Series(list(names), dtype="string"),
-            "name": pd.Series([c.most_common(1)[0][0] if c else None for c in names.values()], dtype=object),
+            "name": pd.Series([c.most_common(1)[0][0] if c else None for c in names.values()], dtype="string"),
             "email": pd.Series(list(names), dtype="string"),
         }
     )
-    people["name"] = people["name"].astype("string").astype(object).where(people["name"].notna(), None)
     return ReadResult(
         events=events,
         people=people,
@@ -594,10 +664,74 @@ def _external(actors: list[str], targets: list[str | None], domains: list[str]) 
     return np.asarray(pc.invert(pc.and_(actor_in, target_in)).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def check_readable(path: str) -> None:
-    """Raise :class:`InputError` when ``path`` cannot be opened for reading."""
+def read_header_file(path: str | Path) -> bytes:
+    """Return the header block of a one-message file (a maildir entry or an ``.eml`` file).
+
+    Reads in chunks up to the first blank line, so a large attachment is never read.
+
+    Raises
+    ------
+    InputError
+        The file cannot be opened.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "1."
+    >>> _ = p.write_bytes(b"From: a@x.org\\nTo: b@x.org\\n\\nsecret body")
+    >>> read_header_file(p)
+    b'From: a@x.org\\nTo: b@x.org\\n'
+    """
     try:
-        with open(path, "rb"):
-            pass
+        with open(path, "rb") as f:
+            data = f.read(_CHUNK)
+            while True:
+                m = _BLANK_LINE.search(data)
+                if m:
+                    return data[: m.start() + 1]
+                if len(data) >= MAX_HEADER_BYTES:
+                    return data[:MAX_HEADER_BYTES]
+                more = f.read(_CHUNK)
+                if not more:
+                    return data
+                data += more
     except OSError as exc:
-        raise InputError(path, f"cannot open: {exc.strerror or exc}") from exc
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def mails_from_files(
+    files: Iterable[Path],
+    *,
+    root: Path,
+    bounds: tuple[datetime, datetime] | None,
+    skipped: Counter[str],
+) -> tuple[list[Mail], int]:
+    """Parse the header of each one-message file; files that are not mail are counted skips.
+
+    Returns
+    -------
+    mails : list of Mail
+    files_read : int
+        Files opened (mails and non-mail files alike).
+    """
+    mails: list[Mail] = []
+    n = 0
+    for f in files:
+        n += 1
+        try:
+            head = read_header_file(f)
+        except InputError:
+            skipped["unreadable file"] += 1
+            continue
+        if not head.strip():
+            skipped["empty file"] += 1
+            continue
+        if not looks_like_headers(head[:4096]):
+            skipped["not an e-mail (no header lines at the start)"] += 1
+            continue
+        try:
+            where = str(f.relative_to(root)) if f != root else str(f)
+        except ValueError:
+            where = str(f)
+        mails.append(parse_headers(head, where, bounds=bounds))
+    return mails, n
