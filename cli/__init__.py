@@ -19,6 +19,8 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("analyze", "analyze"),
     ("formats", "formats"),
     ("inspect", "inspect"),
+    ("import_", "import"),
+    ("store", "store"),
 )
 
 

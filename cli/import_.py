@@ -1,0 +1,35 @@
+"""``orgnet import``: read exports and add their events to a DuckDB store (idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from orgnet import connectors
+from orgnet.cli._common import console, guarded
+from orgnet.connectors.tabular import parse_column_map
+from orgnet.store import import_events, store_info
+
+__all__ = ["command"]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="DuckDB store file (created on first import).")
+@click.option("--format", "fmt", help="Reader to use instead of sniffing.")
+@click.option("--map", "column_map", metavar="COL=NAME,...",
+              help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
+@guarded
+def command(paths: tuple[Path, ...], store_path: Path, fmt: str | None, column_map: str | None) -> None:
+    """Import exports into a store; events already there (same source, item, kind, target) are skipped."""
+    mapping = parse_column_map(column_map)
+    for path in paths:
+        result = connectors.read(path, format=fmt, column_map=mapping)
+        done = import_events(store_path, result.events, str(path), people=result.people)
+        console.print(f"[green]✓[/] {path}: {done['added']:,} new of {done['rows_in']:,} events "
+                      f"({result.format}), {done['people_in']:,} people", highlight=False)
+    info = store_info(store_path)
+    console.print(f"{store_path}: {info['events']:,} events, {info['people']:,} people, "
+                  f"{info['first'] or '-'} to {info['last'] or '-'}", highlight=False)
