@@ -61,7 +61,9 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", "store_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read events from a store made by `orgnet import` instead of PATHS.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report"), show_default=True,
               help="Report folder (created; an earlier report there is replaced).")
 @click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -77,14 +79,17 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
             column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
-            include_external: bool) -> None:
-    """Analyse exported collaboration logs and write a report folder."""
+            include_external: bool, store_path: Path | None = None) -> None:
+    """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
+    if not paths and store_path is None:
+        raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
     options = RunOptions(
         format=fmt,
         reader_options={"column_map": parse_column_map(column_map)},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external),
+        store=store_path,
     )
     result = run(list(paths), out, options, progress=_step)
     _summary(result.findings, result.report)

@@ -40,12 +40,15 @@ class RunOptions:
         HR directory CSV.
     analysis : AnalysisOptions
         What to compute.
+    store : Path or None
+        Read events from this DuckDB store (``orgnet import``) instead of ``paths``.
     """
 
     format: str | None = None
     reader_options: dict[str, Any] = field(default_factory=dict)
     directory: Path | None = None
     analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
+    store: Path | None = None
 
 
 @dataclass
@@ -83,8 +86,14 @@ def run(
     """
     opts = options or RunOptions()
     check_output_folder(out)
-    with progress(f"Reading {len(paths)} source(s)"):
-        loaded = load_events(list(paths), format=opts.format, **opts.reader_options)
+    if opts.store is not None:
+        from orgnet.store import load as load_store
+
+        with progress(f"Reading the store {opts.store}"):
+            loaded = load_store(opts.store, opts.analysis.since, opts.analysis.until)
+    else:
+        with progress(f"Reading {len(paths)} source(s)"):
+            loaded = load_events(list(paths), format=opts.format, **opts.reader_options)
     directory = read_directory(opts.directory) if opts.directory else None
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, progress=progress)

@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 
 from orgnet.events import KINDS, SCHEMA, validate
 
-__all__ = ["import_events", "load_events", "load_people", "store_info"]
+__all__ = ["import_events", "load", "load_events", "load_people", "store_info"]
 
 _KIND_TYPE = "orgnet_kind"
 
@@ -265,6 +265,31 @@ def load_people(store_path: str | Path) -> pd.DataFrame:
         parsed = parsed.drop(columns=[c for c in parsed.columns if c in frame.columns])
         frame = pd.concat([frame, parsed], axis=1)
     return frame
+
+
+def load(store_path: str | Path, since: Any = None, until: Any = None) -> Any:
+    """Events in the window, everyone seen and the store's sources, as :class:`~orgnet.analysis.LoadedEvents`.
+
+    This is what ``orgnet analyze --store`` reads instead of exports.
+
+    Parameters
+    ----------
+    store_path : str or Path
+        The DuckDB file.
+    since, until : str or datetime, optional
+        Window bounds (``until`` exclusive).
+
+    Returns
+    -------
+    orgnet.analysis.LoadedEvents
+    """
+    from orgnet.analysis import LoadedEvents
+
+    events = load_events(store_path, since, until)
+    info = store_info(store_path)
+    sources = [{"path": f"{store_path} ({name})", "format": f"store:{name}", "records_read": s["events"],
+                "records_skipped": {}, "events": s["events"]} for name, s in info["sources"].items()]
+    return LoadedEvents(events, load_people(store_path), sources)
 
 
 def store_info(store_path: str | Path) -> dict[str, Any]:

@@ -147,3 +147,20 @@ def test_cli_import_and_info(tmp_path: Path) -> None:
     assert info["events"] == 10 and list(info["sources"]) == ["slack"]
     res = runner.invoke(main, ["store", "info", "--store", str(tmp_path / "missing.duckdb")])
     assert res.exit_code == 2 and "no such store" in res.output
+
+
+def test_cli_analyze_from_store_with_window(tmp_path: Path) -> None:
+    csv = tmp_path / "jan.csv"
+    _month(1, range(1, 21)).to_pandas().assign(kind=lambda f: f["kind"].astype(str)).to_csv(csv, index=False)
+    db = tmp_path / "org.duckdb"
+    store.import_events(db, _month(1, range(1, 21)), "jan",
+                        people=pd.DataFrame({"person": ["ana", "ben", "quiet"], "name": ["Ana", "Ben", "Q"]}))
+    out = tmp_path / "report"
+    res = CliRunner().invoke(main, ["analyze", "--store", str(db), "--since", "2025-01-05",
+                                    "--until", "2025-01-10", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "findings.json").read_text())["summary"]
+    assert summary["events"] == 10 and summary["people"] == 3
+    assert summary["period"]["first"].startswith("2025-01-05")
+    res = CliRunner().invoke(main, ["analyze", "--out", str(tmp_path / "r2")])
+    assert res.exit_code == 2 and "--store" in res.output
