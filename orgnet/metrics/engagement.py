@@ -1,0 +1,145 @@
+"""The engagement pyramid (Charlene Li): every member placed at the highest level they reach.
+
+Levels, from the base up, and the event kinds that reach them:
+
+============ =========================== ===============================================
+level        kinds                       meaning
+============ =========================== ===============================================
+watcher      none, ``view``, ``join``    present, contributes nothing others can see
+sharer       ``reaction``, ``share``     passes on or acknowledges others' content
+commenter    ``reply``, ``mention``      adds to a conversation someone else started
+producer     ``post``                    starts conversations
+curator      ``curate``                  organises content for others (pins, collections)
+============ =========================== ===============================================
+
+A person's level is the *highest* level of any event they acted in (a producer who also
+reacts is a producer), so the levels partition the members and the counts add up to the
+membership. Members with no event at all are watchers: the pyramid's base is everyone who
+could have taken part, not only the active.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["LEVEL_OF_KIND", "PYRAMID_LEVELS", "engagement_levels", "pyramid_counts"]
+
+#: Pyramid levels from the base (0) to the top.
+PYRAMID_LEVELS: tuple[str, ...] = ("watcher", "sharer", "commenter", "producer", "curator")
+
+#: Level reached by each event kind (see the module docstring).
+LEVEL_OF_KIND: dict[str, int] = {
+    "view": 0,
+    "join": 0,
+    "reaction": 1,
+    "share": 1,
+    "mention": 2,
+    "reply": 2,
+    "post": 3,
+    "curate": 4,
+}
+
+
+def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -> pd.Categorical:
+    """Pyramid level of each of ``n`` members: the highest level of any event they acted in.
+
+    Parameters
+    ----------
+    kind : array of str
+        Event kind per event (``orgnet.events.KINDS``).
+    actor : numpy.ndarray
+        Node code of each event's actor (``-1``: not a member; ignored).
+    n : int
+        Number of members (people with no event are watchers).
+
+    Returns
+    -------
+    pandas.Categorical
+        Ordered categories :data:`PYRAMID_LEVELS`, one value per member.
+
+    Raises
+    ------
+    ValueError
+        An unknown kind, or arrays of different lengths.
+
+    Examples
+    --------
+    >>> kinds = ["post", "reaction", "reply", "view", "curate", "reaction"]
+    >>> levels = engagement_levels(kinds, np.array([0, 0, 1, 2, 3, 1]), 5)
+    >>> levels.tolist()
+    ['producer', 'commenter', 'watcher', 'curator', 'watcher']
+    """
+    kinds = pd.Series(np.asarray(kind, dtype=object)).astype("category")
+    actor = np.asarray(actor, dtype=np.int64)
+    if len(kinds) != len(actor):
+        raise ValueError(f"kind and actor must have the same length; got {len(kinds)} and {len(actor)}")
+    unknown = sorted(set(map(str, kinds.cat.categories)) - set(LEVEL_OF_KIND))
+    if unknown:
+        raise ValueError(f"unknown event kind(s) {', '.join(unknown)}; expected one of {', '.join(LEVEL_OF_KIND)}")
+    per_category = np.array([LEVEL_OF_KIND[str(c)] for c in kinds.cat.categories], dtype=np.int64)
+    event_level = per_category[kinds.cat.codes.to_numpy()] if len(kinds) else np.zeros(0, np.int64)
+    level = np.zeros(n, dtype=np.int64)
+    ok = (actor >= 0) & (actor < n)
+    np.maximum.at(level, actor[ok], event_level[ok])
+    return pd.Categorical.from_codes(level, categories=list(PYRAMID_LEVELS), ordered=True)
+
+
+def pyramid_counts(
+    levels: pd.Categorical | pd.Series,
+    groups: np.ndarray | None = None,
+    labels: np.ndarray | list[str] | None = None,
+) -> pd.DataFrame:
+    """Counts and shares per pyramid level, overall and per group.
+
+    Parameters
+    ----------
+    levels : pandas.Categorical
+        From :func:`engagement_levels`.
+    groups : numpy.ndarray, optional
+        Integer group code per member (``-1``: no group, counted only overall).
+    labels : sequence of str, optional
+        Group names by code (default: the codes as text).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row for ``"(all)"`` then one per group (``group``, ``members``), a count column
+        per level and a ``share_<level>`` column per level (fraction of the group's members).
+
+    Examples
+    --------
+    >>> levels = engagement_levels(["post", "reply"], np.array([0, 1]), 4)
+    >>> table = pyramid_counts(levels, np.array([0, 0, 1, 1]), ["Sales", "Legal"])
+    >>> table[["group", "members", "watcher", "commenter", "producer"]].to_dict("records")
+    [{'group': '(all)', 'members': 4, 'watcher': 2, 'commenter': 1, 'producer': 1}, \
+{'group': 'Sales', 'members': 2, 'watcher': 0, 'commenter': 1, 'producer': 1}, \
+{'group': 'Legal', 'members': 2, 'watcher': 2, 'commenter': 0, 'producer': 0}]
+    """
+    cat = pd.Categorical(levels, categories=list(PYRAMID_LEVELS), ordered=True)
+    codes = np.asarray(cat.codes, dtype=np.int64)
+    n_levels = len(PYRAMID_LEVELS)
+    rows = [np.bincount(codes[codes >= 0], minlength=n_levels)]
+    names = ["(all)"]
+    if groups is not None:
+        groups = np.asarray(groups, dtype=np.int64)
+        if len(groups) != len(codes):
+            raise ValueError(f"groups must have one code per member ({len(codes)}); got {len(groups)}")
+        k = int(groups.max()) + 1 if len(groups) and groups.max() >= 0 else 0
+        if labels is None:
+            labels = [str(g) for g in range(k)]
+        k = max(k, len(labels))
+        ok = (groups >= 0) & (codes >= 0)
+        table = np.bincount(groups[ok] * n_levels + codes[ok], minlength=k * n_levels).reshape(k, n_levels)
+        rows.extend(table)
+        names.extend(str(x) for x in labels)
+    counts = np.vstack(rows)
+    frame = pd.DataFrame(counts, columns=list(PYRAMID_LEVELS))
+    members = counts.sum(axis=1)
+    frame.insert(0, "members", members)
+    frame.insert(0, "group", names)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(members[:, None] > 0, counts / np.maximum(members[:, None], 1), np.nan)
+    for i, level in enumerate(PYRAMID_LEVELS):
+        frame[f"share_{level}"] = shares[:, i]
+    return frame

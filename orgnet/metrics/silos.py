@@ -1,0 +1,328 @@
+"""Silos: groups whose ties stay inside, measured against chance and against the organisation.
+
+For a grouping (departments or communities) each group gets Krackhardt's E-I index, the E-I
+index expected when people are relabelled at random (group sizes kept), the share of its tie
+weight that goes outside against the organisation's, the share of members with any outside
+tie, and the people who carry its outside ties (bridges). ``is_silo`` combines these with a
+documented rule, and every group carries its reason in numbers.
+
+The rule (defaults, and why):
+
+* E-I far below its permutation baseline: z <= ``z_max`` (-3). Being below chance alone is
+  not enough — in most organisations *every* department is more inward than a random
+  relabelling, since people work with their own team — so this only rules out groups whose
+  inwardness could be chance (small groups, few ties).
+* and the share of the group's tie weight that crosses its boundary, ``E / (E + I)``, is at
+  most ``relative_external`` (0.5) of the organisation's (pooled over groups the same way:
+  ``sum E / sum (E + I)``): the group is markedly more closed than the organisation it sits
+  in. A relative threshold, so the same rule works for an inward-looking firm and an open one.
+* or that share is at most ``island_share`` (0.05): fewer than one tie in twenty leaves the
+  group. The relative test cannot single out a group when *every* group is an island (as in
+  four towns with no tie between them); this clause flags each of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from orgnet.metrics.groups import ei_index, group_ties, membership
+
+__all__ = ["ei_permutation_baseline", "external_ties", "silo_report"]
+
+# Entries of A @ G_stack computed at once (permutations are processed in chunks of this size).
+_CHUNK_ENTRIES = 20_000_000
+
+
+def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.ndarray, int]:
+    a = sp.csr_array(adjacency, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
+    a = a.copy()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    codes = np.asarray(groups)
+    if codes.shape != (a.shape[0],) or not np.issubdtype(codes.dtype, np.integer):
+        raise ValueError(f"groups must be one integer code per person ({a.shape[0]}); got {codes.dtype} {codes.shape}")
+    codes = codes.astype(np.int64)
+    k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
+    return a, codes, k
+
+
+def _ei_of_labelings(a: sp.csr_array, labelings: np.ndarray, k: int) -> np.ndarray:
+    """E-I of every group under each of ``r`` labelings (``r x n`` codes) at once: ``r x k``.
+
+    The membership matrices are stacked side by side (column ``r * k + g`` holds group g of
+    labeling r); internal weight for all of them is the column sum of ``(A @ G) * G``.
+    """
+    r, n = labelings.shape
+    s_out = np.asarray(a.sum(axis=1)).ravel()
+    s_in = np.asarray(a.sum(axis=0)).ravel()
+    cols = (np.arange(r)[:, None] * k + labelings).ravel()
+    rows = np.tile(np.arange(n), r)
+    keep = labelings.ravel() >= 0
+    stacked = sp.csr_array((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, r * k))
+    inside = np.asarray((a @ stacked).multiply(stacked).sum(axis=0)).ravel()
+    outside = stacked.T @ s_out + stacked.T @ s_in - 2 * inside
+    return ei_index(inside, outside).reshape(r, k)
+
+
+def ei_permutation_baseline(
+    adjacency: sp.sparray,
+    groups: np.ndarray,
+    *,
+    n_permutations: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """E-I index per group against random relabellings of people (group sizes kept).
+
+    People with a group are shuffled among themselves (people with no group stay outside
+    every group); for each shuffle the E-I index of every group is recomputed. Shuffles are
+    done in chunks: the membership matrices of a chunk are stacked side by side (``n x Rk``)
+    and internal weight for all of them is the column sum of ``(A @ G) * G``.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group).
+    n_permutations : int
+        Number of random relabellings.
+    seed : int
+        Seed: the same seed gives the same baseline.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group code: ``ei`` (observed), ``ei_expected`` (mean over shuffles),
+        ``ei_sd``, ``ei_z`` (``(ei - expected) / sd``; ±inf when the shuffles never vary) and
+        ``ei_percentile`` (share of shuffles with E-I at or below the observed one: small
+        means more inward than chance).
+
+    Examples
+    --------
+    Two triangles joined by one tie: each is far more inward than a random split.
+
+    >>> import scipy.sparse as sp
+    >>> blocks = np.kron(np.eye(2), np.ones((3, 3))) - np.eye(6)
+    >>> blocks[2, 3] = 1
+    >>> base = ei_permutation_baseline(sp.csr_array(blocks), np.array([0, 0, 0, 1, 1, 1]), seed=1)
+    >>> base["ei"].round(2).tolist(), bool((base["ei_expected"] > 0).all())
+    ([-0.71, -0.71], True)
+    """
+    a, codes, k = _check(adjacency, groups)
+    n = a.shape[0]
+    internal, external = group_ties(a, codes, k)
+    observed = ei_index(internal, external)
+    grouped = np.flatnonzero(codes >= 0)
+    sims = np.zeros((n_permutations, k))
+    if k and n_permutations > 0:
+        rng = np.random.default_rng(seed)
+        chunk = max(1, min(n_permutations, _CHUNK_ENTRIES // max(a.nnz + n, 1)))
+        for start in range(0, n_permutations, chunk):
+            r = min(chunk, n_permutations - start)
+            shuffled = np.full((r, n), -1, dtype=np.int64)
+            shuffled[:, grouped] = rng.permuted(np.tile(codes[grouped], (r, 1)), axis=1)
+            sims[start : start + r] = _ei_of_labelings(a, shuffled, k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = sims.mean(axis=0) if n_permutations else np.full(k, np.nan)
+        sd = sims.std(axis=0, ddof=1) if n_permutations > 1 else np.full(k, np.nan)
+        diff = observed - expected
+        z = np.where(sd > 0, diff / np.where(sd > 0, sd, 1), np.where(diff == 0, 0.0, np.sign(diff) * np.inf))
+        percentile = (sims <= observed[None, :] + 1e-12).mean(axis=0) if n_permutations else np.full(k, np.nan)
+    z = np.where(np.isnan(observed), np.nan, z)
+    return pd.DataFrame(
+        {"ei": observed, "ei_expected": expected, "ei_sd": sd, "ei_z": z, "ei_percentile": percentile}
+    )
+
+
+def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tie weight each person has inside and outside their own group (both directions).
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    groups : numpy.ndarray
+        Integer group code per person (``-1``: no group; all their ties count as outside).
+
+    Returns
+    -------
+    inside, outside : numpy.ndarray
+        Weight of ties (sent + received) with members of the person's group, and with anyone else.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array([[0, 2.0, 1.0], [1.0, 0, 0], [0, 0, 0]])
+    >>> [x.tolist() for x in external_ties(A, np.array([0, 0, 1]))]
+    [[3.0, 3.0, 0.0], [1.0, 0.0, 1.0]]
+    """
+    a, codes, k = _check(adjacency, groups)
+    sym = sp.csr_array(a + a.T)
+    total = np.asarray(sym.sum(axis=1)).ravel()
+    g = membership(codes, k)
+    inside = np.asarray((sym @ g).multiply(g).sum(axis=1)).ravel()
+    return inside, total - inside
+
+
+def _fmt_pct(x: float) -> str:
+    return "n/a" if not np.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def silo_report(
+    adjacency: sp.sparray,
+    groups: np.ndarray,
+    *,
+    labels: np.ndarray | list[str] | None = None,
+    ids: np.ndarray | list[str] | None = None,
+    n_permutations: int = 200,
+    seed: int = 0,
+    z_max: float = -3.0,
+    relative_external: float = 0.5,
+    bridge_share: float = 0.8,
+    island_share: float = 0.05,
+    min_size: int = 2,
+) -> pd.DataFrame:
+    """Silo indicators per group, the bridges carrying its outside ties, and ``is_silo``.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group).
+    labels : sequence of str, optional
+        Group names by code (default: the codes as text).
+    ids : sequence of str, optional
+        Person ids by node (default: node codes as text), used to name bridges.
+    n_permutations, seed : int
+        Permutation baseline (:func:`ei_permutation_baseline`).
+    z_max : float
+        A silo's E-I z-score against the baseline is at most this (default -3).
+    relative_external : float
+        A silo's share of tie weight crossing its boundary is at most this fraction of the
+        organisation's cross-group share (default 0.5).
+    island_share : float
+        A group whose outside share is at most this (default 0.05: fewer than 1 in 20 of its
+        ties) is closed whatever the organisation's share.
+    bridge_share : float
+        Bridges are the fewest members who together carry this share of the group's outside
+        tie weight (default 0.8); the group is ``fragile`` when one person does.
+    min_size : int
+        Groups smaller than this are never flagged (default 2: one person is not a group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group code: ``group``, ``size``, ``internal``, ``external`` (tie weight),
+        the columns of :func:`ei_permutation_baseline`, ``external_share`` (``E / (E + I)``),
+        ``org_external_share`` (cross-group share of all tie weight), ``members_outside``
+        (members with any outside tie), ``share_members_outside``, ``bridges`` (list of ids,
+        largest carrier first), ``n_bridges``, ``fragile``, ``is_silo`` and ``reason``.
+
+    Examples
+    --------
+    Three teams of four; B and C work together, A is joined to B by one tie from person 3:
+
+    >>> import scipy.sparse as sp
+    >>> A = np.kron(np.eye(3), np.ones((4, 4))) - np.eye(12)
+    >>> A[4:, 4:] += (A[4:, 4:] == 0) * 0.5 - np.eye(8) * 0.5
+    >>> A[3, 4] = 1
+    >>> report = silo_report(sp.csr_array(A), np.repeat([0, 1, 2], 4), labels=["A", "B", "C"])
+    >>> report[["group", "is_silo", "bridges", "fragile"]].to_dict("records")
+    [{'group': 'A', 'is_silo': True, 'bridges': ['3'], 'fragile': True}, \
+{'group': 'B', 'is_silo': False, ...}, {'group': 'C', 'is_silo': False, ...}]
+    >>> print(report.loc[0, "reason"])
+    silo: E-I -0.85 vs 0.70 expected at random (z -14.5); 8% of its tie weight crosses the boundary vs 49% for the organisation; 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
+    """
+    a, codes, k = _check(adjacency, groups)
+    n = a.shape[0]
+    if labels is None:
+        labels = [str(g) for g in range(k)]
+    labels = [str(x) for x in labels]
+    k = max(k, len(labels))
+    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
+    internal, external = group_ties(a, codes, k)
+    base = ei_permutation_baseline(a, codes, n_permutations=n_permutations, seed=seed)
+    if len(base) < k:
+        base = base.reindex(range(k))
+    size = np.bincount(codes[codes >= 0], minlength=k)
+    # The organisation's share is pooled over groups the way each group's is measured (a tie
+    # between two groups is outside weight for both), so a group of average openness sits at it.
+    pooled = float((internal + external).sum())
+    org_share = float(external.sum()) / pooled if pooled > 0 else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ext_share = np.where(internal + external > 0, external / (internal + external), np.nan)
+
+    inside_w, outside_w = external_ties(a, codes)
+    member = codes >= 0
+    has_out = member & (outside_w > 0)
+    members_out = np.bincount(codes[has_out], minlength=k)
+
+    # Bridges: within each group, members by outside weight (largest first) until they carry
+    # bridge_share of it. One sort over everyone; a group-by cumulative sum, no loop over people.
+    carriers = pd.DataFrame({"group": codes[has_out], "w": outside_w[has_out], "id": ids_arr[has_out]})
+    carriers = carriers.sort_values(["group", "w", "id"], ascending=[True, False, True], kind="stable")
+    group_total = carriers.groupby("group")["w"].transform("sum")
+    before = (carriers.groupby("group")["w"].cumsum() - carriers["w"]) / group_total
+    chosen = carriers[before < bridge_share - 1e-12]
+    bridge_lists = chosen.groupby("group")["id"].agg(list)
+    carried = chosen.groupby("group")["w"].sum() / carriers.groupby("group")["w"].sum()
+    bridges = [bridge_lists.get(g, []) for g in range(k)]
+    carried_share = np.array([carried.get(g, np.nan) for g in range(k)], dtype=float)
+    n_bridges = np.array([len(b) for b in bridges])
+    fragile = (n_bridges == 1) & (external > 0)
+
+    ei_z = base["ei_z"].to_numpy()
+    has_ties = (internal + external) > 0
+    below_chance = np.nan_to_num(ei_z, nan=np.inf) <= z_max
+    share = np.nan_to_num(ext_share, nan=np.inf)
+    closed = has_ties & (
+        (share <= relative_external * np.nan_to_num(org_share, nan=0) + 1e-12) | (share <= island_share + 1e-12)
+    )
+    is_silo = (size >= min_size) & has_ties & below_chance & closed
+
+    reasons = []
+    for g in range(k):
+        if not has_ties[g]:
+            reasons.append(f"not a silo: its {size[g]} members have no ties")
+            continue
+        row = base.iloc[g]
+        parts = [
+            f"E-I {row.ei:.2f} vs {row.ei_expected:.2f} expected at random (z {row.ei_z:.1f})",
+            f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for the organisation",
+            f"{members_out[g]} of {size[g]} members have an outside tie",
+        ]
+        if n_bridges[g]:
+            who = ", ".join(bridges[g][:5]) + (", ..." if n_bridges[g] > 5 else "")
+            people = "1 person carries" if n_bridges[g] == 1 else f"{n_bridges[g]} people carry"
+            parts.append(f"{people} {_fmt_pct(carried_share[g])} of outside ties ({who})" + (": fragile" if fragile[g] else ""))
+        verdict = "silo" if is_silo[g] else "not a silo"
+        if not is_silo[g] and size[g] < min_size:
+            verdict += f" (fewer than {min_size} members)"
+        reasons.append(f"{verdict}: " + "; ".join(parts))
+
+    frame = pd.DataFrame(
+        {
+            "group": labels[:k] + [str(g) for g in range(len(labels), k)],
+            "size": size,
+            "internal": internal,
+            "external": external,
+        }
+    )
+    for col in base.columns:
+        frame[col] = base[col].to_numpy()
+    frame["external_share"] = ext_share
+    frame["org_external_share"] = org_share
+    frame["members_outside"] = members_out
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["share_members_outside"] = np.where(size > 0, members_out / np.maximum(size, 1), np.nan)
+    frame["bridges"] = bridges
+    frame["n_bridges"] = n_bridges
+    frame["fragile"] = fragile
+    frame["is_silo"] = is_silo
+    frame["reason"] = reasons
+    return frame
