@@ -268,6 +268,18 @@ class Archive:
             )
         return data
 
+    def read_head(self, name: str, size: int = 65_536) -> bytes:
+        """Return at most the first ``size`` bytes of member ``name`` (for cheap format sniffing)."""
+        try:
+            if self._zip is None:
+                assert self._base is not None
+                with (self._base / name).open("rb") as fh:
+                    return fh.read(size)
+            with self._zip.open(name) as zfh:
+                return zfh.read(size)
+        except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise InputError(self.where(name), f"cannot read the member ({exc})") from None
+
     def read_json(self, name: str) -> Any:
         """Parse member ``name`` as JSON (see :func:`decode_json` for the errors)."""
         return decode_json(self.read_bytes(name), self.where(name))

@@ -94,7 +94,7 @@ def sniff(path: Path) -> bool:
                 first = next((n for n in archive.names if n.lower().endswith(".json")), None)
                 if first is None:
                     return False
-                return _looks_like_messages(archive.read_bytes(first)[:_SNIFF_BYTES])
+                return _looks_like_messages(archive.read_head(first, _SNIFF_BYTES))
         except InputError:
             return False
     return False
