@@ -1,0 +1,321 @@
+"""Identity resolution: one person across sources and accounts gets one canonical id.
+
+Each reader names people with its own ids (e-mail addresses for mail, ``U024BE7LH`` for Slack,
+numbers for Viva Engage). :func:`resolve_identities` links them, in this order:
+
+1. **alias file** (``alias,person``): any id or e-mail listed under ``alias`` becomes ``person``
+   (an explicit statement by the analyst, so it is applied first and is never overridden);
+2. **directory** (when given): a person whose e-mail (or id) is in the HR directory gets the
+   directory's ``person`` id — the directory's ids are canonical;
+3. **normalised e-mail**: otherwise the lower-cased e-mail address is the id, so
+   ``Ana.Lima@X.org`` in mail, ``ana.lima@x.org`` as a Slack profile e-mail and as a Viva Engage
+   sender are one person;
+4. otherwise the id the source gave.
+
+Events are rewritten with one vectorised look-up per input (``pyarrow.compute.index_in`` +
+``take``), never a Python loop over rows.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from orgnet.connectors.base import ReadResult
+>>> from orgnet.events import events_from_frame
+>>> slack = ReadResult(
+...     events_from_frame(pd.DataFrame({"kind": ["reply"], "actor": ["U1"], "target": ["U2"]}), source="slack"),
+...     pd.DataFrame({"person": ["U1", "U2"], "name": ["Ana", "Ben"], "email": ["Ana@X.org", None]}),
+...     format="slack")
+>>> mail = ReadResult(
+...     events_from_frame(pd.DataFrame({"kind": ["post"], "actor": ["ana@x.org"], "target": ["cy@x.org"]}),
+...                       source="email"),
+...     pd.DataFrame({"person": ["ana@x.org", "cy@x.org"], "name": ["Ana Lima", None],
+...                   "email": ["ana@x.org", "cy@x.org"]}), format="mbox")
+>>> events, people = resolve_identities([slack, mail])
+>>> events.column("actor").to_pylist()
+['ana@x.org', 'ana@x.org']
+>>> people[["person", "sources"]].to_dict("records")
+[{'person': 'U2', 'sources': 'slack'}, {'person': 'ana@x.org', 'sources': 'email,slack'}, {'person': 'cy@x.org', 'sources': 'email'}]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orgnet.connectors.base import InputError, ReadResult
+from orgnet.events import concat_events, empty_events
+
+__all__ = ["read_aliases", "resolve_identities"]
+
+
+def _normalise_emails(values: pd.Series) -> pd.Series:
+    # Vectorised form of orgnet.connectors.email.normalise_address.
+    s = values.astype("string").str.replace(r"\s+", "", regex=True).str.strip("<>\"'").str.lower()
+    s = s.str.replace(r"^mailto:", "", regex=True)
+    ok = s.str.contains(r"^[^@]+@[^@]+$", regex=True, na=False)
+    return s.where(ok, pd.NA).astype("string")
+
+
+def _normalise_ids(values: pd.Series) -> pd.Series:
+    # An id that is an e-mail address is compared in its normalised form; others as written.
+    s = values.astype("string").str.strip()
+    email = _normalise_emails(s)
+    return email.fillna(s).mask(s == "").astype("string")
+
+
+def read_aliases(path: str | Path) -> pd.DataFrame:
+    """Read an alias file: a CSV with the columns ``alias`` and ``person``.
+
+    Each row says that ``alias`` (an id in some source, or an e-mail address) is the person
+    ``person`` (a canonical id: a directory id or an e-mail). E-mail addresses are normalised
+    (lower case); ids are kept as written; chains (``a -> b``, ``b -> c``) are allowed.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (UTF-8, a BOM is fine; header names are case-insensitive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``alias`` and ``person`` (strings), one row per alias.
+
+    Raises
+    ------
+    InputError
+        Missing file or column, an empty value, or an alias given two different persons (the
+        message names the file and the line).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "aliases.csv"
+    >>> _ = p.write_text("Alias,Person\\nK..Allen@Enron.com,phillip.allen@enron.com\\nU024,ana@x.org\\n")
+    >>> read_aliases(p).to_dict("records")
+    [{'alias': 'k..allen@enron.com', 'person': 'phillip.allen@enron.com'}, {'alias': 'U024', 'person': 'ana@x.org'}]
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "no such alias file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text ({exc.reason}); expected a UTF-8 CSV") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(path, "file is empty; expected a header 'alias,person'") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(path, f"not a valid CSV: {exc}") from None
+    return _check_aliases(frame, str(path))
+
+
+def _check_aliases(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    lookup = {str(c).strip().lstrip("\ufeff").lower(): c for c in frame.columns}
+    missing = [c for c in ("alias", "person") if c not in lookup]
+    if missing:
+        raise InputError(
+            where,
+            f"missing column(s) {', '.join(missing)}; expected a header 'alias,person' "
+            f"(the header has {', '.join(map(str, frame.columns))})",
+            record=1,
+        )
+    out = pd.DataFrame({"alias": _normalise_ids(frame[lookup["alias"]]),
+                        "person": _normalise_ids(frame[lookup["person"]])})
+    empty = out["alias"].isna() | out["person"].isna()
+    if empty.any():
+        row = int(np.flatnonzero(empty.to_numpy())[0])
+        col = "alias" if pd.isna(out["alias"].iloc[row]) else "person"
+        raise InputError(where, f"{col} is empty; expected an id or e-mail in both columns", record=row + 2)
+    out = out[out["alias"] != out["person"]].drop_duplicates()
+    clash = out["alias"].duplicated(keep=False)
+    if clash.any():
+        first = out.loc[clash, "alias"].iloc[0]
+        rows = [int(i) + 2 for i in np.flatnonzero((out["alias"] == first).to_numpy())]
+        people = sorted(out.loc[out["alias"] == first, "person"])
+        raise InputError(where, f"alias {first!r} is given to several persons ({', '.join(people)})",
+                         record=out.index[rows[-1] - 2] + 2)
+    return out.reset_index(drop=True)
+
+
+def _alias_map(aliases: pd.DataFrame | None) -> pd.Series:
+    if aliases is None or len(aliases) == 0:
+        return pd.Series(dtype="string")
+    if not {"alias", "person"} <= set(aliases.columns):
+        aliases = _check_aliases(aliases, "aliases")
+    table = aliases.assign(alias=_normalise_ids(aliases["alias"]), person=_normalise_ids(aliases["person"]))
+    table = table[table["alias"] != table["person"]]
+    mapping = pd.Series(table["person"].to_numpy(), index=table["alias"].to_numpy(), dtype="string")
+    mapping = mapping[~mapping.index.duplicated(keep="first")]
+    # Follow chains (a -> b -> c) with whole-Series look-ups; a cycle ends on itself.
+    for _ in range(len(mapping) + 1):
+        nxt = mapping.map(mapping).fillna(mapping).astype("string")
+        if nxt.equals(mapping):
+            break
+        mapping = nxt
+    loop = mapping.index[mapping.index == mapping.to_numpy()]
+    if len(loop):
+        raise InputError(
+            "aliases",
+            f"the aliases form a cycle through {', '.join(sorted(map(str, loop))[:3])}; "
+            "expected every chain to end in a person who is nobody's alias",
+        )
+    return mapping
+
+
+def _source_of(result: ReadResult) -> str:
+    if result.events.num_rows:
+        first = result.events.column("source")[0].as_py()
+        if first:
+            return str(first)
+    return result.format or "unknown"
+
+
+def _local_people(result: ReadResult) -> pd.DataFrame:
+    # The people a result names: its people table plus any id only seen in its events.
+    people = result.people.copy() if result.people is not None else pd.DataFrame(columns=["person"])
+    for col in ("person", "name", "email"):
+        if col not in people.columns:
+            people[col] = pd.Series(pd.NA, index=people.index, dtype="string")
+    people["person"] = people["person"].astype("string").str.strip()
+    people = people[people["person"].notna() & (people["person"] != "")]
+    people = people.drop_duplicates("person", keep="first")
+    ev = result.events
+    ids = pc.unique(pa.chunked_array(
+        [*ev.column("actor").chunks, *pc.drop_null(ev.column("target")).chunks], type=pa.string()
+    )).to_pandas().astype("string")
+    extra = ids[~ids.isin(people["person"])]
+    if len(extra):
+        people = pd.concat([people, pd.DataFrame({"person": extra.to_numpy()}).astype("string")],
+                           ignore_index=True)
+    return people.reset_index(drop=True)
+
+
+def _canonical(people: pd.DataFrame, alias: pd.Series, directory: pd.DataFrame | None) -> pd.Series:
+    local = _normalise_ids(people["person"])
+    email = _normalise_emails(people["email"]).fillna(_normalise_emails(local))
+    # 1. the alias file, by id first, then by e-mail; its person is then looked up like any id
+    aliased = local.map(alias).astype("string").fillna(email.map(alias).astype("string"))
+    key = aliased.fillna(local)
+    link = _normalise_emails(aliased).where(aliased.notna(), email)
+    canonical = pd.Series(pd.NA, index=people.index, dtype="string")
+    if directory is not None and len(directory):
+        # 2. the directory: its ids are canonical, its e-mails link accounts to them
+        by_email = directory.dropna(subset=["email"]).drop_duplicates("email").set_index("email")["person"]
+        canonical = link.map(by_email).astype("string")
+        canonical = canonical.fillna(key.where(key.isin(directory["person"]), pd.NA))
+    # 3. the alias target as given, 4. the normalised e-mail, 5. the source's own id
+    return canonical.fillna(aliased).fillna(email).fillna(local).astype("string")
+
+
+def _rewrite(column: pa.ChunkedArray, local: pa.Array, canonical: pa.Array) -> pa.ChunkedArray:
+    index = pc.index_in(column, value_set=local)
+    mapped = pc.take(canonical, index)
+    return pc.if_else(pc.is_null(index), column, mapped)
+
+
+def resolve_identities(
+    results: list[ReadResult],
+    directory: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
+) -> tuple[pa.Table, pd.DataFrame]:
+    """Map every person of every input to one canonical id; rewrite the events; merge people.
+
+    Parameters
+    ----------
+    results : list of ReadResult
+        What the readers returned (ids are local to each result).
+    directory : pandas.DataFrame, optional
+        The HR directory (see :func:`orgnet.directory.read_directory`); its ``person`` ids are
+        canonical and its ``email`` column links accounts to them. Everyone in it is in the
+        people table, active or not.
+    aliases : pandas.DataFrame, optional
+        Columns ``alias`` and ``person`` (see :func:`read_aliases`).
+
+    Returns
+    -------
+    events : pyarrow.Table
+        All events, actor and target rewritten to canonical ids.
+    people : pandas.DataFrame
+        One row per canonical person, sorted by id: ``person``, ``name`` (the directory's, else
+        the name seen most often), ``email``, ``sources`` (comma-separated source names,
+        ``directory`` included), then the directory's attributes, then the platforms'
+        attributes (first value seen).
+
+    Raises
+    ------
+    InputError
+        The aliases form a cycle.
+    """
+    alias = _alias_map(aliases)
+    if directory is not None:
+        from orgnet.directory import normalise_directory
+
+        directory = normalise_directory(directory)
+        directory = directory.assign(person=directory["person"].astype("string"),
+                                     email=_normalise_emails(directory["email"]))
+    tables: list[pa.Table] = []
+    frames: list[pd.DataFrame] = []
+    for result in results:
+        local = _local_people(result)
+        canonical = _canonical(local, alias, directory)
+        value_set = pa.array(local["person"].to_numpy(dtype=object), type=pa.string())
+        mapped = pa.array(canonical.to_numpy(dtype=object), type=pa.string())
+        ev = result.events
+        if ev.num_rows:
+            ev = ev.set_column(ev.schema.get_field_index("actor"), "actor",
+                               _rewrite(ev.column("actor"), value_set, mapped))
+            ev = ev.set_column(ev.schema.get_field_index("target"), "target",
+                               _rewrite(ev.column("target"), value_set, mapped))
+        tables.append(ev)
+        frames.append(local.assign(canonical=canonical, source=_source_of(result)))
+    events = concat_events(tables) if tables else empty_events()
+    return events, _merge_people(frames, directory)
+
+
+def _merge_people(frames: list[pd.DataFrame], directory: pd.DataFrame | None) -> pd.DataFrame:
+    seen = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {c: pd.Series(dtype="string") for c in ("person", "name", "email", "canonical", "source")})
+    seen["email"] = _normalise_emails(seen["email"]).fillna(_normalise_emails(seen["person"]))
+    seen["name"] = seen["name"].astype("string").str.strip().replace("", pd.NA)
+    ids = seen["canonical"]
+    names = (
+        seen.dropna(subset=["name"]).groupby(["canonical", "name"]).size().rename("n").reset_index()
+        .sort_values(["canonical", "n", "name"], ascending=[True, False, True])
+        .drop_duplicates("canonical").set_index("canonical")["name"]
+    )
+    emails = seen.dropna(subset=["email"])
+    # The canonical id's own address first, then the one seen most often.
+    emails = emails.assign(own=emails["email"] == emails["canonical"])
+    emails = (
+        emails.groupby(["canonical", "email"]).agg(n=("own", "size"), own=("own", "max")).reset_index()
+        .sort_values(["canonical", "own", "n", "email"], ascending=[True, False, False, True])
+        .drop_duplicates("canonical").set_index("canonical")["email"]
+    )
+    sources = seen.groupby("canonical")["source"].agg(lambda s: ",".join(sorted(set(s))))
+    out = pd.DataFrame({"person": pd.Index(ids.dropna().unique(), dtype="string")})
+    out["name"] = out["person"].map(names).astype("string")
+    out["email"] = out["person"].map(emails).astype("string")
+    out["sources"] = out["person"].map(sources).astype("string")
+    platform_cols = [c for c in seen.columns if c not in ("person", "name", "email", "canonical", "source")]
+    if platform_cols:
+        attrs = seen.groupby("canonical")[platform_cols].first()
+    if directory is not None and len(directory):
+        d = directory.set_index("person")
+        missing = d.index.difference(pd.Index(out["person"]))
+        out = pd.concat([out, pd.DataFrame({"person": pd.Series(missing, dtype="string"),
+                                            "sources": pd.Series("directory", index=range(len(missing)),
+                                                                 dtype="string")})], ignore_index=True)
+        in_dir = out["person"].isin(d.index) & (out["sources"] != "directory")
+        out.loc[in_dir, "sources"] = out.loc[in_dir, "sources"] + ",directory"
+        out["name"] = out["person"].map(d["name"]).astype("string").fillna(out["name"])
+        out["email"] = out["person"].map(d["email"]).astype("string").fillna(out["email"])
+        for col in d.columns:
+            if col not in ("name", "email"):
+                out[col] = out["person"].map(d[col])
+    if platform_cols:
+        for col in platform_cols:
+            if col not in out.columns:
+                out[col] = out["person"].map(attrs[col])
+    return out.sort_values("person", ignore_index=True)
