@@ -36,7 +36,6 @@ FIGURES: tuple[str, ...] = (
     "threads_with_replies", "first", "last",
 )
 
-_MESSAGE_KINDS = ("post", "reply")
 #: Kinds that show presence, not contribution: someone who only joined or viewed is a watcher.
 _PRESENCE_KINDS = ("join", "view")
 
@@ -60,7 +59,8 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
         than one path: the totals under the same keys (people, channels and threads counted once
         across sources) and one summary per path under ``sources``.
 
-        ``messages`` counts posts and replies; ``people`` everyone the export knows (its people
+        ``messages`` counts posts and replies, each message once even when it gives one event
+        per recipient (an e-mail); ``events`` and ``kinds`` count event rows; ``people`` everyone the export knows (its people
         table and anyone appearing in an event), ``active_people`` those who contributed at least
         once (anything but joining or viewing), ``inactive_people`` the rest (the watchers);
         ``threads`` counts distinct thread ids (a post without replies is a thread of one),
@@ -97,6 +97,7 @@ def inspect_result(result: ReadResult) -> dict[str, Any]:
     """
     ev = result.events
     kinds = _kind_counts(ev)
+    posts, replies = _distinct_messages(ev, "post"), _distinct_messages(ev, "reply")
     everyone = _people_ids(result)
     active = _active(ev)
     first, last = _period(ev)
@@ -107,9 +108,9 @@ def inspect_result(result: ReadResult) -> dict[str, Any]:
         "records_skipped": dict(sorted(Counter(result.records_skipped).items(), key=lambda kv: (-kv[1], kv[0]))),
         "events": ev.num_rows,
         "kinds": kinds,
-        "messages": sum(kinds.get(k, 0) for k in _MESSAGE_KINDS),
-        "posts": kinds.get("post", 0),
-        "replies": kinds.get("reply", 0),
+        "messages": posts + replies,
+        "posts": posts,
+        "replies": replies,
         "reactions": kinds.get("reaction", 0),
         "mentions": kinds.get("mention", 0),
         "people": len(everyone),
@@ -130,6 +131,18 @@ def _kind_counts(ev: pa.Table) -> dict[str, int]:
     counts = pc.value_counts(ev.column("kind").combine_chunks().cast(pa.string()))
     pairs = zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
     return {k: int(n) for k, n in sorted(pairs, key=lambda kv: (-kv[1], kv[0]))}
+
+
+def _distinct_messages(ev: pa.Table, kind: str) -> int:
+    # One e-mail to five people is five events (one per recipient) but one message: a message
+    # is one (sender, time, channel, thread). Rows without a time cannot be matched up and
+    # count one each.
+    kinds = ev.column("kind").combine_chunks().cast(pa.string())
+    rows = ev.filter(pc.equal(kinds, kind))
+    timed = rows.filter(pc.is_valid(rows.column("ts")))
+    keys = ["actor", "ts", "channel", "thread"]
+    distinct = timed.select(keys).group_by(keys).aggregate([]).num_rows if timed.num_rows else 0
+    return distinct + (rows.num_rows - timed.num_rows)
 
 
 def _distinct(col: pa.ChunkedArray) -> set[str]:
