@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import zipfile
@@ -29,7 +30,7 @@ from typing import Any
 
 from orgnet.connectors.base import InputError
 
-__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "Archive", "decode_json", "is_zip"]
+__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "Archive", "decode_json", "first_file_with_suffix", "is_zip"]
 
 #: Most members a zip may hold (a Slack export has one file per channel per day).
 MAX_MEMBERS = 500_000
@@ -50,6 +51,38 @@ def is_zip(path: Path) -> bool:
     False
     """
     return path.is_file() and zipfile.is_zipfile(path)
+
+
+def first_file_with_suffix(folder: Path, suffixes: tuple[str, ...], max_entries: int = 5_000) -> Path | None:
+    """Find a file ending in one of ``suffixes`` under ``folder``, looking at few entries (for sniffing).
+
+    Folders are walked breadth-first and the walk stops after ``max_entries`` entries, so a
+    huge folder of something else (a maildir) costs little.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "a").mkdir(); _ = (d / "a" / "x.JSON").write_text("[]")
+    >>> first_file_with_suffix(d, (".json",)).name, first_file_with_suffix(d, (".jsonl",))
+    ('x.JSON', None)
+    """
+    queue = [folder]
+    seen = 0
+    while queue:
+        current = queue.pop(0)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > max_entries:
+                return None
+            if entry.is_dir(follow_symlinks=False):
+                queue.append(Path(entry.path))
+            elif entry.name.lower().endswith(suffixes):
+                return Path(entry.path)
+    return None
 
 
 def decode_json(data: bytes, where: str, record: int | str | None = None) -> Any:

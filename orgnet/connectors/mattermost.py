@@ -47,7 +47,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from orgnet.connectors._archive import Archive, is_zip
+from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
@@ -89,7 +89,13 @@ def sniff(path: Path) -> bool:
     if path.is_file() and not is_zip(path):
         with path.open("rb") as fh:
             return _first_line_is_version(fh.read(4096))
-    if path.is_dir() or is_zip(path):
+    if path.is_dir():
+        found = first_file_with_suffix(path, (".jsonl",))
+        if found is None:
+            return False
+        with found.open("rb") as fh:
+            return _first_line_is_version(fh.read(4096))
+    if is_zip(path):
         try:
             with Archive(path) as archive:
                 first = next((n for n in archive.names if n.lower().endswith(".jsonl")), None)

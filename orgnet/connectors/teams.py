@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from orgnet.connectors._archive import Archive, is_zip
+from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
@@ -88,13 +88,17 @@ def sniff(path: Path) -> bool:
             return False
         with path.open("rb") as fh:
             return _looks_like_messages(fh.read(_SNIFF_BYTES))
-    if path.is_dir() or is_zip(path):
+    if path.is_dir():
+        found = first_file_with_suffix(path, (".json",))
+        if found is None:
+            return False
+        with found.open("rb") as fh:
+            return _looks_like_messages(fh.read(_SNIFF_BYTES))
+    if is_zip(path):
         try:
             with Archive(path) as archive:
                 first = next((n for n in archive.names if n.lower().endswith(".json")), None)
-                if first is None:
-                    return False
-                return _looks_like_messages(archive.read_head(first, _SNIFF_BYTES))
+                return first is not None and _looks_like_messages(archive.read_head(first, _SNIFF_BYTES))
         except InputError:
             return False
     return False
