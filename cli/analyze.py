@@ -76,10 +76,14 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
 @click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where events are aggregated into ties: in process, or on Dask (see docs/scale.md).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
             column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
-            include_external: bool, store_path: Path | None = None) -> None:
+            include_external: bool, store_path: Path | None = None, engine: str = "local",
+            scheduler: str | None = None) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -88,7 +92,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         reader_options={"column_map": parse_column_map(column_map)},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
-                                 include_external=include_external),
+                                 include_external=include_external, engine=engine, scheduler=scheduler),
         store=store_path,
     )
     result = run(list(paths), out, options, progress=_step)

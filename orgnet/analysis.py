@@ -67,6 +67,12 @@ class AnalysisOptions:
         Keep ties with parties outside the organisation.
     top : int
         How many people / groups the summary lists.
+    engine : {"local", "dask"}
+        Where events are aggregated into ties (:func:`orgnet.engines.aggregate_edges`);
+        ``local`` builds the graph from the events directly. Only the adjacency's
+        construction changes, never a result.
+    scheduler : str or None
+        Dask scheduler address for ``engine="dask"`` (a local cluster when None).
     """
 
     since: str | None = None
@@ -78,6 +84,8 @@ class AnalysisOptions:
     weighted_paths: bool = True
     include_external: bool = False
     top: int = 10
+    engine: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass
@@ -236,10 +244,16 @@ def analyze(
     """
     opts = options or AnalysisOptions()
     with progress("Building the graph"):
-        graph = OrgGraph.from_events(
-            events, directory=directory, people=people, since=opts.since, until=opts.until,
-            include_external=opts.include_external,
-        )
+        graph_options = dict(directory=directory, people=people, since=opts.since, until=opts.until,
+                             include_external=opts.include_external)
+        if opts.engine == "local":
+            graph = OrgGraph.from_events(events, **graph_options)
+        else:
+            from orgnet.engines import aggregate_edges
+
+            edges = aggregate_edges(events, opts.engine, opts.scheduler, since=opts.since, until=opts.until,
+                                    include_external=opts.include_external)
+            graph = OrgGraph.from_edges(edges, events=events, **graph_options)
     a = graph.adjacency
     table = graph.people.copy()
 

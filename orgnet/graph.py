@@ -126,31 +126,9 @@ class OrgGraph:
         """
         validate(events)
         since_ts, until_ts = to_timestamp(since), to_timestamp(until)
-        if since_ts is not None or until_ts is not None:
-            ts = events.column("ts")
-            keep = pc.is_valid(ts)
-            if since_ts is not None:
-                keep = pc.and_(keep, pc.greater_equal(ts, pa.scalar(since_ts, ts.type)))
-            if until_ts is not None:
-                keep = pc.and_(keep, pc.less(ts, pa.scalar(until_ts, ts.type)))
-            events = events.filter(keep)
-
+        events = _in_window(events, since_ts, until_ts)
         external = events.column("external")
-        internal_events = events if include_external else events.filter(pc.invert(external))
-        id_parts: list[pa.Array] = []
-        if directory is not None and len(directory):
-            id_parts.append(pa.array(directory["person"].astype(str).to_numpy(), pa.string()))
-        if not directory_only:
-            id_parts.append(pc.unique(internal_events.column("actor")).cast(pa.string()))
-            id_parts.append(pc.drop_null(pc.unique(internal_events.column("target"))).cast(pa.string()))
-            if people is not None and len(people):
-                members = people
-                if "external" in people.columns and not include_external:
-                    members = people[~people["external"].fillna(False).astype(bool)]
-                id_parts.append(pa.array(members["person"].astype(str).to_numpy(), pa.string()))
-        all_ids = pa.chunked_array(id_parts, type=pa.string()).combine_chunks() if id_parts else pa.array([], pa.string())
-        ids = pc.unique(all_ids)
-        ids = ids.take(pc.sort_indices(ids))
+        ids = _member_ids(events, directory, people, include_external, directory_only)
         n = len(ids)
 
         actor = _codes(events.column("actor"), ids)
@@ -166,6 +144,76 @@ class OrgGraph:
         table = _people_table(ids, directory, people)
         active = np.zeros(n, dtype=bool)
         active[actor[actor >= 0]] = True
+        table["active"] = active
+        return cls(table, adjacency, events, actor, target, since_ts, until_ts)
+
+    @classmethod
+    def from_edges(
+        cls,
+        edges: pa.Table | pd.DataFrame,
+        *,
+        events: pa.Table | None = None,
+        directory: pd.DataFrame | None = None,
+        people: pd.DataFrame | None = None,
+        since: Any = None,
+        until: Any = None,
+        include_external: bool = False,
+        directory_only: bool = False,
+    ) -> OrgGraph:
+        """Build the graph from ties already aggregated elsewhere (e.g. on Dask).
+
+        The adjacency comes from ``edges`` only; ``events``, when given, supply what the ties
+        cannot: people who acted but have no tie, the ``active`` flags and the event codes.
+        With the edges of :func:`orgnet.engines.aggregate_edges` over the same events and
+        options, the result is the graph :meth:`from_events` builds.
+
+        Parameters
+        ----------
+        edges : pyarrow.Table or pandas.DataFrame
+            ``actor``, ``target``, ``weight`` (one row per tie, or several: they are summed).
+        events : pyarrow.Table, optional
+            The events the edges were aggregated from (Event schema).
+        directory, people, since, until, include_external, directory_only
+            As in :meth:`from_events`; ``since``/``until`` filter ``events`` (filter the edges
+            when aggregating them).
+
+        Returns
+        -------
+        OrgGraph
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> g = OrgGraph.from_edges(pd.DataFrame({"actor": ["b", "c", "b"], "target": ["a", "a", "c"],
+        ...                                       "weight": [2.0, 1.0, 0.5]}))
+        >>> g.people["person"].tolist(), g.adjacency.toarray().tolist()
+        (['a', 'b', 'c'], [[0.0, 0.0, 0.0], [2.0, 0.0, 0.5], [1.0, 0.0, 0.0]])
+        """
+        from orgnet.events import empty_events
+
+        if isinstance(edges, pd.DataFrame):
+            edges = pa.Table.from_pandas(edges[["actor", "target", "weight"]], preserve_index=False)
+        edge_actor = edges.column("actor").cast(pa.string())
+        edge_target = edges.column("target").cast(pa.string())
+        since_ts, until_ts = to_timestamp(since), to_timestamp(until)
+        events = _in_window(validate(events if events is not None else empty_events()), since_ts, until_ts)
+        extra = [] if directory_only else [pc.unique(edge_actor), pc.drop_null(pc.unique(edge_target))]
+        ids = _member_ids(events, directory, people, include_external, directory_only, extra)
+        n = len(ids)
+        actor = _codes(events.column("actor"), ids)
+        target = _codes(events.column("target"), ids)
+        ea, et = _codes(edge_actor, ids), _codes(edge_target, ids)
+        tie = (ea >= 0) & (et >= 0) & (ea != et)
+        weight = np.asarray(edges.column("weight").to_numpy(), dtype=np.float64)
+        adjacency = sp.coo_array((weight[tie], (ea[tie], et[tie])), shape=(n, n)).tocsr()
+        adjacency.sum_duplicates()
+        adjacency.eliminate_zeros()
+
+        table = _people_table(ids, directory, people)
+        active = np.zeros(n, dtype=bool)
+        active[actor[actor >= 0]] = True
+        if events.num_rows == 0:
+            active[ea[tie]] = True  # no events given: whoever has an outgoing tie acted
         table["active"] = active
         return cls(table, adjacency, events, actor, target, since_ts, until_ts)
 
@@ -265,6 +313,47 @@ class OrgGraph:
             table["active"] = self.people["active"].to_numpy()
             return OrgGraph(table, self.adjacency, self.events, self.actor, self.target, self.since, self.until)
         return self
+
+
+def _in_window(events: pa.Table, since_ts: pd.Timestamp | None, until_ts: pd.Timestamp | None) -> pa.Table:
+    """Events with ``since <= ts < until`` (no timestamp: dropped when a bound is given)."""
+    if since_ts is None and until_ts is None:
+        return events
+    ts = events.column("ts")
+    keep = pc.is_valid(ts)
+    if since_ts is not None:
+        keep = pc.and_(keep, pc.greater_equal(ts, pa.scalar(since_ts, ts.type)))
+    if until_ts is not None:
+        keep = pc.and_(keep, pc.less(ts, pa.scalar(until_ts, ts.type)))
+    return events.filter(keep)
+
+
+def _member_ids(
+    events: pa.Table,
+    directory: pd.DataFrame | None,
+    people: pd.DataFrame | None,
+    include_external: bool,
+    directory_only: bool,
+    extra: list[Any] | None = None,
+) -> pa.Array:
+    """Sorted unique ids of the members: directory, internal actors and targets, people seen."""
+    external = events.column("external")
+    internal_events = events if include_external else events.filter(pc.invert(external))
+    id_parts: list[pa.Array] = []
+    if directory is not None and len(directory):
+        id_parts.append(pa.array(directory["person"].astype(str).to_numpy(), pa.string()))
+    if not directory_only:
+        id_parts.append(pc.unique(internal_events.column("actor")).cast(pa.string()))
+        id_parts.append(pc.drop_null(pc.unique(internal_events.column("target"))).cast(pa.string()))
+        if people is not None and len(people):
+            members = people
+            if "external" in people.columns and not include_external:
+                members = people[~people["external"].fillna(False).astype(bool)]
+            id_parts.append(pa.array(members["person"].astype(str).to_numpy(), pa.string()))
+        id_parts.extend(extra or [])
+    all_ids = pa.chunked_array(id_parts, type=pa.string()).combine_chunks() if id_parts else pa.array([], pa.string())
+    ids = pc.unique(all_ids)
+    return ids.take(pc.sort_indices(ids))
 
 
 def _people_table(ids: pa.Array, directory: pd.DataFrame | None, people: pd.DataFrame | None) -> pd.DataFrame:
