@@ -1,4 +1,10 @@
-"""Findings -> files: the report folder. Renders what analysis gives it; computes nothing."""
+"""Findings -> the report folder: index.html, maps, pictures, CSV, JSON, GraphML and GEXF.
+
+The reporter renders what :func:`orgnet.analysis.analyze` gives it and computes no metric.
+Everything is written into a staging folder that replaces the destination in one move, so a
+failure never leaves a half-written report. Sections whose findings are absent say so in the
+report ("not available in this analysis").
+"""
 
 from __future__ import annotations
 
@@ -7,42 +13,15 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from orgnet.analysis import Findings
-from orgnet.metrics.groups import group_matrix
+from orgnet.report.content import pyramid_view
+from orgnet.report.exports import write_gexf, write_graphml
 from orgnet.report.files import staging_folder, write_csv, write_json
-from orgnet.report.map import group_map, people_map, render_map
+from orgnet.report.index import render_index
+from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, write_maps
+from orgnet.report.pictures import write_pictures
 
-__all__ = ["write_report"]
-
-#: Above this many people the main map shows groups as nodes.
-MAP_MAX_PEOPLE = 2000
-
-
-def _cards(findings: Findings) -> list[list[str]]:
-    p = findings.people
-    dept = p["department"].astype("string").fillna("(no department)")
-    return [
-        [str(name), f"department: {d}", f"community: {c}", f"PageRank {pr:.4f}", f"{int(k)} partners"]
-        for name, d, c, pr, k in zip(p["name"], dept, p["community"], p["pagerank"], p["partners"], strict=True)
-    ]
-
-
-def build_map_data(findings: Findings, *, max_people: int = MAP_MAX_PEOPLE, seed: int = 0) -> dict[str, Any]:
-    """The data of the main map: people when few enough, else groups (departments or communities)."""
-    g = findings.graph
-    p = findings.people
-    colour = p["department"] if p["department"].notna().any() else p["community"]
-    if g.n <= max_people:
-        return people_map(g.adjacency, p["person"].to_numpy(dtype=str), p["name"].to_numpy(dtype=str),
-                          colour.astype("string").fillna("(none)").to_numpy(dtype=str),
-                          p["pagerank"].to_numpy(), _cards(findings), seed=seed)
-    column = "department" if p["department"].notna().any() else "community"
-    codes, labels = g.group_codes(column)
-    m = group_matrix(g.adjacency, codes, len(labels))
-    sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
-    return group_map(m, labels, sizes, seed=seed)
+__all__ = ["MAP_MAX_PEOPLE", "write_report"]
 
 
 def write_report(
@@ -51,6 +30,7 @@ def write_report(
     *,
     progress: Callable[[str], AbstractContextManager[Any]] = lambda _: nullcontext(),
     max_map_people: int = MAP_MAX_PEOPLE,
+    seed: int = 0,
 ) -> Path:
     """Write the report folder atomically: nothing is half-written if anything fails.
 
@@ -63,23 +43,39 @@ def write_report(
     progress : callable
         Step reporter, as in :func:`orgnet.analysis.analyze`.
     max_map_people : int
-        Above this many people the main map shows groups.
+        Above this many people the main map shows groups, each with its own drill-down map.
+    seed : int
+        Seed of the map layouts.
 
     Returns
     -------
     Path
-        The report folder.
+        The report folder; open ``index.html`` in it.
     """
     out = Path(out)
     with staging_folder(out) as stage:
         with progress("Writing tables"):
+            tables = ["people.csv", "groups.csv"] + [f"{name}.csv" for name in findings.tables]
             write_csv(findings.people, stage / "people.csv")
             write_csv(findings.groups, stage / "groups.csv")
             for name, table in findings.tables.items():
                 write_csv(table, stage / f"{name}.csv")
-        with progress("Drawing the map"):
-            render_map(build_map_data(findings, max_people=max_map_people), stage / "map.html")
+        with progress("Drawing the maps"):
+            maps = write_maps(findings, stage, max_people=max_map_people, seed=seed)
+        with progress("Drawing pictures for slides"):
+            groups = group_map_data(findings, seed=seed) if findings.graph.n else None
+            if groups is not None and len(groups["ids"]) < 2:
+                groups = None
+            pictures = [p.relative_to(stage).as_posix()
+                        for p in write_pictures(stage / "pictures", pyramid_view(findings), groups)]
+        with progress("Exporting GraphML and GEXF"):
+            write_graphml(findings, stage / "graph.graphml")
+            write_gexf(findings, stage / "graph.gexf")
         with progress("Writing findings.json"):
             write_json({"summary": findings.summary, "people": findings.people, "groups": findings.groups,
                         **findings.sections}, stage / "findings.json")
+        with progress("Writing index.html"):
+            render_index(findings, stage / "index.html", maps=maps, pictures=pictures,
+                         files={"tables": tables, "data": ["findings.json"],
+                                "graph": ["graph.graphml", "graph.gexf"]})
     return out.resolve()

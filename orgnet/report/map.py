@@ -1,38 +1,73 @@
-"""The interactive network map: a self-contained vis-network page, positions precomputed.
+"""The interactive network maps: self-contained vis-network pages with positions precomputed.
 
-vis-network (dual Apache-2.0/MIT, notice kept in the inlined file) ships inside the pyvis
-package; it is inlined, so the page loads nothing from the network. Positions come from an
-igraph force layout and physics is off, so a few thousand nodes show in seconds. Above
-``max_people`` people the map shows groups as nodes instead.
+vis-network 9.1.2 (dual Apache-2.0/MIT; its licence header is kept verbatim) ships inside the
+pyvis package and is read from there, so the pages load nothing from the network. Positions
+come from igraph's Fruchterman-Reingold layout and physics is off, so a few thousand people
+show in seconds. Map data are built column by column from numpy arrays (no per-node Python
+objects; pyvis's own ``add_node``/``add_edge`` slow down quadratically). Above ``max_people``
+people the main map shows groups as nodes with weighted group-to-group edges, and every group
+gets its own drill-down page under ``maps/``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import random
+import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["MapData", "group_map", "people_map", "render_map", "vis_assets"]
+from orgnet.analysis import Findings
+from orgnet.report.content import group_column, people_flags
+
+__all__ = [
+    "MAP_MAX_PEOPLE",
+    "SIZE_METRICS",
+    "group_file_name",
+    "group_map_data",
+    "layout",
+    "people_map_data",
+    "render_map",
+    "vis_assets",
+    "write_maps",
+]
+
+#: Above this many people the main map shows groups as nodes.
+MAP_MAX_PEOPLE = 2000
+
+#: Metrics a map can size people by (those present in ``findings.people``), with their labels.
+SIZE_METRICS = {"pagerank": "PageRank", "betweenness": "betweenness", "in_strength": "ties received (weight)",
+                "partners": "distinct partners"}
 
 _PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-            "#9c755f", "#bab0ac", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf")
+            "#9c755f", "#79706e", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf",
+            "#bcbd22", "#637939", "#843c39", "#3182bd")
 
-MapData = dict
+#: Marks on the map (bit flags): 1 ambassador, 2 information broker.
+MARK_AMBASSADOR, MARK_BROKER = 1, 2
 
 
 def vis_assets() -> tuple[str, str]:
-    """The vis-network JavaScript and CSS shipped with pyvis (read from the installed package)."""
+    """The vis-network JavaScript (licence header included) and CSS shipped with pyvis."""
     base = resources.files("pyvis") / "lib" / "vis-9.1.2"
     return (base / "vis-network.min.js").read_text(encoding="utf-8"), (base / "vis-network.css").read_text(
         encoding="utf-8"
     )
 
 
-def _layout(adjacency: sp.sparray, seed: int) -> np.ndarray:
+def layout(adjacency: sp.sparray, *, seed: int = 0) -> np.ndarray:
+    """Force-directed positions (igraph Fruchterman-Reingold, log tie weights), scaled for vis-network.
+
+    The layout is seeded through igraph's random generator and the global generator restored,
+    so the same graph and seed give the same picture.
+    """
     import igraph as ig
 
     n = adjacency.shape[0]
@@ -44,77 +79,246 @@ def _layout(adjacency: sp.sparray, seed: int) -> np.ndarray:
     ig.set_random_number_generator(random.Random(seed))
     try:
         weights = np.log1p(upper.data).tolist() if upper.nnz else None
-        coords = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=300 if n < 3000 else 100).coords)
+        coords = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=500 if n < 3000 else 150).coords)
     finally:
         ig.set_random_number_generator(random)
         random.setstate(state)
-    coords -= coords.mean(axis=0)
+    coords = coords - coords.mean(axis=0)
     scale = np.abs(coords).max() or 1.0
-    return coords / scale * (60 * np.sqrt(n) + 100)
+    return coords / scale * (45 * np.sqrt(n) + 120)
 
 
-def _colours(labels: np.ndarray) -> tuple[list[str], dict[str, str]]:
-    uniq = sorted({str(x) for x in labels})
-    lookup = {lab: _PALETTE[i % len(_PALETTE)] for i, lab in enumerate(uniq)}
-    return [lookup[str(x)] for x in labels], lookup
+def _categories(values: pd.Series) -> dict[str, Any]:
+    text = values.astype("string").fillna("(none)").to_numpy(dtype=str)
+    labels, codes = np.unique(text, return_inverse=True)
+    order = np.argsort(-np.bincount(codes, minlength=len(labels)), kind="stable")  # biggest group first
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    colours = [_PALETTE[i % len(_PALETTE)] for i in range(len(labels))]
+    return {"labels": labels[order].tolist(), "colours": colours, "codes": rank[codes].tolist()}
 
 
-def _sizes(values: np.ndarray, lo: float = 6, hi: float = 40) -> np.ndarray:
-    v = np.asarray(values, dtype=float)
-    if len(v) == 0 or np.nanmax(v) <= np.nanmin(v):
-        return np.full(len(v), (lo + hi) / 2)
-    return lo + (hi - lo) * np.sqrt((v - np.nanmin(v)) / (np.nanmax(v) - np.nanmin(v)))
+def _sizes(values: np.ndarray, lo: float = 6, hi: float = 36) -> list[float]:
+    v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    if len(v) == 0 or v.max() <= v.min():
+        return np.full(len(v), (lo + hi) / 2).tolist()
+    return np.round(lo + (hi - lo) * np.sqrt((v - v.min()) / (v.max() - v.min())), 1).tolist()
 
 
-def people_map(adjacency: sp.sparray, ids: np.ndarray, names: np.ndarray, groups: np.ndarray,
-               size_by: np.ndarray, cards: list[list[str]], *, seed: int = 0) -> MapData:
-    """Map data with one node per person (colour by group, size by a centrality)."""
-    xy = _layout(adjacency, seed)
-    colours, _ = _colours(groups)
-    size = _sizes(size_by)
-    coo = sp.coo_array(adjacency)
-    width = 1 + 4 * coo.data / coo.data.max() if coo.nnz else coo.data
-    nodes = [
-        {"id": str(i), "label": str(nm), "x": float(x), "y": float(y), "size": float(s), "color": c, "card": card}
-        for i, nm, (x, y), s, c, card in zip(ids, names, xy, size, colours, cards, strict=True)
-    ]
-    edges = np.column_stack([np.asarray(ids, dtype=object)[coo.row], np.asarray(ids, dtype=object)[coo.col],
-                             np.round(width, 2)]).tolist()
-    return {"nodes": nodes, "edges": edges, "directed": True, "what": "people"}
+def _edge_columns(adjacency: sp.sparray, *, hi: float = 6) -> dict[str, list[Any]]:
+    upper = sp.triu(adjacency + adjacency.T, k=1).tocoo()
+    if upper.nnz == 0:
+        return {"from": [], "to": [], "width": []}
+    w = np.log1p(upper.data)
+    width = np.round(0.5 + (hi - 0.5) * w / w.max(), 2)
+    return {"from": upper.row.tolist(), "to": upper.col.tolist(), "width": width.tolist()}
 
 
-def group_map(matrix: np.ndarray, labels: np.ndarray, sizes: np.ndarray, *, seed: int = 0) -> MapData:
-    """Map data with one node per group and weighted group-to-group edges."""
-    m = np.asarray(matrix, dtype=float).copy()
+def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed: int = 0, title: str = "",
+                    note: str = "", flags: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Map data with one node per person: the people at ``rows`` (all by default) and their ties.
+
+    Parameters
+    ----------
+    findings : Findings
+        The analysis.
+    rows : numpy.ndarray, optional
+        Row numbers of ``findings.people`` to draw (a group's members for a drill-down map).
+    seed : int
+        Layout seed.
+    title, note : str
+        Shown in the page header (escaped on the page).
+    flags : pandas.DataFrame, optional
+        :func:`orgnet.report.content.people_flags`, when already computed.
+
+    Returns
+    -------
+    dict
+        Column-wise node and edge data (see ``templates/map.html``).
+    """
+    p = findings.people
+    rows = np.arange(len(p)) if rows is None else np.asarray(rows, dtype=np.int64)
+    sub = p.iloc[rows]
+    a = findings.graph.adjacency
+    adjacency = a[rows][:, rows] if len(rows) != a.shape[0] else a
+    flags = people_flags(findings) if flags is None else flags
+    f = flags.iloc[rows]
+    xy = np.round(layout(adjacency, seed=seed), 1)
+    colour_by = {c: _categories(sub[c]) for c in ("department", "community") if c in sub.columns
+                 and sub[c].notna().any()}
+    size_by = {k: {"label": label, "size": _sizes(sub[k].to_numpy(dtype=float)),
+                   "value": sub[k].astype(float).round(6).fillna(0).tolist()}
+               for k, label in SIZE_METRICS.items() if k in sub.columns}
+    mark = f["ambassador"].to_numpy().astype(np.int64) * MARK_AMBASSADOR + f["broker"].to_numpy() * MARK_BROKER
+    info = {
+        "department": sub["department"].astype("string").fillna("").tolist() if "department" in sub else [],
+        "community": sub["community"].astype("string").fillna("").tolist() if "community" in sub else [],
+        "pyramid": sub["pyramid_level"].astype("string").fillna("").tolist() if "pyramid_level" in sub else [],
+        "roles": f["roles"].tolist(),
+        "reasons": f["reasons"].tolist(),
+    }
+    return {
+        "what": "people", "title": title or "network map", "note": note,
+        "ids": sub["person"].astype(str).tolist(), "labels": sub["name"].astype("string").fillna("").tolist(),
+        "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
+        "colourBy": colour_by, "sizeBy": size_by, "mark": mark.tolist(), "info": info,
+        "edges": _edge_columns(adjacency), "links": [],
+    }
+
+
+def group_file_name(label: str) -> str:
+    """A safe, unique file name for a group's drill-down map (ASCII slug + short hash).
+
+    Examples
+    --------
+    >>> group_file_name("R&D / Paris")
+    'R-D-Paris-...html'
+    >>> group_file_name("../../etc") != group_file_name("etc")
+    True
+    """
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", label).strip("-")[:40] or "group"
+    digest = hashlib.sha1(label.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}.html"
+
+
+def group_map_data(findings: Findings, *, column: str | None = None, seed: int = 0,
+                   groups: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Map data with one node per group (size: members) and weighted group-to-group edges.
+
+    The group-to-group weights are a display-only sum of the people's ties
+    (:func:`orgnet.metrics.groups.group_matrix`, the function the analysis uses).
+    """
+    from orgnet.metrics.groups import group_matrix
+
+    column = column or group_column(findings)
+    codes, labels = _codes_from(findings.people[column])
+    labels = np.asarray([str(x) for x in labels], dtype=object)
+    m = group_matrix(findings.graph.adjacency, codes, len(labels))
     np.fill_diagonal(m, 0)
-    sym = sp.csr_array(m + m.T)
-    xy = _layout(sym, seed)
-    colours, _ = _colours(labels)
-    size = _sizes(sizes, 10, 60)
-    upper = sp.triu(sym, k=1).tocoo()
-    width = 1 + 9 * upper.data / upper.data.max() if upper.nnz else upper.data
-    nodes = [
-        {"id": str(lab), "label": str(lab), "x": float(x), "y": float(y), "size": float(s), "color": c,
-         "card": [str(lab), f"{int(n)} people"]}
-        for lab, (x, y), s, c, n in zip(labels, xy, size, colours, sizes, strict=True)
-    ]
-    lab = np.asarray(labels, dtype=object).astype(str)
-    edges = np.column_stack([lab[upper.row], lab[upper.col], np.round(width, 2)]).tolist()
-    return {"nodes": nodes, "edges": edges, "directed": False, "what": "groups"}
+    sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
+    xy = np.round(layout(sp.csr_array(m), seed=seed), 1)
+    info_reason = [""] * len(labels)
+    ei = np.full(len(labels), np.nan)
+    silo = np.zeros(len(labels), dtype=bool)
+    g = findings.groups if groups is None else groups
+    if len(g) and "group" in g.columns:
+        mine = g[g["kind"].astype(str) == column] if "kind" in g.columns else g
+        idx = pd.Series(np.arange(len(labels)), index=labels)
+        where = idx.reindex(mine["group"].astype(str)).to_numpy()
+        ok = ~np.isnan(where)
+        pos = where[ok].astype(np.int64)
+        if "ei_index" in mine.columns:
+            ei[pos] = mine["ei_index"].to_numpy(dtype=float)[ok]
+        if "is_silo" in mine.columns:
+            silo[pos] = mine["is_silo"].fillna(False).to_numpy(dtype=bool)[ok]
+        if "reason" in mine.columns:
+            for i, r in zip(pos, mine["reason"].astype("string").fillna("").to_numpy(dtype=object)[ok], strict=True):
+                info_reason[i] = str(r)
+    colours = {"labels": labels.tolist(), "colours": [_PALETTE[i % len(_PALETTE)] for i in range(len(labels))],
+               "codes": list(range(len(labels)))}
+    roles = [[f"{int(s):,} people", f"E-I index {e:+.2f}" if np.isfinite(e) else "E-I index n/a"]
+             + (["silo"] if flag else []) for s, e, flag in zip(sizes, ei, silo, strict=True)]
+    return {
+        "what": "groups", "title": f"{column}s as nodes", "groupKind": column,
+        "note": f"{findings.graph.n:,} people: each node is a {column}; open one to see its people.",
+        "ids": labels.tolist(), "labels": labels.tolist(), "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
+        "colourBy": {column: colours},
+        "sizeBy": {"members": {"label": "members", "size": np.round(12 + 48 * np.sqrt(sizes / max(sizes.max(), 1)),
+                                                                    1).tolist(), "value": sizes.tolist()}},
+        "mark": [0] * len(labels),
+        "info": {column: labels.tolist(), "roles": roles, "reasons": [[r] if r else [] for r in info_reason]},
+        "edges": _edge_columns(sp.csr_array(m), hi=12),
+        "links": [f"maps/{group_file_name(str(lab))}" for lab in labels],
+    }
 
 
-def _safe_json(data: MapData) -> str:
+def _codes_from(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    text = values.astype("string")
+    valid = text.notna().to_numpy()
+    labels = np.unique(text[valid].to_numpy(dtype=str))
+    codes = np.full(len(text), -1, dtype=np.int64)
+    codes[valid] = np.searchsorted(labels, text[valid].to_numpy(dtype=str))
+    return codes, labels.astype(object)
+
+
+def _safe_json(data: dict[str, Any]) -> str:
     # Inside <script>, "<", ">" and "&" are escaped so no name can close the tag or inject markup.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_map(data: MapData, path: Path) -> None:
-    """Write a self-contained ``map.html`` for the map data."""
+def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, home: str = "index.html",
+               main_map: str = "") -> None:
+    """Write one self-contained map page.
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`people_map_data` or :func:`group_map_data`.
+    path : Path
+        The page to write.
+    vis_src : str, optional
+        Relative URL of a vis-network copy beside the page; inlined when not given.
+    home, main_map : str
+        Relative links to the report's index page and (for drill-down maps) to the main map.
+    """
     js, css = vis_assets()
     template = (resources.files("orgnet.report") / "templates" / "map.html").read_text(encoding="utf-8")
-    # The data goes in last, so nothing in a name can be taken for a placeholder.
-    html = (template.replace("/*__VIS_CSS__*/", css)
-            .replace("/*__VIS_JS__*/", js.replace("</script", "<\\/script"))
+    if vis_src is None:
+        script = "<script>\n" + js.replace("</script", "<\\/script") + "\n</script>"
+        style = "<style>\n" + css + "\n</style>"
+    else:
+        script = f'<script src="{html.escape(vis_src)}"></script>'
+        style = f'<link rel="stylesheet" href="{html.escape(vis_src[:-len(".min.js")] + ".css")}">'
+    nav = f'<a href="{html.escape(home)}">report</a>'
+    if main_map:
+        nav += f' · <a href="{html.escape(main_map)}">main map</a>'
+    # The data go in last, so nothing in a name can be taken for a placeholder.
+    page = (template.replace("<!--__VIS_CSS__-->", style)
+            .replace("<!--__VIS_JS__-->", script)
+            .replace("__TITLE__", html.escape(str(data.get("title", "network map"))))
+            .replace("<!--__NAV__-->", nav)
             .replace("__GRAPH_DATA__", _safe_json(data)))
-    path.write_text(html, encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
+
+
+def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PEOPLE, seed: int = 0) -> list[str]:
+    """Write ``map.html`` (people, or groups above ``max_people``) and the drill-down maps.
+
+    Returns
+    -------
+    list of str
+        The pages written, relative to ``folder``.
+    """
+    flags = people_flags(findings)
+    if findings.graph.n <= max_people:
+        render_map(people_map_data(findings, seed=seed, flags=flags,
+                                   title=f"{findings.graph.n:,} people"), folder / "map.html")
+        return ["map.html"]
+    data = group_map_data(findings, seed=seed)
+    render_map(data, folder / "map.html")
+    (folder / "maps").mkdir(exist_ok=True)
+    (folder / "static").mkdir(exist_ok=True)
+    js, css = vis_assets()
+    (folder / "static" / "vis-network.min.js").write_text(js, encoding="utf-8")
+    (folder / "static" / "vis-network.css").write_text(css, encoding="utf-8")
+    column = data["groupKind"]
+    values = findings.people[column].astype("string")
+    rank = findings.people["pagerank"].to_numpy(dtype=float) if "pagerank" in findings.people else None
+    written = ["map.html"]
+    order = np.argsort(values.fillna("").to_numpy(dtype=str), kind="stable")
+    sorted_values = values.fillna("").to_numpy(dtype=str)[order]
+    for label, link in zip(data["labels"], data["links"], strict=True):
+        lo = np.searchsorted(sorted_values, label, side="left")
+        hi = np.searchsorted(sorted_values, label, side="right")
+        rows = np.sort(order[lo:hi])
+        note = ""
+        if len(rows) > max_people:
+            keep = rows[np.argsort(-rank[rows], kind="stable")[:max_people]] if rank is not None else rows[:max_people]
+            note = f"showing the {max_people:,} people with the highest PageRank of {len(rows):,} members"
+            rows = np.sort(keep)
+        page = people_map_data(findings, rows, seed=seed, flags=flags, title=f"{column} {label}", note=note)
+        render_map(page, folder / link, vis_src="../static/vis-network.min.js", home="../index.html",
+                   main_map="../map.html")
+        written.append(link)
+    return written
