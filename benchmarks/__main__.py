@@ -1,0 +1,375 @@
+"""``python -m benchmarks --sizes 10k,100k,1m [--repeat N]``: run the suite, write results/*.json and RESULTS.md.
+
+For each size: the dataset is generated once (``benchmarks/work/``), then in separate processes
+orgnet's pipeline stage by stage (``--repeat`` runs, medians), ``orgnet analyze`` end to end
+(wall time and the child's peak RSS), each operation against the fastest library calls, and
+the networkx reference pipeline under a time cap. ``RESULTS.md`` is rebuilt from every
+``results/<size>.json`` present, so a 1M run recorded earlier stays in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data import SIZES, Size, parse_sizes
+from benchmarks.measure import run_command
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+REPO = HERE.parent
+
+#: Canonical stages (rows of the side-by-side table) and orgnet's progress steps that make them.
+STAGES: dict[str, tuple[str, ...]] = {
+    "read": ("Reading",),
+    "graph": ("Building the graph",),
+    "degrees": ("Degrees and strengths",),
+    "pagerank": ("PageRank",),
+    "betweenness": ("Betweenness",),
+    "communities": ("Communities",),
+    "report": ("Writing", "Drawing", "Exporting"),
+}
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _worker(job: str, size: Size, *extra: str, timeout: float | None = None) -> dict[str, Any]:
+    argv = [sys.executable, "-m", "benchmarks.workers", job, size.name, *extra]
+    res = run_command(argv, timeout=timeout, cwd=str(REPO))
+    if res["returncode"] != 0 and not res["timed_out"]:
+        _say(f"  {job} failed (exit {res['returncode']}):\n{res['stderr']}")
+    return res
+
+
+def _canonical(step: str) -> str:
+    for stage, prefixes in STAGES.items():
+        if any(step.startswith(p) for p in prefixes):
+            return stage
+    return "other analysis"
+
+
+def _orgnet_stages(runs: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """Median seconds and max peak RSS per progress step and per canonical stage over runs."""
+    steps: dict[str, list[float]] = {}
+    peaks: dict[str, int] = {}
+    for lines in runs:
+        for line in lines:
+            if line.get("event") != "stage":
+                continue
+            steps.setdefault(line["stage"], []).append(line["seconds"])
+            peaks[line["stage"]] = max(peaks.get(line["stage"], 0), line["peak_rss"])
+    per_step = {s: {"seconds": statistics.median(v), "runs": v, "peak_rss": peaks[s]} for s, v in steps.items()}
+    canonical: dict[str, dict[str, Any]] = {}
+    for s, v in per_step.items():
+        c = canonical.setdefault(_canonical(s), {"seconds": 0.0, "peak_rss": 0, "steps": []})
+        c["seconds"] += v["seconds"]
+        c["peak_rss"] = max(c["peak_rss"], v["peak_rss"])
+        c["steps"].append(s)
+    return {"steps": per_step, "stages": canonical}
+
+
+def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: int, skip: set[str]) -> dict[str, Any]:
+    """Run every job for one size and return its results."""
+    result: dict[str, Any] = {"size": size.name, "people": size.people, "date": dt.date.today().isoformat(),
+                              "repeat": repeat}
+    _say(f"[{size.name}] dataset")
+    gen = _worker("generate", size)
+    result["dataset"] = next((x for x in gen["lines"] if x.get("event") == "dataset"), {})
+    events_path, directory = size.folder / "events.parquet", size.folder / "directory.csv"
+
+    if "orgnet" not in skip:
+        runs, dones = [], []
+        for i in range(repeat):
+            _say(f"[{size.name}] orgnet stages, run {i + 1}/{repeat}")
+            res = _worker("orgnet", size)
+            runs.append(res["lines"])
+            dones += [x for x in res["lines"] if x.get("event") == "done"]
+        result["orgnet"] = _orgnet_stages(runs)
+        result["orgnet"]["summary"] = dones[-1] if dones else {}
+
+    if "e2e" not in skip:
+        e2e = []
+        for i in range(repeat):
+            _say(f"[{size.name}] orgnet analyze end to end, run {i + 1}/{repeat}")
+            argv = [sys.executable, "-m", "orgnet.cli", "analyze", str(events_path), "--directory", str(directory),
+                    "--out", str(size.folder / "report-e2e")]
+            res = run_command(argv, cwd=str(REPO), env={**os.environ, "COLUMNS": "120"})
+            if res["returncode"] != 0:
+                _say(f"  analyze failed:\n{res['stderr']}")
+            e2e.append({"seconds": res["seconds"], "peak_rss": res["peak_rss"], "returncode": res["returncode"]})
+        ok = [r for r in e2e if r["returncode"] == 0]
+        result["end_to_end"] = {
+            "command": "orgnet analyze events.parquet --directory directory.csv --out report",
+            "seconds": statistics.median(r["seconds"] for r in ok) if ok else None,
+            "peak_rss": max((r["peak_rss"] for r in ok), default=None),
+            "runs": e2e,
+        }
+
+    if "libraries" not in skip:
+        _say(f"[{size.name}] library calls")
+        res = _worker("libraries", size, "--repeat", str(repeat))
+        result["libraries"] = [x for x in res["lines"] if x.get("event") == "call"]
+        result["graph"] = next((x for x in res["lines"] if x.get("event") == "graph"), {})
+
+    if "reference" not in skip:
+        _say(f"[{size.name}] networkx reference (cap {reference_cap:.0f} s)")
+        res = _worker("reference", size, "--reference-pivots", str(reference_pivots), timeout=reference_cap)
+        stages = {x["stage"]: x for x in res["lines"] if x.get("event") == "stage"}
+        result["reference"] = {"stages": stages, "timed_out": res["timed_out"], "cap": reference_cap,
+                               "wall_seconds": res["seconds"], "peak_rss": res["peak_rss"],
+                               "done": next((x for x in res["lines"] if x.get("event") == "done"), None)}
+    return result
+
+
+# ------------------------------------------------------------------------------------ RESULTS.md
+def machine() -> dict[str, Any]:
+    """CPU model, cores, RAM, Python and library versions."""
+    import importlib
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    versions = {}
+    for name in ("numpy", "scipy", "pandas", "pyarrow", "igraph", "duckdb", "networkx", "networkit", "dask"):
+        try:
+            versions[name] = importlib.import_module(name).__version__
+        except ImportError:
+            versions[name] = "not installed"
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(ram / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform(), "versions": versions}
+
+
+def _s(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}" if x < 100 else f"{x:.0f}"
+
+
+def _speed(x: float) -> str:
+    if x >= 1:
+        return f"{x:.0f}× faster" if x >= 10 else f"{x:.1f}× faster"
+    return f"{1 / x:.1f}× slower"
+
+
+def _gib(x: float | None) -> str:
+    return "–" if not x else f"{x / 2**30:.2f}"
+
+
+def _ref_stage(ref: dict[str, Any], stage: str) -> tuple[float | None, str]:
+    row = ref.get("stages", {}).get(stage)
+    if row is None:
+        return None, "not reached" if ref.get("timed_out") else "–"
+    if row.get("extrapolated_from_pivots"):
+        return row["seconds"], f"extrapolated from {row['extrapolated_from_pivots']} pivots"
+    return row["seconds"], ""
+
+
+def render(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
+    """RESULTS.md from the results of every size."""
+    v = info["versions"]
+    out = [
+        "# orgnet benchmark results",
+        "",
+        "Produced by `python -m benchmarks --sizes ...` (see `benchmarks/__main__.py`); rebuilt from",
+        "`benchmarks/results/<size>.json`. Times are medians over the runs; peak memory is the",
+        "process's highest resident set size during the stage (sampled every 5 ms) or, end to end, the",
+        "`orgnet analyze` child's `ru_maxrss`. The machine is shared with other engineers running",
+        "tests, so figures carry noise of a few tens of per cent.",
+        "",
+        f"**Machine**: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM; Python {info['python']}; "
+        + ", ".join(f"{k} {val}" for k, val in v.items()) + f". Table written {dt.date.today().isoformat()}.",
+        "",
+    ]
+    out += _targets(results)
+    for r in results:
+        out += _size_section(r)
+    return "\n".join(out) + "\n"
+
+
+def _targets(results: list[dict[str, Any]]) -> list[str]:
+    by = {r["size"]: r for r in results}
+    rows = ["## Targets (2 cores, 24 GiB)", "", "| target | measured | met |", "|---|---|---|"]
+
+    def e2e(size: str) -> tuple[float | None, float | None]:
+        e = by.get(size, {}).get("end_to_end") or {}
+        return e.get("seconds"), e.get("peak_rss")
+
+    s, m = e2e("1m")
+    if s is not None:
+        rows.append(f"| 1M people / 50M events end to end < 300 s, peak < 12 GiB | {_s(s)} s, {_gib(m)} GiB "
+                    f"({by['1m']['date']}) | {'yes' if s < 300 and m < 12 * 2**30 else 'no'} |")
+    s, m = e2e("100k")
+    if s is not None:
+        rows.append(f"| 100k people / 10M events end to end < 60 s | {_s(s)} s, {_gib(m)} GiB | "
+                    f"{'yes' if s < 60 else 'no'} |")
+        ref = by["100k"].get("reference")
+        if ref:
+            total, complete = _ref_total(ref)
+            speed = total / s if total else None
+            cut = "" if complete else " (reference cut by its cap: a lower bound)"
+            rows.append(f"| ≥ 50× faster than networkx at 100k | {speed:.0f}×{cut} | "
+                        f"{'yes' if speed and speed >= 50 else 'no'} |" if speed else "| ≥ 50× vs networkx | – | – |")
+    for r in results:
+        calls = r.get("libraries") or []
+        worst = _worst_metric_ratio(calls)
+        if worst:
+            op, ratio, fastest = worst
+            rows.append(f"| {r['size']}: every metric within 1.5× of the fastest library call | worst: {op} "
+                        f"{ratio:.2f}× of {fastest} | {'yes' if ratio <= 1.5 else 'no'} |")
+        read = (r.get("orgnet") or {}).get("stages", {}).get("read")
+        events = (r.get("dataset") or {}).get("events")
+        if read and events:
+            rate = events / read["seconds"]
+            rows.append(f"| {r['size']}: ingestion ≥ 2M events/s from Parquet | {rate / 1e6:.1f}M events/s | "
+                        f"{'yes' if rate >= 2e6 else 'no'} |")
+    return rows + [""]
+
+
+def _ref_total(ref: dict[str, Any]) -> tuple[float, bool]:
+    stages = ref.get("stages", {})
+    total = sum(x["seconds"] for k, x in stages.items() if not k.startswith("betweenness-"))
+    complete = not ref.get("timed_out") and ref.get("done") is not None
+    if ref.get("timed_out"):
+        total = max(total, ref.get("cap", 0.0))
+    return total, complete
+
+
+def _worst_metric_ratio(calls: list[dict[str, Any]]) -> tuple[str, float, str] | None:
+    worst = None
+    for op in ("degrees", "pagerank", "betweenness", "communities", "graph"):
+        mine = [c for c in calls if c["operation"] == op and c["implementation"] == "orgnet"]
+        others = [c for c in calls if c["operation"] == op and c["implementation"] != "orgnet"]
+        if not mine or not others:
+            continue
+        fastest = min(others, key=lambda c: c["seconds"])
+        ratio = mine[0]["seconds"] / fastest["seconds"]
+        if worst is None or ratio > worst[1]:
+            worst = (op, ratio, fastest["implementation"])
+    return worst
+
+
+def _size_section(r: dict[str, Any]) -> list[str]:
+    d = r.get("dataset", {})
+    g = r.get("graph", {})
+    out = [f"## {r['size']}: {r['people']:,} people, {d.get('events', 0):,} events "
+           f"({g.get('ties', 0):,} ties) — measured {r['date']}, {r['repeat']} run(s)", ""]
+    org = r.get("orgnet", {}).get("stages", {})
+    ref = r.get("reference", {})
+    e2e = r.get("end_to_end") or {}
+    if org:
+        out += ["### orgnet beside the networkx reference pipeline", "",
+                "| stage | orgnet (s) | orgnet peak RSS (GiB) | networkx (s) | orgnet / networkx | note |",
+                "|---|---|---|---|---|---|"]
+        order = list(STAGES) + ["other analysis"]
+        total_org = 0.0
+        for stage in order:
+            if stage not in org:
+                continue
+            mine = org[stage]["seconds"]
+            total_org += mine
+            theirs, note = _ref_stage(ref, stage) if stage in STAGES else (None, "orgnet only")
+            ratio = f"{mine / theirs:.3f} ({_speed(theirs / mine)})" if theirs else "–"
+            if stage == "other analysis":
+                note = ", ".join(org[stage]["steps"])
+            out.append(f"| {stage} | {_s(mine)} | {_gib(org[stage]['peak_rss'])} | {_s(theirs)} | {ratio} | {note} |")
+        ref_total, complete = _ref_total(ref) if ref else (None, True)
+        if ref:
+            cmp = f"{total_org / ref_total:.3f} ({_speed(ref_total / total_org)})" if ref_total else "–"
+            note = "" if complete else f"reference cut at its {ref['cap']:.0f} s cap: lower bound"
+            out.append(f"| **sum of stages** | **{_s(total_org)}** | | **{_s(ref_total)}** | {cmp} | {note} |")
+        if e2e.get("seconds") is not None:
+            out.append(f"| **`orgnet analyze` end to end** | **{_s(e2e['seconds'])}** | {_gib(e2e['peak_rss'])} "
+                       "| | | subprocess wall time incl. start-up, peak RSS of the child |")
+        if ref.get("peak_rss"):
+            out.append(f"\nnetworkx reference peak RSS: {_gib(ref['peak_rss'])} GiB.")
+        summ = r.get("orgnet", {}).get("summary", {})
+        if summ.get("betweenness"):
+            out.append(f"orgnet betweenness: {summ['betweenness']}. findings.json: "
+                       f"{summ.get('findings_json_bytes', 0) / 2**20:.1f} MiB.")
+        steps = r.get("orgnet", {}).get("steps", {})
+        out += ["", "<details><summary>orgnet steps</summary>", "", "| step | s | peak RSS (GiB) |", "|---|---|---|"]
+        out += [f"| {s} | {_s(v['seconds'])} | {_gib(v['peak_rss'])} |" for s, v in steps.items()]
+        out += ["", "</details>", ""]
+    calls = r.get("libraries") or []
+    if calls:
+        out += ["### Each operation: orgnet's function against single-library calls (same inputs, same process)", "",
+                "| operation | implementation | s | extra RSS (GiB) | / fastest | note |", "|---|---|---|---|---|---|"]
+        for op in dict.fromkeys(c["operation"] for c in calls):
+            rows = [c for c in calls if c["operation"] == op]
+            fastest = min(c["seconds"] for c in rows)
+            for c in rows:
+                name = f"**{c['implementation']}**" if c["implementation"] == "orgnet" else c["implementation"]
+                out.append(f"| {op} | {name} | {_s(c['seconds'])} | {_gib(c['extra_rss'])} | "
+                           f"{c['seconds'] / fastest:.2f} | {c.get('note', '')} |")
+        out.append("")
+    return out
+
+
+def write_results() -> Path:
+    """Rebuild RESULTS.md from results/*.json."""
+    results = []
+    for name in SIZES:
+        path = RESULTS / f"{name}.json"
+        if path.exists():
+            results.append(json.loads(path.read_text()))
+    info = json.loads((RESULTS / "machine.json").read_text()) if (RESULTS / "machine.json").exists() else machine()
+    md = HERE / "RESULTS.md"
+    md.write_text(render(results, info))
+    return md
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the suite (see the module docstring)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 1k, 10k, 100k, 1m (default 10k,100k)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; medians are reported")
+    parser.add_argument("--reference-cap", type=float, default=900, help="seconds the networkx reference may run")
+    parser.add_argument("--reference-pivots", type=int, default=20,
+                        help="betweenness sources networkx runs (time extrapolated to orgnet's pivots)")
+    parser.add_argument("--skip", default="", help="comma-separated jobs to skip: orgnet, e2e, libraries, reference")
+    parser.add_argument("--render-only", action="store_true", help="only rebuild RESULTS.md from results/*.json")
+    args = parser.parse_args(argv)
+    RESULTS.mkdir(exist_ok=True)
+    if not args.render_only:
+        info = machine()
+        (RESULTS / "machine.json").write_text(json.dumps(info, indent=1))
+        skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+        for size in parse_sizes(args.sizes):
+            result = run_size(size, args.repeat, args.reference_cap, args.reference_pivots, skip)
+            result["machine"] = info
+            (RESULTS / f"{size.name}.json").write_text(json.dumps(result, indent=1))
+            _print_ratios(result)
+    _say(f"wrote {write_results()}")
+
+
+def _print_ratios(r: dict[str, Any]) -> None:
+    org = r.get("orgnet", {}).get("stages", {})
+    ref = r.get("reference", {})
+    _say(f"[{r['size']}] stage: orgnet s / networkx s = ratio")
+    for stage in STAGES:
+        if stage in org:
+            theirs, note = _ref_stage(ref, stage)
+            ratio = f"{org[stage]['seconds'] / theirs:.4f}" if theirs else "–"
+            _say(f"  {stage:12s} {org[stage]['seconds']:9.2f} / {_s(theirs):>8s} = {ratio} {note}")
+    e = r.get("end_to_end") or {}
+    if e.get("seconds") is not None:
+        _say(f"  end to end: {e['seconds']:.1f} s, peak {_gib(e['peak_rss'])} GiB")
+
+
+if __name__ == "__main__":
+    main()

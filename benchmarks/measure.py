@@ -1,0 +1,144 @@
+"""Timing and peak memory of stages in this process, and of whole commands in a child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["RssSampler", "StageRecorder", "emit", "rss_bytes", "run_command"]
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_bytes() -> int:
+    """Resident set size of this process now (from /proc, no extra dependency)."""
+    with open("/proc/self/statm", "rb") as fh:
+        return int(fh.read().split()[1]) * _PAGE
+
+
+class RssSampler:
+    """Background thread sampling this process's RSS; ``peak()`` is the maximum since ``reset()``.
+
+    Sampling every few milliseconds catches the peaks of C kernels (Arrow, scipy, igraph) that
+    ``tracemalloc`` cannot see.
+    """
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self._peak = rss_bytes()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            now = rss_bytes()
+            if now > self._peak:
+                self._peak = now
+
+    def reset(self) -> int:
+        """Start a new peak from the current RSS (returned)."""
+        now = rss_bytes()
+        self._peak = now
+        return now
+
+    def peak(self) -> int:
+        """Highest RSS seen since the last reset (including now)."""
+        self._peak = max(self._peak, rss_bytes())
+        return self._peak
+
+    def stop(self) -> None:
+        """End the sampling thread."""
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class StageRecorder:
+    """Records ``name -> seconds, peak RSS, RSS at start`` for stages run one after another."""
+
+    sampler: RssSampler = field(default_factory=RssSampler)
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    stream: bool = True
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        """Time the ``with`` block as stage ``name`` (usable as orgnet's progress reporter)."""
+        start_rss = self.sampler.reset()
+        start = time.perf_counter()
+        yield
+        record = {"stage": name, "seconds": time.perf_counter() - start,
+                  "peak_rss": self.sampler.peak(), "start_rss": start_rss}
+        self.stages.append(record)
+        if self.stream:
+            emit({"event": "stage", **record})
+
+
+def emit(record: dict[str, Any]) -> None:
+    """Write one JSON line to stdout at once (the parent reads them as they come, even on a time cap)."""
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def run_command(argv: Sequence[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
+                cwd: str | None = None) -> dict[str, Any]:
+    """Run a command; return wall seconds, its own peak RSS (``wait4``), exit code and JSON lines printed.
+
+    On a time cap the child is killed and the lines it printed so far are kept (``timed_out``).
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
+                            text=True)
+    lines: list[dict[str, Any]] = []
+    out_chunks: list[str] = []
+    err_chunks: list[str] = []
+
+    def read_out() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out_chunks.append(line)
+            if line.startswith("{"):
+                try:
+                    lines.append(json.loads(line))
+                except json.JSONDecodeError:
+                    pass
+
+    def read_err() -> None:
+        assert proc.stderr is not None
+        err_chunks.append(proc.stderr.read())
+
+    readers = [threading.Thread(target=read_out, daemon=True), threading.Thread(target=read_err, daemon=True)]
+    for t in readers:
+        t.start()
+    timed_out = False
+    deadline = None if timeout is None else start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.perf_counter() > deadline:
+            proc.kill()
+            timed_out = True
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for t in readers:
+        t.join(timeout=5)
+    return {
+        "seconds": seconds,
+        "peak_rss": int(usage.ru_maxrss) * 1024,
+        "returncode": proc.returncode,
+        "timed_out": timed_out,
+        "lines": lines,
+        "stderr": "".join(err_chunks)[-4000:],
+    }

@@ -1,0 +1,208 @@
+"""One benchmark job per process (so memory never mixes): orgnet's pipeline, the networkx reference, library calls.
+
+``python -m benchmarks.workers JOB SIZE [options]`` prints one JSON line per stage as it ends, so
+a run cut by a time cap still tells how far it got.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.data import SIZES, Size, dataset
+from benchmarks.measure import RssSampler, StageRecorder, emit
+
+__all__ = ["main"]
+
+
+def _paths(size: Size) -> tuple[Path, Path]:
+    return size.folder / "events.parquet", size.folder / "directory.csv"
+
+
+def _pivots(n: int) -> int:
+    """Source pivots orgnet's analyze uses at ``n`` people (exact below its threshold)."""
+    from orgnet.analysis import AnalysisOptions
+
+    opts = AnalysisOptions()
+    return n if n < opts.betweenness_exact_below else min(n, opts.betweenness_pivots)
+
+
+# ---------------------------------------------------------------------------------------- jobs
+def job_generate(size: Size, args: argparse.Namespace) -> None:
+    """Make the dataset (once)."""
+    emit({"event": "dataset", **dataset(size)})
+
+
+def job_orgnet(size: Size, args: argparse.Namespace) -> None:
+    """orgnet's own pipeline (``orgnet.pipeline.run``, what ``orgnet analyze`` runs), stage by stage."""
+    from orgnet.pipeline import RunOptions, run
+
+    events, directory = _paths(size)
+    rec = StageRecorder()
+    out = size.folder / "report-stages"
+    start = time.perf_counter()
+    result = run([events], out, RunOptions(directory=directory), progress=rec)
+    s = result.findings.summary
+    emit({"event": "done", "seconds": time.perf_counter() - start, "peak_rss": rec.sampler.peak(),
+          "people": s["people"], "ties": s["ties"], "events": s["events"],
+          "betweenness": s["methods"]["betweenness"], "findings_json_bytes": (out / "findings.json").stat().st_size})
+
+
+def job_reference(size: Size, args: argparse.Namespace) -> None:
+    """The analysis written the straightforward way on pandas + networkx."""
+    import networkx as nx
+    import pandas as pd
+
+    events, directory = _paths(size)
+    rec = StageRecorder()
+    with rec("read"):
+        df = pd.read_parquet(events)
+        people = pd.read_csv(directory, dtype=str)
+    with rec("graph"):
+        ties = df[df["target"].notna() & (df["actor"] != df["target"]) & ~df["external"]]
+        ties = ties.groupby(["actor", "target"], as_index=False)["weight"].sum()
+        g = nx.from_pandas_edgelist(ties, "actor", "target", edge_attr="weight", create_using=nx.DiGraph)
+        g.add_nodes_from(people["person"])
+        del ties
+    n = g.number_of_nodes()
+    with rec("degrees"):
+        in_s, out_s = dict(g.in_degree(weight="weight")), dict(g.out_degree(weight="weight"))
+        in_d, out_d = dict(g.in_degree()), dict(g.out_degree())
+        partners = {v: len(set(g.predecessors(v)) | set(g.successors(v))) for v in g}
+    with rec("pagerank"):
+        pr = nx.pagerank(g, weight="weight")
+    target_k = _pivots(n)
+    k = min(target_k, args.reference_pivots)
+    for _, _, d in g.edges(data=True):
+        d["distance"] = 1.0 / d["weight"]
+    start = time.perf_counter()
+    with rec(f"betweenness-{k}-pivots"):
+        bc = nx.betweenness_centrality(g, k=k if k < n else None, weight="distance", seed=0)
+    measured = time.perf_counter() - start
+    # Brandes' algorithm costs the same per source: the time for orgnet's pivots is linear in them.
+    emit({"event": "stage", "stage": "betweenness", "seconds": measured * target_k / k, "peak_rss": None,
+          "extrapolated_from_pivots": k, "pivots": target_k, "measured_seconds": measured})
+    with rec("communities"):
+        comms = nx.community.louvain_communities(g.to_undirected(), weight="weight", seed=0)
+    with rec("report"):
+        community = {v: i for i, c in enumerate(comms) for v in c}
+        table = pd.DataFrame({"person": list(g), "in_strength": [in_s[v] for v in g],
+                              "out_strength": [out_s[v] for v in g], "in_degree": [in_d[v] for v in g],
+                              "out_degree": [out_d[v] for v in g], "partners": [partners[v] for v in g],
+                              "pagerank": [pr[v] for v in g], "betweenness": [bc[v] for v in g],
+                              "community": [community[v] for v in g]})
+        table.merge(people, on="person", how="left").to_csv(size.folder / "reference-people.csv", index=False)
+    emit({"event": "done", "people": n, "ties": g.number_of_edges(), "communities": len(comms)})
+
+
+def _time(fn: Callable[[], Any], repeat: int, sampler: RssSampler) -> dict[str, Any]:
+    times, peaks = [], []
+    for _ in range(repeat):
+        base = sampler.reset()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+        peaks.append(sampler.peak() - base)
+    return {"seconds": float(np.median(times)), "runs": times, "extra_rss": int(max(peaks))}
+
+
+def job_libraries(size: Size, args: argparse.Namespace) -> None:
+    """Each operation by orgnet's function and by the fastest single-library calls, on the same inputs."""
+    import igraph as ig
+    import pyarrow.parquet as pq
+    import scipy.sparse as sp
+
+    from orgnet.analysis import load_events
+    from orgnet.engines import aggregate_edges
+    from orgnet.graph import OrgGraph
+    from orgnet.metrics.centrality import betweenness, degrees, pagerank, strengths
+    from orgnet.metrics.communities import leiden
+
+    try:
+        import networkit as nk
+        nk.engineering.setNumberOfThreads(os.cpu_count() or 1)
+    except ImportError:  # pragma: no cover - optional
+        nk = None
+    events_path, _ = _paths(size)
+    sampler = RssSampler()
+    repeat = args.repeat
+
+    def report(op: str, impl: str, fn: Callable[[], Any], note: str = "") -> Any:
+        out: dict[str, Any] = {}
+
+        def call() -> None:
+            out["value"] = fn()
+
+        emit({"event": "call", "operation": op, "implementation": impl, "note": note,
+              **_time(call, repeat, sampler)})
+        return out.get("value")
+
+    # Ingestion: orgnet's reader (contract checks included) against a bare Arrow read.
+    report("read", "pyarrow.parquet.read_table", lambda: pq.read_table(events_path))
+    events = report("read", "orgnet", lambda: load_events([events_path]).events)
+    # Graph: orgnet from events against DuckDB's group-by over the Parquet file + scipy CSR.
+    graph = report("graph", "orgnet", lambda: OrgGraph.from_events(events))
+    report("graph", "duckdb+scipy", lambda: OrgGraph.from_edges(aggregate_edges(events_path)),
+           "DuckDB GROUP BY over Parquet, CSR from the edge list")
+    a = graph.adjacency
+    n = a.shape[0]
+    emit({"event": "graph", "people": n, "ties": int(a.nnz), "events": events.num_rows})
+    events = None  # free the events before the metrics
+    coo = a.tocoo()
+    gi = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=True)
+    gi.es["weight"] = coo.data
+    upper = sp.triu(a + a.T, k=1).tocoo()
+    gu = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), directed=False)
+    gu.es["weight"] = upper.data
+
+    report("degrees", "orgnet", lambda: (strengths(a), degrees(a)))
+    report("pagerank", "orgnet", lambda: pagerank(a))
+    report("pagerank", "igraph PRPACK", lambda: gi.pagerank(weights="weight", damping=0.85))
+    k = _pivots(n)
+    report("betweenness", "orgnet", lambda: betweenness(a, graph=gi, pivots=k, seed=0), f"{k} pivots")
+    rng = np.random.default_rng(0)
+    sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
+    dist = (1.0 / coo.data).tolist()
+    report("betweenness", "igraph", lambda: gi.betweenness(directed=True, weights=dist, sources=sources),
+           f"{k} sources")
+    report("communities", "orgnet", lambda: leiden(a, seed=0, graph=gu), "Leiden")
+    report("communities", "igraph Louvain", lambda: gu.community_multilevel(weights="weight"), "Louvain")
+    if nk is not None:
+        gn = nk.GraphFromCoo((coo.data, (coo.row, coo.col)), n, directed=True, weighted=True)
+        report("pagerank", "networkit", lambda: nk.centrality.PageRank(gn, damp=0.85, tol=1e-9).run())
+        gd = nk.GraphFromCoo((1.0 / coo.data, (coo.row, coo.col)), n, directed=True, weighted=True)
+        report("betweenness", "networkit EstimateBetweenness",
+               lambda: nk.centrality.EstimateBetweenness(gd, k, False, True).run(), f"{k} samples, parallel")
+        gnu = nk.GraphFromCoo((upper.data, (upper.row, upper.col)), n, directed=False, weighted=True)
+        report("communities", "networkit PLM", lambda: nk.community.PLM(gnu, refine=False).run(),
+               "parallel Louvain")
+    emit({"event": "done"})
+
+
+JOBS: dict[str, Callable[[Size, argparse.Namespace], None]] = {
+    "generate": job_generate,
+    "orgnet": job_orgnet,
+    "reference": job_reference,
+    "libraries": job_libraries,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run one job (see the module docstring)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.workers")
+    parser.add_argument("job", choices=sorted(JOBS))
+    parser.add_argument("size", choices=sorted(SIZES))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reference-pivots", type=int, default=20)
+    args = parser.parse_args(argv)
+    JOBS[args.job](SIZES[args.size], args)
+
+
+if __name__ == "__main__":
+    main()
