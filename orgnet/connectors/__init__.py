@@ -21,7 +21,7 @@ from orgnet.connectors.base import InputError, Reader, ReadResult
 __all__ = ["READERS", "InputError", "ReadResult", "Reader", "read", "sniff"]
 
 # Most specific formats first: a folder with channels.json is Slack before it is "a folder".
-_MODULES: tuple[str, ...] = ("slack", "teams", "mattermost", "eml", "mbox", "maildir", "tabular")
+_MODULES: tuple[str, ...] = ("slack", "teams", "mattermost", "viva_engage", "eml", "mbox", "maildir", "tabular")
 
 
 def _load() -> dict[str, Reader]:
