@@ -1,0 +1,138 @@
+"""The report folder: every file written, every section present or said to be missing, names escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import markupsafe
+import pytest
+
+from orgnet.report import write_report
+from orgnet.report.map import group_file_name
+
+
+def _map_data(page: Path) -> dict:
+    text = page.read_text(encoding="utf-8")
+    raw = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S)
+    assert raw is not None
+    return json.loads(raw.group(1))
+
+
+def test_every_file_is_written(full_report: Path, full_findings) -> None:
+    names = {p.relative_to(full_report).as_posix() for p in full_report.rglob("*") if p.is_file()}
+    expected = {"index.html", "map.html", "people.csv", "groups.csv", "ambassadors.csv", "connectors.csv",
+                "findings.json", "graph.graphml", "graph.gexf", "pictures/pyramid.png", "pictures/pyramid.svg",
+                "pictures/group_map.png", "pictures/group_map.svg"}
+    assert expected <= names
+    assert not list(full_report.parent.glob(".*partial")), "the staging folder is gone"
+    index = (full_report / "index.html").read_text(encoding="utf-8")
+    for name in ("map.html", "people.csv", "groups.csv", "ambassadors.csv", "connectors.csv", "findings.json",
+                 "graph.graphml", "graph.gexf", "pictures/pyramid.png", "pictures/group_map.png"):
+        assert f'href="{name}"' in index, name
+
+
+def test_index_shows_every_finding(full_report: Path) -> None:
+    index = (full_report / "index.html").read_text(encoding="utf-8")
+    for heading in ("Engagement pyramid", "Passionate ambassadors", "Connectors by role", "Silos",
+                    "group to group", "Trends over time", "What this report is built from"):
+        assert heading in index
+    assert "not available in this analysis" not in index
+    for role in ("Central connector", "Boundary spanner", "Information broker", "Peripheral"):
+        assert role in index
+    assert 'aria-label="Engagement pyramid"' in index and 'aria-label="Group-to-group heatmap"' in index
+    assert "became an ambassador in 2024-02" in index  # a trend note
+    assert "2024-01" in index and "2024-03" in index
+
+
+def test_missing_findings_are_said_to_be_missing(bare_findings, tmp_path: Path) -> None:
+    out = write_report(bare_findings, tmp_path / "bare")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for what in ("Ambassadors are not available", "Connector roles", "The engagement pyramid is not available",
+                 "Trends over time are not available", "Silo flags are not available"):
+        assert what in index, what
+    # The heatmap falls back to a display-only sum of ties, and says so.
+    assert "Computed by the reporter for display" in index
+    assert (out / "map.html").exists() and (out / "graph.graphml").exists()
+    assert not (out / "pictures" / "pyramid.png").exists()
+
+
+def test_names_are_escaped_everywhere(full_report: Path, grouped_report: Path, orgs) -> None:
+    for page in [full_report / "index.html", full_report / "map.html", grouped_report / "map.html",
+                 *(grouped_report / "maps").glob("*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text, page
+        assert "<script>alert(" not in text, page
+        assert "<b>bold</b>" not in text, page
+    index = (full_report / "index.html").read_text(encoding="utf-8")
+    assert str(markupsafe.escape(orgs.XSS_NAME)) in index
+    assert str(markupsafe.escape(orgs.XSS_DEPARTMENT)) in index
+    data = _map_data(full_report / "map.html")
+    assert orgs.XSS_NAME in data["labels"]  # the JSON holds the name as text, escaped for <script>
+
+
+def test_small_organisation_map_draws_people(full_report: Path, full_findings) -> None:
+    data = _map_data(full_report / "map.html")
+    n = full_findings.graph.n
+    assert data["what"] == "people" and len(data["ids"]) == n
+    for key in ("labels", "x", "y", "mark"):
+        assert len(data[key]) == n, key
+    assert set(data["colourBy"]) == {"department", "community"}
+    assert {"pagerank", "betweenness"} <= set(data["sizeBy"])
+    assert all(len(v["size"]) == n for v in data["sizeBy"].values())
+    assert len(data["edges"]["from"]) == len(data["edges"]["to"]) > 0
+    marks = dict(zip(data["ids"], data["mark"], strict=True))
+    ambassadors = set(full_findings.tables["ambassadors"]["person"])
+    assert all(marks[p] & 1 for p in ambassadors)
+    brokers = full_findings.tables["connectors"].query("role == 'information broker'")["person"]
+    assert all(marks[p] & 2 for p in brokers)
+    assert "vis-network" in (full_report / "map.html").read_text(encoding="utf-8")[:2_000_000]
+    assert "http://" not in data and not (full_report / "maps").exists()
+
+
+def test_large_organisation_map_shows_groups_with_drill_downs(grouped_report: Path, full_findings) -> None:
+    data = _map_data(grouped_report / "map.html")
+    departments = full_findings.people["department"].dropna().unique()
+    assert data["what"] == "groups" and sorted(data["labels"]) == sorted(departments)
+    assert sum(data["sizeBy"]["members"]["value"]) == full_findings.graph.n
+    for link in data["links"]:
+        assert re.fullmatch(r"maps/[A-Za-z0-9_-]+\.html", link), link
+        page = _map_data(grouped_report / link)
+        assert page["what"] == "people" and 0 < len(page["ids"]) <= 100
+        assert 'src="../static/vis-network.min.js"' in (grouped_report / link).read_text(encoding="utf-8")
+    assert (grouped_report / "static" / "vis-network.min.js").read_text(encoding="utf-8").startswith("/**")
+
+
+@pytest.mark.parametrize("label", ["R&D / Paris", "../../etc/passwd", "", "<img src=x>", "Ünïcode 部门"])
+def test_group_file_names_are_safe(label: str) -> None:
+    name = group_file_name(label)
+    assert re.fullmatch(r"[A-Za-z0-9_-]+\.html", name)
+
+
+def test_group_file_names_are_unique() -> None:
+    labels = ["a/b", "a b", "a-b", "A-B", "部门", "部"]
+    assert len({group_file_name(x) for x in labels}) == len(labels)
+
+
+def test_vis_network_licence_notice_is_kept(full_report: Path) -> None:
+    text = (full_report / "map.html").read_text(encoding="utf-8")
+    assert "vis.js is dual licensed under both" in text and "Apache 2.0 License" in text
+
+
+def test_report_pages_load_nothing_from_the_network(full_report: Path, grouped_report: Path) -> None:
+    for page in [*full_report.glob("*.html"), *grouped_report.rglob("*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), page
+
+
+def test_failure_leaves_no_half_written_report(full_findings, tmp_path: Path, monkeypatch) -> None:
+    import orgnet.report as report
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report, "write_gexf", boom)
+    with pytest.raises(RuntimeError):
+        report.write_report(full_findings, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
