@@ -14,6 +14,13 @@ from typing import Any
 
 from orgnet.analysis import AnalysisOptions, Findings, LoadedEvents, analyze, load_events
 from orgnet.directory import read_directory
+from orgnet.privacy import (
+    DEFAULT_KEEP_ATTRIBUTES,
+    apply_privacy,
+    exclude_people,
+    load_key,
+    read_exclusion_list,
+)
 from orgnet.report import write_report
 from orgnet.report.files import check_output_folder
 
@@ -42,6 +49,20 @@ class RunOptions:
         What to compute.
     store : Path or None
         Read events from this DuckDB store (``orgnet import``) instead of ``paths``.
+    pseudonymize : bool
+        Replace every person id, name and e-mail in every output by a keyed pseudonym.
+    key : bytes or None
+        The pseudonymisation key (read from ``$ORGNET_KEY`` when None and needed); never shown.
+    keep_attributes, drop_attributes : tuple of str
+        People attributes kept or dropped when pseudonymising (default: keep ``department``).
+    min_group_size : int
+        Groups smaller than this are suppressed in group-level results (0 or 1: off).
+    aggregate_only : bool
+        No individual in the report at all: group-level results and counts only.
+    exclude : Path or None
+        Opt-out list (ids or e-mails): these people are removed before analysis.
+
+    See ``docs/privacy.md``.
     """
 
     format: str | None = None
@@ -49,6 +70,13 @@ class RunOptions:
     directory: Path | None = None
     analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
     store: Path | None = None
+    pseudonymize: bool = False
+    key: bytes | None = field(default=None, repr=False)
+    keep_attributes: tuple[str, ...] = DEFAULT_KEEP_ATTRIBUTES
+    drop_attributes: tuple[str, ...] = ()
+    min_group_size: int = 5
+    aggregate_only: bool = False
+    exclude: Path | None = None
 
 
 @dataclass
@@ -86,6 +114,9 @@ def run(
     """
     opts = options or RunOptions()
     check_output_folder(out)
+    # Key and opt-out list are checked before any work: a missing one fails fast.
+    key = opts.key if opts.key is not None or not opts.pseudonymize else load_key()
+    opted_out = read_exclusion_list(opts.exclude) if opts.exclude is not None else None
     if opts.store is not None:
         from orgnet.store import load as load_store
 
@@ -95,7 +126,17 @@ def run(
         with progress(f"Reading {len(paths)} source(s)"):
             loaded = load_events(list(paths), format=opts.format, **opts.reader_options)
     directory = read_directory(opts.directory) if opts.directory else None
+    excluded = None
+    if opted_out is not None:
+        ex = exclude_people(loaded.events, loaded.people, directory, opted_out)
+        loaded = LoadedEvents(ex.events, ex.people if ex.people is not None else loaded.people, loaded.sources)
+        directory, excluded = ex.directory, ex.excluded
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, progress=progress)
+    with progress("Privacy: pseudonyms, small groups"):
+        findings = apply_privacy(
+            findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
+            drop_attributes=opts.drop_attributes, min_group_size=opts.min_group_size,
+            aggregate=opts.aggregate_only, people_excluded=excluded)
     report = write_report(findings, out, progress=progress)
     return RunResult(findings, report, loaded)

@@ -46,7 +46,9 @@ __all__ = [
     "Exclusion",
     "Pseudonymizer",
     "aggregate_only",
+    "apply_privacy",
     "exclude_people",
+    "key_fingerprint",
     "load_key",
     "pseudonymize_events",
     "pseudonymize_findings",
@@ -906,55 +908,91 @@ _PERSON_KEYS = frozenset({"person", "name", "email", "actor", "target", "members
 def aggregate_only(findings: Findings, *, pseudonymizer: Pseudonymizer | None = None) -> Findings:
     """New findings with no individual at all: only group-level results and counts.
 
-    The people table keeps its columns but no rows; every table with a person column (the
-    ambassadors, connectors, ...) is dropped and its row count recorded in
+    The graph becomes the group graph: one node per shown group of the main partition
+    (departments when known, else communities), with the group-to-group tie weights, so every map
+    and graph export shows groups. The people table becomes that node table (one row per group:
+    ``person`` and ``name`` are the group's label, ``size`` its members, ``in_strength`` and
+    ``out_strength`` its tie weight from and to other groups). Every table with a person column
+    (ambassadors, connectors, ...) is dropped and its row count kept in
     ``summary["privacy"]["aggregated"]``; lists of people (``bridges``) become counts; sections
-    holding person records are dropped. The graph's people are pseudonymised (with a throw-away
-    random key when no ``pseudonymizer`` is given) so nothing that reaches an output can name
-    anyone; the report then shows the group map.
+    holding person records are dropped. Names left in text are replaced by "(person)".
 
     Parameters
     ----------
     findings : Findings
         Findings (suppressed groups already hidden, normally).
     pseudonymizer : Pseudonymizer, optional
-        Used when the findings are not pseudonymised yet.
+        Used to find people in text when the findings are not pseudonymised yet (a throw-away
+        random key otherwise).
 
     Returns
     -------
     Findings
     """
-    ps = pseudonymizer or Pseudonymizer(secrets.token_bytes(32))
     if not findings.people["person"].astype(str).str.fullmatch(r"p_[0-9a-f]+").all():
-        findings = pseudonymize_findings(findings, ps,
-                                         keep_attributes=[c for c in ("department",) if c in findings.people])
+        ps = pseudonymizer or Pseudonymizer(secrets.token_bytes(32))
+        keep = [c for c in ("department",) if c in findings.people.columns]
+        findings = pseudonymize_findings(findings, ps, keep_attributes=keep)
     summary = copy.deepcopy(findings.summary)
     counts: dict[str, int] = {"people": int(len(findings.people))}
     tables: dict[str, pd.DataFrame] = {}
     for name, t in findings.tables.items():
-        if any(isinstance(c, str) and c in _PERSON_KEYS for c in t.columns):
+        cleaned = _unperson(t)
+        if cleaned is _DROP:
             counts[name] = int(len(t))
         else:
-            tables[name] = _unperson(t)
+            tables[name] = cleaned
     sections: dict[str, Any] = {}
     for k, v in findings.sections.items():
         cleaned = _unperson(v)
-        if cleaned is not _DROP:
-            sections[k] = cleaned
-        else:
+        if cleaned is _DROP:
             counts[k] = len(v) if hasattr(v, "__len__") else 1
+        else:
+            sections[k] = cleaned
     groups = findings.groups.copy()
     for col in groups.columns:
         if col == "bridges" or (isinstance(col, str) and col in _PERSON_KEYS):
-            groups[col] = groups[col].map(_count_people).astype("Int64")
+            groups[col] = pd.array([_count_people(v) for v in groups[col]], dtype="Int64")
     groups = _unperson(groups)
+    graph, column = _group_graph(findings.graph)
     privacy = summary.setdefault("privacy", {})
     privacy["aggregate_only"] = True
     privacy["aggregated"] = counts
+    privacy["map"] = f"groups ({column}) as nodes; no individual is shown"
     summary = _unperson(summary)
-    people = findings.people.iloc[0:0].copy()
-    return Findings(graph=findings.graph, people=people, groups=groups, summary=summary,
+    return Findings(graph=graph, people=graph.people.copy(), groups=groups, summary=summary,
                     tables=tables, sections=sections)
+
+
+def _group_graph(g: OrgGraph) -> tuple[OrgGraph, str]:
+    """The group graph: nodes are the labelled groups of the main partition, ties summed between them."""
+    import scipy.sparse as sp
+
+    from orgnet.events import empty_events
+    from orgnet.metrics.groups import group_matrix
+
+    p = g.people
+    column = "department" if "department" in p.columns and p["department"].notna().any() else "community"
+    codes, labels = g.group_codes(column)
+    m = group_matrix(g.adjacency, codes, len(labels)) if len(labels) else np.zeros((0, 0))
+    internal = np.diag(m).copy()
+    np.fill_diagonal(m, 0)
+    adjacency = sp.csr_array(m)
+    adjacency.eliminate_zeros()
+    label = pd.array([str(x) for x in labels], dtype="string")
+    table = pd.DataFrame({"person": label, "name": label})
+    for col in ("email", "department", "title", "manager", "site"):
+        table[col] = label if col == column else pd.array([pd.NA] * len(label), dtype="string")
+    table["hire_date"] = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns, UTC]")
+    table["community"] = label if column == "community" else pd.array([pd.NA] * len(label), dtype="string")
+    table["size"] = np.bincount(codes[codes >= 0], minlength=len(labels)).astype(np.int64)
+    table["internal_weight"] = internal
+    table["in_strength"] = np.asarray(adjacency.sum(axis=0)).ravel()
+    table["out_strength"] = np.asarray(adjacency.sum(axis=1)).ravel()
+    table["in_directory"] = False
+    table["active"] = True
+    none = np.empty(0, dtype=np.int64)
+    return OrgGraph(table, adjacency, empty_events(), none, none, g.since, g.until), column
 
 
 _DROP = object()
@@ -999,3 +1037,74 @@ def _unperson(v: Any) -> Any:
             return _DROP
         return items
     return v
+
+
+# --------------------------------------------------------------------------------------- the pipeline step
+def apply_privacy(
+    findings: Findings,
+    *,
+    pseudonymize: bool = False,
+    key: bytes | None = None,
+    keep_attributes: Sequence[str] = DEFAULT_KEEP_ATTRIBUTES,
+    drop_attributes: Sequence[str] = (),
+    min_group_size: int = 5,
+    aggregate: bool = False,
+    people_excluded: int | None = None,
+) -> Findings:
+    """The privacy transforms run right before writing, in order, and ``summary["privacy"]`` saying what was done.
+
+    Pseudonymise (when asked), suppress small groups (always, ``min_group_size`` 0 or 1 turns
+    it off), then reduce to aggregates (when asked).
+
+    Parameters
+    ----------
+    findings : Findings
+        From :func:`orgnet.analysis.analyze`.
+    pseudonymize : bool
+        Replace people by keyed pseudonyms (needs ``key``).
+    key : bytes, optional
+        The key (see :func:`load_key`).
+    keep_attributes, drop_attributes : sequence of str
+        People attributes kept or dropped when pseudonymising.
+    min_group_size : int
+        Smallest group shown.
+    aggregate : bool
+        No individual at all in the result (:func:`aggregate_only`).
+    people_excluded : int, optional
+        How many people the opt-out list removed before analysis (None: no list).
+
+    Returns
+    -------
+    Findings
+        With ``summary["privacy"]``: ``pseudonymised``, ``key_fingerprint``, ``attributes_kept``,
+        ``min_group_size``, ``groups_suppressed`` (kind -> count), ``suppression_rule``,
+        ``people_excluded``, ``aggregate_only``, ``content``.
+
+    Raises
+    ------
+    ValueError
+        ``pseudonymize`` without a key.
+    """
+    pseudonymizer = None
+    if pseudonymize:
+        if key is None:
+            raise ValueError("pseudonymisation needs a key (--key-file FILE or ORGNET_KEY)")
+        pseudonymizer = Pseudonymizer(key)
+        findings = pseudonymize_findings(findings, pseudonymizer, keep_attributes=keep_attributes,
+                                         drop=drop_attributes)
+    findings = suppress_small_groups(findings, min_group_size)
+    if aggregate:
+        findings = aggregate_only(findings, pseudonymizer=pseudonymizer)
+    privacy = findings.summary.setdefault("privacy", {})
+    kept = sorted(set(keep_attributes) - set(drop_attributes))
+    privacy.update({
+        "pseudonymised": bool(pseudonymize),
+        "key_fingerprint": pseudonymizer.fingerprint if pseudonymizer else None,
+        "pseudonym": ("p_ + the first hex digits of HMAC-SHA256(key, person id)" if pseudonymizer else None),
+        "attributes_kept": kept if pseudonymize else "all",
+        "people_excluded": people_excluded,
+        "aggregate_only": bool(aggregate),
+        "content": "metadata only: message bodies, subjects and file names are never kept or written",
+    })
+    findings.summary["privacy"] = dict(sorted(privacy.items()))
+    return findings
