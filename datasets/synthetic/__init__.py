@@ -1,0 +1,16 @@
+"""Seeded generator of realistic synthetic organisations with planted ground truth.
+
+Examples
+--------
+>>> org = toy_org()
+>>> org.directory.columns.tolist()[:4]
+['person', 'name', 'email', 'division']
+"""
+
+from __future__ import annotations
+
+from orgnet.synthetic.formats import FORMATS, write
+from orgnet.synthetic.model import GENERATOR_VERSION, SyntheticOrg, generate, toy_org
+from orgnet.synthetic.truth import LEVELS
+
+__all__ = ["FORMATS", "GENERATOR_VERSION", "LEVELS", "SyntheticOrg", "generate", "toy_org", "write"]
