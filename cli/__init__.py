@@ -21,6 +21,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("inspect", "inspect"),
     ("import_", "import"),
     ("store", "store"),
+    ("synth", "synth"),
 )
 
 
