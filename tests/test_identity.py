@@ -129,3 +129,23 @@ def test_enron_alias_merges_two_addresses(shared_dataset, tmp_path):
     # the display name seen most often over both addresses (To: lines say "Allen, Phillip K.")
     assert people.set_index("person").loc["phillip.allen@enron.com", "name"] in {"Phillip K Allen",
                                                                                  "Allen, Phillip K."}
+
+
+def test_viva_engage_sender_and_mail_address_in_another_case(tmp_path):
+    from orgnet.connectors import viva_engage as viva_reader
+
+    viva = viva_reader.read(FIXTURES / "viva_engage" / "network")  # user 1007: Eve.Park@CONTOSO.COM
+    box = tmp_path / "eve.mbox"
+    box.write_bytes(b"From x Mon Jan  1 00:00:00 2024\nMessage-ID: <e@contoso.com>\n"
+                    b"From: Eve <EVE.PARK@contoso.com>\nTo: Ana Lima <Ana.Lima@Contoso.com>\n"
+                    b"Date: Tue, 2 Jan 2024 09:00:00 +0000\n\nhi\n")
+    events, people = resolve_identities([viva, mbox_reader.read(box)])
+    df = events.to_pandas()
+    assert "1007" not in set(df["actor"]) and "1001" not in set(df["actor"])
+    email = df[df["source"] == "email"]
+    assert email[["actor", "target"]].values.tolist() == [["eve.park@contoso.com", "ana.lima@contoso.com"]]
+    p = people.set_index("person")
+    assert p.loc["eve.park@contoso.com", "sources"] == "email,viva_engage"
+    assert p.loc["eve.park@contoso.com", "department"] == "Design"  # Viva Engage attribute kept
+    assert p.loc["dan.wu@contoso.com", "sources"] == "viva_engage"  # the watcher, by his e-mail
+    assert p.loc["9999", "sources"] == "viva_engage"  # no e-mail known: the Viva Engage id stays

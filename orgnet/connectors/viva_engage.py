@@ -325,6 +325,7 @@ def read(
         rows = posts.loc[parts.index].assign(target=parts.to_numpy())
         rows = rows[rows["target"] != rows["actor"]].drop_duplicates(["item", "target"])
         rows["weight"] = 1.0 / rows.groupby("item")["target"].transform("size")
+        rows["item"] = rows["item"] + ":to:" + rows["target"]
         posts = pd.concat([posts.drop(index=rows.index.unique()), rows]).sort_index(kind="stable")
     frames = [posts]
     if include_mentions:
@@ -337,6 +338,7 @@ def read(
             mentions["target"] = rows.to_numpy()
             mentions = mentions[mentions["target"] != mentions["actor"]].drop_duplicates(["item", "target"])
             mentions["kind"] = "mention"
+            mentions["item"] = mentions["item"] + ":mention:" + mentions["target"]
             mentions["weight"] = 1.0
             frames.append(mentions)
     keep = keep.drop(columns="body")  # bodies are read for mentions only and go no further

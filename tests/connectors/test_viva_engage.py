@@ -25,7 +25,7 @@ def frame(result) -> pd.DataFrame:
 
 def triples(df: pd.DataFrame) -> set[tuple]:
     return {
-        (k, a, None if pd.isna(t) else t, i)
+        (k, a, None if pd.isna(t) else t, i.split(":")[0])  # item: "<message id>[:mention:<id>]"
         for k, a, t, i in zip(df["kind"], df["actor"], df["target"], df["item"], strict=True)
     }
 
@@ -72,15 +72,17 @@ def test_fixture_network_folder():
         "created_at unparseable (kept without timestamp)": 1,  # "yesterday"
         "reply to a message not in the export (target: thread starter, kept)": 1,
     }
+    assert df["item"].is_unique
+    assert {"5001:mention:1002", "5006:to:1005"} <= set(df["item"])
     by_item = df.drop_duplicates("item").set_index("item")
     assert by_item.loc["5001", "channel"] == "Engineering Guild"
-    assert pd.isna(by_item.loc["5006", "channel"]) and pd.isna(by_item.loc["5007", "channel"])  # private
+    assert pd.isna(by_item.loc["5006:to:1005", "channel"]) and pd.isna(by_item.loc["5007", "channel"])  # private
     assert by_item.loc["5011", "channel"] == "All Company"  # no group, not private
     assert set(df.loc[df["item"].isin(["5002", "5003", "5005"]), "thread"]) == {"5001"}
     assert str(by_item.loc["5002", "ts"]) == "2024-03-04 10:15:00+00:00"  # "2024/03/04 10:15:00 +0000"
     assert by_item.loc[["5012", "5013"], "ts"].isna().all()
     # the guest (fabrikam.com, not the home contoso.com) makes both private messages external
-    assert set(df.loc[df["external"], "item"]) == {"5006", "5007"}
+    assert set(df.loc[df["external"], "item"]) == {"5006:to:1005", "5007"}
 
 
 def test_people_include_watchers_guests_and_unlisted():
