@@ -15,6 +15,7 @@ from orgnet.analysis import AnalysisOptions
 from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.pipeline import RunOptions, run
+from orgnet.privacy import load_key
 
 __all__ = ["command"]
 
@@ -33,14 +34,16 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
     span = f"{period['first'][:10]} to {period['last'][:10]}" if period["first"] else "no timestamps"
     console.print(f"\n[bold]{s['people']:,}[/] people ({s['active_people']:,} active), "
                   f"[bold]{s['ties']:,}[/] ties from [bold]{s['events']:,}[/] events, {span}.", highlight=False)
-    top = findings.people.nlargest(10, "pagerank")
-    t = Table(title="Most central people (PageRank)", title_justify="left")
-    for col in ("person", "name", "department", "pagerank", "partners"):
-        t.add_column(col, justify="right" if col in ("pagerank", "partners") else "left")
-    for row in top.itertuples():
-        t.add_row(str(row.person), str(row.name), "" if pd.isna(row.department) else str(row.department),
-                  f"{row.pagerank:.4f}", str(row.partners))
-    console.print(t)
+    _privacy_line(s.get("privacy") or {})
+    if "pagerank" in findings.people.columns:  # aggregate-only reports have no people
+        top = findings.people.nlargest(10, "pagerank")
+        t = Table(title="Most central people (PageRank)", title_justify="left")
+        for col in ("person", "name", "department", "pagerank", "partners"):
+            t.add_column(col, justify="right" if col in ("pagerank", "partners") else "left")
+        for row in top.itertuples():
+            t.add_row(str(row.person), str(row.name), "" if pd.isna(row.department) else str(row.department),
+                      f"{row.pagerank:.4f}", str(row.partners))
+        console.print(t)
     groups = findings.groups.dropna(subset=["ei_index"])
     kind = "department" if (groups["kind"] == "department").any() else "community"
     inward = groups[groups["kind"] == kind].nsmallest(8, "ei_index")
@@ -58,6 +61,21 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
         console.print("[yellow]records skipped:[/] " + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()),
                       highlight=False)
     console.print(f"\nReport: [bold]{out}[/] (map.html, people.csv, groups.csv, findings.json)", highlight=False)
+
+
+def _privacy_line(p: dict) -> None:  # type: ignore[type-arg]
+    parts = [f"pseudonymised (key {p['key_fingerprint']})" if p.get("pseudonymised") else "not pseudonymised"]
+    hidden = sum((p.get("groups_suppressed") or {}).values())
+    parts.append(f"groups under {p.get('min_group_size')} people hidden: {hidden}")
+    if p.get("people_excluded") is not None:
+        parts.append(f"people excluded: {p['people_excluded']}")
+    if p.get("aggregate_only"):
+        parts.append("aggregate only")
+    console.print("[dim]privacy:[/] " + "; ".join(parts), highlight=False)
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
 
 
 @click.command()
@@ -79,11 +97,25 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where events are aggregated into ties: in process, or on Dask (see docs/scale.md).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
+@click.option("--pseudonymize", is_flag=True,
+              help="Replace every person id, name and e-mail in the report by a keyed pseudonym (see docs/privacy.md).")
+@click.option("--key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Pseudonymisation key (at least 16 bytes; else $ORGNET_KEY). Implies --pseudonymize.")
+@click.option("--keep-attributes", default="department", show_default=True, metavar="COL,...",
+              help="People attributes kept when pseudonymising.")
+@click.option("--drop-attributes", default="", metavar="COL,...", help="People attributes dropped when pseudonymising.")
+@click.option("--min-group-size", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Hide groups smaller than this in group-level results (0: show all).")
+@click.option("--aggregate-only", is_flag=True, help="No individual in the report: groups and counts only.")
+@click.option("--exclude", "exclude_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Opt-out list: one id or e-mail per line, or a CSV with a person column.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
             column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
             include_external: bool, store_path: Path | None = None, engine: str = "local",
-            scheduler: str | None = None) -> None:
+            scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
+            keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
+            aggregate_only: bool = False, exclude_path: Path | None = None) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -94,6 +126,13 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler),
         store=store_path,
+        pseudonymize=pseudonymize or key_file is not None,
+        key=load_key(key_file) if pseudonymize or key_file is not None else None,
+        keep_attributes=_names(keep_attributes),
+        drop_attributes=_names(drop_attributes),
+        min_group_size=min_group_size,
+        aggregate_only=aggregate_only,
+        exclude=exclude_path,
     )
     result = run(list(paths), out, options, progress=_step)
     _summary(result.findings, result.report)
