@@ -22,6 +22,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("import_", "import"),
     ("store", "store"),
     ("synth", "synth"),
+    ("reidentify", "reidentify"),
 )
 
 

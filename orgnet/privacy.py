@@ -52,6 +52,7 @@ __all__ = [
     "load_key",
     "pseudonymize_events",
     "pseudonymize_findings",
+    "read_candidates",
     "read_exclusion_list",
     "reidentify",
     "suppress_small_groups",
@@ -278,6 +279,56 @@ def reidentify(
             by_prefix[n] = table
         out[s] = by_prefix[n].get(body.lower()) if n else None
     return out
+
+
+def read_candidates(path: str | os.PathLike[str], **reader_options: Any) -> list[str]:
+    """Who pseudonyms may stand for: ids, e-mails and names from a directory, a list or an export.
+
+    Parameters
+    ----------
+    path : path
+        An HR directory CSV (person id, e-mail and name columns), a text file with one id per
+        line, or an export any reader can read (its people and the actors and targets of its
+        events).
+    **reader_options
+        Passed to the reader for an export.
+
+    Returns
+    -------
+    list of str
+        Distinct candidates, sorted.
+
+    Raises
+    ------
+    InputError
+        The path cannot be read as any of these.
+    """
+    from orgnet import connectors
+    from orgnet.directory import read_directory
+
+    path = Path(path)
+    values: set[str] = set()
+    if path.is_file() and path.suffix.lower() in (".txt", ".lst", ".list", ""):
+        values = set(read_exclusion_list(path))
+    elif path.is_file() and path.suffix.lower() == ".csv":
+        try:
+            frame = read_directory(path)
+        except InputError:
+            frame = None
+        if frame is not None:
+            for col in ("person", "email", "name"):
+                if col in frame.columns:
+                    values.update(str(v) for v in frame[col].dropna() if str(v).strip())
+        else:
+            values = set(read_exclusion_list(path))
+    else:
+        res = connectors.read(path, **reader_options)
+        for col in ("person", "email", "name"):
+            if col in res.people.columns:
+                values.update(str(v) for v in res.people[col].dropna() if str(v).strip())
+        for col in ("actor", "target"):
+            values.update(pc.drop_null(pc.unique(res.events.column(col).cast(pa.string()))).to_pylist())
+    return sorted(values)
 
 
 # --------------------------------------------------------------------------------------- scrubbing
