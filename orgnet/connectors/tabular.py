@@ -177,12 +177,29 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_
     if path.is_dir() and (path / "events.parquet").exists():
         path = path / "events.parquet"
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, read_dictionary=_repeated_columns(path, column_map or {}))
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(path, f"not a readable Parquet file or dataset: {exc}") from None
     if table.num_rows == 0:
         raise InputError(path, "no rows; expected at least one event")
     return _events(table, path, "parquet", column_map or {})
+
+
+#: Event columns whose values repeat a lot (people, kinds, channels): read as dictionaries, so the
+#: contract's string clean-up runs once per distinct value instead of once per event.
+_REPEATED = ("source", "kind", "actor", "target", "channel")
+
+
+def _repeated_columns(path: Path, column_map: Mapping[str, str]) -> list[str]:
+    try:
+        schema = pq.read_schema(path) if path.is_file() else None
+    except (pa.ArrowInvalid, OSError):
+        return []
+    if schema is None:
+        return []
+    wanted = {column_map.get(c, c).strip().lower() for c in _REPEATED}
+    return [f.name for f in schema
+            if f.name.strip().lower() in wanted and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
 
 
 def _sniff_csv(path: Path) -> bool:
