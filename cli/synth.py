@@ -21,7 +21,7 @@ _BIG = 50_000  # from this many people, show progress while generating
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write (created if missing).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True,
-              help="Format of the events.")
+              help="Format of the events: a table (parquet, csv) or a platform export (slack, viva_engage, mbox).")
 @click.option("--weeks", type=click.IntRange(min=1), default=26, show_default=True, help="Weeks of activity.")
 @click.option("--start", default="2025-01-06", show_default=True, help="First day of the window (ISO date).")
 @click.option("--events-per-person", type=click.FloatRange(min=0), default=None,

@@ -9,8 +9,19 @@ Examples
 
 from __future__ import annotations
 
-from orgnet.synthetic.formats import FORMATS, write
+from orgnet.synthetic.formats import FORMATS, to_mbox, to_slack_export, to_viva_engage_export, write
 from orgnet.synthetic.model import GENERATOR_VERSION, SyntheticOrg, generate, toy_org
 from orgnet.synthetic.truth import LEVELS
 
-__all__ = ["FORMATS", "GENERATOR_VERSION", "LEVELS", "SyntheticOrg", "generate", "toy_org", "write"]
+__all__ = [
+    "FORMATS",
+    "GENERATOR_VERSION",
+    "LEVELS",
+    "SyntheticOrg",
+    "generate",
+    "to_mbox",
+    "to_slack_export",
+    "to_viva_engage_export",
+    "toy_org",
+    "write",
+]
