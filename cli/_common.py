@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.console import Console
@@ -25,6 +27,30 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# Where orgnet's own code lives (three folders in a source checkout, one in a wheel).
+_OWN_CODE = tuple(
+    Path(spec.origin).resolve().parent
+    for spec in map(importlib.util.find_spec, ("orgnet", "orgnet.cli", "orgnet.synthetic"))
+    if spec is not None and spec.origin is not None
+)
+
+
+def _raised_by_orgnet(exc: BaseException) -> bool:
+    # Our own errors (and OS errors about the user's files) are the input's fault; a bare
+    # ValueError raised inside numpy or pandas is not, and must not pass as one.
+    if type(exc) is not ValueError:
+        return True
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    if last is None:
+        return False
+    origin = Path(last).resolve()
+    return any(origin.is_relative_to(root) for root in _OWN_CODE)
+
+
 def guarded(func: F) -> F:
     """Run a command so that bad input ends with a message and exit code 2, not a traceback."""
 
@@ -33,6 +59,8 @@ def guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except USER_ERRORS as exc:
+            if not _raised_by_orgnet(exc):
+                raise  # a ValueError from deep inside a library is a bug: keep its traceback
             err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False)
             raise SystemExit(2) from None
 

@@ -86,6 +86,11 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Report folder (created; an earlier report there is replaced).")
 @click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="HR directory CSV (person id or e-mail, name, department, title, manager, site, hire date).")
+@click.option("--alias", "alias_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of alias,person pairs: known aliases (other addresses, accounts) of one person.")
+@click.option("--org-domain", "org_domains", multiple=True, metavar="DOMAIN",
+              help="E-mail domain of the organisation (repeatable): other parties are external.")
+@click.option("--include-bcc", is_flag=True, help="E-mail: count Bcc recipients too (off by default).")
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (see `orgnet formats`).")
 @click.option("--map", "column_map", metavar="COL=NAME,...",
               help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
@@ -115,13 +120,15 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             include_external: bool, store_path: Path | None = None, engine: str = "local",
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
-            aggregate_only: bool = False, exclude_path: Path | None = None) -> None:
+            aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
+            org_domains: tuple[str, ...] = (), include_bcc: bool = False) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
     options = RunOptions(
         format=fmt,
-        reader_options={"column_map": parse_column_map(column_map)},
+        reader_options={"column_map": parse_column_map(column_map), "org_domain": org_domains or None,
+                        "include_bcc": include_bcc},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler),
@@ -133,6 +140,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         min_group_size=min_group_size,
         aggregate_only=aggregate_only,
         exclude=exclude_path,
+        aliases=alias_path,
     )
     result = run(list(paths), out, options, progress=_step)
     _summary(result.findings, result.report)

@@ -29,8 +29,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet import connectors
-from orgnet.events import concat_events, has_timestamps
+from orgnet.events import has_timestamps
 from orgnet.graph import OrgGraph
+from orgnet.identity import resolve_identities
 from orgnet.metrics.centrality import betweenness, degrees, distinct_partners, pagerank, strengths
 from orgnet.metrics.communities import leiden
 from orgnet.metrics.groups import ei_index, group_ties
@@ -150,9 +151,14 @@ def load_events(
     paths: Sequence[str | Path] | str | Path,
     *,
     format: str | None = None,
+    directory: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
     **options: Any,
 ) -> LoadedEvents:
     """Read one or several exports (format sniffed per path unless given) into one events table.
+
+    People are resolved across sources to one canonical id (:func:`orgnet.identity.resolve_identities`):
+    alias file first, then the directory, then the normalised e-mail.
 
     Parameters
     ----------
@@ -160,6 +166,10 @@ def load_events(
         Files, folders or archives.
     format : str, optional
         Reader name for every path (see :data:`orgnet.connectors.READERS`).
+    directory : pandas.DataFrame, optional
+        HR directory; its ids are canonical and its e-mails link accounts to them.
+    aliases : pandas.DataFrame, optional
+        ``alias,person`` pairs (:func:`orgnet.identity.read_aliases`).
     **options
         Passed to the readers (e.g. ``column_map``).
 
@@ -170,9 +180,7 @@ def load_events(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     results = [connectors.read(p, format=format, **options) for p in paths]
-    people = pd.concat([r.people for r in results], ignore_index=True) if results else pd.DataFrame()
-    if len(people):
-        people = people.drop_duplicates("person", keep="first").reset_index(drop=True)
+    events, people = resolve_identities(results, directory=directory, aliases=aliases)
     sources = [
         {
             "path": r.path,
@@ -183,7 +191,7 @@ def load_events(
         }
         for r in results
     ]
-    return LoadedEvents(concat_events([r.events for r in results]), people, sources)
+    return LoadedEvents(events, people, sources)
 
 
 def _period(events: pa.Table) -> tuple[str | None, str | None]:

@@ -263,7 +263,8 @@ def resolve_identities(
         value_set = pa.array(local["person"].to_numpy(dtype=object), type=pa.string())
         mapped = pa.array(canonical.to_numpy(dtype=object), type=pa.string())
         ev = result.events
-        if ev.num_rows:
+        unchanged = bool((canonical.to_numpy(dtype=object) == local["person"].to_numpy(dtype=object)).all())
+        if ev.num_rows and not unchanged:  # most single-source runs map every id to itself
             ev = ev.set_column(ev.schema.get_field_index("actor"), "actor",
                                _rewrite(ev.column("actor"), value_set, mapped))
             ev = ev.set_column(ev.schema.get_field_index("target"), "target",

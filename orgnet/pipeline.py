@@ -14,6 +14,7 @@ from typing import Any
 
 from orgnet.analysis import AnalysisOptions, Findings, LoadedEvents, analyze, load_events
 from orgnet.directory import read_directory
+from orgnet.identity import read_aliases
 from orgnet.privacy import (
     DEFAULT_KEEP_ATTRIBUTES,
     apply_privacy,
@@ -61,6 +62,8 @@ class RunOptions:
         No individual in the report at all: group-level results and counts only.
     exclude : Path or None
         Opt-out list (ids or e-mails): these people are removed before analysis.
+    aliases : Path or None
+        CSV of ``alias,person`` pairs merging known aliases into one person.
 
     See ``docs/privacy.md``.
     """
@@ -77,6 +80,7 @@ class RunOptions:
     min_group_size: int = 5
     aggregate_only: bool = False
     exclude: Path | None = None
+    aliases: Path | None = None
 
 
 @dataclass
@@ -117,6 +121,9 @@ def run(
     # Key and opt-out list are checked before any work: a missing one fails fast.
     key = opts.key if opts.key is not None or not opts.pseudonymize else load_key()
     opted_out = read_exclusion_list(opts.exclude) if opts.exclude is not None else None
+    # The directory and alias files are read first: identity resolution needs them.
+    directory = read_directory(opts.directory) if opts.directory else None
+    aliases = read_aliases(opts.aliases) if opts.aliases else None
     if opts.store is not None:
         from orgnet.store import load as load_store
 
@@ -124,8 +131,8 @@ def run(
             loaded = load_store(opts.store, opts.analysis.since, opts.analysis.until)
     else:
         with progress(f"Reading {len(paths)} source(s)"):
-            loaded = load_events(list(paths), format=opts.format, **opts.reader_options)
-    directory = read_directory(opts.directory) if opts.directory else None
+            loaded = load_events(list(paths), format=opts.format, directory=directory, aliases=aliases,
+                                 **opts.reader_options)
     excluded = None
     if opted_out is not None:
         ex = exclude_people(loaded.events, loaded.people, directory, opted_out)

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -103,4 +104,18 @@ def read(path: str | Path, format: str | None = None, **options: Any) -> ReadRes
     name = format or sniff(path)
     if name not in READERS:
         raise InputError(path, f"unknown format {name!r}; expected one of: {', '.join(READERS)}")
-    return READERS[name].read(Path(path), **options)
+    reader = READERS[name]
+    return reader.read(Path(path), **_options_for(reader, options, path))
+
+
+def _options_for(reader: Reader, options: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    # Options left at "not given" (None, empty, False) are dropped; a given option that this
+    # reader does not take is an error rather than silently ignored.
+    given = {k: v for k, v in options.items() if v is not None and v is not False and v != {} and v != ()}
+    params = inspect.signature(reader.read).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return given
+    unknown = sorted(set(given) - set(params))
+    if unknown:
+        raise InputError(path, f"option(s) {', '.join(unknown)} do not apply to the {reader.name} format")
+    return given
