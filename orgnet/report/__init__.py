@@ -18,7 +18,7 @@ from orgnet.report.content import pyramid_view
 from orgnet.report.exports import write_gexf, write_graphml
 from orgnet.report.files import staging_folder, write_csv, write_json
 from orgnet.report.index import render_index
-from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, write_maps
+from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
 from orgnet.report.pictures import write_pictures
 
 __all__ = ["MAP_MAX_PEOPLE", "write_report"]
@@ -61,9 +61,10 @@ def write_report(
             for name, table in findings.tables.items():
                 write_csv(table, stage / f"{name}.csv")
         with progress("Drawing the maps"):
-            maps = write_maps(findings, stage, max_people=max_map_people, seed=seed)
+            maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
         with progress("Drawing pictures for slides"):
-            groups = group_map_data(findings, seed=seed) if findings.graph.n else None
+            if groups is None and map_group_column(findings) is not None:
+                groups = group_map_data(findings, seed=seed)
             if groups is not None and len(groups["ids"]) < 2:
                 groups = None
             pictures = [p.relative_to(stage).as_posix()

@@ -167,8 +167,8 @@ def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
     return View(True, {"roles": roles})
 
 
-def silos_view(findings: Findings, *, top: int = 15) -> View:
-    """Groups flagged as silos with their E-I index and the people who bridge them.
+def silos_view(findings: Findings, *, top: int = 25) -> View:
+    """Groups flagged as silos (the ``top`` most inward-looking) with their E-I index and their bridges.
 
     Without ``is_silo`` (the analysis did not flag silos) the view lists the most
     inward-looking groups by E-I index, and says that no group was flagged.
@@ -185,7 +185,7 @@ def silos_view(findings: Findings, *, top: int = 15) -> View:
                 "E-I index (-1: every tie inside the group).")
     t = t.sort_values("ei_index", kind="stable") if "ei_index" in t.columns else t
     rows = []
-    for rec in t.head(top if not flagged else len(t)).to_dict("records"):
+    for rec in t.head(top).to_dict("records"):
         raw = rec.get("bridges")
         if isinstance(raw, (int, np.integer, float, np.floating)) and not isinstance(raw, bool):
             count = _number(raw)
@@ -200,8 +200,9 @@ def silos_view(findings: Findings, *, top: int = 15) -> View:
             "bridges": bridge_names, "bridge_count": None if count is None else int(count),
             "reason": _text(rec.get("reason")),
         })
-    return View(flagged or bool(rows), {"rows": rows, "flagged": flagged, "has_bridges": "bridges" in g.columns},
-                note)
+    data = {"rows": rows, "flagged": flagged, "has_bridges": "bridges" in g.columns, "total": len(t),
+            "more": max(0, len(t) - len(rows))}
+    return View(flagged or bool(rows), data, note)
 
 
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:

@@ -11,8 +11,10 @@ gets its own drill-down page under ``maps/``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import importlib.util
 import json
 import random
 import re
@@ -32,6 +34,7 @@ __all__ = [
     "SIZE_METRICS",
     "group_file_name",
     "group_map_data",
+    "map_group_column",
     "layout",
     "people_map_data",
     "render_map",
@@ -41,6 +44,15 @@ __all__ = [
 
 #: Above this many people the main map shows groups as nodes.
 MAP_MAX_PEOPLE = 2000
+
+#: At most this many groups on the group map (the largest); the rest are in groups.csv.
+MAP_MAX_GROUPS = 300
+
+# People columns a group map can use, in order of preference.
+_GROUP_COLUMNS = ("department", "division", "site", "community")
+
+#: On the group map, each group keeps this many of its strongest ties to other groups.
+GROUP_MAP_TIES = 6
 
 #: Metrics a map can size people by (those present in ``findings.people``), with their labels.
 SIZE_METRICS = {"pagerank": "PageRank", "betweenness": "betweenness", "in_strength": "ties received (weight)",
@@ -54,9 +66,16 @@ _PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#
 MARK_AMBASSADOR, MARK_BROKER = 1, 2
 
 
+@functools.lru_cache(maxsize=1)
 def vis_assets() -> tuple[str, str]:
-    """The vis-network JavaScript (licence header included) and CSS shipped with pyvis."""
-    base = resources.files("pyvis") / "lib" / "vis-9.1.2"
+    """The vis-network JavaScript (licence header included) and CSS shipped with pyvis.
+
+    The files are found without importing pyvis (its import pulls in networkx and IPython helpers).
+    """
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pyvis is needed for the map's vis-network files: pip install pyvis")
+    base = Path(next(iter(spec.submodule_search_locations))) / "lib" / "vis-9.1.2"
     return (base / "vis-network.min.js").read_text(encoding="utf-8"), (base / "vis-network.css").read_text(
         encoding="utf-8"
     )
@@ -166,6 +185,28 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     }
 
 
+def strongest_ties(weights: np.ndarray, k: int) -> np.ndarray:
+    """Keep, for every group, its ``k`` heaviest ties (a tie stays when either end keeps it).
+
+    A map of hundreds of groups with every pair joined is a grey disc; each group's strongest
+    ties keep its place in the picture readable.
+
+    Examples
+    --------
+    >>> w = np.array([[0, 5, 1, 2], [5, 0, 1, 0], [1, 1, 0, 3], [2, 0, 3, 0]], dtype=float)
+    >>> strongest_ties(w, 1).astype(int).tolist()
+    [[0, 5, 0, 0], [5, 0, 0, 0], [0, 0, 0, 3], [0, 0, 3, 0]]
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.shape[0] <= k + 1:
+        return w
+    top = np.argpartition(-w, k - 1, axis=1)[:, :k]
+    keep = np.zeros(w.shape, dtype=bool)
+    keep[np.repeat(np.arange(w.shape[0]), k), top.ravel()] = True
+    keep |= keep.T
+    return np.where(keep & (w > 0), w, 0.0)
+
+
 def group_file_name(label: str) -> str:
     """A safe, unique file name for a group's drill-down map (ASCII slug + short hash).
 
@@ -181,21 +222,40 @@ def group_file_name(label: str) -> str:
     return f"{slug}-{digest}.html"
 
 
+def map_group_column(findings: Findings, *, max_groups: int = MAP_MAX_GROUPS) -> str | None:
+    """The people column the group map uses: the first of department, division, site, community
+    with between 2 and ``max_groups`` groups (else the first one present; the map then shows the
+    largest groups only). ``None`` when people have none of these columns.
+    """
+    p = findings.people
+    present = [c for c in _GROUP_COLUMNS if c in p.columns and p[c].notna().any()]
+    for c in present:
+        if 2 <= p[c].nunique() <= max_groups:
+            return c
+    return present[0] if present else None
+
+
 def group_map_data(findings: Findings, *, column: str | None = None, seed: int = 0,
-                   groups: pd.DataFrame | None = None) -> dict[str, Any]:
+                   groups: pd.DataFrame | None = None, max_groups: int = MAP_MAX_GROUPS) -> dict[str, Any]:
     """Map data with one node per group (size: members) and weighted group-to-group edges.
 
     The group-to-group weights are a display-only sum of the people's ties
-    (:func:`orgnet.metrics.groups.group_matrix`, the function the analysis uses).
+    (:func:`orgnet.metrics.groups.group_matrix`, the function the analysis uses). Only the
+    ``max_groups`` largest groups are drawn.
     """
     from orgnet.metrics.groups import group_matrix
 
-    column = column or group_column(findings)
+    column = column or map_group_column(findings, max_groups=max_groups) or group_column(findings)
     codes, labels = _codes_from(findings.people[column])
-    labels = np.asarray([str(x) for x in labels], dtype=object)
     m = group_matrix(findings.graph.adjacency, codes, len(labels))
-    np.fill_diagonal(m, 0)
     sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
+    total = len(labels)
+    if total > max_groups:
+        keep = np.sort(np.argsort(-sizes, kind="stable")[:max_groups])
+        m, labels, sizes = m[np.ix_(keep, keep)], labels[keep], sizes[keep]
+    labels = np.asarray([str(x) for x in labels], dtype=object)
+    np.fill_diagonal(m, 0)
+    m = strongest_ties(m + m.T, GROUP_MAP_TIES)
     xy = np.round(layout(sp.csr_array(m), seed=seed), 1)
     info_reason = [""] * len(labels)
     ei = np.full(len(labels), np.nan)
@@ -220,7 +280,10 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
              + (["silo"] if flag else []) for s, e, flag in zip(sizes, ei, silo, strict=True)]
     return {
         "what": "groups", "title": f"{column}s as nodes", "groupKind": column,
-        "note": f"{findings.graph.n:,} people: each node is a {column}; open one to see its people.",
+        "note": f"{findings.graph.n:,} people: each node is a {column}; open one to see its people"
+                + (f"; the {len(labels):,} largest of {total:,} {column}s are shown" if total > len(labels) else "")
+                + (f" (lines: each {column}'s {GROUP_MAP_TIES} strongest ties)" if len(labels) > GROUP_MAP_TIES + 1
+                   else ""),
         "ids": labels.tolist(), "labels": labels.tolist(), "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
         "colourBy": {column: colours},
         "sizeBy": {"members": {"label": "members", "size": np.round(12 + 48 * np.sqrt(sizes / max(sizes.max(), 1)),
@@ -282,20 +345,29 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
     path.write_text(page, encoding="utf-8")
 
 
-def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PEOPLE, seed: int = 0) -> list[str]:
+def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PEOPLE,
+               seed: int = 0) -> tuple[list[str], dict[str, Any] | None]:
     """Write ``map.html`` (people, or groups above ``max_people``) and the drill-down maps.
 
     Returns
     -------
-    list of str
-        The pages written, relative to ``folder``.
+    pages : list of str
+        The pages written, relative to ``folder`` (``map.html`` first).
+    group_data : dict or None
+        The group map's data when the main map shows groups.
     """
     flags = people_flags(findings)
-    if findings.graph.n <= max_people:
-        render_map(people_map_data(findings, seed=seed, flags=flags,
-                                   title=f"{findings.graph.n:,} people"), folder / "map.html")
-        return ["map.html"]
-    data = group_map_data(findings, seed=seed)
+    n = findings.graph.n
+    column = map_group_column(findings)
+    if n <= max_people or column is None:
+        rows, note = None, ""
+        if n > max_people and "pagerank" in findings.people.columns:
+            rows = np.sort(np.argsort(-findings.people["pagerank"].to_numpy(dtype=float), kind="stable")[:max_people])
+            note = f"showing the {max_people:,} people with the highest PageRank of {n:,}"
+        render_map(people_map_data(findings, rows, seed=seed, flags=flags, title=f"{n:,} people", note=note),
+                   folder / "map.html")
+        return ["map.html"], None
+    data = group_map_data(findings, column=column, seed=seed)
     render_map(data, folder / "map.html")
     (folder / "maps").mkdir(exist_ok=True)
     (folder / "static").mkdir(exist_ok=True)
@@ -321,4 +393,4 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
         render_map(page, folder / link, vis_src="../static/vis-network.min.js", home="../index.html",
                    main_map="../map.html")
         written.append(link)
-    return written
+    return written, data

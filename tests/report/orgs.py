@@ -102,30 +102,31 @@ def add_analytics(f: Findings, *, seed: int = 0, matrix_section: bool = True) ->
               "reason": f"{r.partners} partners"} for r in low.itertuples()]
     f.tables["connectors"] = pd.DataFrame(rows)
 
-    roles = pd.Series("", index=p.index, dtype=object)
-    for person, role in zip(f.tables["connectors"]["person"], f.tables["connectors"]["role"], strict=True):
-        i = int(np.flatnonzero(p["person"].to_numpy() == person)[0])
-        roles.iloc[i] = f"{roles.iloc[i]}; {role}" if roles.iloc[i] else role
-    for person in amb["person"]:
-        i = int(np.flatnonzero(p["person"].to_numpy() == person)[0])
-        roles.iloc[i] = f"{roles.iloc[i]}; ambassador" if roles.iloc[i] else "ambassador"
-    p["roles"] = roles.to_numpy()
+    position = pd.Series(np.arange(n), index=p["person"].to_numpy())
+    con = f.tables["connectors"]
+    found = pd.concat([pd.DataFrame({"i": position[con["person"]].to_numpy(), "role": con["role"].to_numpy()}),
+                       pd.DataFrame({"i": position[amb["person"]].to_numpy(), "role": "ambassador"})])
+    joined = found.groupby("i")["role"].agg("; ".join)
+    roles = np.full(n, "", dtype=object)
+    roles[joined.index.to_numpy()] = joined.to_numpy()
+    p["roles"] = roles
     p["pyramid_level"] = rng.choice(np.array(LEVELS), n, p=[0.45, 0.2, 0.2, 0.1, 0.05])
 
     g = f.groups
     silo = (g["ei_index"] < -0.6).fillna(False).to_numpy()
     g["is_silo"] = silo
     bridges = []
-    for grp, kind in zip(g["group"], g["kind"], strict=True):
-        members = p[p[kind] == grp].nlargest(2, "partners")["person"].tolist()
-        bridges.append(members)
+    for kind in ("department", "community"):
+        best = p.sort_values("partners", ascending=False, kind="stable").groupby(kind).head(2)
+        per = best.groupby(kind)["person"].agg(list)
+        bridges += [per.get(grp, []) for grp in g.loc[g["kind"] == kind, "group"]]
     g["bridges"] = [";".join(b) for b in bridges]
     g["reason"] = [f"E-I {ei:+.2f}; {len(b)} people carry its outside ties" if s else ""
                    for ei, b, s in zip(g["ei_index"], bridges, silo, strict=True)]
 
     overall = {lev: int((p["pyramid_level"] == lev).sum()) for lev in LEVELS}
-    by_group = {str(d): {lev: int(((p["department"] == d) & (p["pyramid_level"] == lev)).sum()) for lev in LEVELS}
-                for d in p["department"].dropna().unique()}
+    table = pd.crosstab(p["department"].astype(str), p["pyramid_level"]).reindex(columns=list(LEVELS), fill_value=0)
+    by_group = {str(d): {lev: int(v) for lev, v in row.items()} for d, row in table.iterrows()}
     f.sections["pyramid"] = {"levels": list(LEVELS), "overall": overall, "by_group": by_group}
     f.sections["periods"] = {
         "by": "month",

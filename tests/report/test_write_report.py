@@ -136,3 +136,21 @@ def test_failure_leaves_no_half_written_report(full_findings, tmp_path: Path, mo
     with pytest.raises(RuntimeError):
         report.write_report(full_findings, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_aggregate_only_and_pseudonymised_findings_render(full_findings, tmp_path: Path, orgs) -> None:
+    from orgnet.privacy import aggregate_only
+
+    agg = aggregate_only(full_findings)
+    out = write_report(agg, tmp_path / "agg")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Ambassadors are not available" in index
+    assert orgs.XSS_NAME not in _map_data(out / "map.html")["labels"]
+    assert (out / "graph.graphml").exists()
+
+
+def test_many_groups_map_shows_the_largest(full_findings, tmp_path: Path) -> None:
+    from orgnet.report.map import group_map_data
+
+    data = group_map_data(full_findings, column="community", max_groups=2)
+    assert len(data["ids"]) == 2 and "largest" in data["note"]
