@@ -23,6 +23,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("store", "store"),
     ("synth", "synth"),
     ("reidentify", "reidentify"),
+    ("screenshots", "screenshots"),
 )
 
 
