@@ -36,6 +36,10 @@ __all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "Archive", "decode_json", "first_fi
 MAX_MEMBERS = 500_000
 #: Most bytes all members of a zip may hold once decompressed (8 GiB).
 MAX_TOTAL_BYTES = 8 * 1024**3
+#: Highest decompressed/compressed ratio of a member larger than ``RATIO_FLOOR`` bytes: exports
+#: compress about 5-20 times; a bomb, a thousand times or more.
+MAX_RATIO = 200
+RATIO_FLOOR = 32 * 1024**2
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -199,6 +203,14 @@ class Archive:
                     f"zip member {name!r} has a path outside the archive; refusing to read it",
                 )
             total += info.file_size
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                zf.close()
+                raise InputError(
+                    self.path,
+                    f"zip member {name!r} decompresses {info.file_size // max(info.compress_size, 1):,} times "
+                    f"its size, more than {MAX_RATIO} (a zip bomb guard); unpack it and read the folder "
+                    "if it is genuine",
+                )
             if total > max_total_bytes:
                 zf.close()
                 raise InputError(
