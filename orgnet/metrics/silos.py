@@ -12,13 +12,20 @@ The rule (defaults, and why):
   not enough — in most organisations *every* department is more inward than a random
   relabelling, since people work with their own team — so this only rules out groups whose
   inwardness could be chance (small groups, few ties).
-* and the share of the group's tie weight that crosses its boundary, ``E / (E + I)``, is at
-  most ``relative_external`` (0.5) of the organisation's (pooled over groups the same way:
-  ``sum E / sum (E + I)``): the group is markedly more closed than the organisation it sits
-  in. A relative threshold, so the same rule works for an inward-looking firm and an open one.
-* or that share is at most ``island_share`` (0.05): fewer than one tie in twenty leaves the
-  group. The relative test cannot single out a group when *every* group is an island (as in
-  four towns with no tie between them); this clause flags each of them.
+* and the group is markedly more closed than the *other groups of the same organisation*:
+  the share of its tie weight crossing its boundary, ``E / (E + I)``, is a low outlier of
+  the groups' own distribution — a modified z-score (Iglewicz & Hoaglin 1993,
+  ``0.6745 (x - median) / MAD``, on the logit of the share clipped to [0.001, 0.999]) at or
+  below ``-outlier_z`` (3.5, their recommended cut-off). Relative to the organisation's own
+  groups, so the same rule works for an inward-looking firm and an open one; robust, so a
+  few silos do not hide each other by moving the median.
+* or, when the groups cannot be told apart that way (fewer than 3 groups, all groups alike, or
+  at most ``island_share`` = 5% of the organisation's tie weight crossing any boundary), the
+  group's own share is at most ``island_share``: in four towns with no tie between them each
+  town is an island, though none is more closed than the others.
+
+The organisation's share (``org_external_share``, ``sum E / sum (E + I)``, pooled the way
+each group's share is measured) is reported next to each group's for comparison.
 """
 
 from __future__ import annotations
@@ -168,6 +175,14 @@ def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray
     return inside, total - inside
 
 
+def _modified_z(values: np.ndarray) -> np.ndarray:
+    med = np.median(values)
+    mad = np.median(np.abs(values - med))
+    if mad == 0:
+        mad = np.mean(np.abs(values - med)) * 1.2533  # mean absolute deviation fallback
+    return np.zeros_like(values) if mad == 0 else 0.6745 * (values - med) / mad
+
+
 def _fmt_pct(x: float) -> str:
     return "n/a" if not np.isfinite(x) else f"{100 * x:.0f}%"
 
@@ -181,7 +196,7 @@ def silo_report(
     n_permutations: int = 200,
     seed: int = 0,
     z_max: float = -3.0,
-    relative_external: float = 0.5,
+    outlier_z: float = 3.5,
     bridge_share: float = 0.8,
     island_share: float = 0.05,
     min_size: int = 2,
@@ -202,12 +217,12 @@ def silo_report(
         Permutation baseline (:func:`ei_permutation_baseline`).
     z_max : float
         A silo's E-I z-score against the baseline is at most this (default -3).
-    relative_external : float
-        A silo's share of tie weight crossing its boundary is at most this fraction of the
-        organisation's cross-group share (default 0.5).
+    outlier_z : float
+        A silo's outside share (logit) is at least this many robust z-scores below the
+        median group's (default 3.5).
     island_share : float
-        A group whose outside share is at most this (default 0.05: fewer than 1 in 20 of its
-        ties) is closed whatever the organisation's share.
+        Where groups cannot be told apart (see the module docstring), a group whose outside
+        share is at most this (default 0.05: fewer than 1 in 20 of its ties) is closed.
     bridge_share : float
         Bridges are the fewest members who together carry this share of the group's outside
         tie weight (default 0.8); the group is ``fragile`` when one person does.
@@ -219,7 +234,8 @@ def silo_report(
     pandas.DataFrame
         One row per group code: ``group``, ``size``, ``internal``, ``external`` (tie weight),
         the columns of :func:`ei_permutation_baseline`, ``external_share`` (``E / (E + I)``),
-        ``org_external_share`` (cross-group share of all tie weight), ``members_outside``
+        ``external_share_z`` (its robust z among groups), ``org_external_share`` (pooled over
+        groups), ``members_outside``
         (members with any outside tie), ``share_members_outside``, ``bridges`` (list of ids,
         largest carrier first), ``n_bridges``, ``fragile``, ``is_silo`` and ``reason``.
 
@@ -236,7 +252,7 @@ def silo_report(
     [{'group': 'A', 'is_silo': True, 'bridges': ['3'], 'fragile': True}, \
 {'group': 'B', 'is_silo': False, ...}, {'group': 'C', 'is_silo': False, ...}]
     >>> print(report.loc[0, "reason"])
-    silo: E-I -0.85 vs 0.70 expected at random (z -14.5); 8% of its tie weight crosses the boundary vs 49% for the organisation; 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
+    silo: E-I -0.85 vs 0.70 expected at random (z -14.5); 8% of its tie weight crosses the boundary vs 49% for the organisation (robust z -30.8 among groups); 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
     """
     a, codes, k = _check(adjacency, groups)
     n = a.shape[0]
@@ -280,9 +296,16 @@ def silo_report(
     has_ties = (internal + external) > 0
     below_chance = np.nan_to_num(ei_z, nan=np.inf) <= z_max
     share = np.nan_to_num(ext_share, nan=np.inf)
-    closed = has_ties & (
-        (share <= relative_external * np.nan_to_num(org_share, nan=0) + 1e-12) | (share <= island_share + 1e-12)
-    )
+    share_z = np.zeros(k)
+    ranked = has_ties & (size >= min_size)
+    if ranked.sum() >= 3:
+        clipped = np.clip(ext_share[ranked], 1e-3, 1 - 1e-3)
+        share_z[ranked] = _modified_z(np.log(clipped / (1 - clipped)))
+    # The absolute clause is for organisations where groups cannot be told apart (all alike, or
+    # too few groups, or almost nothing crosses any boundary): there each closed group is an island.
+    degenerate = ranked.sum() < 3 or not np.any(share_z[ranked]) or np.nan_to_num(org_share) <= island_share
+    island = (share <= island_share + 1e-12) if degenerate else np.zeros(k, dtype=bool)
+    closed = has_ties & ((share_z <= -outlier_z) | island)
     is_silo = (size >= min_size) & has_ties & below_chance & closed
 
     reasons = []
@@ -293,7 +316,8 @@ def silo_report(
         row = base.iloc[g]
         parts = [
             f"E-I {row.ei:.2f} vs {row.ei_expected:.2f} expected at random (z {row.ei_z:.1f})",
-            f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for the organisation",
+            f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for the organisation"
+            f" (robust z {share_z[g]:.1f} among groups)",
             f"{members_out[g]} of {size[g]} members have an outside tie",
         ]
         if n_bridges[g]:
@@ -316,6 +340,7 @@ def silo_report(
     for col in base.columns:
         frame[col] = base[col].to_numpy()
     frame["external_share"] = ext_share
+    frame["external_share_z"] = share_z
     frame["org_external_share"] = org_share
     frame["members_outside"] = members_out
     with np.errstate(invalid="ignore", divide="ignore"):
