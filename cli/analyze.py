@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import time
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pandas as pd
+from rich.markup import escape
 from rich.table import Table
 
 from orgnet.analysis import AnalysisOptions
@@ -16,6 +18,7 @@ from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key
+from orgnet.report.content import highlights
 
 __all__ = ["command"]
 
@@ -60,7 +63,15 @@ def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
     if skipped:
         console.print("[yellow]records skipped:[/] " + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()),
                       highlight=False)
-    console.print(f"\nReport: [bold]{out}[/] (map.html, people.csv, groups.csv, findings.json)", highlight=False)
+    for title, columns, rows in highlights(findings):
+        h = Table(title=title, title_justify="left")
+        for col in columns:
+            h.add_column(col, overflow="fold")
+        for row in rows:
+            h.add_row(*(escape(cell) for cell in row))
+        console.print(h)
+    console.print(f"\nReport: [bold]{escape(str(out / 'index.html'))}[/] (open it in a browser; the map, CSVs, "
+                  "findings.json and GraphML/GEXF are beside it)", highlight=False)
 
 
 def _privacy_line(p: dict) -> None:  # type: ignore[type-arg]
@@ -114,6 +125,7 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--aggregate-only", is_flag=True, help="No individual in the report: groups and counts only.")
 @click.option("--exclude", "exclude_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Opt-out list: one id or e-mail per line, or a CSV with a person column.")
+@click.option("--open", "open_report", is_flag=True, help="Open the report's index.html in the web browser.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
             column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
@@ -121,7 +133,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
-            org_domains: tuple[str, ...] = (), include_bcc: bool = False) -> None:
+            org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -144,3 +156,5 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
     )
     result = run(list(paths), out, options, progress=_step)
     _summary(result.findings, result.report)
+    if open_report:
+        webbrowser.open((result.report / "index.html").as_uri())

@@ -67,8 +67,7 @@ def write_report(
                 groups = group_map_data(findings, seed=seed)
             if groups is not None and len(groups["ids"]) < 2:
                 groups = None
-            pictures = [p.relative_to(stage).as_posix()
-                        for p in write_pictures(stage / "pictures", pyramid_view(findings), groups)]
+            pictures = [p.relative_to(stage).as_posix() for p in write_pictures(stage, pyramid_view(findings), groups)]
         with progress("Exporting GraphML and GEXF"):
             write_graphml(findings, stage / "graph.graphml")
             write_gexf(findings, stage / "graph.gexf")

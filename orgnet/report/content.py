@@ -35,6 +35,7 @@ __all__ = [
     "display_group_matrix",
     "group_column",
     "group_matrix_view",
+    "highlights",
     "people_flags",
     "periods_view",
     "pyramid_view",
@@ -362,3 +363,31 @@ def people_flags(findings: Findings, *, ambassadors_marked: int = 50) -> pd.Data
                 reasons[k].append(f"{role}: {_text(why)}")
     broker = np.array([any(r in BROKER_ROLES for r in rs) for rs in roles], dtype=bool)
     return pd.DataFrame({"roles": roles, "reasons": reasons, "ambassador": ambassador, "broker": broker})
+
+
+def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Short tables for the terminal summary: top ambassadors, information brokers and silos.
+
+    Returns
+    -------
+    list of (title, columns, rows)
+        Only the tables whose findings exist; every cell is text.
+    """
+    out: list[tuple[str, list[str], list[list[str]]]] = []
+    amb = ambassadors_view(findings, top=top)
+    if amb.available and amb.data["rows"]:
+        out.append(("Passionate ambassadors", ["#", "name", "department", "why"],
+                    [[r["rank"], r["name"], r["department"], r["reason"]] for r in amb.data["rows"]]))
+    con = connectors_view(findings, per_role=top)
+    for role in con.data.get("roles", []):
+        if role["role"] in BROKER_ROLES and role["rows"]:
+            out.append((f"{role['role'].capitalize()}s ({role['count']:,})", ["name", "department", "why"],
+                        [[r["name"], r["department"], r["reason"]] for r in role["rows"]]))
+    silos = silos_view(findings, top=top)
+    if silos.data.get("flagged"):
+        rows = [[r["group"], r["kind"], "–" if r["ei_index"] is None else f"{r['ei_index']:+.2f}",
+                 ", ".join(r["bridges"]) if r["bridges"] else ("" if r["bridge_count"] is None
+                                                               else str(r["bridge_count"]))]
+                for r in silos.data["rows"]]
+        out.append((f"Silos ({silos.data['total']:,} flagged)", ["group", "kind", "E-I", "bridged by"], rows))
+    return out

@@ -83,7 +83,7 @@ def draw_group_map(data: dict[str, Any], stem: Path, *, max_labels: int = 40) ->
 
 
 def write_pictures(folder: Path, pyramid: View, groups: dict[str, Any] | None) -> list[Path]:
-    """Write ``pictures/pyramid.*`` and ``pictures/group_map.*`` when their data exist."""
+    """Write ``pyramid.png``/``.svg`` and ``group_map.png``/``.svg`` into ``folder`` when their data exist."""
     import matplotlib
 
     folder.mkdir(exist_ok=True)

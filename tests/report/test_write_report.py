@@ -23,13 +23,13 @@ def _map_data(page: Path) -> dict:
 def test_every_file_is_written(full_report: Path, full_findings) -> None:
     names = {p.relative_to(full_report).as_posix() for p in full_report.rglob("*") if p.is_file()}
     expected = {"index.html", "map.html", "people.csv", "groups.csv", "ambassadors.csv", "connectors.csv",
-                "findings.json", "graph.graphml", "graph.gexf", "pictures/pyramid.png", "pictures/pyramid.svg",
-                "pictures/group_map.png", "pictures/group_map.svg"}
+                "findings.json", "graph.graphml", "graph.gexf", "pyramid.png", "pyramid.svg",
+                "group_map.png", "group_map.svg"}
     assert expected <= names
     assert not list(full_report.parent.glob(".*partial")), "the staging folder is gone"
     index = (full_report / "index.html").read_text(encoding="utf-8")
     for name in ("map.html", "people.csv", "groups.csv", "ambassadors.csv", "connectors.csv", "findings.json",
-                 "graph.graphml", "graph.gexf", "pictures/pyramid.png", "pictures/group_map.png"):
+                 "graph.graphml", "graph.gexf", "pyramid.png", "group_map.png"):
         assert f'href="{name}"' in index, name
 
 
