@@ -128,6 +128,8 @@ def decode_json(data: bytes, where: str, record: int | str | None = None) -> Any
             "the file may be truncated",
             record,
         ) from None
+    except RecursionError:
+        raise InputError(where, "JSON nested too deeply to be an export (a hostile file?)", record) from None
 
 
 class Archive:

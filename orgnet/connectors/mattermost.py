@@ -70,7 +70,7 @@ def _first_line_is_version(head: bytes) -> bool:
     line = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(obj, dict) and obj.get("type") == "version"
 
@@ -187,6 +187,8 @@ def _scan(data: bytes, where: str, state: _State) -> None:
         except json.JSONDecodeError as exc:
             raise InputError(where, f"not valid JSON ({exc.msg} at column {exc.colno}); the file may be truncated",
                              f"line {number}") from None
+        except RecursionError:
+            raise InputError(where, "JSON nested too deeply to be an export (a hostile file?)", f"line {number}") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
             raise InputError(where, 'expected a JSON object with a "type" (version, team, channel, user, post, ...)',
                              f"line {number}")
