@@ -81,7 +81,15 @@ def _top(share: float) -> str:
 
 
 def _table(codes: np.ndarray, ids: np.ndarray, role: str, score: np.ndarray, reasons: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame({"code": codes, "person": ids[codes], "role": role, "score": score, "reason": reasons})
+    frame = pd.DataFrame(
+        {
+            "code": np.asarray(codes, dtype=np.int64),
+            "person": pd.Series(ids[codes], dtype=object),
+            "role": role,
+            "score": np.asarray(score, dtype=float),
+            "reason": pd.Series(reasons, dtype=object),
+        }
+    )
     frame = frame.sort_values(["score", "code"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[list(ROLE_COLUMNS)]
 
@@ -163,7 +171,7 @@ def central_connectors(
         parts = [f"PageRank in the {_top(pr_top[i])} ({pr[i]:.4f})", f"{d_in[i]} people come to them (weighted {s_in[i]:.0f})"]
         if within[i]:
             gname = names[codes[i]] if names is not None else str(codes[i])
-            parts.append(f"in {gname}: in-degree {zs[i]:.1f} robust z above colleagues")
+            parts.append(f"within {gname}: in-degree {zs[i]:.1f} robust z-scores above colleagues")
         reasons.append("; ".join(parts))
     return _table(flagged, ids_arr, "central connector", pr_pct[flagged], reasons)
 
