@@ -126,7 +126,19 @@ def to_jsonable(value: Any) -> Any:
 
 
 def write_json(data: Any, path: Path) -> None:
-    """Write JSON (UTF-8, sorted keys, stable across runs)."""
+    """Write JSON (UTF-8, sorted keys, stable across runs).
+
+    A top-level object gets one key per line, each value written compactly: json's indenting
+    encoder is pure Python and takes about a minute for 100,000 people, the compact one is C.
+    """
+    value = to_jsonable(data)
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(to_jsonable(data), fh, indent=1, sort_keys=True, ensure_ascii=False)
-        fh.write("\n")
+        if isinstance(value, dict) and value:
+            fh.write("{\n")
+            fh.write(",\n".join(f"{json.dumps(k, ensure_ascii=False)}: "
+                                f"{json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(',', ':'))}"
+                                for k, v in sorted(value.items())))
+            fh.write("\n}\n")
+        else:
+            json.dump(value, fh, sort_keys=True, ensure_ascii=False)
+            fh.write("\n")
