@@ -76,6 +76,8 @@ class OrgGraph:
         Node code of each event's actor and target (``-1``: none, or not a person here).
     since, until : pandas.Timestamp or None
         The window the graph covers (``until`` exclusive).
+    include_external : bool
+        Whether ties with parties outside the organisation are in the adjacency.
     """
 
     people: pd.DataFrame
@@ -85,6 +87,7 @@ class OrgGraph:
     target: np.ndarray
     since: pd.Timestamp | None = None
     until: pd.Timestamp | None = None
+    include_external: bool = False
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ building
@@ -127,25 +130,15 @@ class OrgGraph:
         validate(events)
         since_ts, until_ts = to_timestamp(since), to_timestamp(until)
         events = _in_window(events, since_ts, until_ts)
-        external = events.column("external")
         ids = _member_ids(events, directory, people, include_external, directory_only)
         n = len(ids)
 
         actor = _codes(events.column("actor"), ids)
         target = _codes(events.column("target"), ids)
-        tie = (actor >= 0) & (target >= 0) & (actor != target)
-        if not include_external:
-            tie &= ~np.asarray(external.to_numpy(zero_copy_only=False), dtype=bool)
-        weight = np.asarray(events.column("weight").to_numpy(), dtype=np.float64)
-        adjacency = sp.coo_array((weight[tie], (actor[tie], target[tie])), shape=(n, n)).tocsr()
-        adjacency.sum_duplicates()
-        adjacency.eliminate_zeros()
-
+        adjacency = _tie_matrix(events, actor, target, n, include_external)
         table = _people_table(ids, directory, people)
-        active = np.zeros(n, dtype=bool)
-        active[actor[actor >= 0]] = True
-        table["active"] = active
-        return cls(table, adjacency, events, actor, target, since_ts, until_ts)
+        table["active"] = _active(actor, n)
+        return cls(table, adjacency, events, actor, target, since_ts, until_ts, include_external)
 
     @classmethod
     def from_edges(
@@ -215,7 +208,7 @@ class OrgGraph:
         if events.num_rows == 0:
             active[ea[tie]] = True  # no events given: whoever has an outgoing tie acted
         table["active"] = active
-        return cls(table, adjacency, events, actor, target, since_ts, until_ts)
+        return cls(table, adjacency, events, actor, target, since_ts, until_ts, include_external)
 
     # ------------------------------------------------------------------ views
     @property
@@ -259,7 +252,7 @@ class OrgGraph:
         >>> from orgnet.synthetic import toy_org
         >>> g = OrgGraph.from_events(toy_org().events, directory=toy_org().directory)
         >>> codes, labels = g.group_codes("department")
-        >>> len(codes) == g.n and codes.max() == len(labels) - 1
+        >>> bool(len(codes) == g.n and codes.max() == len(labels) - 1)
         True
         """
         if column not in self.people.columns:
@@ -295,37 +288,65 @@ class OrgGraph:
         """The same people, with only the events in ``[since, until)``.
 
         Everyone stays a member (people with no events in the window are inactive), so
-        periods compare person by person.
+        periods compare person by person. The node codes of the events are reused, so a
+        window costs one filter and one sparse build, not a new id coding.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from orgnet.events import events_from_frame
+        >>> ev = events_from_frame(pd.DataFrame({"ts": ["2025-01-06", "2025-02-03"], "kind": ["reply"] * 2,
+        ...                                      "actor": ["a", "b"], "target": ["b", "a"]}))
+        >>> w = OrgGraph.from_events(ev).window("2025-02-01", None)
+        >>> w.people["person"].tolist(), w.people["active"].tolist(), w.n_ties
+        (['a', 'b'], [False, True], 1)
         """
-        return OrgGraph.from_events(
-            self.events,
-            people=self.people.drop(columns=["active"]),
-            directory=None,
-            since=since,
-            until=until,
-            include_external=False,
-        )._with_people(self.people)
-
-    def _with_people(self, people: pd.DataFrame) -> OrgGraph:
-        # Re-index onto the parent's people so codes stay aligned across windows.
-        if len(people) == self.n and (people["person"].to_numpy() == self.people["person"].to_numpy()).all():
-            table = people.drop(columns=["active"]).copy()
-            table["active"] = self.people["active"].to_numpy()
-            return OrgGraph(table, self.adjacency, self.events, self.actor, self.target, self.since, self.until)
-        return self
+        since_ts, until_ts = to_timestamp(since), to_timestamp(until)
+        if since_ts is None and until_ts is None:
+            return self
+        keep = _window_mask(self.events, since_ts, until_ts)
+        events = self.events.filter(pa.array(keep))
+        actor, target = self.actor[keep], self.target[keep]
+        adjacency = _tie_matrix(events, actor, target, self.n, self.include_external)
+        people = self.people.copy()
+        people["active"] = _active(actor, self.n)
+        return OrgGraph(people, adjacency, events, actor, target, since_ts, until_ts, self.include_external)
 
 
-def _in_window(events: pa.Table, since_ts: pd.Timestamp | None, until_ts: pd.Timestamp | None) -> pa.Table:
-    """Events with ``since <= ts < until`` (no timestamp: dropped when a bound is given)."""
-    if since_ts is None and until_ts is None:
-        return events
+def _active(actor: np.ndarray, n: int) -> np.ndarray:
+    active = np.zeros(n, dtype=bool)
+    active[actor[actor >= 0]] = True
+    return active
+
+
+def _tie_matrix(events: pa.Table, actor: np.ndarray, target: np.ndarray, n: int,
+                include_external: bool) -> sp.csr_array:
+    """Summed tie weights from coded events: self-ties and (unless asked) external ties left out."""
+    tie = (actor >= 0) & (target >= 0) & (actor != target)
+    if not include_external:
+        tie &= ~np.asarray(events.column("external").to_numpy(zero_copy_only=False), dtype=bool)
+    weight = np.asarray(events.column("weight").to_numpy(), dtype=np.float64)
+    adjacency = sp.coo_array((weight[tie], (actor[tie], target[tie])), shape=(n, n)).tocsr()
+    adjacency.sum_duplicates()
+    adjacency.eliminate_zeros()
+    return adjacency
+
+
+def _window_mask(events: pa.Table, since_ts: pd.Timestamp | None, until_ts: pd.Timestamp | None) -> np.ndarray:
     ts = events.column("ts")
     keep = pc.is_valid(ts)
     if since_ts is not None:
         keep = pc.and_(keep, pc.greater_equal(ts, pa.scalar(since_ts, ts.type)))
     if until_ts is not None:
         keep = pc.and_(keep, pc.less(ts, pa.scalar(until_ts, ts.type)))
-    return events.filter(keep)
+    return np.asarray(pc.fill_null(keep, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _in_window(events: pa.Table, since_ts: pd.Timestamp | None, until_ts: pd.Timestamp | None) -> pa.Table:
+    """Events with ``since <= ts < until`` (no timestamp: dropped when a bound is given)."""
+    if since_ts is None and until_ts is None:
+        return events
+    return events.filter(pa.array(_window_mask(events, since_ts, until_ts)))
 
 
 def _member_ids(
