@@ -60,8 +60,12 @@ class AnalysisOptions:
         Leiden modularity resolution.
     betweenness_exact_below : int
         Exact betweenness below this many people, sampled pivots above.
-    betweenness_pivots : int
-        Number of source pivots when sampling.
+    betweenness_pivots : int or None
+        Number of source pivots when sampling; None: the Riondato–Kornaropoulos sample size
+        for ``betweenness_epsilon`` and ``betweenness_delta``.
+    betweenness_epsilon, betweenness_delta : float
+        Target additive error on normalised betweenness, and the probability that some
+        person's value falls outside its stated bounds (see docs/scale.md).
     weighted_paths : bool
         Betweenness paths use distance = 1 / tie weight (else unweighted).
     include_external : bool
@@ -81,7 +85,9 @@ class AnalysisOptions:
     seed: int = 0
     resolution: float = 1.0
     betweenness_exact_below: int = 5000
-    betweenness_pivots: int = 1000
+    betweenness_pivots: int | None = None
+    betweenness_epsilon: float = 0.1
+    betweenness_delta: float = 0.1
     weighted_paths: bool = True
     include_external: bool = False
     top: int = 10
@@ -276,9 +282,12 @@ def analyze(
     with progress("Betweenness"):
         bc = betweenness(
             a, weighted=opts.weighted_paths, exact_below=opts.betweenness_exact_below,
-            pivots=opts.betweenness_pivots, seed=opts.seed, graph=graph.igraph(),
+            pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
+            seed=opts.seed, graph=graph.igraph(),
         )
         table["betweenness"] = bc.values
+        # Certainly among the top brokers: lower bound above everyone else's upper bound.
+        table["betweenness_certain"] = bc.certain_top(opts.top)
     with progress("Communities (Leiden)"):
         community = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=graph.igraph(directed=False))
         table["community"] = pd.array([f"C{c + 1}" for c in community], dtype="string") if len(community) \
@@ -313,6 +322,11 @@ def analyze(
             "pagerank": "power iteration on row-normalised tie weights, damping 0.85, dangling people spread uniformly",
             "betweenness": bc.description,
             "betweenness_method": bc.method,
+            "betweenness_error": {
+                "pivots": bc.pivots, "epsilon": bc.epsilon, "delta": bc.delta,
+                # How many of the top brokers are certain (column betweenness_certain in people.csv).
+                "certain_top": int(table["betweenness_certain"].sum()), "top": opts.top,
+            },
             "communities": f"Leiden (igraph), modularity, resolution {opts.resolution}, seed {opts.seed}, "
                            "undirected tie weights",
             "ei_index": "Krackhardt & Stern (E - I) / (E + I) over tie weights",

@@ -146,12 +146,29 @@ class BetweennessResult:
         Number of source people used (``n`` when exact).
     weighted : bool
         Whether paths used distance = 1 / tie weight (else each tie has length 1).
+    lower, upper : numpy.ndarray or None
+        When sampled: bounds holding for every person at once with probability ``1 - delta``
+        (empirical Bernstein per person, union bound over people); ``None`` when exact.
+    epsilon : float
+        The widest half-interval ``max(upper - lower) / 2`` (0 when exact).
+    delta : float
+        Probability that some person's true value lies outside its bounds.
+    target_epsilon : float or None
+        The error the pivots were chosen for (Riondato–Kornaropoulos sample size), if any.
+    vertex_diameter : int or None
+        Estimated vertex diameter that entered the sample size.
     """
 
     values: np.ndarray
     method: str
     pivots: int
     weighted: bool
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+    epsilon: float = 0.0
+    delta: float = 0.0
+    target_epsilon: float | None = None
+    vertex_diameter: int | None = None
 
     @property
     def description(self) -> str:
@@ -159,7 +176,86 @@ class BetweennessResult:
         dist = "distance = 1 / tie weight" if self.weighted else "unweighted shortest paths"
         if self.method == "exact":
             return f"exact (Brandes), {dist}"
-        return f"sampled from {self.pivots} random source people (Brandes–Pich), {dist}"
+        chosen = (f"Riondato–Kornaropoulos sample size for ε = {self.target_epsilon:g}, δ = {self.delta:g}, "
+                  f"vertex diameter ≈ {self.vertex_diameter}; " if self.target_epsilon is not None else "")
+        return (f"sampled from {self.pivots} random source people (Brandes–Pich; {chosen}"
+                f"every person within ±{self.epsilon:.3g} with probability {1 - self.delta:g}), {dist}")
+
+    def certain_top(self, top: int) -> np.ndarray:
+        """Mask of people certainly among the ``top`` highest (their lower bound beats everyone else's upper).
+
+        Exact values make the ``top`` highest certain (ties at the cut-off excepted).
+
+        Examples
+        --------
+        >>> r = BetweennessResult(np.array([.5, .4, .1, 0]), "sampled", 2, True,
+        ...                       lower=np.array([.45, .2, 0, 0]), upper=np.array([.55, .6, .2, 0]))
+        >>> r.certain_top(1).tolist(), r.certain_top(2).tolist()
+        ([False, False, False, False], [True, False, False, False])
+        """
+        n = len(self.values)
+        top = min(top, n)
+        if top <= 0:
+            return np.zeros(n, dtype=bool)
+        order = np.argsort(-self.values, kind="stable")
+        chosen, rest = order[:top], order[top:]
+        lower = self.values if self.lower is None else self.lower
+        upper = self.values if self.upper is None else self.upper
+        ceiling = upper[rest].max() if len(rest) else -np.inf
+        mask = np.zeros(n, dtype=bool)
+        strict = lower[chosen] > ceiling
+        mask[chosen[strict]] = True
+        return mask
+
+
+def rk_sample_size(epsilon: float, delta: float, vertex_diameter: int, *, c: float = 0.5) -> int:
+    """Riondato–Kornaropoulos sample size: ``⌈c/ε² (⌊log2(VD − 2)⌋ + 1 + ln(1/δ))⌉``.
+
+    With that many samples every person's normalised betweenness is within ``ε`` with
+    probability ``1 - δ`` (for RK's shortest-path sampling; ``c ≈ 0.5``).
+
+    Parameters
+    ----------
+    epsilon, delta : float
+        Additive error and failure probability, both in (0, 1).
+    vertex_diameter : int
+        (An upper bound on) the number of people on the longest shortest path.
+    c : float
+        The universal constant (0.5, Löffler & Phillips).
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    M. Riondato and E. M. Kornaropoulos, "Fast approximation of betweenness centrality through
+    sampling", Data Mining and Knowledge Discovery 30 (2016).
+
+    Examples
+    --------
+    >>> rk_sample_size(0.1, 0.1, 20)
+    366
+    """
+    if not (0 < epsilon < 1 and 0 < delta < 1):
+        raise ValueError(f"epsilon and delta must be in (0, 1); got {epsilon}, {delta}")
+    vd = max(int(vertex_diameter), 3)
+    return int(np.ceil(c / epsilon**2 * (np.floor(np.log2(vd - 2)) + 1 + np.log(1 / delta))))
+
+
+def vertex_diameter_estimate(graph: object, n: int, *, probes: int = 4, seed: int = 0) -> int:
+    """Estimate of the vertex diameter: ``2 × (largest hop eccentricity from a few people) + 1``.
+
+    On an undirected connected graph this bounds the number of vertices on any shortest path
+    in hops; weighted shortest paths can take more hops, so it is an estimate (the sample
+    size grows with its logarithm only).
+    """
+    if n < 3:
+        return 3
+    rng = np.random.default_rng(seed)
+    probe = rng.choice(n, size=min(probes, n), replace=False).tolist()
+    ecc = graph.eccentricity(vertices=probe, mode="all")  # type: ignore[attr-defined]
+    return int(min(n, 2 * max(ecc) + 1))
 
 
 def betweenness(
@@ -167,7 +263,9 @@ def betweenness(
     *,
     weighted: bool = True,
     exact_below: int = 5000,
-    pivots: int = 1000,
+    pivots: int | None = None,
+    epsilon: float = 0.1,
+    delta: float = 0.1,
     seed: int = 0,
     graph: object | None = None,
 ) -> BetweennessResult:
@@ -175,6 +273,13 @@ def betweenness(
 
     Tie strength is never taken as a path length: a strong tie is a *short* path, so the
     distance is ``1 / weight`` (or every tie counts 1 with ``weighted=False``).
+
+    When sampling, the number of pivots is the Riondato–Kornaropoulos sample size for
+    ``epsilon`` and ``delta`` (unless ``pivots`` is given); the estimate is Brandes–Pich's
+    (``n / pivots`` times the dependencies of the pivots). Each person also gets bounds that
+    hold for everyone at once with probability ``1 - delta``: an empirical Bernstein interval
+    on the per-pivot dependencies (in [0, 1] once divided by ``n - 2``), with a union bound
+    over the people. Those bounds are valid for source sampling whatever the pivot count.
 
     Parameters
     ----------
@@ -184,9 +289,10 @@ def betweenness(
         Paths by distance ``1 / weight`` (default) or unweighted.
     exact_below : int
         Exact when the graph has fewer people than this.
-    pivots : int
-        Number of random source people when sampling; the estimate is scaled by
-        ``n / pivots`` (Brandes & Pich 2007).
+    pivots : int, optional
+        Number of random source people when sampling (default: from ``epsilon``, ``delta``).
+    epsilon, delta : float
+        Target additive error on normalised betweenness and failure probability.
     seed : int
         Seed for choosing pivots.
     graph : igraph.Graph, optional
@@ -214,13 +320,30 @@ def betweenness(
     dist = (1.0 / coo.data).tolist() if weighted else None
     if n < 3:
         return BetweennessResult(np.zeros(n), "exact", n, weighted)
-    if n < exact_below or pivots >= n:
-        raw = np.asarray(graph.betweenness(directed=True, weights=dist), dtype=float)
-        method, k = "exact", n
-    else:
-        rng = np.random.default_rng(seed)
-        sources = np.sort(rng.choice(n, size=pivots, replace=False)).tolist()
-        raw = np.asarray(graph.betweenness(directed=True, weights=dist, sources=sources), dtype=float)
-        raw *= n / pivots
-        method, k = "sampled", pivots
-    return BetweennessResult(raw / ((n - 1) * (n - 2)), method, k, weighted)
+    vd, target = None, None
+    k = pivots
+    if k is None and n >= exact_below:
+        vd = vertex_diameter_estimate(graph, n, seed=seed)
+        k, target = rk_sample_size(epsilon, delta, vd), epsilon
+    if n < exact_below or k is None or k >= n:
+        raw = np.asarray(graph.betweenness(directed=True, weights=dist), dtype=float)  # type: ignore[attr-defined]
+        return BetweennessResult(raw / ((n - 1) * (n - 2)), "exact", n, weighted)
+    rng = np.random.default_rng(seed)
+    sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
+    # One call per pivot: the per-pivot dependencies give each person's variance.
+    total = np.zeros(n)
+    squares = np.zeros(n)
+    for s in sources:
+        dep = np.asarray(graph.betweenness(directed=True, weights=dist, sources=[s]), dtype=float)  # type: ignore[attr-defined]
+        dep /= n - 2
+        total += dep
+        squares += dep * dep
+    mean = total / k
+    values = mean * n / (n - 1)
+    var = np.maximum(squares - k * mean * mean, 0.0) / max(k - 1, 1)
+    # Empirical Bernstein (Maurer & Pontil 2009), two-sided, union bound over the n people.
+    log_term = np.log(4 * n / delta)
+    half = (np.sqrt(2 * var * log_term / k) + 7 * log_term / (3 * max(k - 1, 1))) * n / (n - 1)
+    lower, upper = np.maximum(values - half, 0.0), np.minimum(values + half, 1.0)
+    return BetweennessResult(values, "sampled", k, weighted, lower=lower, upper=upper,
+                             epsilon=float(half.max()), delta=delta, target_epsilon=target, vertex_diameter=vd)
