@@ -238,19 +238,19 @@ def to_slack_export(org: SyntheticOrg, out: str | os.PathLike[str]) -> Path:
     people = m.people
     uid = np.array([f"U{i:08d}" for i in range(len(people))], dtype=object)
     offsets = {name: off for name, off in _site_offsets()}
-    users = [
-        {
-            "id": uid[i], "team_id": "T00000001", "name": str(people.at[i, "email"]).split("@")[0],
-            "deleted": False, "real_name": people.at[i, "name"], "tz_offset": int(offsets.get(people.at[i, "site"], 0) * 3600),
+    cols = {c: people[c].to_numpy(dtype=object) for c in ("name", "email", "title", "site")}
+    users = []
+    for i in range(len(people)):
+        name = cols["name"][i]
+        users.append({
+            "id": uid[i], "team_id": "T00000001", "name": cols["email"][i].split("@")[0], "deleted": False,
+            "real_name": name, "tz_offset": int(offsets.get(cols["site"][i], 0) * 3600),
             "is_bot": False, "is_admin": i == 0, "is_owner": i == 0,
             "profile": {
-                "real_name": people.at[i, "name"], "display_name": people.at[i, "name"].split(" ")[0],
-                "first_name": people.at[i, "name"].split(" ")[0], "last_name": people.at[i, "name"].split(" ")[-1],
-                "title": people.at[i, "title"], "email": people.at[i, "email"],
+                "real_name": name, "display_name": name.split(" ")[0], "first_name": name.split(" ")[0],
+                "last_name": name.split(" ")[-1], "title": cols["title"][i], "email": cols["email"][i],
             },
-        }
-        for i in range(len(people))
-    ]
+        })
     keep = m.kind != "view"
     rows = m.row[keep]
     ts = _slack_ts(m.ts_us, m.row)
@@ -350,8 +350,9 @@ def _site_offsets() -> list[tuple[str, float]]:
 
 def _dump_json(path: Path, obj: Any) -> None:
     # Inside a temporary folder that is swapped in whole: plain writes are enough.
+    # No indent: json's C encoder is several times faster, and readers do not care.
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, indent=1, ensure_ascii=False)
+        fh.write(json.dumps(obj, ensure_ascii=False))
 
 
 def to_viva_engage_export(org: SyntheticOrg, out: str | os.PathLike[str]) -> Path:
