@@ -32,9 +32,29 @@ from orgnet import connectors
 from orgnet.events import has_timestamps
 from orgnet.graph import OrgGraph
 from orgnet.identity import resolve_identities
+from orgnet.metrics.ambassadors import ambassador_scores
 from orgnet.metrics.centrality import betweenness, degrees, distinct_partners, pagerank, strengths
 from orgnet.metrics.communities import leiden
-from orgnet.metrics.groups import ei_index, group_ties
+from orgnet.metrics.engagement import PYRAMID_LEVELS as LEVELS
+from orgnet.metrics.engagement import engagement_levels, pyramid_counts
+from orgnet.metrics.formal import (
+    adjusted_rand_index,
+    community_spans,
+    department_splits,
+    managers_vs_informal,
+    normalized_mutual_info,
+    reporting_line_agreement,
+)
+from orgnet.metrics.groups import ei_index, group_matrix, group_ties
+from orgnet.metrics.roles import (
+    boundary_spanners,
+    central_connectors,
+    information_brokers,
+    newcomers,
+    peripheral_people,
+)
+from orgnet.metrics.silos import silo_report
+from orgnet.metrics.time import getting_outside, per_period, response_half_life, response_rate_by_hour
 
 __all__ = ["AnalysisOptions", "Findings", "LoadedEvents", "analyze", "load_events"]
 
@@ -72,6 +92,8 @@ class AnalysisOptions:
         Keep ties with parties outside the organisation.
     top : int
         How many people / groups the summary lists.
+    by : {"week", "month", "quarter"} or None
+        Also compute the findings per period, with their trends.
     engine : {"local", "dask"}
         Where events are aggregated into ties (:func:`orgnet.engines.aggregate_edges`);
         ``local`` builds the graph from the events directly. Only the adjacency's
@@ -91,6 +113,7 @@ class AnalysisOptions:
     weighted_paths: bool = True
     include_external: bool = False
     top: int = 10
+    by: str | None = None
     engine: str = "local"
     scheduler: str | None = None
 
@@ -303,8 +326,53 @@ def analyze(
         parts.append(_group_table(graph, comm_codes, comm_labels, "community"))
         groups = pd.concat(parts, ignore_index=True)
 
-    first, last = _period(graph.events)
     timed = has_timestamps(graph.events)
+    kind, codes, labels = _primary_groups(graph)
+    frame = _coded_events(graph)
+    tables: dict[str, pd.DataFrame] = {}
+    sections: dict[str, Any] = {}
+    with progress("Ambassadors"):
+        tables["ambassadors"] = _ambassadors(graph, frame, codes, table)
+    with progress("Connectors, spanners, brokers"):
+        found = _connectors(graph, table, codes, labels)
+        table["roles"] = _join_roles(graph.n, found)
+        tables["connectors"] = found.drop(columns=["code"])[["person", "role", "score", "reason"]]
+    with progress("Engagement pyramid"):
+        levels = engagement_levels(frame["kind"].to_numpy(), graph.actor, graph.n)
+        table["pyramid_level"] = np.asarray(levels, dtype=object)
+        counts = pyramid_counts(levels, codes, labels)
+        sections["pyramid"] = {
+            "levels": list(LEVELS), "group_kind": kind,
+            "overall": {lev: int(counts.iloc[0][lev]) for lev in LEVELS},
+            "by_group": {str(r["group"]): {lev: int(r[lev]) for lev in LEVELS} for _, r in counts.iloc[1:].iterrows()},
+        }
+    with progress("Silos"):
+        silo_parts = [_silos(graph, dept_codes, dept_labels, "department", opts.seed)] if len(dept_labels) else []
+        silo_parts.append(_silos(graph, comm_codes, comm_labels, "community", opts.seed))
+        silos = pd.concat(silo_parts, ignore_index=True)
+        extra = silos.drop(columns=["size", "internal", "external", "ei"]).rename(columns={"ei_z": "ei_z"})
+        groups = groups.merge(extra, on=["group", "kind"], how="left")
+        sections["group_matrix"] = {"kind": kind, "labels": [str(x) for x in labels],
+                                    "matrix": group_matrix(a, codes, len(labels))}
+    with progress("Formal vs informal structure"):
+        sections["formal_vs_informal"] = _formal(graph, table)
+    if timed:
+        with progress("Response times and getting outside"):
+            sections["responses"] = {
+                "half_life": response_half_life(frame["ts"], frame["kind"], frame["actor"], frame["thread"]),
+                "by_weekday_hour": response_rate_by_hour(frame["ts"], frame["kind"], frame["actor"],
+                                                         frame["thread"]),
+            }
+            sections["getting_outside"] = getting_outside(frame["ts"], graph.actor, graph.target, codes,
+                                                          by=opts.by or "month")
+        if opts.by:
+            with progress(f"Findings per {opts.by}"):
+                sections["periods"] = _period_findings(graph, opts.by, opts.seed)
+    elif opts.by:
+        sections["periods"] = {"by": opts.by, "periods": [], "trends": [],
+                               "skipped": "the events carry no timestamps"}
+
+    first, last = _period(graph.events)
     sources = list(sources)
     summary: dict[str, Any] = {
         "people": graph.n,
@@ -335,11 +403,17 @@ def analyze(
             "time-based findings (periods, response times, trends): the events carry no timestamps"
         ],
     }
-    columns = ["person", "name", "department", "community", "in_strength", "out_strength", "in_degree",
-               "out_degree", "partners", "pagerank", "betweenness", "active"]
+    summary["flagged"] = {
+        "ambassadors": int(tables["ambassadors"]["flagged"].sum()),
+        **{f"{role}s": int((found["role"] == role).sum()) for role in sorted(found["role"].unique())},
+        "silos": int(groups["is_silo"].fillna(False).astype(bool).sum()),
+    }
+    columns = ["person", "name", "department", "community", "roles", "pyramid_level", "in_strength",
+               "out_strength", "in_degree", "out_degree", "partners", "pagerank", "betweenness", "active"]
     rest = [c for c in table.columns if c not in columns]
     people_out = table[columns + rest]
-    return Findings(graph=graph, people=people_out, groups=groups, summary=summary)
+    return Findings(graph=graph, people=people_out, groups=groups, summary=summary, tables=tables,
+                    sections=sections)
 
 
 def _sum_skips(sources: list[dict[str, Any]]) -> dict[str, int]:
@@ -347,3 +421,172 @@ def _sum_skips(sources: list[dict[str, Any]]) -> dict[str, int]:
     for s in sources:
         total.update(s.get("records_skipped", {}))
     return dict(sorted(total.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles, ambassadors, pyramid, silos, formal vs informal, time: which metrics make which finding.
+
+
+def _coded_events(graph: OrgGraph) -> pd.DataFrame:
+    """Events as codes for the group-bys of the metrics: no per-event Python strings."""
+    ev = graph.events
+    thread = pc.dictionary_encode(ev.column("thread")).combine_chunks()
+    return pd.DataFrame({
+        "kind": ev.column("kind").to_pandas().astype(str).astype("category") if ev.num_rows
+        else pd.Categorical([]),
+        "actor": graph.actor,
+        "target": graph.target,
+        "thread": np.asarray(pc.fill_null(thread.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64),
+        "ts": ev.column("ts").to_pandas(),
+    })
+
+
+def _primary_groups(graph: OrgGraph) -> tuple[str, np.ndarray, np.ndarray]:
+    """Departments when the data has them, else informal communities."""
+    codes, labels = graph.group_codes("department")
+    if len(labels):
+        return "department", codes, labels
+    codes, labels = graph.group_codes("community")
+    return "community", codes, labels
+
+
+def _join_roles(n: int, connectors: pd.DataFrame) -> np.ndarray:
+    roles = np.full(n, "", dtype=object)
+    if len(connectors):
+        joined = connectors.groupby("code")["role"].agg(lambda r: "; ".join(sorted(set(r))))
+        roles[joined.index.to_numpy(np.int64)] = joined.to_numpy()
+    return roles
+
+
+def _ambassadors(graph: OrgGraph, frame: pd.DataFrame, codes: np.ndarray, people: pd.DataFrame) -> pd.DataFrame:
+    ranked = ambassador_scores(frame, codes, ids=people["person"].to_numpy(dtype=str))
+    flagged = int(ranked["flagged"].sum())
+    # The flagged ambassadors, and at least a short ranked list to pick from.
+    top = ranked.head(max(flagged, min(_MIN_AMBASSADORS, int((ranked["score"] > 0).sum()))))
+    out = top.drop(columns=["code"]).copy()
+    out.insert(2, "name", people["name"].to_numpy()[top["code"].to_numpy()])
+    out.insert(3, "department", people["department"].to_numpy()[top["code"].to_numpy()])
+    return out.reset_index(drop=True)
+
+
+#: The ranked ambassador list holds at least this many people (when that many contribute).
+_MIN_AMBASSADORS = 25
+
+
+def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    a = graph.adjacency
+    ids = table["person"].to_numpy(dtype=str)
+    parts = [central_connectors(a, codes, ids=ids, labels=labels, pagerank_values=table["pagerank"].to_numpy())]
+    if len(labels) >= 2:
+        central = np.zeros(graph.n, dtype=bool)
+        central[parts[0]["code"].to_numpy(np.int64)] = True
+        parts.append(boundary_spanners(a, codes, ids=ids))
+        parts.append(information_brokers(a, codes, table["betweenness"].to_numpy(), ids=ids, exclude=central))
+    parts.append(peripheral_people(a, ids=ids))
+    if has_timestamps(graph.events):
+        ts = graph.events.column("ts").to_pandas()
+        first = pd.Series(ts.to_numpy()).groupby(graph.actor).min()
+        first = first[first.index >= 0]
+        first_activity = pd.Series(pd.NaT, index=range(graph.n), dtype=ts.dtype)
+        first_activity.iloc[first.index.to_numpy(np.int64)] = first.to_numpy()
+        parts.append(newcomers(a, hire_date=table["hire_date"], first_activity=first_activity,
+                               end=ts.max(), ids=ids))
+    found = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=["code", "person", "role", "score", "reason"])
+    return found
+
+
+def _silos(graph: OrgGraph, codes: np.ndarray, labels: np.ndarray, kind: str, seed: int) -> pd.DataFrame:
+    report = silo_report(graph.adjacency, codes, labels=labels, ids=graph.people["person"].to_numpy(dtype=str),
+                         seed=seed)
+    report["bridges"] = report["bridges"].map(lambda b: ";".join(map(str, b)))
+    report.insert(1, "kind", kind)
+    return report
+
+
+def _formal(graph: OrgGraph, table: pd.DataFrame) -> dict[str, Any]:
+    dept, dept_labels = graph.group_codes("department")
+    comm, comm_labels = graph.group_codes("community")
+    if not len(dept_labels):
+        return {"available": False, "reason": "no departments (give --directory) to compare communities with"}
+    known = dept >= 0
+    out: dict[str, Any] = {
+        "available": True,
+        "nmi": normalized_mutual_info(dept[known], comm[known]),
+        "ari": adjusted_rand_index(dept[known], comm[known]),
+        "department_splits": department_splits(dept, comm, department_labels=dept_labels,
+                                               community_labels=comm_labels),
+        "community_spans": community_spans(comm, dept, community_labels=comm_labels, department_labels=dept_labels),
+    }
+    manager = graph.index_of(table["manager"].fillna("").to_numpy(dtype=str)) if table["manager"].notna().any() \
+        else None
+    if manager is not None and (manager >= 0).any():
+        out["managers"] = managers_vs_informal(table["pagerank"].to_numpy(), manager,
+                                               ids=table["person"].to_numpy(dtype=str))
+        out["reporting_line"] = reporting_line_agreement(graph.adjacency, manager)
+    return out
+
+
+def _period_findings(graph: OrgGraph, by: str, seed: int) -> dict[str, Any]:
+    """The same findings per period, and what changed between the first and the last."""
+    kind, codes, labels = _primary_groups(graph)
+    ids = graph.people["person"].to_numpy(dtype=str)
+
+    def one(window: OrgGraph) -> dict[str, Any]:
+        frame = _coded_events(window)
+        ranked = ambassador_scores(frame, codes, ids=ids)
+        silos = silo_report(window.adjacency, codes, labels=labels, ids=ids, seed=seed) if len(labels) else None
+        return {
+            "events": int(window.events.num_rows),
+            "active_people": int(window.people["active"].sum()),
+            "ties": window.n_ties,
+            "ambassadors": ranked.loc[ranked["flagged"], "person"].tolist(),
+            "silos": [] if silos is None else silos.loc[silos["is_silo"], "group"].astype(str).tolist(),
+            "ei_index": {} if silos is None else dict(zip(silos["group"].astype(str), silos["ei"].round(4),
+                                                          strict=True)),
+        }
+
+    rows = per_period(graph, one, by=by)
+    periods = rows.to_dict("records")
+    ts = graph.events.column("ts")
+    lo, hi = (pd.Timestamp(v.as_py()) for v in pc.min_max(ts).values())
+    for r in periods:
+        r["ambassadors_flagged"] = len(r["ambassadors"])
+        r["silos_flagged"] = len(r["silos"])
+        start, end = pd.Timestamp(r["start"]), pd.Timestamp(r["end"])
+        covered = (min(end, hi) - max(start, lo)) / (end - start)
+        # A period the data covers only in part (the export starts or ends inside it) is
+        # shown but not used for trends: its figures are small by construction.
+        r["partial"] = bool(covered < _FULL_PERIOD)
+    complete = [r for r in periods if not r["partial"]]
+    changes: dict[str, Any] = {}
+    trends: list[str] = []
+    if len(complete) >= 2:
+        first, last = complete[0], complete[-1]
+        span = f"between {first['period']} and {last['period']}"
+        changes = {
+            "new_ambassadors": sorted(set(last["ambassadors"]) - set(first["ambassadors"])),
+            "former_ambassadors": sorted(set(first["ambassadors"]) - set(last["ambassadors"])),
+            "new_silos": sorted(set(last["silos"]) - set(first["silos"])),
+            "silos_no_longer": sorted(set(first["silos"]) - set(last["silos"])),
+            # A large fall of E-I only: monthly windows are sparse and E-I moves by chance.
+            "more_inward": sorted(g for g, ei in last["ei_index"].items()
+                                  if g in first["ei_index"] and ei <= first["ei_index"][g] - _TREND_EI_DROP),
+        }
+        names = {
+            "new_ambassadors": "became ambassadors", "former_ambassadors": "were ambassadors and no longer are",
+            "new_silos": "became silos", "silos_no_longer": "are no longer silos",
+            "more_inward": f"turned inward (E-I fell by {_TREND_EI_DROP} or more)",
+        }
+        for key, text in names.items():
+            items = changes[key]
+            if items:
+                shown = ", ".join(items[:10]) + (f" and {len(items) - 10} more" if len(items) > 10 else "")
+                trends.append(f"{len(items)} {'people' if 'ambassador' in key else kind + 's'} {text} {span}: {shown}")
+    return {"by": by, "group_kind": kind, "periods": periods, "trends": trends, "changes": changes}
+
+
+#: Fall of a group's E-I index between the first and last complete period reported as a trend.
+_TREND_EI_DROP = 0.3
+#: Share of a period's span the data must cover for the period to count in trends.
+_FULL_PERIOD = 0.8

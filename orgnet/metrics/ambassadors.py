@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from orgnet.metrics.time import thread_values
+
 __all__ = ["AMBASSADOR_COMPONENTS", "ambassador_scores"]
 
 #: Score components, in the order they appear in the output.
@@ -73,7 +75,7 @@ def _event_frame(events: pd.DataFrame) -> pd.DataFrame:
         }
     )
     thread = events["thread"] if "thread" in events else pd.Series([None] * m, dtype=object)
-    frame["thread"] = pd.Series(thread).reset_index(drop=True).astype("string")
+    frame["thread"] = thread_values(thread)
     ts = events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m))
     frame["ts"] = pd.to_datetime(pd.Series(ts).reset_index(drop=True), utc=True)
     return frame
@@ -102,7 +104,7 @@ def ambassador_scores(
     ----------
     events : pandas.DataFrame
         One row per event with ``kind`` (str), ``actor`` and ``target`` (node codes, -1 =
-        none), ``thread`` (str or missing) and ``ts`` (timestamps). ``OrgGraph.events`` with
+        none), ``thread`` (str or missing, or integer codes with -1 = none) and ``ts`` (timestamps). ``OrgGraph.events`` with
         ``OrgGraph.actor`` / ``OrgGraph.target`` as codes.
     groups : numpy.ndarray
         Integer group code per person (departments; -1 = none): its length is the number of

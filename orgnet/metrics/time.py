@@ -22,6 +22,23 @@ __all__ = [
     "response_rate_by_hour",
 ]
 
+
+def thread_values(thread: Any) -> pd.Series:
+    """Thread ids as a Series: integer codes stay integers (``-1`` = none), anything else text.
+
+    Integer codes (e.g. from ``pyarrow.compute.dictionary_encode``) keep millions of events
+    from being turned into Python strings.
+
+    Examples
+    --------
+    >>> thread_values(np.array([3, -1])).tolist(), thread_values(["t1", None]).tolist()
+    ([3, <NA>], ['t1', <NA>])
+    """
+    values = pd.Series(thread).reset_index(drop=True)
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("Int64").mask(values < 0)
+    return values.astype("string")
+
 #: Period names accepted by ``by``.
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 _FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q"}
@@ -159,7 +176,7 @@ def first_responses(
             "ts": pd.to_datetime(pd.Series(ts).reset_index(drop=True), utc=True),
             "kind": pd.Series(kind).reset_index(drop=True).astype(str),
             "actor": np.asarray(actor),
-            "thread": pd.Series(thread).reset_index(drop=True).astype("string"),
+            "thread": thread_values(thread),
         }
     )
     ev = ev[ev["thread"].notna() & ev["ts"].notna()]
