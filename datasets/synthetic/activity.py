@@ -475,8 +475,13 @@ def simulate(h: Hierarchy, plan: Plan, rng: np.random.Generator, *, weeks: int, 
     not_view = kind[resp] != VIEW
     target[resp[not_view]] = posts.author[chosen[not_view]]
     delay = rng.lognormal(np.log(5400.0), 1.2, len(resp)).astype(np.int64) + 30
-    ts[resp] = np.minimum(np.maximum(ts[resp], posts.ts[chosen] + delay), model.end - 1)
-    del resp, who, chosen, delay, not_view
+    post_ts = posts.ts[chosen]
+    when = np.maximum(ts[resp], post_ts + delay)
+    late = when >= model.end  # answered after the window would end: somewhere in what is left of it
+    room = np.maximum(model.end - 1 - post_ts[late], 1)
+    when[late] = np.minimum(post_ts[late] + 1 + (rng.random(int(late.sum())) * room).astype(np.int64), model.end - 1)
+    ts[resp] = when
+    del resp, who, chosen, delay, not_view, post_ts, when
 
     # Joins: a channel in the person's usual scope.
     join = np.flatnonzero(kind == JOIN)

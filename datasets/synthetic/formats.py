@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from orgnet.synthetic.model import SyntheticOrg
+from orgnet.synthetic.names import SITES
 
 __all__ = [
     "EXPORT_PATHS",
@@ -237,7 +238,7 @@ def to_slack_export(org: SyntheticOrg, out: str | os.PathLike[str]) -> Path:
     out = Path(out)
     people = m.people
     uid = np.array([f"U{i:08d}" for i in range(len(people))], dtype=object)
-    offsets = {name: off for name, off in _site_offsets()}
+    offsets = dict(SITES)
     cols = {c: people[c].to_numpy(dtype=object) for c in ("name", "email", "title", "site")}
     users = []
     for i in range(len(people)):
@@ -340,12 +341,6 @@ def to_slack_export(org: SyntheticOrg, out: str | os.PathLike[str]) -> Path:
         for (ch, day), msgs in by_file.items():
             _dump_json(tmp / ch / f"{day}.json", sorted(msgs, key=lambda x: x["ts"]))
     return out
-
-
-def _site_offsets() -> list[tuple[str, float]]:
-    from orgnet.synthetic.names import SITES
-
-    return list(SITES)
 
 
 def _dump_json(path: Path, obj: Any) -> None:

@@ -82,7 +82,8 @@ def generate(
     start : str
         First day of the window (ISO date, UTC midnight); best a Monday.
     events_per_person : float, optional
-        Mean events per person over the window; default 20.
+        Mean events per person over the window; default 20. Every contributor (sharer and up)
+        has at least one event of their level's kind whatever this is.
     progress : callable, optional
         Called with a short message as each stage starts (for progress bars).
 
