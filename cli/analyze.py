@@ -107,6 +107,8 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
 @click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only events before this date (YYYY-MM-DD).")
+@click.option("--by", type=click.Choice(["week", "month", "quarter"]),
+              help="Also compute the findings per period, with their trends.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
 @click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
@@ -133,7 +135,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
-            org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False) -> None:
+            org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
+            by: str | None = None) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -143,7 +146,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
                         "include_bcc": include_bcc},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
-                                 include_external=include_external, engine=engine, scheduler=scheduler),
+                                 include_external=include_external, engine=engine, scheduler=scheduler,
+                                 by=by),
         store=store_path,
         pseudonymize=pseudonymize or key_file is not None,
         key=load_key(key_file) if pseudonymize or key_file is not None else None,
