@@ -7,6 +7,7 @@ when every file is written, so a failure never leaves a half-written report.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import json
 import math
 import os
@@ -120,8 +121,18 @@ def to_jsonable(value: Any) -> Any:
         return None if not math.isfinite(float(value)) else float(value)
     if value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+        return None if value is pd.NaT else value.isoformat()
+    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
         return value.isoformat()
+    if isinstance(value, (pd.Timedelta, np.timedelta64, _dt.timedelta)):
+        td = pd.Timedelta(value)
+        return None if td is pd.NaT else td.isoformat()  # ISO 8601 duration, e.g. P0DT2H30M0S
+    if isinstance(value, (set, frozenset)):
+        return sorted(to_jsonable(v) for v in value)
+    if isinstance(value, pd.Series):
+        return to_jsonable(value.tolist())
     return value
 
 

@@ -59,6 +59,12 @@ def make_findings(n: int = 300, seed: int = 0, *, analytics: bool = True, matrix
     events, directory = org_events(n, seed)
     opts = AnalysisOptions(seed=seed, betweenness_exact_below=3000, betweenness_pivots=64)
     f = analyze(events_from_frame(events, source="slack"), directory=directory, options=opts)
+    # Start from the base findings only (centralities, communities, E-I): the analytics below are
+    # invented, or left out to test a report without them.
+    f.tables.clear()
+    f.sections.clear()
+    f.people = f.people.drop(columns=[c for c in ("roles", "pyramid_level") if c in f.people.columns])
+    f.groups = f.groups.drop(columns=[c for c in ("is_silo", "bridges", "reason") if c in f.groups.columns])
     if analytics:
         add_analytics(f, seed=seed, matrix_section=matrix_section)
     return f
