@@ -20,6 +20,7 @@ __all__ = [
     "burt_constraint",
     "effective_size",
     "gould_fernandez",
+    "group_spread",
     "groups_reached",
     "participation_coefficient",
 ]
@@ -405,3 +406,52 @@ def groups_reached(adjacency: sp.sparray, groups: np.ndarray, *, include_own: bo
     k = by_group.shape[1]
     touches_own = np.asarray(by_group.multiply(membership(codes, k)).sum(axis=1)).ravel() > 0
     return count - touches_own.astype(np.int64)
+
+
+def group_spread(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Share of a person's tie weight outside their own group, and over how many other groups it spreads.
+
+    With :math:`k_{is}` the undirected strength (``A + A.T``) from ``i`` to members of group
+    ``s``, ``o`` the person's own group and :math:`E_i = \sum_{s \ne o} k_{is}`:
+
+    .. math:: \text{outside}_i = \frac{E_i}{\sum_s k_{is}}, \qquad
+              D_i = \frac{E_i^2}{\sum_{s \ne o} k_{is}^2}
+
+    :math:`D_i` is the effective number of other groups (Hill number of order 2, the inverse
+    Simpson index of the outside weight): ``m`` other groups with equal weight give ``m``; a
+    group holding a sliver of the weight adds almost nothing, so it counts groups *with
+    substantial weight*, not every group touched once.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (both directions count).
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group). Ties to ungrouped people are left
+        out; for an ungrouped person every grouped contact is outside.
+
+    Returns
+    -------
+    outside_share, effective_other_groups : numpy.ndarray
+        Per person; both 0 for people with no tie to a grouped person.
+
+    Examples
+    --------
+    Person 0 (group 0) has weight 1 inside, 2 and 1 in groups 1 and 2:
+
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array(([1.0, 2.0, 1.0], ([0, 0, 0], [1, 2, 3])), shape=(4, 4))
+    >>> share, others = group_spread(A, np.array([0, 0, 1, 2]))
+    >>> float(share[0]), round(float(others[0]), 3)
+    (0.75, 1.8)
+    """
+    by_group, codes = _group_strength(adjacency, groups)
+    k = by_group.shape[1]
+    total = np.asarray(by_group.sum(axis=1)).ravel()
+    own = np.asarray(by_group.multiply(membership(codes, k)).sum(axis=1)).ravel()
+    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel() - own**2
+    outside = total - own
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, outside / np.where(total > 0, total, 1.0), 0.0)
+        spread = np.where(squares > 0, outside**2 / np.where(squares > 0, squares, 1.0), 0.0)
+    return np.clip(share, 0.0, 1.0), spread

@@ -17,10 +17,13 @@ central connector   PageRank or weighted in-degree in the organisation's top 2%
                     above the department's own people.
 boundary spanner    participation coefficient over groups at or above the 90th percentile of
                     people with ties, and ties into at least 2 other groups.
-information broker  betweenness in the top 5%, Burt constraint at or below the median, ties
-                    spread across groups (participation at or above the 90th percentile) and
-                    not a central connector: brokerage that is not a by-product of being
-                    everyone's contact (Cross & Parker's broker versus central connector).
+information broker  betweenness in the top 5%, Burt constraint at or below the median, most
+                    tie weight (at least half) outside the own group, spread over at least 2
+                    effective other groups (inverse Simpson: with the own group, three groups
+                    meet in the person, the Gould–Fernandez liaison position), and not a
+                    central connector: brokerage that is not a by-product of volume or of
+                    being everyone's contact (Cross & Parker's broker versus central
+                    connector).
 peripheral person   distinct contacts at most a quarter of the median of people with ties (at
                     least 1), including members with no tie at all.
 newcomer            hired (directory) or first active within ``recent_days`` (90) of the end of
@@ -40,6 +43,7 @@ from orgnet.metrics.brokerage import (
     burt_constraint,
     effective_size,
     gould_fernandez,
+    group_spread,
     groups_reached,
     participation_coefficient,
 )
@@ -237,10 +241,30 @@ def information_brokers(
     *,
     ids: np.ndarray | list[str] | None = None,
     betweenness_share: float = 0.05,
-    participation_percentile: float = 0.9,
+    participation_percentile: float | None = None,
+    min_outside_share: float = 0.5,
+    min_other_groups: float = 2.0,
     exclude: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """People on the paths between groups whose contacts are not tied to each other.
+
+    A person is flagged when all of these hold:
+
+    * **on many paths**: betweenness in the organisation's top ``betweenness_share`` (5%);
+    * **contacts not tied to each other**: Burt constraint at or below the median of people
+      with ties;
+    * **their ties are mostly between groups**: at least ``min_outside_share`` (a majority)
+      of their tie weight goes outside their own group;
+    * **to several other groups, not one**: the outside weight spreads over at least
+      ``min_other_groups`` (2) effective other groups (:func:`~orgnet.metrics.brokerage.group_spread`,
+      inverse Simpson), so with their own group at least three groups meet in them — the
+      Gould–Fernandez *liaison* position. Someone whose outside ties all go to one other
+      group is a representative/gatekeeper: a boundary spanner, not a broker;
+    * not in ``exclude`` (callers pass the central connectors).
+
+    The last two criteria take out the people whose betweenness is a by-product of volume:
+    department heads and team leads are on many paths because many people deal with them,
+    but most of their weight stays in their own group, and what goes outside is spread thin.
 
     Parameters
     ----------
@@ -250,13 +274,21 @@ def information_brokers(
         Department (or community) code per person.
     betweenness_values : numpy.ndarray
         Betweenness per person (:func:`orgnet.metrics.centrality.betweenness`; computed by the
-        caller, who chooses exact or sampled and says so).
+        caller, who chooses exact or sampled and says so). In response networks the
+        undirected view (``OrgGraph.undirected()``) is better: directed betweenness gives 0 to
+        people whose ties all point one way.
     ids : sequence of str, optional
         Person ids by node.
     betweenness_share : float
         Top share of the organisation by betweenness (0.05).
-    participation_percentile : float
-        Participation at or above this percentile of people with ties (0.9).
+    participation_percentile : float, optional
+        An extra floor: participation at or above this percentile of people with ties
+        (default None: not applied; the rule before the outside-share and other-groups
+        criteria used 0.9, which flagged department heads).
+    min_outside_share : float
+        Share of tie weight outside the person's own group (0.5: a majority).
+    min_other_groups : float
+        Effective number of other groups the outside weight spreads over (2.0).
     exclude : numpy.ndarray of bool, optional
         People not to flag here (by default, none; :mod:`orgnet.analysis` passes the central
         connectors, whose brokerage follows from their reach).
@@ -265,8 +297,8 @@ def information_brokers(
     -------
     pandas.DataFrame
         :data:`ROLE_COLUMNS` plus ``betweenness``, ``constraint``, ``effective_size``,
-        ``participation`` and the Gould–Fernandez between-group counts; ``score`` is the
-        betweenness percentile rank.
+        ``participation``, ``outside_share``, ``other_groups`` and the Gould–Fernandez
+        between-group counts; ``score`` is the betweenness percentile rank.
 
     Examples
     --------
@@ -283,7 +315,7 @@ def information_brokers(
     >>> out[["person", "role"]].to_dict("records")
     [{'person': '3', 'role': 'information broker'}]
     >>> out.loc[0, "reason"]
-    'betweenness in the top 15% (0.600); constraint 0.50 (median 1.01); effective size 2.0; brokers 2 two-paths between groups (liaison 2, gatekeeper 0, representative 0, itinerant 0)'
+    'betweenness in the top 15% (0.600); constraint 0.50 (median 1.01); 100% of tie weight outside own group, over 2.0 effective other groups (2 reached); effective size 2.0; brokers 2 two-paths between groups (liaison 2, gatekeeper 0, representative 0, itinerant 0)'
     """
     a = sp.csr_array(adjacency)
     n = a.shape[0]
@@ -292,6 +324,8 @@ def information_brokers(
     constraint = burt_constraint(a)
     esize = effective_size(a)
     pc = participation_coefficient(a, groups)
+    outside, others = group_spread(a, groups)
+    reach = groups_reached(a, groups)
     gf = gould_fernandez(a, groups)
     has = distinct_partners(a) > 0
     if not has.any():
@@ -299,15 +333,18 @@ def information_brokers(
     bt_pct = _percentile(bt)
     bt_top = _top_share(bt)
     median_c = float(np.nanmedian(constraint[has]))
-    pc_cut = np.quantile(pc[has], participation_percentile)
-    ok = has & (bt > 0) & (bt_pct > 1 - betweenness_share) & (constraint <= median_c) & (pc >= pc_cut) & (pc > 0)
+    ok = has & (bt > 0) & (bt_pct > 1 - betweenness_share) & (constraint <= median_c)
+    ok &= (outside >= min_outside_share - 1e-12) & (others >= min_other_groups - 1e-9)
+    if participation_percentile is not None:
+        ok &= (pc >= np.quantile(pc[has], participation_percentile)) & (pc > 0)
     if exclude is not None:
         ok &= ~np.asarray(exclude, dtype=bool)
     flagged = np.flatnonzero(ok)
     between = (gf["total"] - gf["coordinator"]).to_numpy()
     reasons = [
         f"betweenness in the {_top(bt_top[i])} ({bt[i]:.3f}); constraint {constraint[i]:.2f} (median {median_c:.2f}); "
-        f"effective size {esize[i]:.1f}; brokers {between[i]} two-paths between groups "
+        f"{100 * outside[i]:.0f}% of tie weight outside own group, over {others[i]:.1f} effective other groups "
+        f"({reach[i]} reached); effective size {esize[i]:.1f}; brokers {between[i]} two-paths between groups "
         f"(liaison {gf['liaison'][i]}, gatekeeper {gf['gatekeeper'][i]}, representative {gf['representative'][i]}, "
         f"itinerant {gf['itinerant'][i]})"
         for i in flagged
@@ -318,6 +355,8 @@ def information_brokers(
     table["constraint"] = constraint[order]
     table["effective_size"] = esize[order]
     table["participation"] = pc[order]
+    table["outside_share"] = outside[order]
+    table["other_groups"] = others[order]
     for col in ("liaison", "gatekeeper", "representative", "itinerant"):
         table[col] = gf[col].to_numpy()[order]
     return table

@@ -6,26 +6,33 @@ weight that goes outside against the organisation's, the share of members with a
 tie, and the people who carry its outside ties (bridges). ``is_silo`` combines these with a
 documented rule, and every group carries its reason in numbers.
 
-The rule (defaults, and why):
+The rule (defaults, and why). A group with at least ``min_size`` (2) members is a silo when
+its outside share ``x = E / (E + I)`` (the share of its members' tie weight that crosses its
+boundary) is, against ``m``, the median of that share over the organisation's groups (the
+typical group of *this* organisation, so the rule fits an inward-looking firm and an open one):
 
-* E-I far below its permutation baseline: z <= ``z_max`` (-3). Being below chance alone is
-  not enough — in most organisations *every* department is more inward than a random
-  relabelling, since people work with their own team — so this only rules out groups whose
-  inwardness could be chance (small groups, few ties).
-* and the group is markedly more closed than the *other groups of the same organisation*:
-  the share of its tie weight crossing its boundary, ``E / (E + I)``, is a low outlier of
-  the groups' own distribution — a modified z-score (Iglewicz & Hoaglin 1993,
-  ``0.6745 (x - median) / MAD``, on the logit of the share clipped to [0.001, 0.999]) at or
-  below ``-outlier_z`` (3.5, their recommended cut-off). Relative to the organisation's own
-  groups, so the same rule works for an inward-looking firm and an open one; robust, so a
-  few silos do not hide each other by moving the median.
-* or, when the groups cannot be told apart that way (fewer than 3 groups, all groups alike, or
-  at most ``island_share`` = 5% of the organisation's tie weight crossing any boundary), the
-  group's own share is at most ``island_share``: in four towns with no tie between them each
-  town is an island, though none is more closed than the others.
+* **clearly below it** — ``x <= share_of_median * m`` (0.25: at most a quarter of the typical
+  group's share, the same "a quarter of typical" convention as peripheral people); and
+* **below it beyond chance** — a one-sided binomial test of the group's outside weight ``E``
+  out of ``E + I`` against ``m`` (every unit of tie weight, i.e. every interaction, a trial),
+  with p at most the tail of a z-score of ``-test_z`` (3: p <= 0.00135). A group with little
+  weight is not flagged because it happened to have none outside: with ``m`` = 26% a group
+  needs about 26 units of tie weight, none of them outside, before the test can pass.
+* optionally (``outlier_z``, default off) also a low outlier among groups: a modified z-score
+  (Iglewicz & Hoaglin 1993) of the logit of the share at or below ``-outlier_z``. The modified
+  z is always reported (``external_share_z``).
 
-The organisation's share (``org_external_share``, ``sum E / sum (E + I)``, pooled the way
-each group's share is measured) is reported next to each group's for comparison.
+When groups cannot be told apart this way (fewer than 3 groups with ties, a median share of 0,
+or at most ``island_share`` = 5% of the organisation's tie weight crossing any boundary), a
+group is a silo when its own share is at most ``island_share`` and its E-I index is at least
+``-z_max`` (3) standard deviations below its permutation baseline: in four towns with no tie
+between them each town is an island, though none is more closed than the others.
+
+The E-I index against its permutation baseline (group members shuffled, sizes kept) is reported
+for every group but is not otherwise part of the rule: in real organisations almost every
+department is more inward than a random relabelling, since people work with their own team.
+The organisation's pooled share (``org_external_share``, ``sum E / sum (E + I)``) is reported
+next to each group's for comparison.
 """
 
 from __future__ import annotations
@@ -33,10 +40,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import betainc
+from scipy.stats import norm
 
 from orgnet.metrics.groups import ei_index, group_ties, membership
 
-__all__ = ["ei_permutation_baseline", "external_ties", "silo_report"]
+__all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "silo_report"]
 
 # Entries of A @ G_stack computed at once (permutations are processed in chunks of this size).
 _CHUNK_ENTRIES = 20_000_000
@@ -183,6 +192,46 @@ def _modified_z(values: np.ndarray) -> np.ndarray:
     return np.zeros_like(values) if mad == 0 else 0.6745 * (values - med) / mad
 
 
+def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tuple[np.ndarray, np.ndarray]:
+    """One-sided binomial test that a group's outside share is below ``p0``.
+
+    ``P(X <= E)`` for ``X ~ Binomial(E + I, p0)``, written with the regularised incomplete beta
+    function ``I_{1-p0}(n - E, E + 1)`` so that fractional tie weights (an e-mail split over its
+    recipients) need no rounding. The z-score is the normal quantile of that p-value.
+
+    Parameters
+    ----------
+    external : numpy.ndarray
+        Outside tie weight per group (``E``).
+    total : numpy.ndarray
+        All tie weight per group (``E + I``).
+    p0 : float
+        The share to test against (the typical group's), in (0, 1).
+
+    Returns
+    -------
+    p_value, z : numpy.ndarray
+        Per group; p = 1 and z = +inf where the group has no tie weight or all of it outside.
+
+    Examples
+    --------
+    No outside tie in 30 units of weight against a typical 26%: ``0.74 ** 30``.
+
+    >>> p, z = below_share_test(np.array([0.0, 5.0]), np.array([30.0, 20.0]), 0.26)
+    >>> round(float(p[0]), 6), round(float(z[0]), 2), bool(z[1] > -3)
+    (0.000119, -3.67, True)
+    """
+    e = np.asarray(external, dtype=float)
+    n = np.asarray(total, dtype=float)
+    ok = (n > 0) & (e < n)
+    p = np.ones(len(e))
+    p[ok] = betainc(n[ok] - e[ok], e[ok] + 1.0, 1.0 - p0)
+    p = np.clip(p, 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        z = np.where(ok, norm.ppf(np.maximum(p, 1e-300)), np.inf)
+    return p, z
+
+
 def _fmt_pct(x: float) -> str:
     return "n/a" if not np.isfinite(x) else f"{100 * x:.0f}%"
 
@@ -196,10 +245,12 @@ def silo_report(
     n_permutations: int = 200,
     seed: int = 0,
     z_max: float = -3.0,
-    outlier_z: float = 3.5,
+    outlier_z: float | None = None,
     bridge_share: float = 0.8,
     island_share: float = 0.05,
     min_size: int = 2,
+    share_of_median: float = 0.25,
+    test_z: float = 3.0,
 ) -> pd.DataFrame:
     """Silo indicators per group, the bridges carrying its outside ties, and ``is_silo``.
 
@@ -216,13 +267,20 @@ def silo_report(
     n_permutations, seed : int
         Permutation baseline (:func:`ei_permutation_baseline`).
     z_max : float
-        A silo's E-I z-score against the baseline is at most this (default -3).
-    outlier_z : float
-        A silo's outside share (logit) is at least this many robust z-scores below the
-        median group's (default 3.5).
+        Where groups cannot be told apart (see the module docstring), a silo's E-I z-score
+        against the baseline is at most this (default -3).
+    outlier_z : float, optional
+        If given, a silo's outside share (logit) must also be at least this many robust
+        z-scores below the median group's (default None: not required; the column
+        ``external_share_z`` is reported either way).
     island_share : float
         Where groups cannot be told apart (see the module docstring), a group whose outside
         share is at most this (default 0.05: fewer than 1 in 20 of its ties) is closed.
+    share_of_median : float
+        A silo's outside share is at most this fraction of the median group's (0.25).
+    test_z : float
+        A silo's outside weight is below the median group's share beyond chance: one-sided
+        binomial p-value at most ``Phi(-test_z)`` (3: p <= 0.00135), see :func:`below_share_test`.
     bridge_share : float
         Bridges are the fewest members who together carry this share of the group's outside
         tie weight (default 0.8); the group is ``fragile`` when one person does.
@@ -234,8 +292,9 @@ def silo_report(
     pandas.DataFrame
         One row per group code: ``group``, ``size``, ``internal``, ``external`` (tie weight),
         the columns of :func:`ei_permutation_baseline`, ``external_share`` (``E / (E + I)``),
-        ``external_share_z`` (its robust z among groups), ``org_external_share`` (pooled over
-        groups), ``members_outside``
+        ``external_share_z`` (its robust z among groups), ``typical_external_share`` (the
+        median group's), ``share_test_z`` and ``share_test_p`` (the binomial test against it),
+        ``org_external_share`` (pooled over groups), ``members_outside``
         (members with any outside tie), ``share_members_outside``, ``bridges`` (list of ids,
         largest carrier first), ``n_bridges``, ``fragile``, ``is_silo`` and ``reason``.
 
@@ -252,7 +311,7 @@ def silo_report(
     [{'group': 'A', 'is_silo': True, 'bridges': ['3'], 'fragile': True}, \
 {'group': 'B', 'is_silo': False, ...}, {'group': 'C', 'is_silo': False, ...}]
     >>> print(report.loc[0, "reason"])
-    silo: E-I -0.85 vs 0.70 expected at random (z -14.5); 8% of its tie weight crosses the boundary vs 49% for the organisation (robust z -30.8 among groups); 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
+    silo: 8% of its tie weight crosses the boundary (1 of 13) vs 57% for the typical group (silo: at most 14%; binomial z -3.4) and 49% for the organisation; E-I -0.85 vs 0.70 expected at random (z -14.5); 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
     """
     a, codes, k = _check(adjacency, groups)
     n = a.shape[0]
@@ -293,20 +352,29 @@ def silo_report(
     fragile = (n_bridges == 1) & (external > 0)
 
     ei_z = base["ei_z"].to_numpy()
-    has_ties = (internal + external) > 0
-    below_chance = np.nan_to_num(ei_z, nan=np.inf) <= z_max
+    total = internal + external
+    has_ties = total > 0
+    ranked = has_ties & (size >= min_size)
+    typical = float(np.median(ext_share[ranked])) if ranked.any() else np.nan
     share = np.nan_to_num(ext_share, nan=np.inf)
     share_z = np.zeros(k)
-    ranked = has_ties & (size >= min_size)
     if ranked.sum() >= 3:
         clipped = np.clip(ext_share[ranked], 1e-3, 1 - 1e-3)
         share_z[ranked] = _modified_z(np.log(clipped / (1 - clipped)))
-    # The absolute clause is for organisations where groups cannot be told apart (all alike, or
-    # too few groups, or almost nothing crosses any boundary): there each closed group is an island.
-    degenerate = ranked.sum() < 3 or not np.any(share_z[ranked]) or np.nan_to_num(org_share) <= island_share
-    island = (share <= island_share + 1e-12) if degenerate else np.zeros(k, dtype=bool)
-    closed = has_ties & ((share_z <= -outlier_z) | island)
-    is_silo = (size >= min_size) & has_ties & below_chance & closed
+    # Groups can be told apart from the typical one only when there are several with ties and
+    # the typical group has some outside weight; otherwise (or when almost nothing crosses any
+    # boundary) each closed group is an island.
+    degenerate = ranked.sum() < 3 or not typical > 0 or not typical < 1 or np.nan_to_num(org_share) <= island_share
+    test_p, test_zs = np.ones(k), np.full(k, np.inf)
+    if degenerate:
+        below_chance = np.nan_to_num(ei_z, nan=np.inf) <= z_max
+        closed = (share <= island_share + 1e-12) & below_chance
+    else:
+        test_p, test_zs = below_share_test(external, total, typical)
+        closed = (share <= share_of_median * typical + 1e-12) & (test_p <= norm.cdf(-test_z))
+        if outlier_z is not None:
+            closed &= share_z <= -outlier_z
+    is_silo = ranked & closed
 
     reasons = []
     for g in range(k):
@@ -314,10 +382,16 @@ def silo_report(
             reasons.append(f"not a silo: its {size[g]} members have no ties")
             continue
         row = base.iloc[g]
+        if degenerate:
+            crossing = (f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for "
+                        f"the organisation (groups cannot be ranked: islands at most {_fmt_pct(island_share)})")
+        else:
+            crossing = (f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary ({external[g]:.4g} of {total[g]:.4g})"
+                        f" vs {_fmt_pct(typical)} for the typical group (silo: at most {_fmt_pct(share_of_median * typical)};"
+                        f" binomial z {test_zs[g]:.1f}) and {_fmt_pct(org_share)} for the organisation")
         parts = [
+            crossing,
             f"E-I {row.ei:.2f} vs {row.ei_expected:.2f} expected at random (z {row.ei_z:.1f})",
-            f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for the organisation"
-            f" (robust z {share_z[g]:.1f} among groups)",
             f"{members_out[g]} of {size[g]} members have an outside tie",
         ]
         if n_bridges[g]:
@@ -341,6 +415,9 @@ def silo_report(
         frame[col] = base[col].to_numpy()
     frame["external_share"] = ext_share
     frame["external_share_z"] = share_z
+    frame["typical_external_share"] = typical
+    frame["share_test_z"] = test_zs
+    frame["share_test_p"] = test_p
     frame["org_external_share"] = org_share
     frame["members_outside"] = members_out
     with np.errstate(invalid="ignore", divide="ignore"):
