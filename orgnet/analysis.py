@@ -313,8 +313,9 @@ def analyze(
         table["betweenness_certain"] = bc.certain_top(opts.top)
     with progress("Communities (Leiden)"):
         community = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=graph.igraph(directed=False))
-        table["community"] = pd.array([f"C{c + 1}" for c in community], dtype="string") if len(community) \
-            else pd.array([], dtype="string")
+        # People with no tie are in no community (not each in one of their own).
+        label = pd.Series(np.char.add("C", (community + 1).astype(str)), dtype="string")
+        table["community"] = label.mask(table["partners"].to_numpy() == 0).array
         graph.people["community"] = table["community"].to_numpy()
 
     with progress("Groups and E-I index"):
