@@ -126,7 +126,8 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
     t = table.sort_values("rank", kind="stable") if "rank" in table.columns else table
     names, depts = _names(findings), _departments(findings)
     fixed = {"rank", "person", "name", "department", "score", "reason"}
-    components = [c for c in t.columns if c not in fixed and pd.api.types.is_numeric_dtype(t[c])]
+    components = [c for c in t.columns if c not in fixed and pd.api.types.is_numeric_dtype(t[c])
+                  and not pd.api.types.is_bool_dtype(t[c])]
     rows = []
     for i, rec in enumerate(t.head(top).to_dict("records")):
         person = _text(rec.get("person"))
