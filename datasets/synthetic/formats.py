@@ -465,8 +465,11 @@ def to_mbox(org: SyntheticOrg, out_file: str | os.PathLike[str]) -> Path:
     """Write posts and replies as one mbox file of RFC 5322 messages.
 
     A post is a mail from its author to the channel's list address; a reply goes to the post's
-    author with the list in ``Cc`` and carries ``In-Reply-To`` and ``References``; mentions in the
-    same thread are added to ``Cc``. ``Message-ID`` is ``<item@domain>``.
+    author with the list in ``Cc`` and carries ``In-Reply-To`` and ``References``. Every mail is
+    the copy the list distributed, so it carries ``List-Id`` and ``List-Post`` (RFC 2919, 2369)
+    naming its channel's list: that is how a reader tells the list from a person. Mentions,
+    reactions, shares, pins, joins and views have no trace in mail and are left out.
+    ``Message-ID`` is ``<item@domain>``.
 
     Parameters
     ----------
@@ -509,7 +512,8 @@ def to_mbox(org: SyntheticOrg, out_file: str | os.PathLike[str]) -> Path:
             mid = f"<{m.item[r]}@{domain}>"
             parent = int(m.thread_row[r])
             lines = [f"From {emails[a]} {dt.strftime('%a %b %d %H:%M:%S %Y')}", f"Message-ID: {mid}",
-                     f"Date: {format_datetime(dt)}", f"From: {sender}"]
+                     f"Date: {format_datetime(dt)}", f"From: {sender}",
+                     f"List-Id: <{m.channel[r]}.lists.{domain}>", f"List-Post: <mailto:{listaddr}>"]
             if m.kind[r] == "reply" and parent >= 0:
                 pa_ = m.actor[parent]
                 pid = f"<{m.item[parent]}@{domain}>"
