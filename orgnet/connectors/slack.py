@@ -17,6 +17,7 @@ each user in ``reactions[].users``      ``reaction`` to the message's author
 each ``<@U…>`` in the text              ``mention`` of that person (text is never kept)
 ``channel_join``, ``group_join``        ``join``
 ``file_share``                          ``post`` of the file (``share`` if someone else's file)
+message shared (``is_share``)           ``share`` to the original's author (own message: ``post``)
 ``file_comment``                        ``reply`` to the file's owner
 ``pinned_item``                         ``curate`` (target: the pinned message's author)
 bot messages, system subtypes           skipped, counted by reason in ``records_skipped``
@@ -359,6 +360,10 @@ def _channel_events(
             parent = m.get("parent_user_id") or author.get(str(thread_ts))
             # A reply to a bot's thread is still engagement, but no tie to a person.
             cols.add(ts, "reply", user, None if parent in bots else parent, thread, item)
+        elif (shared := _shared_message(m)) is not None and shared[0] != user:
+            # "Share message": passing on someone else's message, like a file_share of their file.
+            owner, shared_thread = shared
+            cols.add(ts, "share", user, None if owner in bots else owner, shared_thread or thread, item)
         else:
             cols.add(ts, "post", user, _dm_target(conv, user), thread, item)
         owner_of_message = user
@@ -383,6 +388,16 @@ def _channel_events(
                     continue
                 cols.add(ts, "reaction", u, owner_of_message, thread, f"{item}:reaction:{r.get('name')}:{u}")
     return cols
+
+
+def _shared_message(m: dict[str, Any]) -> tuple[str, str | None] | None:
+    # A shared message is an attachment with is_share and the original's author_id (a pasted
+    # link only unfurls: no is_share). Returns the author and the original's thread key.
+    for att in m.get("attachments") or []:
+        if isinstance(att, dict) and att.get("is_share") and att.get("author_id"):
+            where = f"{att['channel_id']}:{att['ts']}" if att.get("channel_id") and att.get("ts") else None
+            return str(att["author_id"]), where
+    return None
 
 
 def _seconds(ts: Any) -> float | None:

@@ -280,3 +280,29 @@ def test_olake_modern_export(shared_dataset) -> None:
     assert df.loc[df["kind"].isin(["post", "reply"]), "actor"].nunique() == 39
     assert df["actor"].nunique() == 46  # with those who only reacted or mentioned
     assert int(r.people["is_bot"].sum()) == 17  # 16 flagged is_bot, plus Slackbot (USLACKBOT)
+
+
+def test_shared_message_is_a_share_to_the_original_author(tmp_path: Path) -> None:
+    # Regression: a "Share message" (an is_share attachment) was read as a plain post, losing the tie.
+    (tmp_path / "users.json").write_text(json.dumps([{"id": "U1"}, {"id": "U2"}]))
+    (tmp_path / "channels.json").write_text(json.dumps([{"id": "C1", "name": "a"}, {"id": "C2", "name": "b"}]))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "2024-01-02.json").write_text(json.dumps([
+        {"type": "message", "user": "U1", "text": "original", "ts": "1704189600.000100"}]))
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2024-01-02.json").write_text(json.dumps([
+        {"type": "message", "user": "U2", "text": "look", "ts": "1704189700.000200",
+         "attachments": [{"is_share": True, "author_id": "U1", "channel_id": "C1", "ts": "1704189600.000100"}]},
+        {"type": "message", "user": "U1", "text": "mine", "ts": "1704189800.000300",
+         "attachments": [{"is_share": True, "author_id": "U1", "channel_id": "C1", "ts": "1704189600.000100"}]},
+        {"type": "message", "user": "U2", "text": "link", "ts": "1704189900.000400",
+         "attachments": [{"is_msg_unfurl": True, "author_id": "U1", "channel_id": "C1", "ts": "1704189600.000100"}]},
+    ]))
+    df = frame(read(tmp_path))
+    rows = df[["kind", "actor", "target", "thread"]].astype(object).where(df[["kind", "actor", "target", "thread"]].notna(), None)
+    assert rows.to_dict("records") == [
+        {"kind": "post", "actor": "U1", "target": None, "thread": "C1:1704189600.000100"},
+        {"kind": "share", "actor": "U2", "target": "U1", "thread": "C1:1704189600.000100"},
+        {"kind": "post", "actor": "U1", "target": None, "thread": "C2:1704189800.000300"},
+        {"kind": "post", "actor": "U2", "target": None, "thread": "C2:1704189900.000400"},
+    ]
