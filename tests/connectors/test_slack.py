@@ -306,3 +306,28 @@ def test_shared_message_is_a_share_to_the_original_author(tmp_path: Path) -> Non
         {"kind": "post", "actor": "U1", "target": None, "thread": "C2:1704189800.000300"},
         {"kind": "post", "actor": "U2", "target": None, "thread": "C2:1704189900.000400"},
     ]
+
+
+def test_many_channels_list_the_archive_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: each conversation scanned every file name of the export (13,000 channels x 70,000
+    # day files at 100k people: minutes). The names are now grouped by folder in one pass.
+    from orgnet.connectors._archive import Archive
+
+    n = 300
+    (tmp_path / "users.json").write_text(json.dumps([{"id": "U1"}]))
+    (tmp_path / "channels.json").write_text(json.dumps([{"id": f"C{i}", "name": f"c{i}"} for i in range(n)]))
+    for i in range(n):
+        (tmp_path / f"c{i}").mkdir()
+        (tmp_path / f"c{i}" / "2024-01-02.json").write_text(
+            json.dumps([{"type": "message", "user": "U1", "text": "x", "ts": f"1704189600.{i:06d}"}]))
+    calls = Counter()
+    names = Archive.names
+
+    def counted(self: Archive) -> list[str]:
+        calls["names"] += 1
+        return names.fget(self)
+
+    monkeypatch.setattr(Archive, "names", property(counted))
+    r = read(tmp_path)
+    assert r.records_read == n and r.events.num_rows == n
+    assert calls["names"] <= 3
