@@ -154,6 +154,8 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
         raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start}); expected a UTF-8 CSV") from None
     except pa.ArrowInvalid as exc:
         raise InputError(path, f"not a valid CSV: {exc}") from None
+    except csv.Error as exc:  # the header line itself is malformed (e.g. a bare carriage return)
+        raise InputError(path, f"cannot read the header line ({exc})", record=1) from None
     if table.num_rows == 0:
         raise InputError(path, "no data rows after the header; expected at least one event")
     return _events(table, path, "csv", column_map or {})
