@@ -17,7 +17,7 @@ central connector   PageRank or weighted in-degree in the organisation's top 2%
                     above the department's own people.
 boundary spanner    participation coefficient over groups at or above the 90th percentile of
                     people with ties, and ties into at least 2 other groups.
-information broker  betweenness in the top 5%, Burt constraint at or below the median, most
+information broker  betweenness in the top 10%, Burt constraint at or below the median, most
                     tie weight (at least half) outside the own group, spread over at least 2
                     effective other groups (inverse Simpson: with the own group, three groups
                     meet in the person, the Gould–Fernandez liaison position), and not a
@@ -240,7 +240,7 @@ def information_brokers(
     betweenness_values: np.ndarray,
     *,
     ids: np.ndarray | list[str] | None = None,
-    betweenness_share: float = 0.05,
+    betweenness_share: float = 0.10,
     participation_percentile: float | None = None,
     min_outside_share: float = 0.5,
     min_other_groups: float = 2.0,
@@ -250,7 +250,8 @@ def information_brokers(
 
     A person is flagged when all of these hold:
 
-    * **on many paths**: betweenness in the organisation's top ``betweenness_share`` (5%);
+    * **on many paths**: betweenness in the organisation's top ``betweenness_share`` (a
+      tenth, as for boundary spanners' participation);
     * **contacts not tied to each other**: Burt constraint at or below the median of people
       with ties;
     * **their ties are mostly between groups**: at least ``min_outside_share`` (a majority)
@@ -280,7 +281,7 @@ def information_brokers(
     ids : sequence of str, optional
         Person ids by node.
     betweenness_share : float
-        Top share of the organisation by betweenness (0.05).
+        Top share of the organisation by betweenness (0.10).
     participation_percentile : float, optional
         An extra floor: participation at or above this percentile of people with ties
         (default None: not applied; the rule before the outside-share and other-groups

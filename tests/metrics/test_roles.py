@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import scipy.sparse as sp
 
 from orgnet.metrics.centrality import betweenness
@@ -100,3 +101,61 @@ def test_relabelling_people_permutes_flags():
     one = set(central_connectors(a, groups, ids=ids)["person"])
     two = set(central_connectors(b, groups[perm], ids=ids[perm])["person"])
     assert one == two
+
+
+def test_group_spread_matches_a_loop():
+    from orgnet.metrics.brokerage import group_spread
+
+    rng = np.random.default_rng(5)
+    n = 25
+    dense = (rng.random((n, n)) < 0.2) * rng.integers(1, 5, size=(n, n)).astype(float)
+    np.fill_diagonal(dense, 0)
+    groups = rng.integers(-1, 4, size=n)
+    share, others = group_spread(sp.csr_array(dense), groups)
+    sym = dense + dense.T
+    for i in range(n):
+        weight = {}
+        for j in range(n):
+            if sym[i, j] and groups[j] >= 0:
+                weight[groups[j]] = weight.get(groups[j], 0.0) + sym[i, j]
+        total = sum(weight.values())
+        out = {g: w for g, w in weight.items() if g != groups[i]}
+        e = sum(out.values())
+        assert share[i] == pytest.approx(e / total if total else 0.0)
+        assert others[i] == pytest.approx(e**2 / sum(w * w for w in out.values()) if out else 0.0)
+
+
+def _hub(n_other_groups: int, own_ties: int):
+    """Person 0 in group 0 with ``own_ties`` colleagues, tied to one person in each of
+    ``n_other_groups`` dense groups of 6 (weight 2 each way); teams otherwise closed."""
+    size = 6
+    k = n_other_groups + 1
+    groups = np.repeat(np.arange(k), size)
+    dense = (groups[:, None] == groups[None, :]).astype(float)
+    dense[0, 1:] = dense[1:, 0] = 0
+    dense[0, 1 : 1 + own_ties] = dense[1 : 1 + own_ties, 0] = 1
+    for g in range(1, k):
+        dense[0, g * size] = dense[g * size, 0] = 2
+    np.fill_diagonal(dense, 0)
+    return sp.csr_array(dense), groups
+
+
+def test_broker_needs_several_other_groups_and_most_weight_outside():
+    # A liaison between three other groups is a broker; a spanner into one other group is not.
+    a, groups = _hub(3, own_ties=2)
+    bt = betweenness(a).values
+    out = information_brokers(a, groups, bt, betweenness_share=0.1)
+    assert out["code"].tolist() == [0]
+    assert out.loc[0, "outside_share"] == pytest.approx(12 / 16)
+    assert out.loc[0, "other_groups"] == pytest.approx(3.0)
+    assert "over 3.0 effective other groups" in out.loc[0, "reason"]
+    a, groups = _hub(1, own_ties=1)
+    out = information_brokers(a, groups, betweenness(a).values, betweenness_share=0.2)
+    assert out.empty  # one other group: a boundary spanner, not a liaison
+    # Most weight inside the own group (a manager with a thin outside): not a broker either.
+    a, groups = _hub(3, own_ties=5)
+    dense = a.toarray()
+    dense[0, 1:6] = dense[1:6, 0] = 4
+    a = sp.csr_array(dense)
+    out = information_brokers(a, groups, betweenness(a).values, betweenness_share=0.1)
+    assert out.empty

@@ -119,3 +119,57 @@ def test_relabelling_people_keeps_group_results(seed, rnd):
     for col in ("size", "internal", "external", "ei", "external_share", "members_outside", "n_bridges"):
         np.testing.assert_allclose(one[col].to_numpy(float), two[col].to_numpy(float), equal_nan=True)
     assert [sorted(b) for b in one["bridges"]] == [sorted(b) for b in two["bridges"]]
+
+
+def test_below_share_test_is_the_binomial_tail():
+    from scipy.stats import binom
+
+    from orgnet.metrics.silos import below_share_test
+
+    e = np.array([0, 1, 3, 7, 10, 20])
+    n = np.array([10, 10, 40, 40, 30, 20])
+    p, z = below_share_test(e, n, 0.3)
+    np.testing.assert_allclose(p[:5], binom.cdf(e[:5], n[:5], 0.3), rtol=1e-10)
+    assert p[5] == 1.0 and z[5] == np.inf  # everything outside
+    # Fractional weights (e-mails split over recipients) give values between whole counts.
+    mid, _ = below_share_test(np.array([1.5]), np.array([10.0]), 0.3)
+    assert binom.cdf(1, 10, 0.3) < mid[0] < binom.cdf(2, 10, 0.3)
+
+
+def _departments(rng, sizes, closed, ties_per_person=6, outside=0.3):
+    """Groups whose members spend ``outside`` of their ties on other open groups, except ``closed``."""
+    codes = np.repeat(np.arange(len(sizes)), sizes)
+    n = len(codes)
+    open_people = ~np.isin(codes, list(closed))
+    rows, cols = [], []
+    for i in range(n):
+        share = closed.get(codes[i], outside)
+        k = ties_per_person
+        same = np.flatnonzero(codes == codes[i])
+        other = np.flatnonzero((codes != codes[i]) & open_people)
+        go_out = rng.random(k) < share
+        rows += [i] * k
+        cols += list(np.where(go_out, rng.choice(other, k), rng.choice(same, k)))
+    a = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    a.setdiag(0)
+    a.eliminate_zeros()
+    return a, codes
+
+
+def test_silo_rule_needs_a_clear_and_significant_gap():
+    rng = np.random.default_rng(11)
+    sizes = [30] * 12 + [2, 30]
+    # Group 0 is closed (1% outside); group 12 has 2 members (at most 12 ties) and none outside; group
+    # 13 is more inward than most (15%) but not a quarter of typical. Others do not reach in.
+    a, codes = _departments(rng, sizes, closed={0: 0.01, 12: 0.0, 13: 0.15})
+    report = silo_report(a, codes, n_permutations=20)
+    assert report.loc[0, "is_silo"]
+    assert not report.loc[13, "is_silo"]
+    typical = report.loc[0, "typical_external_share"]
+    assert 0.2 < typical < 0.5
+    small = report.loc[12]
+    # No tie outside, but 12 ties are too few to tell from a typical group by chance.
+    assert small["external"] == 0 and 0 < small["internal"] <= 12
+    assert not small["is_silo"] and small["share_test_z"] > -3
+    assert "binomial z" in small["reason"]
+    assert report.loc[~report["is_silo"], "reason"].str.startswith("not a silo").all()
