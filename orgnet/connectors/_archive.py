@@ -24,6 +24,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
@@ -304,7 +305,7 @@ class Archive:
                 data = fh.read(budget + 1)
         except KeyError:
             raise InputError(self.where(name), "no such member in the zip") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputError(self.where(name), f"cannot decompress the member ({exc})") from None
         self._read_total += len(data)
         if self._read_total > self._max_total:
@@ -324,7 +325,7 @@ class Archive:
                     return fh.read(size)
             with self._zip.open(name) as zfh:
                 return zfh.read(size)
-        except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
+        except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
             raise InputError(self.where(name), f"cannot read the member ({exc})") from None
 
     def read_json(self, name: str) -> Any:
