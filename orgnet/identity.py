@@ -51,12 +51,19 @@ from orgnet.events import concat_events, empty_events
 __all__ = ["read_aliases", "resolve_identities"]
 
 
+#: Python's ``\s`` (Unicode white space) spelt for RE2, which Arrow's regex kernels use.
+_WHITESPACE = r"[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]+"
+
+
 def _normalise_emails(values: pd.Series) -> pd.Series:
-    # Vectorised form of orgnet.connectors.email.normalise_address.
-    s = values.astype("string").str.replace(r"\s+", "", regex=True).str.strip("<>\"'").str.lower()
-    s = s.str.replace(r"^mailto:", "", regex=True)
-    ok = s.str.contains(r"^[^@]+@[^@]+$", regex=True, na=False)
-    return s.where(ok, pd.NA).astype("string")
+    # Vectorised form of orgnet.connectors.email.normalise_address, in Arrow kernels: pandas'
+    # regex replace and strip(chars) fall back to a Python call per value.
+    arr = pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), pa.string())
+    s = pc.utf8_lower(pc.utf8_trim(pc.replace_substring_regex(arr, _WHITESPACE, ""), "<>\"'"))
+    s = pc.replace_substring_regex(s, r"^mailto:", "")
+    ok = pc.fill_null(pc.match_substring_regex(s, r"^[^@]+@[^@]+$"), False)
+    s = pc.if_else(ok, s, pa.scalar(None, pa.string()))
+    return pd.Series(s.to_numpy(zero_copy_only=False), index=values.index, dtype="string")
 
 
 def _normalise_ids(values: pd.Series) -> pd.Series:
