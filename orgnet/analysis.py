@@ -88,6 +88,9 @@ class AnalysisOptions:
         person's value falls outside its stated bounds (see docs/scale.md).
     weighted_paths : bool
         Betweenness paths use distance = 1 / tie weight (else unweighted).
+    betweenness_directed : bool
+        Betweenness along the direction of ties; by default ties count in either direction
+        (someone who only answers still sits between the people they answer).
     include_external : bool
         Keep ties with parties outside the organisation.
     top : int
@@ -111,6 +114,7 @@ class AnalysisOptions:
     betweenness_epsilon: float = 0.1
     betweenness_delta: float = 0.1
     weighted_paths: bool = True
+    betweenness_directed: bool = False
     include_external: bool = False
     top: int = 10
     by: str | None = None
@@ -306,7 +310,8 @@ def analyze(
         bc = betweenness(
             a, weighted=opts.weighted_paths, exact_below=opts.betweenness_exact_below,
             pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
-            seed=opts.seed, graph=graph.igraph(),
+            seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
+            directed=opts.betweenness_directed,
         )
         table["betweenness"] = bc.values
         # Certainly among the top brokers: lower bound above everyone else's upper bound.

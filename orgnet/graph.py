@@ -33,6 +33,7 @@ import scipy.sparse as sp
 
 from orgnet.directory import DIRECTORY_COLUMNS
 from orgnet.events import validate
+from orgnet.metrics.centrality import undirected_ties
 
 __all__ = ["OrgGraph", "to_timestamp"]
 
@@ -276,8 +277,7 @@ class OrgGraph:
         if key not in self._cache:
             import igraph as ig
 
-            matrix = self.adjacency if directed else sp.triu(self.undirected(), format="csr")
-            coo = matrix.tocoo()
+            coo = self.adjacency.tocoo() if directed else undirected_ties(self.adjacency)
             edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
             g = ig.Graph(n=self.n, edges=edges, directed=directed)
             g.es["weight"] = coo.data

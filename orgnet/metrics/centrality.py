@@ -18,7 +18,26 @@ __all__ = [
     "distinct_partners",
     "pagerank",
     "strengths",
+    "undirected_ties",
 ]
+
+
+def undirected_ties(adjacency: sp.sparray) -> sp.coo_array:
+    """The undirected ties of a directed adjacency: upper triangle of ``A + A.T``, in CSR order.
+
+    Every undirected view (igraph graphs, betweenness distances) is built from this one function,
+    so edge order and weights always agree.
+
+    Examples
+    --------
+    >>> t = undirected_ties(sp.csr_array([[0, 2.0], [1.0, 0]]))
+    >>> t.row.tolist(), t.col.tolist(), t.data.tolist()
+    ([0], [1], [3.0])
+    """
+    a = sp.csr_array(adjacency)
+    sym = (a + a.T).tocsr()
+    sym.sum_duplicates()
+    return sp.triu(sym, k=1, format="csr").tocoo()
 
 
 def _csr(adjacency: sp.sparray | sp.spmatrix) -> sp.csr_array:
@@ -138,8 +157,8 @@ class BetweennessResult:
     Attributes
     ----------
     values : numpy.ndarray
-        Normalised betweenness (divided by ``(n - 1)(n - 2)``, networkx's directed
-        normalisation).
+        Normalised betweenness (share of the ordered or unordered pairs whose shortest paths
+        go through the person, as networkx's ``normalized=True``).
     method : str
         ``"exact"`` or ``"sampled"``.
     pivots : int
@@ -157,6 +176,8 @@ class BetweennessResult:
         The error the pivots were chosen for (Riondato–Kornaropoulos sample size), if any.
     vertex_diameter : int or None
         Estimated vertex diameter that entered the sample size.
+    directed : bool
+        Whether paths followed the direction of ties.
     """
 
     values: np.ndarray
@@ -169,11 +190,13 @@ class BetweennessResult:
     delta: float = 0.0
     target_epsilon: float | None = None
     vertex_diameter: int | None = None
+    directed: bool = True
 
     @property
     def description(self) -> str:
         """One line for reports: method, pivots and the distance used."""
         dist = "distance = 1 / tie weight" if self.weighted else "unweighted shortest paths"
+        dist += ", directed paths" if self.directed else ", ties in either direction (weights of both summed)"
         if self.method == "exact":
             return f"exact (Brandes), {dist}"
         chosen = (f"Riondato–Kornaropoulos sample size for ε = {self.target_epsilon:g}, δ = {self.delta:g}, "
@@ -268,8 +291,9 @@ def betweenness(
     delta: float = 0.1,
     seed: int = 0,
     graph: object | None = None,
+    directed: bool = True,
 ) -> BetweennessResult:
-    """Directed betweenness: exact below a size threshold, sampled source pivots above it.
+    """Betweenness: exact below a size threshold, sampled source pivots above it.
 
     Tie strength is never taken as a path length: a strong tie is a *short* path, so the
     distance is ``1 / weight`` (or every tie counts 1 with ``weighted=False``).
@@ -296,7 +320,13 @@ def betweenness(
     seed : int
         Seed for choosing pivots.
     graph : igraph.Graph, optional
-        A prebuilt directed igraph view of ``adjacency`` with a ``weight`` attribute.
+        A prebuilt igraph view of ``adjacency`` (directed; or, with ``directed=False``, the
+        upper triangle of ``A + A.T`` as :func:`undirected_ties` gives it).
+    directed : bool
+        Paths follow the direction of ties (default), or any tie in either direction with the
+        weights of both directions summed (``A + A.T``): in response networks someone who only
+        answers is still on the paths between the people they answer. Normalised by
+        ``(n - 1)(n - 2)`` pairs (directed) or ``(n - 1)(n - 2) / 2`` (undirected), as networkx.
 
     Returns
     -------
@@ -313,29 +343,32 @@ def betweenness(
 
     a = _csr(adjacency)
     n = a.shape[0]
-    coo = a.tocoo()
+    coo = a.tocoo() if directed else undirected_ties(a)
     if graph is None:
-        graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=True)
-    # The igraph view is built from adjacency.tocoo(), so edge order matches coo.data.
+        graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=directed)
+    # The igraph view is built from the same COO arrays, so edge order matches coo.data.
     dist = (1.0 / coo.data).tolist() if weighted else None
+    # igraph counts an undirected pair once (half a dependency per source): doubled, both
+    # modes share one normalisation by (n - 1)(n - 2).
+    pair = 1.0 if directed else 2.0
     if n < 3:
-        return BetweennessResult(np.zeros(n), "exact", n, weighted)
+        return BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed)
     vd, target = None, None
     k = pivots
     if k is None and n >= exact_below:
         vd = vertex_diameter_estimate(graph, n, seed=seed)
         k, target = rk_sample_size(epsilon, delta, vd), epsilon
     if n < exact_below or k is None or k >= n:
-        raw = np.asarray(graph.betweenness(directed=True, weights=dist), dtype=float)  # type: ignore[attr-defined]
-        return BetweennessResult(raw / ((n - 1) * (n - 2)), "exact", n, weighted)
+        raw = np.asarray(graph.betweenness(directed=directed, weights=dist), dtype=float)  # type: ignore[attr-defined]
+        return BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed)
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
     # One call per pivot: the per-pivot dependencies give each person's variance.
     total = np.zeros(n)
     squares = np.zeros(n)
     for s in sources:
-        dep = np.asarray(graph.betweenness(directed=True, weights=dist, sources=[s]), dtype=float)  # type: ignore[attr-defined]
-        dep /= n - 2
+        dep = np.asarray(graph.betweenness(directed=directed, weights=dist, sources=[s]), dtype=float)  # type: ignore[attr-defined]
+        dep *= pair / (n - 2)
         total += dep
         squares += dep * dep
     mean = total / k
@@ -345,5 +378,5 @@ def betweenness(
     log_term = np.log(4 * n / delta)
     half = (np.sqrt(2 * var * log_term / k) + 7 * log_term / (3 * max(k - 1, 1))) * n / (n - 1)
     lower, upper = np.maximum(values - half, 0.0), np.minimum(values + half, 1.0)
-    return BetweennessResult(values, "sampled", k, weighted, lower=lower, upper=upper,
+    return BetweennessResult(values, "sampled", k, weighted, directed=directed, lower=lower, upper=upper,
                              epsilon=float(half.max()), delta=delta, target_epsilon=target, vertex_diameter=vd)

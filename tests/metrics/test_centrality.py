@@ -56,13 +56,23 @@ def test_strengths_and_degrees_match_networkx(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("weighted", [True, False])
-def test_exact_betweenness_matches_networkx(seed: int, weighted: bool) -> None:
+@pytest.mark.parametrize("directed", [True, False])
+def test_exact_betweenness_matches_networkx(seed: int, weighted: bool, directed: bool) -> None:
     # Random weights make shortest paths unique, so floating-point ties cannot differ.
     a = random_digraph(35, 0.1, seed)
-    res = betweenness(a, weighted=weighted)
-    assert res.method == "exact" and res.weighted is weighted
-    ref = nx.betweenness_centrality(to_nx(a), weight="distance" if weighted else None, normalized=True)
+    res = betweenness(a, weighted=weighted, directed=directed)
+    assert res.method == "exact" and res.weighted is weighted and res.directed is directed
+    g = to_nx(a) if directed else to_nx(sp.csr_array(a + a.T)).to_undirected()
+    ref = nx.betweenness_centrality(g, weight="distance" if weighted else None, normalized=True)
     assert np.abs(res.values - np.array([ref[i] for i in range(a.shape[0])])).max() < 1e-9
+
+
+def test_sampled_undirected_betweenness_is_unbiased_in_scale() -> None:
+    a = random_digraph(200, 0.03, 5)
+    exact = betweenness(a, directed=False).values
+    sampled = betweenness(a, directed=False, exact_below=50, pivots=199, seed=2).values
+    # With all but one source the estimate is within a few percent of the exact values.
+    assert abs(sampled.sum() / exact.sum() - 1) < 0.05
 
 
 def test_sampled_betweenness_records_method_and_tracks_exact() -> None:
