@@ -112,6 +112,16 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, pd.DataFrame):
         return json.loads(value.to_json(orient="records", date_format="iso", double_precision=10))
     if isinstance(value, np.ndarray):
+        # Numbers convert in one C call: a group matrix at 100k people has millions of cells.
+        if value.dtype.kind in "biu":
+            return value.tolist()
+        if value.dtype.kind == "f":
+            finite = np.isfinite(value)
+            if finite.all():
+                return value.tolist()
+            cells = value.astype(object)
+            cells[~finite] = None
+            return cells.tolist()
         return to_jsonable(value.tolist())
     if isinstance(value, (np.bool_, bool)):
         return bool(value)
