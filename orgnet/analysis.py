@@ -339,10 +339,6 @@ def analyze(
     sections: dict[str, Any] = {}
     with progress("Ambassadors"):
         tables["ambassadors"] = _ambassadors(graph, frame, codes, table)
-    with progress("Connectors, spanners, brokers"):
-        found = _connectors(graph, table, codes, labels)
-        table["roles"] = _join_roles(graph.n, found)
-        tables["connectors"] = found.drop(columns=["code"])[["person", "role", "score", "reason"]]
     with progress("Engagement pyramid"):
         levels = engagement_levels(frame["kind"].to_numpy(), graph.actor, graph.n)
         table["pyramid_level"] = np.asarray(levels, dtype=object)
@@ -352,6 +348,10 @@ def analyze(
             "overall": {lev: int(counts.iloc[0][lev]) for lev in LEVELS},
             "by_group": {str(r["group"]): {lev: int(r[lev]) for lev in LEVELS} for _, r in counts.iloc[1:].iterrows()},
         }
+    with progress("Connectors, spanners, brokers"):
+        found = _connectors(graph, table, codes, labels, contributes=table["pyramid_level"].to_numpy() != "watcher")
+        table["roles"] = _join_roles(graph.n, found)
+        tables["connectors"] = found.drop(columns=["code"])[["person", "role", "score", "reason"]]
     with progress("Silos"):
         silo_parts = [_silos(graph, dept_codes, dept_labels, "department", opts.seed)] if len(dept_labels) else []
         silo_parts.append(_silos(graph, comm_codes, comm_labels, "community", opts.seed))
@@ -479,7 +479,8 @@ def _ambassadors(graph: OrgGraph, frame: pd.DataFrame, codes: np.ndarray, people
 _MIN_AMBASSADORS = 25
 
 
-def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels: np.ndarray,
+                contributes: np.ndarray) -> pd.DataFrame:
     a = graph.adjacency
     ids = table["person"].to_numpy(dtype=str)
     parts = [central_connectors(a, codes, ids=ids, labels=labels, pagerank_values=table["pagerank"].to_numpy())]
@@ -488,7 +489,7 @@ def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels:
         central[parts[0]["code"].to_numpy(np.int64)] = True
         parts.append(boundary_spanners(a, codes, ids=ids))
         parts.append(information_brokers(a, codes, table["betweenness"].to_numpy(), ids=ids, exclude=central))
-    parts.append(peripheral_people(a, ids=ids))
+    parts.append(peripheral_people(a, ids=ids, among=contributes))
     if has_timestamps(graph.events):
         ts = graph.events.column("ts").to_pandas()
         first = pd.Series(ts.to_numpy()).groupby(graph.actor).min()

@@ -368,6 +368,7 @@ def peripheral_people(
     *,
     ids: np.ndarray | list[str] | None = None,
     share_of_median: float = 0.25,
+    among: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """People with few or no ties: distinct contacts at most a quarter of the typical person's.
 
@@ -380,6 +381,10 @@ def peripheral_people(
     share_of_median : float
         Flag people with at most ``max(1, share_of_median * median)`` contacts, the median
         taken over people with at least one tie (0.25).
+    among : numpy.ndarray of bool, optional
+        Only these people can be flagged. The analysis passes the people who contribute
+        (everyone but the pyramid's watchers): a watcher with no tie is expected, a
+        contributor nobody answers is the person at risk.
 
     Returns
     -------
@@ -400,7 +405,10 @@ def peripheral_people(
     connected = partners > 0
     median = float(np.median(partners[connected])) if connected.any() else 0.0
     cut = max(1.0, np.floor(share_of_median * median))
-    flagged = np.flatnonzero(partners <= cut) if median > 0 else np.arange(n)
+    candidates = partners <= cut if median > 0 else np.ones(n, dtype=bool)
+    if among is not None:
+        candidates &= np.asarray(among, dtype=bool)
+    flagged = np.flatnonzero(candidates)
     score = 1 - partners[flagged] / median if median > 0 else np.ones(len(flagged))
     reasons = [
         ("no ties" if partners[i] == 0 else f"{partners[i]} contact{'s' if partners[i] != 1 else ''}")
