@@ -60,24 +60,29 @@ def _canonical(step: str) -> str:
 def _orgnet_stages(runs: list[list[dict[str, Any]]]) -> dict[str, Any]:
     """Median seconds and max peak RSS per progress step and per canonical stage over runs."""
     steps: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
     peaks: dict[str, int] = {}
     for lines in runs:
         for line in lines:
             if line.get("event") != "stage":
                 continue
             steps.setdefault(line["stage"], []).append(line["seconds"])
+            cpus.setdefault(line["stage"], []).append(line.get("cpu_seconds", float("nan")))
             peaks[line["stage"]] = max(peaks.get(line["stage"], 0), line["peak_rss"])
-    per_step = {s: {"seconds": statistics.median(v), "runs": v, "peak_rss": peaks[s]} for s, v in steps.items()}
+    per_step = {s: {"seconds": statistics.median(v), "cpu_seconds": statistics.median(cpus[s]), "runs": v,
+                    "peak_rss": peaks[s]} for s, v in steps.items()}
     canonical: dict[str, dict[str, Any]] = {}
     for s, v in per_step.items():
-        c = canonical.setdefault(_canonical(s), {"seconds": 0.0, "peak_rss": 0, "steps": []})
+        c = canonical.setdefault(_canonical(s), {"seconds": 0.0, "cpu_seconds": 0.0, "peak_rss": 0, "steps": []})
         c["seconds"] += v["seconds"]
+        c["cpu_seconds"] += v["cpu_seconds"]
         c["peak_rss"] = max(c["peak_rss"], v["peak_rss"])
         c["steps"].append(s)
     return {"steps": per_step, "stages": canonical}
 
 
-def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: int, skip: set[str]) -> dict[str, Any]:
+def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: int, skip: set[str],
+             orgnet_cap: float | None = None) -> dict[str, Any]:
     """Run every job for one size and return its results."""
     result: dict[str, Any] = {"size": size.name, "people": size.people, "date": dt.date.today().isoformat(),
                               "repeat": repeat}
@@ -90,11 +95,14 @@ def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: in
         runs, dones = [], []
         for i in range(repeat):
             _say(f"[{size.name}] orgnet stages, run {i + 1}/{repeat}")
-            res = _worker("orgnet", size)
+            res = _worker("orgnet", size, timeout=orgnet_cap)
+            if res["timed_out"]:
+                _say(f"  cut at the {orgnet_cap:.0f} s cap")
             runs.append(res["lines"])
             dones += [x for x in res["lines"] if x.get("event") == "done"]
         result["orgnet"] = _orgnet_stages(runs)
         result["orgnet"]["summary"] = dones[-1] if dones else {}
+        result["orgnet"]["complete"] = bool(dones)
 
     if "e2e" not in skip:
         e2e = []
@@ -105,11 +113,13 @@ def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: in
             res = run_command(argv, cwd=str(REPO), env={**os.environ, "COLUMNS": "120"})
             if res["returncode"] != 0:
                 _say(f"  analyze failed:\n{res['stderr']}")
-            e2e.append({"seconds": res["seconds"], "peak_rss": res["peak_rss"], "returncode": res["returncode"]})
+            e2e.append({"seconds": res["seconds"], "cpu_seconds": res["cpu_seconds"], "peak_rss": res["peak_rss"],
+                        "returncode": res["returncode"]})
         ok = [r for r in e2e if r["returncode"] == 0]
         result["end_to_end"] = {
             "command": "orgnet analyze events.parquet --directory directory.csv --out report",
             "seconds": statistics.median(r["seconds"] for r in ok) if ok else None,
+            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in ok) if ok else None,
             "peak_rss": max((r["peak_rss"] for r in ok), default=None),
             "runs": e2e,
         }
@@ -273,8 +283,8 @@ def _size_section(r: dict[str, Any]) -> list[str]:
     e2e = r.get("end_to_end") or {}
     if org:
         out += ["### orgnet beside the networkx reference pipeline", "",
-                "| stage | orgnet (s) | orgnet peak RSS (GiB) | networkx (s) | orgnet / networkx | note |",
-                "|---|---|---|---|---|---|"]
+                "| stage | orgnet (s) | orgnet CPU (s) | orgnet peak RSS (GiB) | networkx (s) | orgnet / networkx | note |",
+                "|---|---|---|---|---|---|---|"]
         order = list(STAGES) + ["other analysis"]
         total_org = 0.0
         for stage in order:
@@ -286,15 +296,16 @@ def _size_section(r: dict[str, Any]) -> list[str]:
             ratio = f"{mine / theirs:.3f} ({_speed(theirs / mine)})" if theirs else "–"
             if stage == "other analysis":
                 note = ", ".join(org[stage]["steps"])
-            out.append(f"| {stage} | {_s(mine)} | {_gib(org[stage]['peak_rss'])} | {_s(theirs)} | {ratio} | {note} |")
+            out.append(f"| {stage} | {_s(mine)} | {_s(org[stage].get('cpu_seconds'))} | {_gib(org[stage]['peak_rss'])} "
+                       f"| {_s(theirs)} | {ratio} | {note} |")
         ref_total, complete = _ref_total(ref) if ref else (None, True)
         if ref:
             cmp = f"{total_org / ref_total:.3f} ({_speed(ref_total / total_org)})" if ref_total else "–"
             note = "" if complete else f"reference cut at its {ref['cap']:.0f} s cap: lower bound"
-            out.append(f"| **sum of stages** | **{_s(total_org)}** | | **{_s(ref_total)}** | {cmp} | {note} |")
+            out.append(f"| **sum of stages** | **{_s(total_org)}** | | | **{_s(ref_total)}** | {cmp} | {note} |")
         if e2e.get("seconds") is not None:
-            out.append(f"| **`orgnet analyze` end to end** | **{_s(e2e['seconds'])}** | {_gib(e2e['peak_rss'])} "
-                       "| | | subprocess wall time incl. start-up, peak RSS of the child |")
+            out.append(f"| **`orgnet analyze` end to end** | **{_s(e2e['seconds'])}** | {_s(e2e.get('cpu_seconds'))} | "
+                       f"{_gib(e2e['peak_rss'])} | | | subprocess wall time incl. start-up, peak RSS of the child |")
         if ref.get("peak_rss"):
             out.append(f"\nnetworkx reference peak RSS: {_gib(ref['peak_rss'])} GiB.")
         summ = r.get("orgnet", {}).get("summary", {})
@@ -302,8 +313,10 @@ def _size_section(r: dict[str, Any]) -> list[str]:
             out.append(f"orgnet betweenness: {summ['betweenness']}. findings.json: "
                        f"{summ.get('findings_json_bytes', 0) / 2**20:.1f} MiB.")
         steps = r.get("orgnet", {}).get("steps", {})
-        out += ["", "<details><summary>orgnet steps</summary>", "", "| step | s | peak RSS (GiB) |", "|---|---|---|"]
-        out += [f"| {s} | {_s(v['seconds'])} | {_gib(v['peak_rss'])} |" for s, v in steps.items()]
+        out += ["", "<details><summary>orgnet steps</summary>", "", "| step | s | CPU s | peak RSS (GiB) |",
+                "|---|---|---|---|"]
+        out += [f"| {s} | {_s(v['seconds'])} | {_s(v.get('cpu_seconds'))} | {_gib(v['peak_rss'])} |"
+                for s, v in steps.items()]
         out += ["", "</details>", ""]
     calls = r.get("libraries") or []
     if calls:
@@ -341,6 +354,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference-cap", type=float, default=900, help="seconds the networkx reference may run")
     parser.add_argument("--reference-pivots", type=int, default=20,
                         help="betweenness sources networkx runs (time extrapolated to orgnet's pivots)")
+    parser.add_argument("--orgnet-cap", type=float, default=None,
+                        help="seconds one orgnet stage-by-stage run may take (stages done so far are kept)")
     parser.add_argument("--skip", default="", help="comma-separated jobs to skip: orgnet, e2e, libraries, reference")
     parser.add_argument("--render-only", action="store_true", help="only rebuild RESULTS.md from results/*.json")
     args = parser.parse_args(argv)
@@ -350,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
         (RESULTS / "machine.json").write_text(json.dumps(info, indent=1))
         skip = {s.strip() for s in args.skip.split(",") if s.strip()}
         for size in parse_sizes(args.sizes):
-            result = run_size(size, args.repeat, args.reference_cap, args.reference_pivots, skip)
+            result = run_size(size, args.repeat, args.reference_cap, args.reference_pivots, skip, args.orgnet_cap)
             result["machine"] = info
             (RESULTS / f"{size.name}.json").write_text(json.dumps(result, indent=1))
             _print_ratios(result)
