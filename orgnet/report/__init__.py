@@ -55,8 +55,11 @@ def write_report(
     out = Path(out)
     with staging_folder(out) as stage:
         with progress("Writing tables"):
-            tables = ["people.csv", "groups.csv"] + [f"{name}.csv" for name in findings.tables]
-            write_csv(findings.people, stage / "people.csv")
+            # Aggregate-only findings hold groups in place of people: no people.csv at all.
+            aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
+            tables = ([] if aggregate else ["people.csv"]) + ["groups.csv"] + [f"{n}.csv" for n in findings.tables]
+            if not aggregate:
+                write_csv(findings.people, stage / "people.csv")
             write_csv(findings.groups, stage / "groups.csv")
             for name, table in findings.tables.items():
                 write_csv(table, stage / f"{name}.csv")
@@ -72,7 +75,8 @@ def write_report(
             write_graphml(findings, stage / "graph.graphml")
             write_gexf(findings, stage / "graph.gexf")
         with progress("Writing findings.json"):
-            write_json({"summary": findings.summary, "people": findings.people, "groups": findings.groups,
+            people = {} if aggregate else {"people": findings.people}
+            write_json({"summary": findings.summary, **people, "groups": findings.groups,
                         **findings.sections}, stage / "findings.json")
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,

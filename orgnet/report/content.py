@@ -118,11 +118,57 @@ def group_column(findings: Findings) -> str:
     return "community"
 
 
+def privacy_lines(findings: Findings) -> list[str]:
+    """What the report hides and how, from ``summary["privacy"]``, as sentences for the first page.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> f = SimpleNamespace(summary={"privacy": {"pseudonymised": True, "key_fingerprint": "ab12",
+    ...                                          "min_group_size": 5, "groups_suppressed": {"department": 2}}})
+    >>> privacy_lines(f)[:2]
+    ['Pseudonymised: every person id, name and e-mail is a keyed pseudonym (key fingerprint ab12).', 'Groups with fewer than 5 people are not shown (2 departments hidden).']
+    """
+    p = findings.summary.get("privacy") or {}
+    lines = []
+    if p.get("pseudonymised"):
+        fp = p.get("key_fingerprint")
+        lines.append("Pseudonymised: every person id, name and e-mail is a keyed pseudonym"
+                     + (f" (key fingerprint {fp})." if fp else "."))
+    elif not p.get("aggregate_only"):
+        lines.append("Not pseudonymised: people are shown by name (run with --pseudonymize to hide them).")
+    size = p.get("min_group_size")
+    if size and int(size) > 1:
+        hidden = p.get("groups_suppressed") or {}
+        counted = ", ".join(f"{int(n)} {k}{'s' if int(n) != 1 else ''}" for k, n in hidden.items() if n)
+        lines.append(f"Groups with fewer than {int(size)} people are not shown"
+                     + (f" ({counted} hidden)." if counted else " (none needed hiding)."))
+    elif p:
+        lines.append("Small groups are shown (no minimum group size).")
+    if p.get("aggregate_only"):
+        lines.append("Aggregate only: no individual is named anywhere in this report; the map shows groups.")
+    if p.get("people_excluded"):
+        lines.append(f"{int(p['people_excluded'])} people on the opt-out list were removed before the analysis.")
+    if p.get("content"):
+        lines.append(str(p["content"]).capitalize().rstrip(".") + ".")
+    return lines
+
+
+def _hidden_note(findings: Findings, what: str, key: str) -> str | None:
+    p = findings.summary.get("privacy") or {}
+    if not p.get("aggregate_only"):
+        return None
+    found = (p.get("aggregated") or {}).get(key)
+    count = f" ({int(found)} found)" if found is not None else ""
+    return f"{what} are not shown: this report is aggregate-only, no individual is named{count}."
+
+
 def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
     """The ranked ambassadors with their score, components and reason (``tables["ambassadors"]``)."""
     table = findings.tables.get("ambassadors")
     if table is None:
-        return View(False, note=f"Ambassadors are {NOT_AVAILABLE}.")
+        return View(False, note=_hidden_note(findings, "Ambassadors", "ambassadors")
+                    or f"Ambassadors are {NOT_AVAILABLE}.")
     t = table.sort_values("rank", kind="stable") if "rank" in table.columns else table
     names, depts = _names(findings), _departments(findings)
     fixed = {"rank", "person", "name", "department", "score", "reason"}
@@ -147,6 +193,9 @@ def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
     """People by connector role (``tables["connectors"]``), the best-scored first in each role."""
     table = findings.tables.get("connectors")
     if table is None or "role" not in table.columns:
+        hidden = _hidden_note(findings, "Connectors", "connectors")
+        if hidden:
+            return View(False, note=hidden)
         return View(False, note=f"Connector roles (central connectors, boundary spanners, brokers, "
                                 f"peripheral people, newcomers) are {NOT_AVAILABLE}.")
     names, depts = _names(findings), _departments(findings)

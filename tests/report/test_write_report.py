@@ -144,7 +144,7 @@ def test_aggregate_only_and_pseudonymised_findings_render(full_findings, tmp_pat
     agg = aggregate_only(full_findings)
     out = write_report(agg, tmp_path / "agg")
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "Ambassadors are not available" in index
+    assert "Ambassadors are not shown: this report is aggregate-only" in index
     assert orgs.XSS_NAME not in _map_data(out / "map.html")["labels"]
     assert (out / "graph.graphml").exists()
 
