@@ -10,7 +10,9 @@ What becomes which event (see ``docs/connectors/teams.md`` for the reasons):
 ==========================================  =================================================
 chatMessage                                  event
 ==========================================  =================================================
-``messageType == "message"``, no replyToId   ``post`` (target null)
+``messageType == "message"``, no replyToId   ``post``: in a channel, target null (a broadcast);
+                                             in a chat, one row per other member who wrote
+                                             in that chat, weight ``1/k``
 ``replyToId`` set                            ``reply`` to the author of that message
 each ``reactions[].user.user``               ``reaction`` to the message's author
 each distinct ``mentions[].mentioned.user``  ``mention`` of that person
@@ -327,7 +329,32 @@ def _table(rows: _Rows, people: dict[str, dict[str, Any]]) -> pa.Table:
             "external": pa.array(external, pa.bool_()),
         }
     )
-    return coerce_events(table, source=SOURCE, where="teams messages")
+    return coerce_events(_address_chat_posts(table), source=SOURCE, where="teams messages")
+
+
+def _address_chat_posts(table: pa.Table) -> pa.Table:
+    """A chat message goes to the chat's other members: one ``post`` row each, weight ``1/k``.
+
+    A Graph chat message names no recipient, and the export holds no member list; the members
+    are taken to be everyone who wrote in that chat. A message in a chat where nobody else
+    wrote stays a post with no target (it is activity, not a tie). Channel posts are
+    broadcasts to the channel and keep no target.
+    """
+    frame = table.to_pandas()
+    chat = frame["channel"].notna() & (frame["thread"] == frame["channel"])
+    posts = chat & (frame["kind"] == "post") & frame["target"].isna()
+    if not posts.any():
+        return table
+    members = frame.loc[chat, ["channel", "actor"]].drop_duplicates().rename(columns={"actor": "member"})
+    sent = frame[posts].reset_index().merge(members, on="channel")
+    sent = sent[sent["member"] != sent["actor"]]
+    others = sent.groupby("index")["member"].transform("size")
+    sent = sent.assign(target=sent["member"], weight=1.0 / others,
+                       item=sent["item"] + ":to:" + sent["member"])
+    addressed = set(sent["index"])
+    keep = frame[~frame.index.isin(addressed)].assign(weight=1.0)
+    out = pd.concat([keep, sent.drop(columns=["member"]).set_index("index")]).sort_index(kind="stable")
+    return pa.Table.from_pandas(out.reset_index(drop=True), preserve_index=False)
 
 
 def _outsiders(people: dict[str, dict[str, Any]]) -> set[str]:

@@ -150,3 +150,24 @@ def test_bad_records_are_counted(broken: Path) -> None:
     assert r.records_skipped["malformed record (not a JSON object)"] == 1
     assert r.records_skipped["malformed record (no id)"] == 1
     assert r.records_skipped["no author (from.user)"] == 1
+
+
+def test_chat_messages_go_to_the_other_members_of_the_chat(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from orgnet.connectors import read
+
+    def msg(i: str, who: str, chat: str) -> dict:  # type: ignore[type-arg]
+        return {"id": i, "messageType": "message", "createdDateTime": f"2024-03-0{i}T10:00:00Z", "chatId": chat,
+                "from": {"user": {"id": who, "displayName": who.upper()}}, "body": {"content": "x"}}
+
+    f = tmp_path / "chats.json"
+    f.write_text(json.dumps({"value": [msg("1", "ana", "c1"), msg("2", "ben", "c1"), msg("3", "cy", "c1"),
+                                       msg("4", "ana", "c2")]}))
+    ev = read(f, format="teams").events.to_pandas()
+    first = ev[ev["item"].str.startswith("c1:1:")]
+    assert sorted(first["target"]) == ["ben", "cy"] and first["weight"].tolist() == [0.5, 0.5]
+    assert set(ev.loc[ev["actor"] == "cy", "target"]) == {"ana", "ben"}
+    alone = ev[ev["channel"] == "c2"]
+    assert len(alone) == 1 and alone["target"].isna().all()  # nobody else wrote in c2: no tie
+    assert ev["item"].is_unique
