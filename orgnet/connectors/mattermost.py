@@ -46,6 +46,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
 from orgnet.connectors.base import InputError, Reader, ReadResult
@@ -355,7 +356,17 @@ def _table(rows: _Rows, state: _State) -> pa.Table:
             "item": pa.array(rows.item, pa.string()),
         }
     )
+    # A guest account (role system_guest) is outside the organisation: its ties are external.
+    guests = pa.array(sorted(u for u, body in state.users.items() if _is_guest(body)), pa.string())
+    external = pc.or_(pc.is_in(table.column("actor"), value_set=guests),
+                      pc.fill_null(pc.is_in(table.column("target"), value_set=guests), False))
+    table = table.append_column("external", external)
     return coerce_events(table, source=SOURCE, where="mattermost export")
+
+
+def _is_guest(user: dict[str, Any]) -> bool:
+    roles = user.get("roles")
+    return isinstance(roles, str) and "system_guest" in roles.split()
 
 
 def _people(state: _State, rows: _Rows) -> pd.DataFrame:
@@ -376,17 +387,19 @@ def _people(state: _State, rows: _Rows) -> pd.DataFrame:
             "is_bot": username in state.bots or bool(u.get("is_bot")),
             "deleted": bool(_millis(u.get("delete_at"))),
             "channels": len(channels),
+            "external": _is_guest(u),
         })
     # Bots and anyone acting without a user record (the format allows users already on the server).
     present = set(state.users)
     extra = sorted((set(state.bots) | set(rows.actor) | {t for t in rows.target if t}) - present)
     for username in extra:
         records.append({"person": username, "name": state.bots.get(username), "email": None, "title": None,
-                        "is_bot": username in state.bots, "deleted": None, "channels": None})
-    frame = pd.DataFrame(records, columns=["person", "name", "email", "title", "is_bot", "deleted", "channels"])
+                        "is_bot": username in state.bots, "deleted": None, "channels": None, "external": False})
+    frame = pd.DataFrame(records, columns=["person", "name", "email", "title", "is_bot", "deleted", "channels",
+                                           "external"])
     for c in ("person", "name", "email", "title"):
         frame[c] = frame[c].astype("string")
-    for c in ("is_bot", "deleted"):
+    for c in ("is_bot", "deleted", "external"):
         frame[c] = frame[c].astype("boolean")
     frame["channels"] = frame["channels"].astype("Int64")
     return frame

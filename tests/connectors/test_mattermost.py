@@ -145,3 +145,24 @@ def test_bad_posts_are_counted(tmp_path: Path) -> None:
         "other record type (status)": 1,
     })
     assert dict(Counter(r.events.to_pandas()["kind"])) == {"post": 1, "reply": 1}
+
+
+def test_guest_accounts_are_external(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from orgnet.connectors import read
+
+    lines = [
+        {"type": "version", "version": 1},
+        {"type": "user", "user": {"username": "ana", "roles": "system_user"}},
+        {"type": "user", "user": {"username": "gus", "roles": "system_guest"}},
+        {"type": "post", "post": {"team": "t", "channel": "c", "user": "ana", "message": "hi", "create_at": 1,
+                                  "replies": [{"user": "gus", "message": "hello", "create_at": 2}]}},
+    ]
+    f = tmp_path / "export.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in lines))
+    r = read(f, format="mattermost")
+    reply = r.events.to_pandas().query("kind == 'reply'").iloc[0]
+    assert reply["actor"] == "gus" and bool(reply["external"])
+    people = r.people.set_index("person")
+    assert bool(people.loc["gus", "external"]) and not bool(people.loc["ana", "external"])
