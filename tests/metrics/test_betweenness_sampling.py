@@ -30,16 +30,18 @@ def test_rk_sample_size_follows_the_formula() -> None:
         rk_sample_size(0, 0.1, 10)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_exact_values_lie_within_the_stated_bounds(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "per_person"), [(0, False), (1, False), (0, True), (2, True)])
+def test_exact_values_lie_within_the_stated_bounds(seed: int, per_person: bool) -> None:
     a = _graph(seed=seed)
     exact = betweenness(a)
-    sampled = betweenness(a, exact_below=0, pivots=120, seed=seed)
+    sampled = betweenness(a, exact_below=0, pivots=120, seed=seed, per_person_bounds=per_person)
     assert sampled.method == "sampled" and sampled.pivots == 120
     assert sampled.lower is not None and sampled.upper is not None
     assert np.all(sampled.lower <= exact.values + 1e-12) and np.all(exact.values <= sampled.upper + 1e-12)
     assert sampled.epsilon == pytest.approx(np.max(sampled.upper - sampled.lower) / 2, rel=0.5)
     assert "±" in sampled.description
+    other = betweenness(a, exact_below=0, pivots=120, seed=seed, per_person_bounds=not per_person)
+    np.testing.assert_allclose(other.values, sampled.values, rtol=1e-9, atol=1e-15)  # same estimate
 
 
 def test_pivots_from_epsilon_and_delta() -> None:
