@@ -61,7 +61,8 @@ def guarded(func: F) -> F:
         except USER_ERRORS as exc:
             if not _raised_by_orgnet(exc):
                 raise  # a ValueError from deep inside a library is a bug: keep its traceback
-            err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False)
+            # soft_wrap: a path in the message must stay whole, to be copied.
+            err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False, soft_wrap=True)
             raise SystemExit(2) from None
 
     return wrapper  # type: ignore[return-value]
