@@ -31,7 +31,7 @@ def leiden(
     *,
     resolution: float = 1.0,
     seed: int = 0,
-    n_iterations: int = -1,
+    n_iterations: int = 2,
     graph: object | None = None,
 ) -> np.ndarray:
     """Leiden communities (modularity) on the undirected view of the ties.
@@ -45,7 +45,9 @@ def leiden(
     seed : int
         Seed of the random number generator: the same seed gives the same communities.
     n_iterations : int
-        Leiden iterations; negative runs until the partition is stable.
+        Leiden iterations (igraph's default, 2); negative runs until the partition is stable.
+        At 100k people two iterations take a quarter of the time of running to stability for
+        0.1 % less modularity (0.8610 against 0.8617 on the 100k benchmark organisation).
     graph : igraph.Graph, optional
         A prebuilt undirected igraph view with a ``weight`` attribute (upper triangle of
         ``A + A.T``).
