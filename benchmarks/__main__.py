@@ -84,8 +84,10 @@ def _orgnet_stages(runs: list[list[dict[str, Any]]]) -> dict[str, Any]:
 def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: int, skip: set[str],
              orgnet_cap: float | None = None) -> dict[str, Any]:
     """Run every job for one size and return its results."""
-    result: dict[str, Any] = {"size": size.name, "people": size.people, "date": dt.date.today().isoformat(),
-                              "repeat": repeat}
+    # Jobs skipped this time keep their earlier figures (e.g. a re-run of the reference only).
+    previous = RESULTS / f"{size.name}.json"
+    result: dict[str, Any] = json.loads(previous.read_text()) if previous.exists() and skip else {}
+    result.update({"size": size.name, "people": size.people, "date": dt.date.today().isoformat(), "repeat": repeat})
     _say(f"[{size.name}] dataset")
     gen = _worker("generate", size)
     result["dataset"] = next((x for x in gen["lines"] if x.get("event") == "dataset"), {})
@@ -220,6 +222,14 @@ def _targets(results: list[dict[str, Any]]) -> list[str]:
         return e.get("seconds"), e.get("peak_rss")
 
     s, m = e2e("1m")
+    org1m = by.get("1m", {}).get("orgnet") or {}
+    if s is None and org1m.get("stages"):
+        total = sum(v["seconds"] for v in org1m["stages"].values())
+        peak = max(v["peak_rss"] for v in org1m["stages"].values())
+        done = "all stages" if org1m.get("complete") else f"cut at the cap after {', '.join(org1m['steps'])}"
+        rows.append(f"| 1M people / 50M events end to end < 300 s, peak < 12 GiB | stage by stage: {_s(total)} s "
+                    f"({done}), peak {_gib(peak)} GiB ({by['1m']['date']}) | "
+                    f"{'yes' if org1m.get('complete') and total < 300 and peak < 12 * 2**30 else 'no'} |")
     if s is not None:
         rows.append(f"| 1M people / 50M events end to end < 300 s, peak < 12 GiB | {_s(s)} s, {_gib(m)} GiB "
                     f"({by['1m']['date']}) | {'yes' if s < 300 and m < 12 * 2**30 else 'no'} |")
@@ -232,8 +242,13 @@ def _targets(results: list[dict[str, Any]]) -> list[str]:
             total, complete = _ref_total(ref)
             speed = total / s if total else None
             cut = "" if complete else " (reference cut by its cap: a lower bound)"
-            rows.append(f"| ≥ 50× faster than networkx at 100k | {speed:.0f}×{cut} | "
+            rows.append(f"| ≥ 50× faster than networkx at 100k | end to end: {speed:.1f}×{cut} (orgnet's run "
+                        "also computes ambassadors, roles, silos, periods and the full report) | "
                         f"{'yes' if speed and speed >= 50 else 'no'} |" if speed else "| ≥ 50× vs networkx | – | – |")
+            core = _core_ratio(by["100k"])
+            if core:
+                rows.append(f"| ≥ 50× faster than networkx at 100k, the same analysis (read, graph, degrees, "
+                            f"PageRank, betweenness, communities) | {core:.1f}× | {'yes' if core >= 50 else 'no'} |")
     for r in results:
         calls = r.get("libraries") or []
         worst = _worst_metric_ratio(calls)
@@ -243,11 +258,31 @@ def _targets(results: list[dict[str, Any]]) -> list[str]:
                         f"{ratio:.2f}× of {fastest} | {'yes' if ratio <= 1.5 else 'no'} |")
         read = (r.get("orgnet") or {}).get("stages", {}).get("read")
         events = (r.get("dataset") or {}).get("events")
-        if read and events:
-            rate = events / read["seconds"]
-            rows.append(f"| {r['size']}: ingestion ≥ 2M events/s from Parquet | {rate / 1e6:.1f}M events/s | "
-                        f"{'yes' if rate >= 2e6 else 'no'} |")
+        reader = [c for c in calls if c["operation"] == "read" and c["implementation"] == "orgnet"]
+        if events and (read or reader):
+            parts, ok = [], False
+            if reader:
+                rate = events / reader[0]["seconds"]
+                ok = rate >= 2e6
+                parts.append(f"reader (Parquet to Event table): {rate / 1e6:.1f}M events/s")
+            if read:
+                parts.append(f"whole read stage with identity resolution against the directory: "
+                             f"{events / read['seconds'] / 1e6:.1f}M events/s")
+            rows.append(f"| {r['size']}: ingestion ≥ 2M events/s from Parquet | {'; '.join(parts)} | "
+                        f"{'reader yes, stage no' if ok and read and events / read['seconds'] < 2e6 else 'yes' if ok else 'no'} |")
     return rows + [""]
+
+
+_CORE = ("read", "graph", "degrees", "pagerank", "betweenness", "communities")
+
+
+def _core_ratio(r: dict[str, Any]) -> float | None:
+    """networkx time / orgnet time over the stages both pipelines run."""
+    org = (r.get("orgnet") or {}).get("stages", {})
+    ref = (r.get("reference") or {}).get("stages", {})
+    if not all(s in org and s in ref for s in _CORE):
+        return None
+    return sum(ref[s]["seconds"] for s in _CORE) / sum(org[s]["seconds"] for s in _CORE)
 
 
 def _ref_total(ref: dict[str, Any]) -> tuple[float, bool]:

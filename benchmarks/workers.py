@@ -25,12 +25,28 @@ def _paths(size: Size) -> tuple[Path, Path]:
     return size.folder / "events.parquet", size.folder / "directory.csv"
 
 
-def _pivots(n: int) -> int:
-    """Source pivots orgnet's analyze uses at ``n`` people (exact below its threshold)."""
+def _pivots(n: int, vertex_diameter: int) -> int:
+    """Source pivots orgnet's analyze uses at ``n`` people (``n``: exact below its threshold)."""
     from orgnet.analysis import AnalysisOptions
+    from orgnet.metrics.centrality import rk_sample_size
 
     opts = AnalysisOptions()
-    return n if n < opts.betweenness_exact_below else min(n, opts.betweenness_pivots)
+    if n < opts.betweenness_exact_below:
+        return n
+    k = opts.betweenness_pivots or rk_sample_size(opts.betweenness_epsilon, opts.betweenness_delta, vertex_diameter)
+    return min(n, k)
+
+
+def _nx_vertex_diameter(g: Any, probes: int = 4, seed: int = 0) -> int:
+    """orgnet's estimate (twice the largest hop eccentricity from a few people, plus one) on networkx."""
+    import networkx as nx
+
+    nodes = sorted(g)
+    rng = np.random.default_rng(seed)
+    view = g.to_undirected(as_view=True)
+    ecc = [max(nx.single_source_shortest_path_length(view, nodes[i]).values())
+           for i in rng.choice(len(nodes), size=min(probes, len(nodes)), replace=False)]
+    return int(min(len(nodes), 2 * max(ecc) + 1))
 
 
 # ---------------------------------------------------------------------------------------- jobs
@@ -77,7 +93,7 @@ def job_reference(size: Size, args: argparse.Namespace) -> None:
         partners = {v: len(set(g.predecessors(v)) | set(g.successors(v))) for v in g}
     with rec("pagerank"):
         pr = nx.pagerank(g, weight="weight")
-    target_k = _pivots(n)
+    target_k = _pivots(n, _nx_vertex_diameter(g))
     k = min(target_k, args.reference_pivots)
     for _, _, d in g.edges(data=True):
         d["distance"] = 1.0 / d["weight"]
@@ -164,8 +180,10 @@ def job_libraries(size: Size, args: argparse.Namespace) -> None:
     report("degrees", "orgnet", lambda: (strengths(a), degrees(a)))
     report("pagerank", "orgnet", lambda: pagerank(a))
     report("pagerank", "igraph PRPACK", lambda: gi.pagerank(weights="weight", damping=0.85))
-    k = _pivots(n)
-    report("betweenness", "orgnet", lambda: betweenness(a, graph=gi, pivots=k, seed=0), f"{k} pivots")
+    from orgnet.metrics.centrality import vertex_diameter_estimate
+
+    k = _pivots(n, vertex_diameter_estimate(gi, n, seed=0))
+    report("betweenness", "orgnet", lambda: betweenness(a, graph=gi, seed=0), f"{k} pivots, one call, Hoeffding bounds")
     rng = np.random.default_rng(0)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
     dist = (1.0 / coo.data).tolist()
