@@ -15,7 +15,7 @@ from typing import Any
 
 from orgnet.analysis import Findings
 from orgnet.report.content import pyramid_view
-from orgnet.report.exports import write_gexf, write_graphml
+from orgnet.report.exports import NodeText, write_gexf, write_graphml
 from orgnet.report.files import staging_folder, write_csv, write_json
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
@@ -72,8 +72,9 @@ def write_report(
                 groups = None
             pictures = [p.relative_to(stage).as_posix() for p in write_pictures(stage, pyramid_view(findings), groups)]
         with progress("Exporting GraphML and GEXF"):
-            write_graphml(findings, stage / "graph.graphml")
-            write_gexf(findings, stage / "graph.gexf")
+            nodes = NodeText(findings)  # people formatted once for both files
+            write_graphml(findings, stage / "graph.graphml", nodes=nodes)
+            write_gexf(findings, stage / "graph.gexf", nodes=nodes)
         with progress("Writing findings.json"):
             people = {} if aggregate else {"people": findings.people}
             write_json({"summary": findings.summary, **people, "groups": findings.groups,

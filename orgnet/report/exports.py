@@ -24,18 +24,43 @@ import scipy.sparse as sp
 from orgnet.analysis import Findings
 from orgnet.report.content import split_list
 
-__all__ = ["export_columns", "write_gexf", "write_graphml", "xml_text"]
+__all__ = ["NodeText", "export_columns", "write_gexf", "write_graphml", "xml_text"]
 
 # Characters XML 1.0 does not allow at all (C0 controls but tab, newline, carriage return; U+FFFE/F).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _escape_all(text: list[str]) -> list[str]:
+    """XML-escape strings; when none holds a newline they are escaped as one joined string."""
+    joined = "\n".join(text)
+    if joined.count("\n") != max(len(text) - 1, 0):
+        return [_escape_one(t) for t in text]
+    if _INVALID_XML.search(joined):
+        joined = _INVALID_XML.sub("", joined)
+    for a, b in _ESCAPES:
+        if a in joined:
+            joined = joined.replace(a, b)
+    return joined.split("\n") if text else []
+
+
+def _escape_one(t: str) -> str:
+    t = _INVALID_XML.sub("", t)
+    for a, b in _ESCAPES:
+        t = t.replace(a, b)
+    return t
+
+
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
+
+
 def xml_text(values: pd.Series) -> pd.Series:
-    """Strings escaped for XML text and attribute values; missing values become ``""``."""
-    s = values.astype("string").fillna("")
-    s = s.str.replace(_INVALID_XML, "", regex=True)
-    return (s.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-            .str.replace(">", "&gt;", regex=False).str.replace('"', "&quot;", regex=False))
+    """Strings escaped for XML text and attribute values; missing values become ``""``.
+
+    Each distinct value is escaped once, and all of them in one pass over one joined string.
+    """
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    escaped = np.array([*_escape_all(np.asarray(uniques, dtype=object).tolist()), ""], dtype=object)
+    return pd.Series(escaped[codes], index=values.index, dtype=object)
 
 
 def export_columns(findings: Findings) -> list[tuple[str, str, pd.Series]]:
@@ -66,20 +91,43 @@ def export_columns(findings: Findings) -> list[tuple[str, str, pd.Series]]:
     return out
 
 
-def _formatted(kind: str, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Values as XML-safe text and a mask of the values present."""
+def _format_doubles(v: np.ndarray) -> np.ndarray:
+    # str.format per value is several times faster than np.char.mod, with the same text.
+    return np.array(list(map("{:.10g}".format, v.tolist())), dtype=object)
+
+
+def _formatted(kind: str, s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Values as XML-safe text (object array) and a mask of the values present."""
     present = s.notna().to_numpy().copy()
     if kind == "boolean":
-        text = pd.Series(np.where(s.fillna(False).astype(bool).to_numpy(), "true", "false"), index=s.index)
+        text = np.where(s.fillna(False).astype(bool).to_numpy(), "true", "false").astype(object)
     elif kind == "long":
-        text = s.astype("Int64").astype("string").fillna("")
+        v = s.to_numpy(dtype=np.float64, na_value=0) if not present.all() else s.to_numpy()
+        text = np.array(list(map(str, v.astype(np.int64).tolist())), dtype=object)
     elif kind == "double":
         v = s.astype(float).to_numpy()
         present &= np.isfinite(v)
-        text = pd.Series(np.char.mod("%.10g", np.nan_to_num(v)), index=s.index)
+        text = _format_doubles(np.where(present, v, 0.0))
     else:
-        text = xml_text(s)
+        text = xml_text(s).to_numpy(dtype=object)
     return text, present
+
+
+class NodeText:
+    """The people formatted once for both exports: escaped ids, labels and attribute columns."""
+
+    def __init__(self, findings: Findings) -> None:
+        p = findings.people
+        self.ids = xml_text(p["person"]).to_numpy(dtype=object)
+        self.labels = xml_text(p["name"].astype("string").fillna(p["person"].astype("string"))).to_numpy(dtype=object)
+        self.columns = [(name, kind, *_formatted(kind, s)) for name, kind, s in export_columns(findings)]
+        src, dst, w = _ties(findings)
+        self.src, self.dst = self.ids[src].tolist(), self.ids[dst].tolist()
+        self.weights = _format_doubles(w).tolist()
+
+
+def _wrapped(text: np.ndarray, present: np.ndarray, before: str, after: str) -> list[str]:
+    return [f"{before}{t}{after}" if ok else "" for t, ok in zip(text.tolist(), present.tolist(), strict=True)]
 
 
 def _ties(findings: Findings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,31 +135,20 @@ def _ties(findings: Findings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return coo.row, coo.col, coo.data
 
 
-def _join(parts: list[pd.Series], index: pd.Index) -> pd.Series:
-    total = pd.Series("", index=index, dtype=object)
-    for part in parts:
-        total = total + part.astype(object)
-    return total
+def write_graphml(findings: Findings, path: Path, *, nodes: NodeText | None = None) -> None:
+    """Write ``graph.graphml``: nodes keyed by person id, all attributes, directed weighted ties.
 
-
-def write_graphml(findings: Findings, path: Path) -> None:
-    """Write ``graph.graphml``: nodes keyed by person id, all attributes, directed weighted ties."""
-    p = findings.people
-    ids = xml_text(p["person"]).reset_index(drop=True)
-    cols = export_columns(findings)
-    keys = [f'<key id="d{i}" for="node" attr.name="{xml_text(pd.Series([name])).iloc[0]}" attr.type="{kind}"/>'
-            for i, (name, kind, _) in enumerate(cols)]
+    ``nodes`` is the people already formatted (:class:`NodeText`), shared with :func:`write_gexf`.
+    """
+    t = NodeText(findings) if nodes is None else nodes
+    keys = [f'<key id="d{i}" for="node" attr.name="{_escape_one(name)}" attr.type="{kind}"/>'
+            for i, (name, kind, _, _) in enumerate(t.columns)]
     keys.append('<key id="weight" for="edge" attr.name="weight" attr.type="double"/>')
-    parts = []
-    for i, (_, kind, s) in enumerate(cols):
-        text, present = _formatted(kind, s.reset_index(drop=True))
-        parts.append(pd.Series(np.where(present, f'<data key="d{i}">' + text.astype(object) + "</data>", ""),
-                               dtype=object))
-    node_lines = '<node id="' + ids.astype(object) + '">' + _join(parts, ids.index) + "</node>"
-    src, dst, w = _ties(findings)
-    idv = ids.to_numpy(dtype=object)
-    edge_lines = ('<edge source="' + idv[src] + '" target="' + idv[dst] + '"><data key="weight">'
-                  + np.char.mod("%.10g", w).astype(object) + "</data></edge>")
+    parts = [_wrapped(text, present, f'<data key="d{i}">', "</data>")
+             for i, (_, _, text, present) in enumerate(t.columns)]
+    node_lines = [f'<node id="{i}">{"".join(row)}</node>' for i, *row in zip(t.ids.tolist(), *parts, strict=True)]
+    edge_lines = [f'<edge source="{a}" target="{b}"><data key="weight">{w}</data></edge>'
+                  for a, b, w in zip(t.src, t.dst, t.weights, strict=True)]
     _write_lines(path, [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -123,26 +160,21 @@ def write_graphml(findings: Findings, path: Path) -> None:
     ], node_lines, edge_lines, ["</graph>", "</graphml>"])
 
 
-def write_gexf(findings: Findings, path: Path) -> None:
-    """Write ``graph.gexf`` (GEXF 1.3): node id = person id, label = name, every attribute, tie weights."""
-    p = findings.people
-    ids = xml_text(p["person"]).reset_index(drop=True)
-    labels = xml_text(p["name"].astype("string").fillna(p["person"].astype("string"))).reset_index(drop=True)
-    cols = export_columns(findings)
+def write_gexf(findings: Findings, path: Path, *, nodes: NodeText | None = None) -> None:
+    """Write ``graph.gexf`` (GEXF 1.3): node id = person id, label = name, every attribute, tie weights.
+
+    ``nodes`` is the people already formatted (:class:`NodeText`), shared with :func:`write_graphml`.
+    """
+    t = NodeText(findings) if nodes is None else nodes
     gexf_type = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
-    attrs = [f'<attribute id="{i}" title="{xml_text(pd.Series([name])).iloc[0]}" type="{gexf_type[kind]}"/>'
-             for i, (name, kind, _) in enumerate(cols)]
-    parts = []
-    for i, (_, kind, s) in enumerate(cols):
-        text, present = _formatted(kind, s.reset_index(drop=True))
-        parts.append(pd.Series(np.where(present, f'<attvalue for="{i}" value="' + text.astype(object) + '"/>', ""),
-                               dtype=object))
-    node_lines = ('<node id="' + ids.astype(object) + '" label="' + labels.astype(object) + '"><attvalues>'
-                  + _join(parts, ids.index) + "</attvalues></node>")
-    src, dst, w = _ties(findings)
-    idv = ids.to_numpy(dtype=object)
-    edge_lines = ('<edge id="' + np.arange(len(w)).astype(str).astype(object) + '" source="' + idv[src]
-                  + '" target="' + idv[dst] + '" weight="' + np.char.mod("%.10g", w).astype(object) + '"/>')
+    attrs = [f'<attribute id="{i}" title="{_escape_one(name)}" type="{gexf_type[kind]}"/>'
+             for i, (name, kind, _, _) in enumerate(t.columns)]
+    parts = [_wrapped(text, present, f'<attvalue for="{i}" value="', '"/>')
+             for i, (_, _, text, present) in enumerate(t.columns)]
+    node_lines = [f'<node id="{i}" label="{lab}"><attvalues>{"".join(row)}</attvalues></node>'
+                  for i, lab, *row in zip(t.ids.tolist(), t.labels.tolist(), *parts, strict=True)]
+    edge_lines = [f'<edge id="{k}" source="{a}" target="{b}" weight="{w}"/>'
+                  for k, (a, b, w) in enumerate(zip(t.src, t.dst, t.weights, strict=True))]
     _write_lines(path, [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
