@@ -492,10 +492,11 @@ def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels:
     parts.append(peripheral_people(a, ids=ids, among=contributes))
     if has_timestamps(graph.events):
         ts = graph.events.column("ts").to_pandas()
-        first = pd.Series(ts.to_numpy()).groupby(graph.actor).min()
+        # The datetime array itself (not .to_numpy(): tz-aware times would become Python objects).
+        first = pd.Series(ts.array).groupby(graph.actor).min()
         first = first[first.index >= 0]
         first_activity = pd.Series(pd.NaT, index=range(graph.n), dtype=ts.dtype)
-        first_activity.iloc[first.index.to_numpy(np.int64)] = first.to_numpy()
+        first_activity.iloc[first.index.to_numpy(np.int64)] = first.array
         parts.append(newcomers(a, hire_date=table["hire_date"], first_activity=first_activity,
                                end=ts.max(), ids=ids))
     found = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
