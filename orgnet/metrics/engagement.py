@@ -70,15 +70,32 @@ def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -
     >>> levels.tolist()
     ['producer', 'commenter', 'watcher', 'curator', 'watcher']
     """
-    kinds = pd.Series(np.asarray(kind, dtype=object)).astype("category")
+    # Integer codes per kind without a categorical built from millions of Python strings:
+    # a categorical input keeps its codes, anything else is factorised (hashing, no sort).
+    if isinstance(getattr(kind, "dtype", None), pd.CategoricalDtype):
+        cat = pd.Categorical(kind)
+        kind_codes = np.asarray(cat.codes, dtype=np.int64)
+        categories = pd.Index(cat.categories)
+        used = np.bincount(kind_codes[kind_codes >= 0], minlength=len(categories)) > 0
+    else:
+        kind_codes, categories = pd.factorize(np.asarray(kind, dtype=object))
+        kind_codes = np.asarray(kind_codes, dtype=np.int64)
+        categories = pd.Index(categories)
+        used = np.ones(len(categories), dtype=bool)
     actor = np.asarray(actor, dtype=np.int64)
-    if len(kinds) != len(actor):
-        raise ValueError(f"kind and actor must have the same length; got {len(kinds)} and {len(actor)}")
-    unknown = sorted(set(map(str, kinds.cat.categories)) - set(LEVEL_OF_KIND))
+    if len(kind_codes) != len(actor):
+        raise ValueError(f"kind and actor must have the same length; got {len(kind_codes)} and {len(actor)}")
+    present = [c for c, u in zip(categories, used, strict=True) if u]
+    unknown = sorted(set(map(str, present)) - set(LEVEL_OF_KIND))
     if unknown:
         raise ValueError(f"unknown event kind(s) {', '.join(unknown)}; expected one of {', '.join(LEVEL_OF_KIND)}")
-    per_category = np.array([LEVEL_OF_KIND[str(c)] for c in kinds.cat.categories], dtype=np.int64)
-    event_level = per_category[kinds.cat.codes.to_numpy()] if len(kinds) else np.zeros(0, np.int64)
+    per_category = np.array([LEVEL_OF_KIND.get(str(c), 0) for c in categories], dtype=np.int64)
+    if len(kind_codes) and (kind_codes < 0).any():
+        # A missing kind takes the level of the last kind in sorted order (as a sorted categorical's code -1 did).
+        last = sorted(present)[-1] if present else None
+        per_category = np.append(per_category, LEVEL_OF_KIND[str(last)] if last is not None else 0)
+        kind_codes = np.where(kind_codes < 0, len(per_category) - 1, kind_codes)
+    event_level = per_category[kind_codes] if len(kind_codes) else np.zeros(0, np.int64)
     level = np.zeros(n, dtype=np.int64)
     ok = (actor >= 0) & (actor < n)
     np.maximum.at(level, actor[ok], event_level[ok])
