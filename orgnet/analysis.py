@@ -438,13 +438,24 @@ def _coded_events(graph: OrgGraph) -> pd.DataFrame:
     ev = graph.events
     thread = pc.dictionary_encode(ev.column("thread")).combine_chunks()
     return pd.DataFrame({
-        "kind": ev.column("kind").to_pandas().astype(str).astype("category") if ev.num_rows
-        else pd.Categorical([]),
+        "kind": _kind_categories(ev.column("kind")) if ev.num_rows else pd.Categorical([]),
         "actor": graph.actor,
         "target": graph.target,
         "thread": np.asarray(pc.fill_null(thread.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64),
         "ts": ev.column("ts").to_pandas(),
     })
+
+
+def _kind_categories(kind: pa.ChunkedArray) -> pd.Series:
+    """Event kinds as a pandas categorical with sorted categories, encoded by Arrow (no per-event strings)."""
+    text = (pa.types.is_string, pa.types.is_large_string)
+    if kind.null_count == 0 and (any(t(kind.type) for t in text) or (
+            pa.types.is_dictionary(kind.type) and any(t(kind.type.value_type) for t in text))):
+        encoded = kind if pa.types.is_dictionary(kind.type) else pc.dictionary_encode(kind)
+        cat = pd.Series(encoded.to_pandas()).cat.remove_unused_categories()
+        names = cat.cat.categories.astype(str)
+        return cat.cat.rename_categories(names).cat.reorder_categories(names.sort_values())
+    return kind.to_pandas().astype(str).astype("category")
 
 
 def _primary_groups(graph: OrgGraph) -> tuple[str, np.ndarray, np.ndarray]:

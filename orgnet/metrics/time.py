@@ -142,6 +142,14 @@ def per_period(graph: Any, metric: Callable[[Any], dict[str, Any]], *, by: str =
     return pd.DataFrame(rows)
 
 
+def _kinds(kind: Any) -> pd.Series:
+    """Event kinds for comparisons: a categorical of text stays categorical (no per-event strings)."""
+    values = pd.Series(kind).reset_index(drop=True)
+    if isinstance(values.dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in values.cat.categories):
+        return values
+    return values.astype(str)
+
+
 def first_responses(
     ts: Any,
     kind: Any,
@@ -174,7 +182,7 @@ def first_responses(
     ev = pd.DataFrame(
         {
             "ts": pd.to_datetime(pd.Series(ts).reset_index(drop=True), utc=True),
-            "kind": pd.Series(kind).reset_index(drop=True).astype(str),
+            "kind": _kinds(kind),
             "actor": np.asarray(actor),
             "thread": thread_values(thread),
         }
@@ -312,30 +320,49 @@ def getting_outside(
     [{'period': '2025-01', 'active': 2, 'outside': 1, 'share_outside': 0.5, 'median_contacts': 1.0}, \
 {'period': '2025-02', 'active': 1, 'outside': 0, 'share_outside': 0.0, 'median_contacts': 0.0}]
     """
-    labels, periods = period_labels(ts, by)
+    if by not in _FREQ:
+        raise ValueError(f"by must be one of {', '.join(PERIODS)}; got {by!r}")
+    # Periods as integer ordinals per event; only the distinct periods are formatted as text.
+    per = _utc_naive(ts).dt.to_period(_FREQ[by])
+    ordinal = np.asarray(per.array.asi8, dtype=np.int64)
+    has_period = per.notna().to_numpy()
+    _, periods = period_labels(pd.Series(per[has_period].drop_duplicates().dt.start_time), by)
     actor = np.asarray(actor, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
     groups = np.asarray(groups, dtype=np.int64)
     m = len(actor)
+    n = len(groups)
     ext = np.zeros(m, dtype=bool) if external is None else np.asarray(external, dtype=bool)
     ok_actor = actor >= 0
     g_actor = np.where(ok_actor, groups[np.clip(actor, 0, None)], -1) if len(groups) else np.full(m, -1)
     g_target = np.where(target >= 0, groups[np.clip(target, 0, None)], -1) if len(groups) else np.full(m, -1)
     other_group = ok_actor & (target >= 0) & (target != actor) & (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target)
-    frames = [pd.DataFrame({"period": labels[other_group], "actor": actor[other_group], "who": target[other_group].astype(str)})]
+    # Contacts as integers: members by node code, outside parties numbered after the members.
+    use = other_group & has_period
+    frames = [pd.DataFrame({"period": ordinal[use], "actor": actor[use], "who": target[use]})]
     if external is not None and external_party is not None:
         party = pd.Series(external_party).reset_index(drop=True).astype("string")
-        use = ext & ok_actor & party.notna().to_numpy()
-        frames.append(pd.DataFrame({"period": labels[use], "actor": actor[use], "who": ("ext:" + party[use]).to_numpy()}))
-    contacts = pd.concat(frames).dropna(subset=["period"]).drop_duplicates()
+        use = ext & ok_actor & party.notna().to_numpy() & has_period
+        party_code, _ = pd.factorize(party[use].to_numpy())
+        offset = max(n, int(target.max()) + 1 if m else 0)
+        frames.append(pd.DataFrame({"period": ordinal[use], "actor": actor[use],
+                                    "who": offset + np.asarray(party_code, dtype=np.int64)}))
+    contacts = pd.concat(frames).drop_duplicates()
     per_person = contacts.groupby(["period", "actor"]).size().rename("contacts")
-    active = pd.DataFrame({"period": labels[ok_actor], "actor": actor[ok_actor]}).dropna().drop_duplicates()
+    keep = ok_actor & has_period
+    active = pd.DataFrame({"period": ordinal[keep], "actor": actor[keep]}).drop_duplicates()
     active = active.merge(per_person.reset_index(), on=["period", "actor"], how="left").fillna({"contacts": 0})
+    active["outside"] = (active["contacts"] >= min_contacts).astype(np.int64)
     stats = active.groupby("period").agg(
         active=("actor", "size"),
-        outside=("contacts", lambda c: int((c >= min_contacts).sum())),
+        outside=("outside", "sum"),
         median_contacts=("contacts", "median"),
     )
+    span = per.array[has_period]
+    if len(span):
+        ordinals = pd.period_range(span.min(), span.max(), freq=_FREQ[by]).asi8
+        stats = stats.reindex(ordinals)
+        stats.index = periods["period"].to_numpy()
     out = periods[["period"]].merge(stats, left_on="period", right_index=True, how="left")
     out = out.fillna({"active": 0, "outside": 0})
     out["active"] = out["active"].astype(int)
