@@ -69,19 +69,29 @@ def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.
 def _ei_of_labelings(a: sp.csr_array, labelings: np.ndarray, k: int) -> np.ndarray:
     """E-I of every group under each of ``r`` labelings (``r x n`` codes) at once: ``r x k``.
 
-    The membership matrices are stacked side by side (column ``r * k + g`` holds group g of
-    labeling r); internal weight for all of them is the column sum of ``(A @ G) * G``.
+    Internal weight of a group is summed over the ties whose two ends share its label: per
+    person (ties in stored order), then over the group's members in node order, the order of
+    summation of the stacked sparse product ``((A @ G) * G).sum(axis=0)`` it replaces, so the
+    figures are the same to the last bit. Outside weight is the members' strengths minus it.
     """
     r, n = labelings.shape
     s_out = np.asarray(a.sum(axis=1)).ravel()
     s_in = np.asarray(a.sum(axis=0)).ravel()
-    cols = (np.arange(r)[:, None] * k + labelings).ravel()
-    rows = np.tile(np.arange(n), r)
-    keep = labelings.ravel() >= 0
-    stacked = sp.csr_array((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, r * k))
-    inside = np.asarray((a @ stacked).multiply(stacked).sum(axis=0)).ravel()
-    outside = stacked.T @ s_out + stacked.T @ s_in - 2 * inside
-    return ei_index(inside, outside).reshape(r, k)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(a.indptr))
+    cols = a.indices.astype(np.int64)
+    weights = a.data
+    out = np.empty((r, k))
+    for t in range(r):
+        lab = labelings[t]
+        lr = lab[rows]
+        same = (lr == lab[cols]) & (lr >= 0)
+        per_person = np.bincount(rows[same], weights=weights[same], minlength=n)
+        member = lab >= 0
+        inside = np.bincount(lab[member], weights=per_person[member], minlength=k)[:k]
+        strength = np.bincount(lab[member], weights=s_out[member], minlength=k)[:k] + \
+            np.bincount(lab[member], weights=s_in[member], minlength=k)[:k]
+        out[t] = ei_index(inside, strength - 2 * inside)
+    return out
 
 
 def ei_permutation_baseline(
