@@ -40,8 +40,9 @@ import scipy.sparse as sp
 from scipy.stats import rankdata
 
 from orgnet.metrics.brokerage import (
+    _effective_size_of,
+    _square,
     burt_constraint,
-    effective_size,
     gould_fernandez,
     group_spread,
     groups_reached,
@@ -323,7 +324,6 @@ def information_brokers(
     ids_arr = _ids(ids, n)
     bt = np.asarray(betweenness_values, dtype=float)
     constraint = burt_constraint(a)
-    esize = effective_size(a)
     pc = participation_coefficient(a, groups)
     outside, others = group_spread(a, groups)
     reach = groups_reached(a, groups)
@@ -341,6 +341,10 @@ def information_brokers(
     if exclude is not None:
         ok &= ~np.asarray(exclude, dtype=bool)
     flagged = np.flatnonzero(ok)
+    # Effective size is reported, not part of the rule: computed for the flagged people only
+    # (row by row the same figures as effective_size for everyone).
+    esize = np.full(n, np.nan)
+    esize[flagged] = _effective_size_of(_square(a), flagged)
     between = (gf["total"] - gf["coordinator"]).to_numpy()
     reasons = [
         f"betweenness in the {_top(bt_top[i])} ({bt[i]:.3f}); constraint {constraint[i]:.2f} (median {median_c:.2f}); "
