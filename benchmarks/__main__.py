@@ -208,6 +208,9 @@ def render(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         "",
     ]
     out += _targets(results)
+    notes = RESULTS / "notes.md"
+    if notes.exists():
+        out += [notes.read_text().strip(), ""]
     for r in results:
         out += _size_section(r)
     return "\n".join(out) + "\n"
