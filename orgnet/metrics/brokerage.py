@@ -268,6 +268,16 @@ def gould_fernandez(adjacency: sp.sparray, groups: np.ndarray, *, open_only: boo
     >>> gould_fernandez(A, np.array([0, 1, 1])).loc[1].to_dict()
     {'coordinator': 0, 'itinerant': 0, 'gatekeeper': 1, 'representative': 0, 'liaison': 0, 'total': 1}
     """
+    return _gould_fernandez_of(adjacency, groups, open_only=open_only)
+
+
+def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only: bool = True,
+                        rows: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`gould_fernandez`; with ``rows``, the counts are right for those brokers only.
+
+    The closed two-paths through broker ``b`` come from row ``b`` of masked products, so
+    callers that report a few flagged brokers skip the products' rows of everyone else.
+    """
     a = _square(adjacency)
     n = a.shape[0]
     codes = _codes(groups, n)
@@ -306,11 +316,18 @@ def gould_fernandez(adjacency: sp.sparray, groups: np.ndarray, *, open_only: boo
         b_same = sp.csr_array((np.where(same_edge, 1.0, 0.0), b.indices.copy(), b.indptr.copy()), shape=b.shape)
         b_same.eliminate_zeros()
         bt = sp.csr_array(b.T)
-        total = _masked_product(bt, b, b)  # a with a->b and a->c
-        with_b = _masked_product(sp.csr_array(b_same.T), b, b)  # ... and g(a) == g(b)
-        with_c = _masked_product(bt, b_same, b)  # ... and g(a) == g(c)
+        bst = sp.csr_array(b_same.T)
+        mask = b
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            bt, bst, mask = bt[rows], bst[rows], b[rows]
+        total = _masked_product(bt, b, mask)  # a with a->b and a->c
+        with_b = _masked_product(bst, b, mask)  # ... and g(a) == g(b)
+        with_c = _masked_product(bt, b_same, mask)  # ... and g(a) == g(c)
         tc = sp.coo_array(total)
         wb, wc = _values_at(with_b, tc.row, tc.col), _values_at(with_c, tc.row, tc.col)
+        if rows is not None:
+            tc = sp.coo_array((tc.data, (rows[tc.row], tc.col)), shape=(n, n))
         bc_same = codes[tc.row] == codes[tc.col]
         closed = {
             "coordinator": np.where(bc_same, wb, 0.0),

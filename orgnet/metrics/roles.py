@@ -41,9 +41,9 @@ from scipy.stats import rankdata
 
 from orgnet.metrics.brokerage import (
     _effective_size_of,
+    _gould_fernandez_of,
     _square,
     burt_constraint,
-    gould_fernandez,
     group_spread,
     groups_reached,
     participation_coefficient,
@@ -327,7 +327,6 @@ def information_brokers(
     pc = participation_coefficient(a, groups)
     outside, others = group_spread(a, groups)
     reach = groups_reached(a, groups)
-    gf = gould_fernandez(a, groups)
     has = distinct_partners(a) > 0
     if not has.any():
         return _table(np.zeros(0, dtype=np.int64), ids_arr, "information broker", np.zeros(0), [])
@@ -345,6 +344,8 @@ def information_brokers(
     # (row by row the same figures as effective_size for everyone).
     esize = np.full(n, np.nan)
     esize[flagged] = _effective_size_of(_square(a), flagged)
+    # Likewise the Gould-Fernandez counts (right for the flagged rows, which are all that is read).
+    gf = _gould_fernandez_of(a, groups, rows=flagged)
     between = (gf["total"] - gf["coordinator"]).to_numpy()
     reasons = [
         f"betweenness in the {_top(bt_top[i])} ({bt[i]:.3f}); constraint {constraint[i]:.2f} (median {median_c:.2f}); "
