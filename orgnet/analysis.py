@@ -45,7 +45,7 @@ from orgnet.metrics.formal import (
     normalized_mutual_info,
     reporting_line_agreement,
 )
-from orgnet.metrics.groups import ei_index, group_matrix, group_ties
+from orgnet.metrics.groups import ei_index, group_ties, membership
 from orgnet.metrics.roles import (
     boundary_spanners,
     central_connectors,
@@ -340,7 +340,7 @@ def analyze(
     with progress("Ambassadors"):
         tables["ambassadors"] = _ambassadors(graph, frame, codes, table)
     with progress("Engagement pyramid"):
-        levels = engagement_levels(frame["kind"].to_numpy(), graph.actor, graph.n)
+        levels = engagement_levels(frame["kind"], graph.actor, graph.n)
         table["pyramid_level"] = np.asarray(levels, dtype=object)
         counts = pyramid_counts(levels, codes, labels)
         sections["pyramid"] = {
@@ -358,8 +358,7 @@ def analyze(
         silos = pd.concat(silo_parts, ignore_index=True)
         extra = silos.drop(columns=["size", "internal", "external", "ei"]).rename(columns={"ei_z": "ei_z"})
         groups = groups.merge(extra, on=["group", "kind"], how="left")
-        sections["group_matrix"] = {"kind": kind, "labels": [str(x) for x in labels],
-                                    "matrix": group_matrix(a, codes, len(labels))}
+        sections["group_matrix"] = _busiest_groups_matrix(a, codes, labels, kind)
     with progress("Formal vs informal structure"):
         sections["formal_vs_informal"] = _formal(graph, table)
     if timed:
@@ -456,6 +455,24 @@ def _kind_categories(kind: pa.ChunkedArray) -> pd.Series:
         names = cat.cat.categories.astype(str)
         return cat.cat.rename_categories(names).cat.reorder_categories(names.sort_values())
     return kind.to_pandas().astype(str).astype("category")
+
+
+#: The group-to-group matrix in findings.json covers at most this many groups (the busiest).
+_MATRIX_GROUPS = 60
+
+
+def _busiest_groups_matrix(a: Any, codes: np.ndarray, labels: np.ndarray, kind: str) -> dict[str, Any]:
+    """Tie weight between the groups with most tie weight, as a dense matrix (the heatmap's data).
+
+    The full matrix stays sparse: an organisation with thousands of departments would
+    otherwise make a dense matrix of millions of cells nobody can read.
+    """
+    g = membership(codes, len(labels))
+    m = (g.T @ a @ g).tocsr()
+    weight = np.asarray(m.sum(axis=0)).ravel() + np.asarray(m.sum(axis=1)).ravel()
+    keep = np.sort(np.argsort(-weight, kind="stable")[:_MATRIX_GROUPS])
+    return {"kind": kind, "labels": [str(labels[i]) for i in keep],
+            "matrix": m[keep][:, keep].toarray(), "groups": int(len(labels)), "shown": int(len(keep))}
 
 
 def _primary_groups(graph: OrgGraph) -> tuple[str, np.ndarray, np.ndarray]:
