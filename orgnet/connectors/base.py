@@ -6,11 +6,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["PEOPLE_COLUMNS", "InputError", "ReadResult", "Reader", "empty_people"]
+__all__ = ["PEOPLE_COLUMNS", "EventRows", "InputError", "ReadResult", "Reader", "empty_people"]
 
 #: Columns every reader's people table has (more may follow: platform attributes).
 PEOPLE_COLUMNS = ("person", "name", "email")
@@ -91,3 +92,39 @@ class Reader:
     read: Callable[..., ReadResult]
     sniff: Callable[[Path], bool]
     description: str = ""
+
+
+@dataclass
+class EventRows:
+    """Event columns gathered one record at a time by a reader, made into one table at the end.
+
+    ``where`` keeps, per row, the file and record it came from, for error messages.
+
+    Examples
+    --------
+    >>> rows = EventRows()
+    >>> rows.add("2025-01-06T09:00:00Z", "post", "ana", None, "general", "t1", "m1", ("a.json", 1))
+    >>> rows.kind, rows.where
+    (['post'], [('a.json', 1)])
+    """
+
+    ts: list[Any] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    actor: list[str] = field(default_factory=list)
+    target: list[str | None] = field(default_factory=list)
+    channel: list[str | None] = field(default_factory=list)
+    thread: list[str | None] = field(default_factory=list)
+    item: list[str] = field(default_factory=list)
+    where: list[Any] = field(default_factory=list)
+
+    def add(self, ts: Any, kind: str, actor: str, target: str | None, channel: str | None,
+            thread: str | None, item: str, where: Any = None) -> None:
+        """Append one event."""
+        self.ts.append(ts)
+        self.kind.append(kind)
+        self.actor.append(actor)
+        self.target.append(target)
+        self.channel.append(channel)
+        self.thread.append(thread)
+        self.item.append(item)
+        self.where.append(where)

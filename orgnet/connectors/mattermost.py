@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
-from orgnet.connectors.base import InputError, Reader, ReadResult
+from orgnet.connectors.base import EventRows, InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
 __all__ = ["READER", "read", "sniff"]
@@ -109,25 +109,6 @@ def sniff(path: Path) -> bool:
 # -- reading -------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Rows:
-    ts: list[int] = field(default_factory=list)
-    kind: list[str] = field(default_factory=list)
-    actor: list[str] = field(default_factory=list)
-    target: list[str | None] = field(default_factory=list)
-    channel: list[str] = field(default_factory=list)
-    thread: list[str | None] = field(default_factory=list)
-    item: list[str] = field(default_factory=list)
-
-    def add(self, ts: int, kind: str, actor: str, target: str | None, channel: str, thread: str | None,
-            item: str) -> None:
-        self.ts.append(ts)
-        self.kind.append(kind)
-        self.actor.append(actor)
-        self.target.append(target)
-        self.channel.append(channel)
-        self.thread.append(thread)
-        self.item.append(item)
 
 
 @dataclass
@@ -213,8 +194,8 @@ def _scan(data: bytes, where: str, state: _State) -> None:
             state.skipped[f"other record type ({kind})"] += 1
 
 
-def _events(state: _State) -> tuple[_Rows, int]:
-    rows = _Rows()
+def _events(state: _State) -> tuple[EventRows, int]:
+    rows = EventRows()
     # Authors missing from the user records (the format allows users already on the server)
     # can still be mentioned.
     known = set(state.users) | {
@@ -304,7 +285,7 @@ def _is_bot(body: dict[str, Any], user: str, state: _State) -> bool:
 
 def _mentions_and_reactions(
     body: dict[str, Any], author: str, at: int, channel: str, thread: str, item: str,
-    known: set[str], state: _State, rows: _Rows,
+    known: set[str], state: _State, rows: EventRows,
 ) -> None:
     message = body.get("message")
     if isinstance(message, str) and "@" in message:
@@ -344,7 +325,7 @@ def _resolve(candidate: str, known: set[str]) -> str | None:
     return None
 
 
-def _table(rows: _Rows, state: _State) -> pa.Table:
+def _table(rows: EventRows, state: _State) -> pa.Table:
     table = pa.table(
         {
             "ts": pa.array(rows.ts, pa.int64()).cast(pa.timestamp("ms", tz="UTC")),
@@ -369,7 +350,7 @@ def _is_guest(user: dict[str, Any]) -> bool:
     return isinstance(roles, str) and "system_guest" in roles.split()
 
 
-def _people(state: _State, rows: _Rows) -> pd.DataFrame:
+def _people(state: _State, rows: EventRows) -> pd.DataFrame:
     records = []
     for username, u in state.users.items():
         full = " ".join(p for p in (u.get("first_name"), u.get("last_name")) if p)

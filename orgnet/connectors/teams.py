@@ -41,7 +41,6 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +49,7 @@ import pandas as pd
 import pyarrow as pa
 
 from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
-from orgnet.connectors.base import InputError, Reader, ReadResult
+from orgnet.connectors.base import EventRows, InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
 __all__ = ["READER", "read", "sniff"]
@@ -109,27 +108,6 @@ def sniff(path: Path) -> bool:
 # -- reading -------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Rows:
-    ts: list[Any] = field(default_factory=list)
-    kind: list[str] = field(default_factory=list)
-    actor: list[str] = field(default_factory=list)
-    target: list[str | None] = field(default_factory=list)
-    channel: list[str | None] = field(default_factory=list)
-    thread: list[str | None] = field(default_factory=list)
-    item: list[str] = field(default_factory=list)
-    where: list[tuple[str, int]] = field(default_factory=list)
-
-    def add(self, ts: Any, kind: str, actor: str, target: str | None, channel: str | None,
-            thread: str | None, item: str, where: tuple[str, int]) -> None:
-        self.ts.append(ts)
-        self.kind.append(kind)
-        self.actor.append(actor)
-        self.target.append(target)
-        self.channel.append(channel)
-        self.thread.append(thread)
-        self.item.append(item)
-        self.where.append(where)
 
 
 def read(path: str | Path) -> ReadResult:
@@ -170,7 +148,7 @@ def read(path: str | Path) -> ReadResult:
             user = _user(m.get("from"))
             if user is not None:
                 author[(_container(m), str(m["id"]))] = str(user["id"])
-    rows = _Rows()
+    rows = EventRows()
     for m, where, record in messages:
         _message_events(m, (where, record), author, rows, people, skipped)
     events = _table(rows, people) if rows.kind else empty_events()
@@ -239,7 +217,7 @@ def _message_events(
     m: Any,
     where: tuple[str, Any],
     author: dict[tuple[str | None, str], str],
-    rows: _Rows,
+    rows: EventRows,
     people: dict[str, dict[str, Any]],
     skipped: Counter[str],
 ) -> None:
@@ -302,7 +280,7 @@ def _message_events(
                  f"{item}:reaction:{kind}:{reactor}", where)
 
 
-def _timestamps(rows: _Rows) -> pa.Array:
+def _timestamps(rows: EventRows) -> pa.Array:
     raw = pd.Series(rows.ts, dtype="object")
     text = raw.where(raw.notna(), None).astype("string").str.strip()
     parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
@@ -314,7 +292,7 @@ def _timestamps(rows: _Rows) -> pa.Array:
     return pa.array(parsed.astype("datetime64[us, UTC]"), type=pa.timestamp("us", tz="UTC"), from_pandas=True)
 
 
-def _table(rows: _Rows, people: dict[str, dict[str, Any]]) -> pa.Table:
+def _table(rows: EventRows, people: dict[str, dict[str, Any]]) -> pa.Table:
     outside = _outsiders(people)
     external = [a in outside or (t is not None and t in outside) for a, t in zip(rows.actor, rows.target, strict=True)]
     table = pa.table(
