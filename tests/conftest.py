@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -39,3 +42,24 @@ def shared_dataset(shared_data: Path) -> Callable[[str], Path]:
         return _require(shared_data / name, f"shared dataset {name!r}")
 
     return get
+
+
+def load_orgs() -> ModuleType:
+    """The report tests' ``orgs`` helper (hand-built Findings), loaded once by file path.
+
+    Tests run in importlib mode, not as a package, so the helper is not importable by name.
+    """
+    name = "orgnet_test_report_orgs"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "report" / "orgs.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def orgs() -> ModuleType:
+    """The helper module: ``make_findings``, ``XSS_NAME``, ``XSS_DEPARTMENT``."""
+    return load_orgs()

@@ -6,9 +6,7 @@ Without Chromium (or the playwright package) the tests skip with a clear message
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -23,24 +21,6 @@ def _missing(message: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests need Chromium under CI: {message}")
     pytest.skip(message)
-
-
-def load_orgs() -> ModuleType:
-    """The report tests' ``orgs`` helper (hand-built Findings)."""
-    name = "orgnet_test_report_orgs"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / "report" / "orgs.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def orgs() -> ModuleType:
-    """The helper module: ``make_findings``, ``XSS_NAME``, ``XSS_DEPARTMENT``."""
-    return load_orgs()
 
 
 @pytest.fixture(scope="session")

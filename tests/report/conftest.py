@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-
-def load_orgs() -> ModuleType:
-    """The ``orgs`` helper module beside this file (tests import with importlib mode, not as a package)."""
-    name = "orgnet_test_report_orgs"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("orgs.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def orgs() -> ModuleType:
-    """The helper module: ``make_findings``, ``XSS_NAME``, ``XSS_DEPARTMENT``."""
-    return load_orgs()
 
 
 @pytest.fixture(scope="session")
