@@ -33,7 +33,14 @@ from orgnet.events import has_timestamps
 from orgnet.graph import OrgGraph
 from orgnet.identity import resolve_identities
 from orgnet.metrics.ambassadors import ambassador_scores
-from orgnet.metrics.centrality import betweenness, degrees, distinct_partners, pagerank, strengths
+from orgnet.metrics.centrality import (
+    PendingBetweenness,
+    degrees,
+    distinct_partners,
+    pagerank,
+    start_betweenness,
+    strengths,
+)
 from orgnet.metrics.communities import leiden
 from orgnet.metrics.engagement import PYRAMID_LEVELS as LEVELS
 from orgnet.metrics.engagement import engagement_levels, pyramid_counts
@@ -87,7 +94,8 @@ class AnalysisOptions:
         Target additive error on normalised betweenness, and the probability that some
         person's value falls outside its stated bounds (see docs/scale.md).
     weighted_paths : bool
-        Betweenness paths use distance = 1 / tie weight (else unweighted).
+        Betweenness paths use distance = 1 / tie weight; by default a path's length is its
+        number of ties (hops).
     betweenness_directed : bool
         Betweenness along the direction of ties; by default ties count in either direction
         (someone who only answers still sits between the people they answer).
@@ -103,6 +111,9 @@ class AnalysisOptions:
         construction changes, never a result.
     scheduler : str or None
         Dask scheduler address for ``engine="dask"`` (a local cluster when None).
+    workers : int or None
+        Processes for sampled betweenness on large graphs (None: the cores available; 1: none).
+        Results do not depend on it.
     """
 
     since: str | None = None
@@ -113,13 +124,14 @@ class AnalysisOptions:
     betweenness_pivots: int | None = None
     betweenness_epsilon: float = 0.1
     betweenness_delta: float = 0.1
-    weighted_paths: bool = True
+    weighted_paths: bool = False
     betweenness_directed: bool = False
     include_external: bool = False
     top: int = 10
     by: str | None = None
     engine: str = "local"
     scheduler: str | None = None
+    workers: int | None = None
 
 
 @dataclass
@@ -306,16 +318,28 @@ def analyze(
         table["partners"] = distinct_partners(a)
     with progress("PageRank"):
         table["pagerank"] = pagerank(a)
+    # Sampled betweenness on a large graph runs in worker processes while the metrics that do
+    # not need it are computed; it is collected before the connectors (see start_betweenness).
     with progress("Betweenness"):
-        bc = betweenness(
+        pending = start_betweenness(
             a, weighted=opts.weighted_paths, exact_below=opts.betweenness_exact_below,
             pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
             seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
-            directed=opts.betweenness_directed,
+            directed=opts.betweenness_directed, workers=opts.workers,
         )
-        table["betweenness"] = bc.values
-        # Certainly among the top brokers: lower bound above everyone else's upper bound.
-        table["betweenness_certain"] = bc.certain_top(opts.top)
+    try:
+        return _analyze_rest(graph, table, events, directory, opts, sources, progress, pending)
+    finally:
+        pending.close()
+
+
+def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, directory: pd.DataFrame | None,
+                  opts: AnalysisOptions, sources: Iterable[dict[str, Any]], progress: StepReporter,
+                  pending: PendingBetweenness) -> Findings:
+    a = graph.adjacency
+    # Filled in when the betweenness is collected; created here to keep the columns' order.
+    table["betweenness"] = np.nan
+    table["betweenness_certain"] = False
     with progress("Communities (Leiden)"):
         community = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=graph.igraph(directed=False))
         # People with no tie are in no community (not each in one of their own).
@@ -348,10 +372,6 @@ def analyze(
             "overall": {lev: int(counts.iloc[0][lev]) for lev in LEVELS},
             "by_group": {str(r["group"]): {lev: int(r[lev]) for lev in LEVELS} for _, r in counts.iloc[1:].iterrows()},
         }
-    with progress("Connectors, spanners, brokers"):
-        found = _connectors(graph, table, codes, labels, contributes=table["pyramid_level"].to_numpy() != "watcher")
-        table["roles"] = _join_roles(graph.n, found)
-        tables["connectors"] = found.drop(columns=["code"])[["person", "role", "score", "reason"]]
     with progress("Silos"):
         silo_parts = [_silos(graph, dept_codes, dept_labels, "department", opts.seed)] if len(dept_labels) else []
         silo_parts.append(_silos(graph, comm_codes, comm_labels, "community", opts.seed))
@@ -376,6 +396,15 @@ def analyze(
     elif opts.by:
         sections["periods"] = {"by": opts.by, "periods": [], "trends": [],
                                "skipped": "the events carry no timestamps"}
+    with nullcontext() if not pending.background else progress("Betweenness: waiting for the workers"):
+        bc = pending.result()
+        table["betweenness"] = bc.values
+        # Certainly among the top brokers: lower bound above everyone else's upper bound.
+        table["betweenness_certain"] = bc.certain_top(opts.top)
+    with progress("Connectors, spanners, brokers"):
+        found = _connectors(graph, table, codes, labels, contributes=table["pyramid_level"].to_numpy() != "watcher")
+        table["roles"] = _join_roles(graph.n, found)
+        tables["connectors"] = found.drop(columns=["code"])[["person", "role", "score", "reason"]]
 
     first, last = _period(graph.events)
     sources = list(sources)

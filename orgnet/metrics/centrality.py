@@ -6,17 +6,23 @@ Every function takes a square ``scipy.sparse`` matrix ``A`` (``A[i, j]`` = weigh
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
     "BetweennessResult",
+    "PendingBetweenness",
+    "available_cores",
     "betweenness",
     "degrees",
     "distinct_partners",
     "pagerank",
+    "start_betweenness",
     "strengths",
     "undirected_ties",
 ]
@@ -164,7 +170,7 @@ class BetweennessResult:
     pivots : int
         Number of source people used (``n`` when exact).
     weighted : bool
-        Whether paths used distance = 1 / tie weight (else each tie has length 1).
+        Whether paths used distance = 1 / tie weight (else each tie has length 1: hops).
     lower, upper : numpy.ndarray or None
         When sampled: bounds holding for every person at once with probability ``1 - delta``
         (empirical Bernstein per person, union bound over people); ``None`` when exact.
@@ -195,7 +201,7 @@ class BetweennessResult:
     @property
     def description(self) -> str:
         """One line for reports: method, pivots and the distance used."""
-        dist = "distance = 1 / tie weight" if self.weighted else "unweighted shortest paths"
+        dist = "distance = 1 / tie weight" if self.weighted else "path length = number of ties"
         dist += ", directed paths" if self.directed else ", ties in either direction (weights of both summed)"
         if self.method == "exact":
             return f"exact (Brandes), {dist}"
@@ -281,10 +287,79 @@ def vertex_diameter_estimate(graph: object, n: int, *, probes: int = 4, seed: in
     return int(min(n, 2 * max(ecc) + 1))
 
 
+#: Sources per igraph call when sampling. The estimate is summed chunk by chunk in this fixed
+#: order, so it is bit-for-bit the same whether the chunks run in one process or in several.
+PIVOT_CHUNK = 32
+
+#: Parallel workers are worth starting once the pivots' work (pivots × ties) is above this.
+PARALLEL_WORK = 100_000_000
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # macOS, Windows
+        return max(os.cpu_count() or 1, 1)
+
+
+# Worker processes build their own igraph view once (igraph is not shareable across processes).
+_WORKER_GRAPH: Any = None
+
+
+def _init_worker(n: int, edges: np.ndarray, dist: np.ndarray | None, directed: bool) -> None:
+    import igraph as ig
+
+    global _WORKER_GRAPH
+    _WORKER_GRAPH = (ig.Graph(n=n, edges=edges, directed=directed), None if dist is None else dist.tolist(), directed)
+
+
+def _dependencies(graph: Any, dist: list[float] | None, directed: bool, sources: list[int]) -> np.ndarray:
+    return np.asarray(graph.betweenness(directed=directed, weights=dist, sources=sources), dtype=float)
+
+
+def _worker_dependencies(sources: list[int]) -> np.ndarray:
+    graph, dist, directed = _WORKER_GRAPH
+    return _dependencies(graph, dist, directed, sources)
+
+
+class PendingBetweenness:
+    """Betweenness being computed, possibly by worker processes in the background.
+
+    Returned by :func:`start_betweenness`; :meth:`result` waits for the workers (if any) and
+    gives the :class:`BetweennessResult`. Call :meth:`close` to stop the workers early.
+    """
+
+    def __init__(self, finish: Callable[[], BetweennessResult], pool: Any = None) -> None:
+        self._finish = finish
+        self._pool = pool
+        self._result: BetweennessResult | None = None
+
+    @property
+    def background(self) -> bool:
+        """Whether worker processes are computing it (else it was computed on the spot)."""
+        return self._pool is not None
+
+    def result(self) -> BetweennessResult:
+        """The betweenness (waits for the workers)."""
+        if self._result is None:
+            try:
+                self._result = self._finish()
+            finally:
+                self.close()
+        return self._result
+
+    def close(self) -> None:
+        """Shut the workers down (pending work is cancelled)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 def betweenness(
     adjacency: sp.sparray,
     *,
-    weighted: bool = True,
+    weighted: bool = False,
     exact_below: int = 5000,
     pivots: int | None = None,
     epsilon: float = 0.1,
@@ -293,27 +368,29 @@ def betweenness(
     graph: object | None = None,
     directed: bool = True,
     per_person_bounds: bool = False,
+    workers: int = 1,
 ) -> BetweennessResult:
     """Betweenness: exact below a size threshold, sampled source pivots above it.
 
-    Tie strength is never taken as a path length: a strong tie is a *short* path, so the
-    distance is ``1 / weight`` (or every tie counts 1 with ``weighted=False``).
+    By default a path's length is its number of ties (Freeman's betweenness on the network of
+    who is tied to whom). With ``weighted=True`` a strong tie is a *short* step: the distance
+    is ``1 / weight`` (tie strength is never taken as a length).
 
     When sampling, the number of pivots is the Riondato–Kornaropoulos sample size for
     ``epsilon`` and ``delta`` (unless ``pivots`` is given); the estimate is Brandes–Pich's
     (``n / pivots`` times the dependencies of the pivots). Each person also gets bounds that
     hold for everyone at once with probability ``1 - delta`` (union bound over the people), on
-    the per-pivot dependencies (in [0, 1] once divided by ``n - 2``): Hoeffding's, from one
-    igraph call over all pivots (default), or with ``per_person_bounds`` an empirical Bernstein
-    interval per person, tighter for large pivot counts but one igraph call per pivot (about
-    twice the time). Both are valid for source sampling whatever the pivot count.
+    the per-pivot dependencies (in [0, 1] once divided by ``n - 2``): Hoeffding's (default), or
+    with ``per_person_bounds`` an empirical Bernstein interval per person, tighter for large
+    pivot counts but one igraph call per pivot. Both are valid for source sampling whatever
+    the pivot count.
 
     Parameters
     ----------
     adjacency : sparse matrix
         Weighted directed ties.
     weighted : bool
-        Paths by distance ``1 / weight`` (default) or unweighted.
+        Paths by distance ``1 / weight``, or (default) by number of ties.
     exact_below : int
         Exact when the graph has fewer people than this.
     pivots : int, optional
@@ -332,6 +409,9 @@ def betweenness(
         ``(n - 1)(n - 2)`` pairs (directed) or ``(n - 1)(n - 2) / 2`` (undirected), as networkx.
     per_person_bounds : bool
         Variance-aware (empirical Bernstein) bounds per person instead of Hoeffding's.
+    workers : int
+        Processes sharing the sampled pivots when their work is large (see
+        :func:`start_betweenness`); the result does not depend on it.
 
     Returns
     -------
@@ -344,6 +424,53 @@ def betweenness(
     >>> betweenness(path).values.tolist()
     [0.0, 0.5, 0.0]
     """
+    return start_betweenness(
+        adjacency, weighted=weighted, exact_below=exact_below, pivots=pivots, epsilon=epsilon, delta=delta,
+        seed=seed, graph=graph, directed=directed, per_person_bounds=per_person_bounds, workers=workers,
+    ).result()
+
+
+def start_betweenness(
+    adjacency: sp.sparray,
+    *,
+    weighted: bool = False,
+    exact_below: int = 5000,
+    pivots: int | None = None,
+    epsilon: float = 0.1,
+    delta: float = 0.1,
+    seed: int = 0,
+    graph: object | None = None,
+    directed: bool = True,
+    per_person_bounds: bool = False,
+    workers: int | None = None,
+) -> PendingBetweenness:
+    """Start :func:`betweenness`; with several workers it runs in background processes.
+
+    Sampled pivots are cut into chunks of :data:`PIVOT_CHUNK` sources. When the work
+    (pivots × ties) exceeds :data:`PARALLEL_WORK` and ``workers > 1``, the chunks go to that
+    many worker processes (each builds its own igraph view from the tie arrays) while the
+    caller goes on with other work; :meth:`PendingBetweenness.result` collects them. The
+    chunks are always summed in the same order, so the values are identical with any number
+    of workers. Exact betweenness (small graphs) and ``per_person_bounds`` run on the spot.
+
+    Parameters
+    ----------
+    adjacency, weighted, exact_below, pivots, epsilon, delta, seed, graph, directed, per_person_bounds
+        As for :func:`betweenness`.
+    workers : int, optional
+        Worker processes (default: the cores this process may use).
+
+    Returns
+    -------
+    PendingBetweenness
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> pending = start_betweenness(sp.csr_array([[0, 1.0, 0], [0, 0, 1.0], [0, 0, 0]]))
+    >>> pending.result().values.tolist()
+    [0.0, 0.5, 0.0]
+    """
     import igraph as ig
 
     a = _csr(adjacency)
@@ -352,12 +479,13 @@ def betweenness(
     if graph is None:
         graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=directed)
     # The igraph view is built from the same COO arrays, so edge order matches coo.data.
-    dist = (1.0 / coo.data).tolist() if weighted else None
+    dist_array = 1.0 / coo.data if weighted else None
+    dist = None if dist_array is None else dist_array.tolist()
     # igraph counts an undirected pair once (half a dependency per source): doubled, both
     # modes share one normalisation by (n - 1)(n - 2).
     pair = 1.0 if directed else 2.0
     if n < 3:
-        return BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed)
+        return _done(BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed))
     vd, target = None, None
     k = pivots
     if k is None and n >= exact_below:
@@ -365,23 +493,56 @@ def betweenness(
         k, target = rk_sample_size(epsilon, delta, vd), epsilon
     if n < exact_below or k is None or k >= n:
         raw = np.asarray(graph.betweenness(directed=directed, weights=dist), dtype=float)  # type: ignore[attr-defined]
-        return BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed)
+        return _done(BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed))
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
-    if not per_person_bounds:
-        raw = np.asarray(graph.betweenness(directed=directed, weights=dist, sources=sources), dtype=float)  # type: ignore[attr-defined]
+    if per_person_bounds:
+        return _done(_bernstein(graph, dist, directed, sources, n, pair, weighted, delta, target, vd))
+    chunks = [sources[i:i + PIVOT_CHUNK] for i in range(0, k, PIVOT_CHUNK)]
+    workers = available_cores() if workers is None else max(int(workers), 1)
+    workers = min(workers, len(chunks))
+
+    def finish(parts: Iterable[np.ndarray]) -> BetweennessResult:
+        raw = np.zeros(n)
+        for part in parts:  # always in chunk order: the sum does not depend on the workers
+            raw += part
         values = pair * raw / (k * (n - 2)) * n / (n - 1)
         # Hoeffding (valid without replacement too), two-sided, union bound over the n people.
         width = float(np.sqrt(np.log(2 * n / delta) / (2 * k)) * n / (n - 1))
         return BetweennessResult(values, "sampled", k, weighted, directed=directed,
                                  lower=np.maximum(values - width, 0.0), upper=np.minimum(values + width, 1.0),
                                  epsilon=width, delta=delta, target_epsilon=target, vertex_diameter=vd)
+
+    if workers < 2 or k * max(len(coo.data), 1) < PARALLEL_WORK:
+        return _done(finish(_dependencies(graph, dist, directed, c) for c in chunks))
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
+    # "spawn": a clean interpreter per worker (forking a process that runs Arrow's and
+    # OpenMP's threads is unsafe), fed the tie arrays once.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                               initializer=_init_worker, initargs=(n, edges, dist_array, directed))
+    try:
+        futures = [pool.submit(_worker_dependencies, c) for c in chunks]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return PendingBetweenness(lambda: finish(f.result() for f in futures), pool)
+
+
+def _done(result: BetweennessResult) -> PendingBetweenness:
+    return PendingBetweenness(lambda: result)
+
+
+def _bernstein(graph: Any, dist: list[float] | None, directed: bool, sources: list[int], n: int, pair: float,
+               weighted: bool, delta: float, target: float | None, vd: int | None) -> BetweennessResult:
     # One call per pivot: the per-pivot dependencies give each person's variance.
+    k = len(sources)
     total = np.zeros(n)
     squares = np.zeros(n)
     for s in sources:
-        dep = np.asarray(graph.betweenness(directed=directed, weights=dist, sources=[s]), dtype=float)  # type: ignore[attr-defined]
-        dep *= pair / (n - 2)
+        dep = _dependencies(graph, dist, directed, [s]) * (pair / (n - 2))
         total += dep
         squares += dep * dep
     mean = total / k

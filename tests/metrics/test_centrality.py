@@ -80,7 +80,8 @@ def test_sampled_betweenness_records_method_and_tracks_exact() -> None:
     exact = betweenness(a).values
     sampled = betweenness(a, exact_below=100, pivots=150, seed=1)
     assert sampled.method == "sampled" and sampled.pivots == 150
-    assert "sampled" in sampled.description and "1 / tie weight" in sampled.description
+    assert "sampled" in sampled.description and "number of ties" in sampled.description
+    assert "1 / tie weight" in betweenness(a, exact_below=100, pivots=150, seed=1, weighted=True).description
     top_exact = set(np.argsort(-exact)[:10])
     top_sampled = set(np.argsort(-sampled.values)[:10])
     assert len(top_exact & top_sampled) >= 6
@@ -95,3 +96,30 @@ def test_pagerank_and_betweenness_follow_a_relabelling(n: int, seed: int) -> Non
     p = sp.csr_array(a.toarray()[np.ix_(perm, perm)])
     assert np.allclose(pagerank(p), pagerank(a)[perm], atol=1e-10)
     assert np.allclose(betweenness(p).values, betweenness(a).values[perm], atol=1e-10)
+
+
+@pytest.mark.parametrize("directed", [True, False])
+@pytest.mark.parametrize("weighted", [True, False])
+def test_sampled_betweenness_is_identical_in_worker_processes(monkeypatch, directed: bool, weighted: bool) -> None:
+    import orgnet.metrics.centrality as centrality
+
+    a = random_digraph(400, 0.02, 7)
+    serial = betweenness(a, exact_below=0, pivots=100, seed=3, directed=directed, weighted=weighted, workers=1)
+    monkeypatch.setattr(centrality, "PARALLEL_WORK", 0)
+    pending = centrality.start_betweenness(a, exact_below=0, pivots=100, seed=3, directed=directed,
+                                           weighted=weighted, workers=2)
+    assert pending.background
+    parallel = pending.result()
+    assert not pending.background  # the workers are gone once the result is in
+    # Same chunks summed in the same order: bit for bit, bounds included.
+    assert parallel.values.tobytes() == serial.values.tobytes()
+    assert parallel.lower.tobytes() == serial.lower.tobytes() and parallel.epsilon == serial.epsilon
+
+
+def test_background_betweenness_can_be_abandoned(monkeypatch) -> None:
+    import orgnet.metrics.centrality as centrality
+
+    monkeypatch.setattr(centrality, "PARALLEL_WORK", 0)
+    pending = centrality.start_betweenness(random_digraph(300, 0.02, 1), exact_below=0, pivots=200, workers=2)
+    pending.close()
+    assert not pending.background
