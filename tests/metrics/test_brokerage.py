@@ -106,6 +106,24 @@ def test_structural_holes_on_blocked_rows():
         brokerage._BLOCK = old
 
 
+def test_constraint_triangle_chunks_agree():
+    # Triangles listed a few two-paths at a time must give what one pass gives, and networkx's figures.
+    import orgnet.metrics.brokerage as brokerage
+
+    rng = np.random.default_rng(11)
+    dense = (rng.random((60, 60)) < 0.15) * rng.integers(1, 4, size=(60, 60)).astype(float)
+    dense[:, 0] = dense[0, :] = 1.0  # a hub: many ties, few of them to people of higher degree
+    np.fill_diagonal(dense, 0)
+    full = burt_constraint(sp.csr_array(dense))
+    old = brokerage._WEDGES
+    brokerage._WEDGES = 5
+    try:
+        np.testing.assert_allclose(burt_constraint(sp.csr_array(dense)), full, rtol=1e-12)
+    finally:
+        brokerage._WEDGES = old
+    np.testing.assert_allclose(full, _loop_reference(dense, nx.constraint), rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
 def _brute_force_brokerage(dense: np.ndarray, groups: np.ndarray, open_only: bool) -> np.ndarray:
     n = len(dense)
     counts = np.zeros((n, len(BROKERAGE_ROLES)), dtype=int)
