@@ -38,13 +38,20 @@ _WEDGES = 4_000_000
 
 
 def _square(adjacency: sp.sparray | sp.spmatrix) -> sp.csr_array:
+    """Checked ties: float weights, canonical CSR, no self-ties, no stored zeros (never mutates the input)."""
     a = sp.csr_array(adjacency, dtype=np.float64)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
-    a = a.copy()
-    a.setdiag(0)
-    a.eliminate_zeros()
-    a.sum_duplicates()
+    if not a.has_canonical_format:
+        a = a.copy()
+        a.sum_duplicates()
+    rows = np.repeat(np.arange(a.shape[0], dtype=a.indices.dtype), np.diff(a.indptr))
+    drop = (a.indices == rows) | (a.data == 0)
+    if drop.any():
+        keep = ~drop
+        indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[keep], minlength=a.shape[0]), out=indptr[1:])
+        a = sp.csr_array((a.data[keep], a.indices[keep], indptr), shape=a.shape)
     if a.nnz and a.data.min() < 0:
         raise ValueError("adjacency must not have negative tie weights")
     return a
@@ -204,13 +211,15 @@ def _triangles(up: np.ndarray, lo: np.ndarray, rank: np.ndarray) -> Iterator[tup
     m, n = len(up), len(rank)
     if m < 3:
         return
+    # 32-bit positions and ranks where they fit: the pair arrays are the bulk of the work.
+    small = np.int32 if max(n, m) < 2**31 - 1 else np.int64
     # The ties as a CSR matrix over degree ranks whose data is position + 1 (0 = no tie).
-    r_up, r_lo = rank[up], rank[lo]
+    r_up, r_lo = rank[up].astype(small), rank[lo].astype(small)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(r_up, minlength=n), out=indptr[1:])
-    index = sp.csr_array((np.arange(1, m + 1, dtype=np.float64), r_lo, indptr), shape=(n, n))
+    index = sp.csr_array((np.arange(1, m + 1, dtype=np.float64), r_lo, indptr.astype(small)), shape=(n, n))
     # Ties after each one in its row: the pairs it starts.
-    later = indptr[r_up + 1] - 1 - np.arange(m)
+    later = indptr[r_up.astype(np.int64) + 1] - 1 - np.arange(m)
     ends = np.cumsum(later)
     start = 0
     while start < m:
@@ -219,15 +228,15 @@ def _triangles(up: np.ndarray, lo: np.ndarray, rank: np.ndarray) -> Iterator[tup
         count = later[start:stop]
         total = int(count.sum())
         if total:
-            first = np.repeat(np.arange(start, stop, dtype=np.int64), count)
+            pos = np.arange(start, stop, dtype=small)
+            first = np.repeat(pos, count)
             # second runs first + 1, first + 2, ... within each run: a cumulative sum of steps.
-            step = np.ones(total, dtype=np.int64)
+            step = np.ones(total, dtype=small)
             runs = np.flatnonzero(count)
             heads = np.cumsum(count) - count
-            pos = np.arange(start, stop, dtype=np.int64)
             step[heads[runs]] = pos[runs] + 1
-            step[heads[runs[1:]]] -= pos[runs[:-1]] + count[runs[:-1]]
-            second = np.cumsum(step)
+            step[heads[runs[1:]]] -= (pos[runs[:-1]] + count[runs[:-1]]).astype(small)
+            second = np.cumsum(step, dtype=small)
             found = np.asarray(index[r_lo[first], r_lo[second]]).astype(np.int64) - 1
             closed = found >= 0
             yield first[closed], second[closed], found[closed]
@@ -432,12 +441,49 @@ def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only:
 
 
 def _group_strength(adjacency: sp.sparray, codes: np.ndarray) -> tuple[sp.csr_array, np.ndarray]:
+    """Undirected strength (``A + A.T``) from each person to each group (``n x k``), and the checked codes."""
     a = _square(adjacency)
     codes = _codes(codes, a.shape[0])
     sym = sp.csr_array(a + a.T)
     k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
     by_group = sp.csr_array(sym @ membership(codes, k))
     return by_group, codes
+
+
+def _participation_of(by_group: sp.csr_array) -> np.ndarray:
+    total = np.asarray(by_group.sum(axis=1)).ravel()
+    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(total > 0, 1.0 - squares / np.where(total > 0, total, 1.0) ** 2, 0.0)
+    return np.clip(out, 0.0, 1.0)
+
+
+def _own_group(by_group: sp.csr_array, codes: np.ndarray) -> np.ndarray:
+    """Each person's strength to their own group (0 for people with no group)."""
+    own = np.zeros(by_group.shape[0])
+    rows = np.flatnonzero(codes >= 0)
+    if len(rows):
+        own[rows] = np.asarray(by_group[rows, codes[rows]]).ravel()
+    return own
+
+
+def _reached_of(by_group: sp.csr_array, codes: np.ndarray, include_own: bool = False) -> np.ndarray:
+    # Tie weights are positive, so the product stores exactly the groups reached.
+    count = np.diff(by_group.indptr).astype(np.int64)
+    if include_own:
+        return count
+    return count - (_own_group(by_group, codes) > 0).astype(np.int64)
+
+
+def _spread_of(by_group: sp.csr_array, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    total = np.asarray(by_group.sum(axis=1)).ravel()
+    own = _own_group(by_group, codes)
+    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel() - own**2
+    outside = total - own
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, outside / np.where(total > 0, total, 1.0), 0.0)
+        spread = np.where(squares > 0, outside**2 / np.where(squares > 0, squares, 1.0), 0.0)
+    return np.clip(share, 0.0, 1.0), spread
 
 
 def participation_coefficient(adjacency: sp.sparray, groups: np.ndarray, *, weighted: bool = True) -> np.ndarray:
@@ -480,11 +526,7 @@ def participation_coefficient(adjacency: sp.sparray, groups: np.ndarray, *, weig
     if not weighted:
         a = _binary(a)
     by_group, _ = _group_strength(a, groups)
-    total = np.asarray(by_group.sum(axis=1)).ravel()
-    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(total > 0, 1.0 - squares / np.where(total > 0, total, 1.0) ** 2, 0.0)
-    return np.clip(out, 0.0, 1.0)
+    return _participation_of(by_group)
 
 
 def groups_reached(adjacency: sp.sparray, groups: np.ndarray, *, include_own: bool = False) -> np.ndarray:
@@ -514,14 +556,7 @@ def groups_reached(adjacency: sp.sparray, groups: np.ndarray, *, include_own: bo
     [2, 2, 1, 1]
     """
     by_group, codes = _group_strength(adjacency, groups)
-    by_group.data = np.ones_like(by_group.data)
-    by_group.eliminate_zeros()
-    count = np.diff(by_group.indptr).astype(np.int64)
-    if include_own:
-        return count
-    k = by_group.shape[1]
-    touches_own = np.asarray(by_group.multiply(membership(codes, k)).sum(axis=1)).ravel() > 0
-    return count - touches_own.astype(np.int64)
+    return _reached_of(by_group, codes, include_own)
 
 
 def group_spread(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -562,12 +597,4 @@ def group_spread(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray,
     (0.75, 1.8)
     """
     by_group, codes = _group_strength(adjacency, groups)
-    k = by_group.shape[1]
-    total = np.asarray(by_group.sum(axis=1)).ravel()
-    own = np.asarray(by_group.multiply(membership(codes, k)).sum(axis=1)).ravel()
-    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel() - own**2
-    outside = total - own
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, outside / np.where(total > 0, total, 1.0), 0.0)
-        spread = np.where(squares > 0, outside**2 / np.where(squares > 0, squares, 1.0), 0.0)
-    return np.clip(share, 0.0, 1.0), spread
+    return _spread_of(by_group, codes)

@@ -42,11 +42,12 @@ from scipy.stats import rankdata
 from orgnet.metrics.brokerage import (
     _effective_size_of,
     _gould_fernandez_of,
+    _group_strength,
+    _participation_of,
+    _reached_of,
+    _spread_of,
     _square,
     burt_constraint,
-    group_spread,
-    groups_reached,
-    participation_coefficient,
 )
 from orgnet.metrics.centrality import distinct_partners, pagerank, strengths
 
@@ -107,6 +108,42 @@ def _modified_z(values: np.ndarray) -> np.ndarray:
     return np.zeros_like(values) if mad == 0 else 0.6745 * (values - med) / mad
 
 
+def _grouped_medians(values: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
+    """``np.median`` of ``values`` within each of ``k`` groups (same figures), by one sort."""
+    order = np.lexsort((values, groups))
+    ordered = values[order]
+    counts = np.bincount(groups, minlength=k)
+    starts = np.cumsum(counts) - counts
+    present = np.flatnonzero(counts)
+    lo = starts[present] + (counts[present] - 1) // 2
+    hi = starts[present] + counts[present] // 2
+    out = np.zeros(k)
+    out[present] = (ordered[lo] + ordered[hi]) / 2
+    return out
+
+
+def _grouped_modified_z(values: np.ndarray, groups: np.ndarray, min_group: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_modified_z` within each group of at least ``min_group`` members, without a loop over groups.
+
+    Returns the people ranked (ascending codes) and their z-scores.
+    """
+    member = np.flatnonzero(groups >= 0)
+    k = int(groups[member].max()) + 1 if len(member) else 0
+    size = np.bincount(groups[member], minlength=k)
+    ranked = member[size[groups[member]] >= min_group]
+    g, x = groups[ranked], values[ranked]
+    med = _grouped_medians(x, g, k)
+    deviation = np.abs(x - med[g])
+    mad = _grouped_medians(deviation, g, k)
+    # The mean-deviation fallback, per group as np.mean sums it (few groups: half their people alike).
+    for group in np.flatnonzero((mad == 0) & (np.bincount(g, minlength=k) > 0)):
+        mad[group] = np.mean(deviation[g == group]) * 1.2533
+    scale = mad[g]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(scale == 0, 0.0, 0.6745 * (x - med[g]) / np.where(scale == 0, 1.0, scale))
+    return ranked, z
+
+
 def central_connectors(
     adjacency: sp.sparray,
     groups: np.ndarray | None = None,
@@ -163,13 +200,8 @@ def central_connectors(
     zs = np.zeros(n)
     codes = np.full(n, -1) if groups is None else np.asarray(groups, dtype=np.int64)
     names = None if labels is None else [str(x) for x in labels]
-    frame = pd.DataFrame({"g": codes, "x": np.log1p(s_in)})
-    for members in frame[frame["g"] >= 0].groupby("g").groups.values():
-        idx = np.asarray(members)
-        if len(idx) < min_group:
-            continue
-        zs[idx] = _modified_z(frame["x"].to_numpy()[idx])
-        within[idx] = (zs[idx] >= group_z) & (s_in[idx] > 0)
+    ranked, zs[ranked] = _grouped_modified_z(np.log1p(s_in), codes, min_group)
+    within[ranked] = (zs[ranked] >= group_z) & (s_in[ranked] > 0)
     flagged = np.flatnonzero(overall | within)
     reasons = []
     for i in flagged:
@@ -216,12 +248,12 @@ def boundary_spanners(
     >>> boundary_spanners(A, np.array([0, 0, 1, 2]), ids=list("abcd"))["reason"].tolist()
     ['participation 0.67 (top 25% of people with ties); ties into 2 other groups']
     """
-    a = sp.csr_array(adjacency)
+    a = _square(adjacency)
     n = a.shape[0]
     ids_arr = _ids(ids, n)
-    pc = participation_coefficient(a, groups)
-    reach = groups_reached(a, groups)
-    has = distinct_partners(a) > 0
+    by_group, codes = _group_strength(a, groups)
+    pc, reach = _participation_of(by_group), _reached_of(by_group, codes)
+    has = distinct_partners(sp.csr_array(adjacency)) > 0
     if not has.any():
         return _table(np.zeros(0, dtype=np.int64), ids_arr, "boundary spanner", np.zeros(0), [])
     top = np.ones(n)
@@ -319,15 +351,17 @@ def information_brokers(
     >>> out.loc[0, "reason"]
     'betweenness in the top 15% (0.600); constraint 0.50 (median 1.01); 100% of tie weight outside own group, over 2.0 effective other groups (2 reached); effective size 2.0; brokers 2 two-paths between groups (liaison 2, gatekeeper 0, representative 0, itinerant 0)'
     """
-    a = sp.csr_array(adjacency)
+    a = _square(adjacency)
     n = a.shape[0]
     ids_arr = _ids(ids, n)
     bt = np.asarray(betweenness_values, dtype=float)
     constraint = burt_constraint(a)
-    pc = participation_coefficient(a, groups)
-    outside, others = group_spread(a, groups)
-    reach = groups_reached(a, groups)
-    has = distinct_partners(a) > 0
+    # One person-by-group strength matrix for participation, spread and groups reached.
+    by_group, codes = _group_strength(a, groups)
+    pc = _participation_of(by_group)
+    outside, others = _spread_of(by_group, codes)
+    reach = _reached_of(by_group, codes)
+    has = distinct_partners(sp.csr_array(adjacency)) > 0
     if not has.any():
         return _table(np.zeros(0, dtype=np.int64), ids_arr, "information broker", np.zeros(0), [])
     bt_pct = _percentile(bt)
@@ -343,7 +377,7 @@ def information_brokers(
     # Effective size is reported, not part of the rule: computed for the flagged people only
     # (row by row the same figures as effective_size for everyone).
     esize = np.full(n, np.nan)
-    esize[flagged] = _effective_size_of(_square(a), flagged)
+    esize[flagged] = _effective_size_of(a, flagged)
     # Likewise the Gould-Fernandez counts (right for the flagged rows, which are all that is read).
     gf = _gould_fernandez_of(a, groups, rows=flagged)
     between = (gf["total"] - gf["coordinator"]).to_numpy()
