@@ -52,11 +52,16 @@ def group_ties(adjacency: sp.sparray, codes: np.ndarray, n_groups: int | None = 
     [[3.0, 0.0], [1.0, 1.0]]
     """
     a = sp.csr_array(adjacency)
-    g = membership(codes, n_groups)
-    m = np.asarray((g.T @ a @ g).toarray())
-    internal = np.diag(m).copy()
-    sent = np.asarray((g.T @ a).sum(axis=1)).ravel()
-    received = np.asarray((a @ g).sum(axis=0)).ravel()
+    codes = np.asarray(codes, dtype=np.int64)
+    k = max(int(codes.max()) + 1 if n_groups is None and len(codes) else (n_groups or 0), 0)
+    # Tie by tie, not the dense k x k group matrix: thousands of departments made millions of cells.
+    rows = np.repeat(np.arange(a.shape[0], dtype=np.int64), np.diff(a.indptr))
+    g_row = codes[rows]
+    same = (g_row >= 0) & (g_row == codes[a.indices])
+    internal = np.bincount(g_row[same], weights=a.data[same], minlength=k)[:k].astype(np.float64)
+    member = codes >= 0
+    sent = np.bincount(codes[member], weights=np.asarray(a.sum(axis=1)).ravel()[member], minlength=k)[:k]
+    received = np.bincount(codes[member], weights=np.asarray(a.sum(axis=0)).ravel()[member], minlength=k)[:k]
     external = sent + received - 2 * internal
     return internal, external
 

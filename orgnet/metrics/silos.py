@@ -55,9 +55,14 @@ def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.
     a = sp.csr_array(adjacency, dtype=np.float64)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
-    a = a.copy()
-    a.setdiag(0)
-    a.eliminate_zeros()
+    # Self-ties and stored zeros dropped; a copy only when there are some (never the caller's matrix).
+    rows = np.repeat(np.arange(a.shape[0], dtype=a.indices.dtype), np.diff(a.indptr))
+    drop = (a.indices == rows) | (a.data == 0)
+    if drop.any():
+        keep = ~drop
+        indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[keep], minlength=a.shape[0]), out=indptr[1:])
+        a = sp.csr_array((a.data[keep], a.indices[keep], indptr), shape=a.shape)
     codes = np.asarray(groups)
     if codes.shape != (a.shape[0],) or not np.issubdtype(codes.dtype, np.integer):
         raise ValueError(f"groups must be one integer code per person ({a.shape[0]}); got {codes.dtype} {codes.shape}")
@@ -66,31 +71,56 @@ def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.
     return a, codes, k
 
 
+def _ties(a: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sender, receiver and weight of each stored tie (CSR order), and ties per sender."""
+    n = a.shape[0]
+    degree = np.diff(a.indptr)
+    rows = np.repeat(np.arange(n, dtype=np.int64), degree)
+    return rows, a.indices.astype(np.int64), a.data, degree
+
+
+def _internal_by_labeling(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, degree: np.ndarray,
+                          labels: np.ndarray, k: int, *, ungrouped: bool = True) -> np.ndarray:
+    """Internal tie weight of each group under each labeling: ``labels`` is ``n x r``, the result ``r x k``.
+
+    A tie is internal when its two ends carry the same label (not -1). The labels of several
+    labelings sit side by side per person, so one random read per tie fetches all of them.
+    Sums run per person (ties in stored order), then over a group's members in node order:
+    the order of the stacked sparse product ``((A @ G) * G).sum(axis=0)`` this replaced, so
+    the figures are the same to the last bit. ``rows`` is sorted (``degree`` ties each);
+    ``ungrouped=False`` says no tie has an end labelled -1.
+    """
+    n, r = labels.shape
+    same = np.repeat(labels, degree, axis=0) == np.take(labels, cols, axis=0)
+    if ungrouped and (labels < 0).any():
+        same &= labels[rows] >= 0
+    hit = np.flatnonzero(same)  # tie-major: for one labeling, ties in stored order
+    tie, which = np.divmod(hit, r)
+    per_person = np.bincount(which * n + rows[tie], weights=weights[tie], minlength=r * n)
+    found = np.flatnonzero(per_person)  # labeling-major, then node order
+    t, person = np.divmod(found, n)
+    inside = np.bincount(t * k + labels[person, t], weights=per_person[found], minlength=r * k)
+    return inside.reshape(r, k)
+
+
 def _ei_of_labelings(a: sp.csr_array, labelings: np.ndarray, k: int) -> np.ndarray:
     """E-I of every group under each of ``r`` labelings (``r x n`` codes) at once: ``r x k``.
 
-    Internal weight of a group is summed over the ties whose two ends share its label: per
-    person (ties in stored order), then over the group's members in node order, the order of
-    summation of the stacked sparse product ``((A @ G) * G).sum(axis=0)`` it replaces, so the
-    figures are the same to the last bit. Outside weight is the members' strengths minus it.
+    Outside weight is the members' strengths minus twice the internal weight (see
+    :func:`_internal_by_labeling`).
     """
     r, n = labelings.shape
     s_out = np.asarray(a.sum(axis=1)).ravel()
     s_in = np.asarray(a.sum(axis=0)).ravel()
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(a.indptr))
-    cols = a.indices.astype(np.int64)
-    weights = a.data
+    rows, cols, weights, degree = _ties(a)
+    inside = _internal_by_labeling(rows, cols, weights, degree, np.ascontiguousarray(labelings.T), k)
     out = np.empty((r, k))
     for t in range(r):
         lab = labelings[t]
-        lr = lab[rows]
-        same = (lr == lab[cols]) & (lr >= 0)
-        per_person = np.bincount(rows[same], weights=weights[same], minlength=n)
         member = lab >= 0
-        inside = np.bincount(lab[member], weights=per_person[member], minlength=k)[:k]
         strength = np.bincount(lab[member], weights=s_out[member], minlength=k)[:k] + \
             np.bincount(lab[member], weights=s_in[member], minlength=k)[:k]
-        out[t] = ei_index(inside, strength - 2 * inside)
+        out[t] = ei_index(inside[t], strength - 2 * inside[t])
     return out
 
 
@@ -105,8 +135,8 @@ def ei_permutation_baseline(
 
     People with a group are shuffled among themselves (people with no group stay outside
     every group); for each shuffle the E-I index of every group is recomputed. Shuffles are
-    done in chunks: the membership matrices of a chunk are stacked side by side (``n x Rk``)
-    and internal weight for all of them is the column sum of ``(A @ G) * G``.
+    done in chunks whose labels sit side by side per person (``n x r``): one pass over the
+    ties finds the internal ties of every shuffle of the chunk.
 
     Parameters
     ----------
@@ -127,6 +157,12 @@ def ei_permutation_baseline(
         ``ei_percentile`` (share of shuffles with E-I at or below the observed one: small
         means more inward than chance).
 
+    Notes
+    -----
+    Each shuffle is ``Generator.permutation`` of the grouped people, one shuffle after the
+    other: the same draws as ``Generator.permuted(..., axis=1)`` over the stacked codes, so a
+    seed gives the same baseline as before, in a third of the time.
+
     Examples
     --------
     Two triangles joined by one tie: each is far more inward than a random split.
@@ -139,19 +175,40 @@ def ei_permutation_baseline(
     ([-0.71, -0.71], True)
     """
     a, codes, k = _check(adjacency, groups)
+    return _baseline(a, codes, k, *group_ties(a, codes, k), n_permutations=n_permutations, seed=seed)
+
+
+def _baseline(a: sp.csr_array, codes: np.ndarray, k: int, internal: np.ndarray, external: np.ndarray, *,
+              n_permutations: int, seed: int) -> pd.DataFrame:
+    """:func:`ei_permutation_baseline` of checked ties, given the observed group ties."""
     n = a.shape[0]
-    internal, external = group_ties(a, codes, k)
     observed = ei_index(internal, external)
     grouped = np.flatnonzero(codes >= 0)
     sims = np.zeros((n_permutations, k))
     if k and n_permutations > 0:
         rng = np.random.default_rng(seed)
-        chunk = max(1, min(n_permutations, _CHUNK_ENTRIES // max(a.nnz + n, 1)))
+        s_out = np.asarray(a.sum(axis=1)).ravel()[grouped]
+        s_in = np.asarray(a.sum(axis=0)).ravel()[grouped]
+        rows, cols, weights, _ = _ties(a)
+        # Only ties between grouped people can be internal; the grouped set never changes.
+        keep = (codes[rows] >= 0) & (codes[cols] >= 0)
+        rows, cols, weights = rows[keep], cols[keep], weights[keep]
+        degree = np.bincount(rows, minlength=n)
+        small = np.int16 if k < 2**15 else np.int32 if k < 2**31 else np.int64
+        group_codes = codes[grouped].astype(small)
+        chunk = max(1, min(n_permutations, _CHUNK_ENTRIES // max(len(rows) + n, 1)))
         for start in range(0, n_permutations, chunk):
             r = min(chunk, n_permutations - start)
-            shuffled = np.full((r, n), -1, dtype=np.int64)
-            shuffled[:, grouped] = rng.permuted(np.tile(codes[grouped], (r, 1)), axis=1)
-            sims[start : start + r] = _ei_of_labelings(a, shuffled, k)
+            # permutation(m) swaps as shuffle does on m codes: the same draws, one after the other.
+            shuffled = np.stack([group_codes[rng.permutation(len(group_codes))] for _ in range(r)])
+            labels = np.full((n, r), -1, dtype=small)
+            labels[grouped] = shuffled.T
+            inside = _internal_by_labeling(rows, cols, weights, degree, labels, k, ungrouped=False)
+            # Members' strengths per group and shuffle, summed in node order as one bincount per shuffle did.
+            keys = (np.arange(r, dtype=np.int64)[:, None] * k + shuffled).ravel()
+            strength = (np.bincount(keys, weights=np.tile(s_out, r), minlength=r * k)
+                        + np.bincount(keys, weights=np.tile(s_in, r), minlength=r * k)).reshape(r, k)
+            sims[start : start + r] = ei_index(inside, strength - 2 * inside)
     with np.errstate(invalid="ignore", divide="ignore"):
         expected = sims.mean(axis=0) if n_permutations else np.full(k, np.nan)
         sd = sims.std(axis=0, ddof=1) if n_permutations > 1 else np.full(k, np.nan)
@@ -331,7 +388,7 @@ def silo_report(
     k = max(k, len(labels))
     ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
     internal, external = group_ties(a, codes, k)
-    base = ei_permutation_baseline(a, codes, n_permutations=n_permutations, seed=seed)
+    base = _baseline(a, codes, k, internal, external, n_permutations=n_permutations, seed=seed)
     if len(base) < k:
         base = base.reindex(range(k))
     size = np.bincount(codes[codes >= 0], minlength=k)
@@ -354,11 +411,14 @@ def silo_report(
     group_total = carriers.groupby("group")["w"].transform("sum")
     before = (carriers.groupby("group")["w"].cumsum() - carriers["w"]) / group_total
     chosen = carriers[before < bridge_share - 1e-12]
-    bridge_lists = chosen.groupby("group")["id"].agg(list)
     carried = chosen.groupby("group")["w"].sum() / carriers.groupby("group")["w"].sum()
-    bridges = [bridge_lists.get(g, []) for g in range(k)]
-    carried_share = np.array([carried.get(g, np.nan) for g in range(k)], dtype=float)
-    n_bridges = np.array([len(b) for b in bridges])
+    # One list per group, cut from the sorted column (no Python aggregation per group).
+    n_bridges = np.bincount(chosen["group"].to_numpy(np.int64), minlength=k)[:k]
+    chosen_ids = chosen["id"].to_numpy(dtype=object).tolist()
+    ends = np.cumsum(n_bridges).tolist()
+    bridges = [chosen_ids[end - count:end] for end, count in zip(ends, n_bridges.tolist(), strict=True)]
+    carried_share = np.full(k, np.nan)
+    carried_share[carried.index.to_numpy(np.int64)] = carried.to_numpy(dtype=float)
     fragile = (n_bridges == 1) & (external > 0)
 
     ei_z = base["ei_z"].to_numpy()
@@ -387,11 +447,11 @@ def silo_report(
     is_silo = ranked & closed
 
     reasons = []
+    base_ei, base_expected, base_z = (base[c].to_numpy() for c in ("ei", "ei_expected", "ei_z"))
     for g in range(k):
         if not has_ties[g]:
             reasons.append(f"not a silo: its {size[g]} members have no ties")
             continue
-        row = base.iloc[g]
         if degenerate:
             crossing = (f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for "
                         f"the organisation (groups cannot be ranked: islands at most {_fmt_pct(island_share)})")
@@ -401,7 +461,7 @@ def silo_report(
                         f" binomial z {test_zs[g]:.1f}) and {_fmt_pct(org_share)} for the organisation")
         parts = [
             crossing,
-            f"E-I {row.ei:.2f} vs {row.ei_expected:.2f} expected at random (z {row.ei_z:.1f})",
+            f"E-I {base_ei[g]:.2f} vs {base_expected[g]:.2f} expected at random (z {base_z[g]:.1f})",
             f"{members_out[g]} of {size[g]} members have an outside tie",
         ]
         if n_bridges[g]:
