@@ -69,7 +69,10 @@ def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.
                 break
     out = frame.rename(columns=rename)
     out = out.loc[:, ~out.columns.duplicated()].copy()
+    parsed_dates = "hire_date" in out.columns and isinstance(out["hire_date"].dtype, pd.DatetimeTZDtype)
     for col in out.columns:
+        if col == "hire_date" and parsed_dates:
+            continue  # already parsed (a directory normalised before): no round trip through text
         if out[col].dtype != "string":
             out[col] = out[col].astype("string")
         out[col] = out[col].str.strip()
@@ -93,7 +96,9 @@ def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.
         row = int(np.flatnonzero(dup.to_numpy())[0])
         raise InputError(where, f"person id {out['person'].iloc[row]!r} appears twice; expected unique ids",
                          record=row + 2)
-    if "hire_date" in out.columns:
+    if parsed_dates:
+        out["hire_date"] = out["hire_date"].dt.tz_convert("UTC")
+    elif "hire_date" in out.columns:
         raw = out["hire_date"].mask(out["hire_date"] == "")
         parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
         bad = parsed.isna() & raw.notna()

@@ -132,11 +132,47 @@ def _string_column(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arra
             col = as_int
     if not (pa.types.is_string(col.type)):
         col = col.cast(pa.string())
+    if _already_clean(col):
+        return col  # the common case: no copy of 10M+ strings
     col = pc.utf8_trim_whitespace(col)
     empty = pc.equal(col, "")
     if not pc.any(empty, min_count=0).as_py():
         return col
     return pc.if_else(empty, pa.scalar(None, pa.string()), col)
+
+
+def _already_clean(col: pa.ChunkedArray | pa.Array) -> bool:
+    """Tell, from the raw buffers, that trimming would change nothing and no value is ``""``.
+
+    Only the first and last byte of each value are looked at: a value may need trimming only
+    if one of them is ASCII white space or control (``<= 0x20``) or part of a multi-byte
+    character (``>= 0x80``, which could be Unicode white space). Either way, or on an empty
+    string, the caller takes the general (copying) path, so the answer is never wrong.
+    """
+    for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+        if len(chunk) == 0:
+            continue
+        validity, offsets_buf, data_buf = chunk.buffers()
+        offsets = np.frombuffer(offsets_buf, np.int32, count=len(chunk) + 1, offset=4 * chunk.offset)
+        start, end = offsets[:-1], offsets[1:]
+        filled = end > start
+        if chunk.null_count:
+            valid = np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+            if (valid & ~filled).any():
+                return False  # an empty string: becomes null
+        elif not filled.all():
+            return False
+        if data_buf is None or not filled.any():
+            continue
+        data = np.frombuffer(data_buf, np.uint8)
+        suspect = np.uint8(0x20), np.uint8(0x80)
+        first = data[start[filled]]
+        if ((first <= suspect[0]) | (first >= suspect[1])).any():
+            return False
+        last = data[end[filled] - 1]
+        if ((last <= suspect[0]) | (last >= suspect[1])).any():
+            return False
+    return True
 
 
 def _timestamp_column(col: pa.ChunkedArray | pa.Array, where: str) -> pa.ChunkedArray | pa.Array:
@@ -393,6 +429,98 @@ def _normalise(table: pa.Table) -> pa.Table:
 def _kinds_are_canonical(col: pa.ChunkedArray) -> bool:
     kinds = pa.array(KINDS)
     return all(chunk.dictionary.equals(kinds) for chunk in col.chunks)
+
+
+#: Id columns recently encoded by :func:`encode_ids` with ``remember=True``: identity resolution
+#: hashes every actor and target once, and the graph build reuses that instead of hashing again
+#: (each pass is ~10 s at 50M events). Entries hold the column itself, so the buffer addresses
+#: in the key cannot be reused by other data while the entry exists.
+_ENCODED: dict[tuple[Any, ...], tuple[pa.ChunkedArray, pa.Array, np.ndarray]] = {}
+_ENCODED_MAX = 4
+
+
+def _buffers_key(column: pa.ChunkedArray) -> tuple[Any, ...]:
+    return tuple(
+        (chunk.offset, len(chunk), tuple(b.address if b is not None else 0 for b in chunk.buffers()))
+        for chunk in column.chunks
+    )
+
+
+def encode_ids(column: pa.ChunkedArray | pa.Array, *, remember: bool = False) -> tuple[pa.Array, np.ndarray]:
+    """Distinct values of an id column, and each row's index into them (``-1`` for null).
+
+    One hash pass over the rows. A column encoded with ``remember=True`` is not hashed again:
+    the next call on the same column (the same Arrow buffers, e.g. the events table handed from
+    identity resolution to the graph build) returns the stored result and forgets it.
+
+    Parameters
+    ----------
+    column : pyarrow.ChunkedArray or pyarrow.Array
+        A string column (``actor``, ``target``).
+    remember : bool
+        Keep the result for the next call on this column.
+
+    Returns
+    -------
+    values : pyarrow.Array
+        The distinct non-null values (string), in order of first appearance.
+    index : numpy.ndarray
+        ``int32``, one per row: position in ``values``, ``-1`` for null.
+
+    Examples
+    --------
+    >>> values, index = encode_ids(pa.chunked_array([["b", "a", None], ["b"]]))
+    >>> values.to_pylist(), index.tolist()
+    (['b', 'a'], [0, 1, -1, 0])
+    """
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column], column.type)
+    key = _buffers_key(column)
+    found = _ENCODED.pop(key, None)
+    if found is not None:
+        values, index = found[1], found[2]
+    else:
+        values, index = _dictionary_encode(column)
+    if remember:
+        remember_ids(column, values, index)
+    return values, index
+
+
+def remember_ids(column: pa.ChunkedArray | pa.Array, values: pa.Array, index: np.ndarray) -> None:
+    """Store an encoding of ``column`` already known to the caller (see :func:`encode_ids`).
+
+    ``values`` must be distinct, every one of them used, and ``values[index[i]]`` the value
+    of row ``i`` (``index[i] == -1`` for null): identity resolution builds the rewritten
+    columns from exactly this, so the graph build does not hash them again.
+
+    Examples
+    --------
+    >>> col = pa.chunked_array([["b", "a", "b"]])
+    >>> remember_ids(col, pa.array(["a", "b"]), np.array([1, 0, 1], np.int32))
+    >>> encode_ids(col)[0].to_pylist()
+    ['a', 'b']
+    """
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column], column.type)
+    while len(_ENCODED) >= _ENCODED_MAX:
+        _ENCODED.pop(next(iter(_ENCODED)))
+    _ENCODED[_buffers_key(column)] = (column, values, np.asarray(index, dtype=np.int32))
+
+
+def _dictionary_encode(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    encoded = pc.dictionary_encode(column)  # one memo table across chunks: every chunk gets the final dictionary
+    if not encoded.chunks:
+        return pa.array([], pa.string()), np.zeros(len(column), np.int32)
+    values = encoded.chunks[-1].dictionary.cast(pa.string())
+    parts = []
+    for chunk in encoded.chunks:
+        indices = chunk.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, -1)
+        parts.append(np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32))
+    return values, np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
 def has_timestamps(table: pa.Table) -> bool:

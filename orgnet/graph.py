@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgnet.directory import DIRECTORY_COLUMNS
-from orgnet.events import validate
+from orgnet.events import encode_ids, validate
 from orgnet.metrics.centrality import undirected_ties
 
 __all__ = ["OrgGraph", "to_timestamp"]
@@ -131,11 +131,12 @@ class OrgGraph:
         validate(events)
         since_ts, until_ts = to_timestamp(since), to_timestamp(until)
         events = _in_window(events, since_ts, until_ts)
-        ids = _member_ids(events, directory, people, include_external, directory_only)
+        coded = _EventIds(events, include_external)
+        ids = _member_ids(coded, directory, people, directory_only)
         n = len(ids)
 
-        actor = _codes(events.column("actor"), ids)
-        target = _codes(events.column("target"), ids)
+        actor, target = coded.codes(ids)
+        del coded  # the per-event dictionary indices: 400 MB at 50M events
         adjacency = _tie_matrix(events, actor, target, n, include_external)
         table = _people_table(ids, directory, people)
         table["active"] = _active(actor, n)
@@ -192,10 +193,11 @@ class OrgGraph:
         since_ts, until_ts = to_timestamp(since), to_timestamp(until)
         events = _in_window(validate(events if events is not None else empty_events()), since_ts, until_ts)
         extra = [] if directory_only else [pc.unique(edge_actor), pc.drop_null(pc.unique(edge_target))]
-        ids = _member_ids(events, directory, people, include_external, directory_only, extra)
+        coded = _EventIds(events, include_external)
+        ids = _member_ids(coded, directory, people, directory_only, extra)
         n = len(ids)
-        actor = _codes(events.column("actor"), ids)
-        target = _codes(events.column("target"), ids)
+        actor, target = coded.codes(ids)
+        del coded
         ea, et = _codes(edge_actor, ids), _codes(edge_target, ids)
         tie = (ea >= 0) & (et >= 0) & (ea != et)
         weight = np.asarray(edges.column("weight").to_numpy(), dtype=np.float64)
@@ -349,26 +351,64 @@ def _in_window(events: pa.Table, since_ts: pd.Timestamp | None, until_ts: pd.Tim
     return events.filter(pa.array(_window_mask(events, since_ts, until_ts)))
 
 
+class _EventIds:
+    """The distinct actor and target ids of the events, each hashed once (or not at all).
+
+    Every event's actor and target is dictionary-encoded (one hash pass per column, none when
+    identity resolution already encoded it: :func:`orgnet.events.encode_ids`); member ids
+    and node codes are then worked out on the dictionaries (thousands to a million values)
+    and mapped back to the events with an integer gather, never a second pass over strings.
+    """
+
+    def __init__(self, events: pa.Table, include_external: bool) -> None:
+        self.actor_values, self.actor_index = encode_ids(events.column("actor"))
+        self.target_values, self.target_index = encode_ids(events.column("target"))
+        internal = None
+        if not include_external and events.num_rows:
+            external = events.column("external")
+            if pc.any(external, min_count=0).as_py():
+                internal = ~np.asarray(external.to_numpy(zero_copy_only=False), dtype=bool)
+        self.internal = internal
+        self.include_external = include_external
+
+    def used(self) -> list[pa.Array]:
+        """The ids that act or are targeted in at least one internal event."""
+        parts = []
+        for values, index in ((self.actor_values, self.actor_index), (self.target_values, self.target_index)):
+            if self.internal is None:
+                parts.append(values)  # every encoded value occurs in some row
+                continue
+            seen = np.zeros(len(values) + 1, dtype=bool)
+            seen[index[self.internal]] = True  # a null (-1) marks the extra last slot
+            parts.append(values.filter(pa.array(seen[:-1])))
+        return parts
+
+    def codes(self, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """Node code of each event's actor and target in ``ids`` (``-1``: none, or not a member)."""
+        out = []
+        for values, index in ((self.actor_values, self.actor_index), (self.target_values, self.target_index)):
+            # One extra slot holding -1: a missing id (index -1) gathers it.
+            lookup = np.append(_codes(values, ids), np.int64(-1))
+            out.append(lookup[index])
+        return out[0], out[1]
+
+
 def _member_ids(
-    events: pa.Table,
+    coded: _EventIds,
     directory: pd.DataFrame | None,
     people: pd.DataFrame | None,
-    include_external: bool,
     directory_only: bool,
     extra: list[Any] | None = None,
 ) -> pa.Array:
     """Sorted unique ids of the members: directory, internal actors and targets, people seen."""
-    external = events.column("external")
-    internal_events = events if include_external else events.filter(pc.invert(external))
     id_parts: list[pa.Array] = []
     if directory is not None and len(directory):
         id_parts.append(pa.array(directory["person"].astype(str).to_numpy(), pa.string()))
     if not directory_only:
-        id_parts.append(pc.unique(internal_events.column("actor")).cast(pa.string()))
-        id_parts.append(pc.drop_null(pc.unique(internal_events.column("target"))).cast(pa.string()))
+        id_parts.extend(coded.used())
         if people is not None and len(people):
             members = people
-            if "external" in people.columns and not include_external:
+            if "external" in people.columns and not coded.include_external:
                 members = people[~people["external"].fillna(False).astype(bool)]
             id_parts.append(pa.array(members["person"].astype(str).to_numpy(), pa.string()))
         id_parts.extend(extra or [])
@@ -392,7 +432,8 @@ def _people_table(ids: pa.Array, directory: pd.DataFrame | None, people: pd.Data
             base = col[: -len("_seen")]
             table[base] = table[base].combine_first(table[col]) if base in table.columns else table[col]
             table = table.drop(columns=col)
-        table["in_directory"] = table["person"].isin(d["person"]).to_numpy()
+        table["in_directory"] = pc.is_in(ids, value_set=pa.array(d["person"].to_numpy(dtype=object), pa.string())) \
+            .to_numpy(zero_copy_only=False)
     else:
         table["in_directory"] = False
     for col in DIRECTORY_COLUMNS:

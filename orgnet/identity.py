@@ -12,8 +12,9 @@ numbers for Viva Engage). :func:`resolve_identities` links them, in this order:
    sender are one person;
 4. otherwise the id the source gave.
 
-Events are rewritten with one vectorised look-up per input (``pyarrow.compute.index_in`` +
-``take``), never a Python loop over rows.
+Each input's actor and target columns are hashed once (:func:`orgnet.events.encode_ids`); ids
+are resolved on the distinct values and the events rewritten with one integer gather, never a
+Python loop over rows. The encoding is handed on, so the graph build does not hash the ids again.
 
 Examples
 --------
@@ -46,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet.connectors.base import InputError, ReadResult
-from orgnet.events import concat_events, empty_events
+from orgnet.events import concat_events, empty_events, encode_ids, remember_ids
 
 __all__ = ["read_aliases", "resolve_identities"]
 
@@ -171,6 +172,13 @@ def _alias_map(aliases: pd.DataFrame | None) -> pd.Series:
     return mapping
 
 
+def _isin(values: pd.Series, pool: pd.Series | pd.Index) -> np.ndarray:
+    # pandas' isin on Arrow-backed strings loops in Python; Arrow's is_in does not.
+    found = pc.is_in(pa.array(values.to_numpy(dtype=object, na_value=None), pa.string()),
+                     value_set=pa.array(pool.to_numpy(dtype=object, na_value=None), pa.string()))
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _source_of(result: ReadResult) -> str:
     if result.events.num_rows:
         first = result.events.column("source")[0].as_py()
@@ -179,8 +187,9 @@ def _source_of(result: ReadResult) -> str:
     return result.format or "unknown"
 
 
-def _local_people(result: ReadResult) -> pd.DataFrame:
-    # The people a result names: its people table plus any id only seen in its events.
+def _local_people(result: ReadResult, seen: list[pa.Array]) -> pd.DataFrame:
+    # The people a result names: its people table plus any id only seen in its events
+    # (``seen``: the distinct actors and targets, so no pass over the events here).
     people = result.people.copy() if result.people is not None else pd.DataFrame(columns=["person"])
     for col in ("person", "name", "email"):
         if col not in people.columns:
@@ -188,13 +197,12 @@ def _local_people(result: ReadResult) -> pd.DataFrame:
     people["person"] = people["person"].astype("string").str.strip()
     people = people[people["person"].notna() & (people["person"] != "")]
     people = people.drop_duplicates("person", keep="first")
-    ev = result.events
-    ids = pc.unique(pa.chunked_array(
-        [*ev.column("actor").chunks, *pc.drop_null(ev.column("target")).chunks], type=pa.string()
-    )).to_pandas().astype("string")
-    extra = ids[~ids.isin(people["person"])]
+    ids = pc.unique(pa.chunked_array(seen, type=pa.string()).combine_chunks())
+    known = pa.array(people["person"].to_numpy(dtype=object), pa.string())
+    extra = ids.filter(pc.invert(pc.is_in(ids, value_set=known)))
     if len(extra):
-        people = pd.concat([people, pd.DataFrame({"person": extra.to_numpy()}).astype("string")],
+        people = pd.concat([people, pd.DataFrame({"person": pd.array(extra.to_numpy(zero_copy_only=False),
+                                                                     dtype="string")})],
                            ignore_index=True)
     return people.reset_index(drop=True)
 
@@ -211,15 +219,32 @@ def _canonical(people: pd.DataFrame, alias: pd.Series, directory: pd.DataFrame |
         # 2. the directory: its ids are canonical, its e-mails link accounts to them
         by_email = directory.dropna(subset=["email"]).drop_duplicates("email").set_index("email")["person"]
         canonical = link.map(by_email).astype("string")
-        canonical = canonical.fillna(key.where(key.isin(directory["person"]), pd.NA))
+        canonical = canonical.fillna(key.where(_isin(key, directory["person"]), pd.NA))
     # 3. the alias target as given, 4. the normalised e-mail, 5. the source's own id
     return canonical.fillna(aliased).fillna(email).fillna(local).astype("string")
 
 
-def _rewrite(column: pa.ChunkedArray, local: pa.Array, canonical: pa.Array) -> pa.ChunkedArray:
-    index = pc.index_in(column, value_set=local)
-    mapped = pc.take(canonical, index)
-    return pc.if_else(pc.is_null(index), column, mapped)
+def _rewrite(values: pa.Array, index: np.ndarray, local: pa.Array,
+             canonical: pa.Array) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    # Map the distinct values (not the rows), then rebuild the column with one gather.
+    found = pc.index_in(values, value_set=local)
+    mapped = pc.if_else(pc.is_null(found), values, pc.take(canonical, found))
+    new_values, remap = encode_ids(mapped)  # two local ids may share a canonical one
+    new_index = np.append(remap, np.int32(-1))[index]
+    missing = new_index < 0
+    column = pc.take(new_values, pa.array(new_index, mask=missing if missing.any() else None))
+    return column, new_values, new_index
+
+
+def _merge_encodings(parts: list[tuple[pa.Array, np.ndarray]]) -> tuple[pa.Array, np.ndarray]:
+    # The encodings of several tables, made one for their concatenation (dictionary-sized work).
+    values = pc.unique(pa.chunked_array([v for v, _ in parts], type=pa.string()).combine_chunks())
+    indices = []
+    for part_values, part_index in parts:
+        remap = np.append(np.asarray(pc.index_in(part_values, value_set=values).to_numpy(zero_copy_only=False),
+                                     dtype=np.int32), np.int32(-1))
+        indices.append(remap[part_index])
+    return values, np.concatenate(indices) if indices else np.zeros(0, np.int32)
 
 
 def resolve_identities(
@@ -264,21 +289,31 @@ def resolve_identities(
                                      email=_normalise_emails(directory["email"]))
     tables: list[pa.Table] = []
     frames: list[pd.DataFrame] = []
+    encodings: dict[str, list[tuple[pa.Array, np.ndarray]]] = {"actor": [], "target": []}
     for result in results:
-        local = _local_people(result)
-        canonical = _canonical(local, alias, directory)
-        value_set = pa.array(local["person"].to_numpy(dtype=object), type=pa.string())
-        mapped = pa.array(canonical.to_numpy(dtype=object), type=pa.string())
         ev = result.events
+        # One hash pass per id column; everything after works on the distinct values.
+        encoded = {name: encode_ids(ev.column(name)) for name in encodings}
+        local = _local_people(result, [values for values, _ in encoded.values()])
+        canonical = _canonical(local, alias, directory)
         unchanged = bool((canonical.to_numpy(dtype=object) == local["person"].to_numpy(dtype=object)).all())
         if ev.num_rows and not unchanged:  # most single-source runs map every id to itself
-            ev = ev.set_column(ev.schema.get_field_index("actor"), "actor",
-                               _rewrite(ev.column("actor"), value_set, mapped))
-            ev = ev.set_column(ev.schema.get_field_index("target"), "target",
-                               _rewrite(ev.column("target"), value_set, mapped))
+            value_set = pa.array(local["person"].to_numpy(dtype=object), type=pa.string())
+            mapped = pa.array(canonical.to_numpy(dtype=object), type=pa.string())
+            for name, (values, index) in encoded.items():
+                column, values, index = _rewrite(values, index, value_set, mapped)
+                ev = ev.set_column(ev.schema.get_field_index(name), name, column)
+                encoded[name] = (values, index)
+        for name, part in encoded.items():
+            encodings[name].append(part)
         tables.append(ev)
         frames.append(local.assign(canonical=canonical, source=_source_of(result)))
     events = concat_events(tables) if tables else empty_events()
+    if events.num_rows:
+        # Hand the encodings to the graph build: it would otherwise hash every id again.
+        for name, parts in encodings.items():
+            values, index = parts[0] if len(parts) == 1 else _merge_encodings(parts)
+            remember_ids(events.column(name), values, index)
     return events, _merge_people(frames, directory)
 
 
@@ -327,13 +362,15 @@ def _merge_people(frames: list[pd.DataFrame], directory: pd.DataFrame | None) ->
         out = pd.concat([out, pd.DataFrame({"person": pd.Series(missing, dtype="string"),
                                             "sources": pd.Series("directory", index=range(len(missing)),
                                                                  dtype="string")})], ignore_index=True)
-        in_dir = out["person"].isin(d.index) & (out["sources"] != "directory")
+        in_dir = _isin(out["person"], d.index) & (out["sources"] != "directory").to_numpy()
         out.loc[in_dir, "sources"] = out.loc[in_dir, "sources"] + ",directory"
-        out["name"] = out["person"].map(d["name"]).astype("string").fillna(out["name"])
-        out["email"] = out["person"].map(d["email"]).astype("string").fillna(out["email"])
+        # One look-up of every person in the directory, shared by all its columns.
+        aligned = d.reindex(out["person"].to_numpy()).set_axis(out.index)
+        out["name"] = aligned["name"].astype("string").fillna(out["name"])
+        out["email"] = aligned["email"].astype("string").fillna(out["email"])
         for col in d.columns:
             if col not in ("name", "email"):
-                out[col] = out["person"].map(d[col])
+                out[col] = aligned[col]
     if platform_cols:
         for col in platform_cols:
             if col not in out.columns:

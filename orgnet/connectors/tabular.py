@@ -189,7 +189,7 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_
 
 #: Event columns whose values repeat a lot (people, kinds, channels): read as dictionaries, so the
 #: contract's string clean-up runs once per distinct value instead of once per event.
-_REPEATED = ("source", "kind", "actor", "target", "channel")
+_REPEATED = ("source", "kind")
 
 
 def _repeated_columns(path: Path, column_map: Mapping[str, str]) -> list[str]:
