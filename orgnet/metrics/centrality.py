@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from orgnet.metrics.pivots import dependencies
+
 __all__ = [
     "BetweennessResult",
     "PendingBetweenness",
@@ -303,57 +305,51 @@ def available_cores() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-# Worker processes build their own igraph view once (igraph is not shareable across processes).
-_WORKER_GRAPH: Any = None
-
-
-def _init_worker(n: int, edges: np.ndarray, dist: np.ndarray | None, directed: bool) -> None:
-    import igraph as ig
-
-    global _WORKER_GRAPH
-    _WORKER_GRAPH = (ig.Graph(n=n, edges=edges, directed=directed), None if dist is None else dist.tolist(), directed)
-
-
-def _dependencies(graph: Any, dist: list[float] | None, directed: bool, sources: list[int]) -> np.ndarray:
-    return np.asarray(graph.betweenness(directed=directed, weights=dist, sources=sources), dtype=float)
-
-
-def _worker_dependencies(sources: list[int]) -> np.ndarray:
-    graph, dist, directed = _WORKER_GRAPH
-    return _dependencies(graph, dist, directed, sources)
-
-
 class PendingBetweenness:
     """Betweenness being computed, possibly by worker processes in the background.
 
     Returned by :func:`start_betweenness`; :meth:`result` waits for the workers (if any) and
-    gives the :class:`BetweennessResult`. Call :meth:`close` to stop the workers early.
+    gives the :class:`BetweennessResult`. :meth:`close` stops the workers and removes their
+    files (``result`` does it too).
     """
 
-    def __init__(self, finish: Callable[[], BetweennessResult], pool: Any = None) -> None:
+    def __init__(self, finish: Callable[[], BetweennessResult], workers: list[Any] | None = None,
+                 folder: Any = None) -> None:
         self._finish = finish
-        self._pool = pool
+        self._workers = workers or []
+        self._folder = folder
         self._result: BetweennessResult | None = None
 
     @property
     def background(self) -> bool:
-        """Whether worker processes are computing it (else it was computed on the spot)."""
-        return self._pool is not None
+        """Whether worker processes are (still) computing it."""
+        return bool(self._workers)
 
     def result(self) -> BetweennessResult:
         """The betweenness (waits for the workers)."""
         if self._result is None:
             try:
+                for proc in self._workers:
+                    err = proc.stderr.read()
+                    if proc.wait() != 0:
+                        raise RuntimeError(f"a betweenness worker failed (exit {proc.returncode}): "
+                                           f"{err.decode(errors='replace').strip()[-2000:]}")
                 self._result = self._finish()
             finally:
                 self.close()
         return self._result
 
     def close(self) -> None:
-        """Shut the workers down (pending work is cancelled)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers (if still running) and remove their files."""
+        for proc in self._workers:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stderr.close()
+        self._workers = []
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
 
 def betweenness(
@@ -448,8 +444,9 @@ def start_betweenness(
 
     Sampled pivots are cut into chunks of :data:`PIVOT_CHUNK` sources. When the work
     (pivots × ties) exceeds :data:`PARALLEL_WORK` and ``workers > 1``, the chunks go to that
-    many worker processes (each builds its own igraph view from the tie arrays) while the
-    caller goes on with other work; :meth:`PendingBetweenness.result` collects them. The
+    many worker processes (:mod:`orgnet.metrics.pivots`: fresh interpreters that read the tie
+    arrays from a temporary folder) while the caller goes on with other work;
+    :meth:`PendingBetweenness.result` collects them. The
     chunks are always summed in the same order, so the values are identical with any number
     of workers. Exact betweenness (small graphs) and ``per_person_bounds`` run on the spot.
 
@@ -514,21 +511,24 @@ def start_betweenness(
                                  epsilon=width, delta=delta, target_epsilon=target, vertex_diameter=vd)
 
     if workers < 2 or k * max(len(coo.data), 1) < PARALLEL_WORK:
-        return _done(finish(_dependencies(graph, dist, directed, c) for c in chunks))
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+        return _done(finish(dependencies(graph, dist, directed, c) for c in chunks))
+    import subprocess
+    import sys
+    import tempfile
 
-    edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
-    # "spawn": a clean interpreter per worker (forking a process that runs Arrow's and
-    # OpenMP's threads is unsafe), fed the tie arrays once.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                               initializer=_init_worker, initargs=(n, edges, dist_array, directed))
+    from orgnet.metrics import pivots as pivot_jobs
+
+    folder = tempfile.TemporaryDirectory(prefix="orgnet-betweenness-")
     try:
-        futures = [pool.submit(_worker_dependencies, c) for c in chunks]
+        pivot_jobs.write_job(folder.name, n=n, edges=np.column_stack([coo.row, coo.col]), dist=dist_array,
+                             directed=directed, chunks=chunks)
+        procs = [subprocess.Popen([sys.executable, "-m", "orgnet.metrics.pivots", folder.name, str(w), str(workers)],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for w in range(workers)]
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        folder.cleanup()
         raise
-    return PendingBetweenness(lambda: finish(f.result() for f in futures), pool)
+    return PendingBetweenness(lambda: finish(pivot_jobs.read_parts(folder.name, len(chunks))), procs, folder)
 
 
 def _done(result: BetweennessResult) -> PendingBetweenness:
@@ -542,7 +542,7 @@ def _bernstein(graph: Any, dist: list[float] | None, directed: bool, sources: li
     total = np.zeros(n)
     squares = np.zeros(n)
     for s in sources:
-        dep = _dependencies(graph, dist, directed, [s]) * (pair / (n - 2))
+        dep = dependencies(graph, dist, directed, [s]) * (pair / (n - 2))
         total += dep
         squares += dep * dep
     mean = total / k
