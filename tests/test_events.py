@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orgnet.events import (
     KINDS,
@@ -12,8 +16,10 @@ from orgnet.events import (
     EventSchemaError,
     coerce_events,
     concat_events,
+    encode_ids,
     events_from_frame,
     has_timestamps,
+    remember_ids,
     validate,
 )
 
@@ -100,3 +106,33 @@ def test_concat_unifies_kind_dictionaries() -> None:
     assert both.column("kind").to_pylist() == ["curate", "join", "post", "reply"]
     assert pa.types.is_dictionary(both.column("kind").type)
     assert both.column("kind").chunk(0).dictionary.to_pylist() == list(KINDS)
+
+
+# --------------------------------------------------------------- fast paths (same results)
+_TEXT = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list("ab7 \t\n\u00a0\u2003é\x1f")), max_size=5),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_TEXT, max_size=30), st.integers(0, 5))
+def test_id_clean_up_fast_path_matches_trim_and_empty_to_null(values, cut) -> None:  # type: ignore[no-untyped-def]
+    from orgnet.events import _string_column
+
+    arr = pa.array(values, pa.string())
+    col = pa.chunked_array([arr.slice(0, cut), arr.slice(cut)], pa.string())  # sliced chunks: offsets
+    trimmed = pc.utf8_trim_whitespace(arr).to_pylist()
+    expected = [None if v is None or v == "" else v for v in trimmed]
+    assert _string_column(col).to_pylist() == expected
+
+
+def test_encode_ids_is_remembered_once_and_only_for_the_same_column() -> None:
+    col = pa.chunked_array([["b", "a", None], ["b"]])
+    values, index = encode_ids(col)
+    assert values.to_pylist() == ["b", "a"] and index.tolist() == [0, 1, -1, 0]
+    remember_ids(col, pa.array(["x", "y"]), np.array([0, 1, -1, 0], np.int32))  # a marker, not the truth
+    copy = pa.chunked_array([pa.array(["b", "a", None, "b"])])  # same values, other buffers
+    assert encode_ids(copy)[0].to_pylist() == ["b", "a"]
+    assert encode_ids(col)[0].to_pylist() == ["x", "y"]  # the stored encoding is used ...
+    assert encode_ids(col)[0].to_pylist() == ["b", "a"]  # ... and then forgotten

@@ -149,3 +149,46 @@ def test_viva_engage_sender_and_mail_address_in_another_case(tmp_path):
     assert p.loc["eve.park@contoso.com", "department"] == "Design"  # Viva Engage attribute kept
     assert p.loc["dan.wu@contoso.com", "sources"] == "viva_engage"  # the watcher, by his e-mail
     assert p.loc["9999", "sources"] == "viva_engage"  # no e-mail known: the Viva Engage id stays
+
+
+def _fresh(events):  # the same values in new buffers: no encoding remembered for them
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(events.to_pylist(), schema=events.schema)
+
+
+@pytest.mark.parametrize("n_sources", [1, 2])
+def test_graph_from_resolved_events_matches_a_fresh_build(n_sources: int) -> None:
+    import numpy as np
+
+    from orgnet.graph import OrgGraph
+
+    rng = np.random.default_rng(n_sources)
+    ids = ["U1", "U2", "ana@x.org", "Ben@X.org", "cy", "dee", "ext@y.com"]
+    results = []
+    for s in range(n_sources):
+        n = 60
+        target = rng.choice(ids, n).astype(object)
+        target[rng.random(n) < 0.3] = None
+        frame = pd.DataFrame({"kind": rng.choice(["reply", "post", "mention"], n), "actor": rng.choice(ids, n),
+                              "target": target, "external": rng.random(n) < 0.1})
+        people = pd.DataFrame({"person": ["U1", "U2"], "name": ["Ana", "Ben"], "email": ["ANA@x.org", "ben@x.org"]})
+        results.append(ReadResult(events_from_frame(frame, source=f"s{s}"), people, format=f"s{s}"))
+    directory = pd.DataFrame({"person": ["e1", "e2"], "email": ["ana@x.org", "ben@x.org"]})
+    aliases = pd.DataFrame({"alias": ["cy"], "person": ["dee"]})
+    events, people = resolve_identities(results, directory=directory, aliases=aliases)
+    assert "U1" not in set(events.column("actor").to_pylist())  # the ids were rewritten
+    for include_external in (False, True):
+        fresh = OrgGraph.from_events(_fresh(events), directory=directory, people=people,
+                                     include_external=include_external)
+        # resolve_identities remembers its encodings once: resolve again for the second build
+        events, people = resolve_identities(results, directory=directory, aliases=aliases)
+        from orgnet.events import _ENCODED, _buffers_key
+
+        assert _buffers_key(events.column("actor")) in _ENCODED  # the graph build will not hash again
+        handed_on = OrgGraph.from_events(events, directory=directory, people=people,
+                                         include_external=include_external)
+        assert handed_on.people["person"].tolist() == fresh.people["person"].tolist()
+        assert (handed_on.adjacency != fresh.adjacency).nnz == 0
+        assert handed_on.actor.tolist() == fresh.actor.tolist()
+        assert handed_on.target.tolist() == fresh.target.tolist()
