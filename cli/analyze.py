@@ -18,6 +18,7 @@ from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key
+from orgnet.report import GRAPH_FILES_MAX_TIES
 from orgnet.report.content import highlights
 
 __all__ = ["command"]
@@ -127,6 +128,8 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--aggregate-only", is_flag=True, help="No individual in the report: groups and counts only.")
 @click.option("--exclude", "exclude_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Opt-out list: one id or e-mail per line, or a CSV with a person column.")
+@click.option("--graph-files-max-ties", type=click.IntRange(min=0), default=GRAPH_FILES_MAX_TIES, show_default=True,
+              help="Write graph.graphml and graph.gexf only up to this many ties (0: always).")
 @click.option("--open", "open_report", is_flag=True, help="Open the report's index.html in the web browser.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
@@ -136,7 +139,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
             org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
-            by: str | None = None) -> None:
+            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -157,6 +160,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         aggregate_only=aggregate_only,
         exclude=exclude_path,
         aliases=alias_path,
+        graph_files_max_ties=graph_files_max_ties,
     )
     result = run(list(paths), out, options, progress=_step)
     _summary(result.findings, result.report)

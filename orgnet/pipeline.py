@@ -22,7 +22,7 @@ from orgnet.privacy import (
     load_key,
     read_exclusion_list,
 )
-from orgnet.report import write_report
+from orgnet.report import GRAPH_FILES_MAX_TIES, write_report
 from orgnet.report.files import check_output_folder
 
 __all__ = ["RunOptions", "RunResult", "run"]
@@ -64,6 +64,9 @@ class RunOptions:
         Opt-out list (ids or e-mails): these people are removed before analysis.
     aliases : Path or None
         CSV of ``alias,person`` pairs merging known aliases into one person.
+    graph_files_max_ties : int or None
+        Write GraphML and GEXF only up to this many ties (None or 0: always); see
+        :func:`orgnet.report.write_report`.
 
     See ``docs/privacy.md``.
     """
@@ -81,6 +84,7 @@ class RunOptions:
     aggregate_only: bool = False
     exclude: Path | None = None
     aliases: Path | None = None
+    graph_files_max_ties: int | None = GRAPH_FILES_MAX_TIES
 
 
 @dataclass
@@ -145,5 +149,5 @@ def run(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
             drop_attributes=opts.drop_attributes, min_group_size=opts.min_group_size,
             aggregate=opts.aggregate_only, people_excluded=excluded)
-    report = write_report(findings, out, progress=progress)
+    report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties)
     return RunResult(findings, report, loaded)

@@ -21,7 +21,14 @@ from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
 from orgnet.report.pictures import write_pictures
 
-__all__ = ["MAP_MAX_PEOPLE", "write_report"]
+__all__ = ["GRAPH_FILES_MAX_TIES", "JSON_MAX_PEOPLE", "MAP_MAX_PEOPLE", "write_report"]
+
+#: Above this many ties graph.graphml and graph.gexf are not written by default: Gephi and
+#: networkx load a few million ties at most, and at 10 million the files are gigabytes.
+GRAPH_FILES_MAX_TIES = 2_000_000
+
+#: Above this many people findings.json leaves out the per-person table (it is people.csv).
+JSON_MAX_PEOPLE = 200_000
 
 
 def write_report(
@@ -31,6 +38,7 @@ def write_report(
     progress: Callable[[str], AbstractContextManager[Any]] = lambda _: nullcontext(),
     max_map_people: int = MAP_MAX_PEOPLE,
     seed: int = 0,
+    max_graph_ties: int | None = GRAPH_FILES_MAX_TIES,
 ) -> Path:
     """Write the report folder atomically: nothing is half-written if anything fails.
 
@@ -46,6 +54,11 @@ def write_report(
         Above this many people the main map shows groups, each with its own drill-down map.
     seed : int
         Seed of the map layouts.
+    max_graph_ties : int or None
+        Write ``graph.graphml`` and ``graph.gexf`` only up to this many ties (None or 0: always);
+        the report says when they were left out. Above :data:`JSON_MAX_PEOPLE` people,
+        ``findings.json`` leaves out the per-person table (``people.csv`` has it) and says so
+        under ``people_omitted``.
 
     Returns
     -------
@@ -71,16 +84,32 @@ def write_report(
             if groups is not None and len(groups["ids"]) < 2:
                 groups = None
             pictures = [p.relative_to(stage).as_posix() for p in write_pictures(stage, pyramid_view(findings), groups)]
-        with progress("Exporting GraphML and GEXF"):
-            nodes = NodeText(findings)  # people formatted once for both files
-            write_graphml(findings, stage / "graph.graphml", nodes=nodes)
-            write_gexf(findings, stage / "graph.gexf", nodes=nodes)
+        ties = findings.graph.n_ties
+        graph_files: list[str] = []
+        graph_note = ""
+        if max_graph_ties and ties > max_graph_ties:
+            graph_note = (f"graph.graphml and graph.gexf were not written: {ties:,} ties is more than Gephi "
+                          f"opens comfortably (limit {max_graph_ties:,}; `orgnet analyze --graph-files-max-ties 0` "
+                          "writes them anyway)")
+        else:
+            with progress("Exporting GraphML and GEXF"):
+                nodes = NodeText(findings)  # people formatted once for both files
+                write_graphml(findings, stage / "graph.graphml", nodes=nodes)
+                write_gexf(findings, stage / "graph.gexf", nodes=nodes)
+                graph_files = ["graph.graphml", "graph.gexf"]
         with progress("Writing findings.json"):
-            people = {} if aggregate else {"people": findings.people}
+            n = len(findings.people)
+            people: dict[str, Any] = {}
+            if not aggregate and n <= JSON_MAX_PEOPLE:
+                people = {"people": findings.people}
+            elif not aggregate:
+                people = {"people_omitted": {"people": n, "file": "people.csv",
+                                             "reason": f"more than {JSON_MAX_PEOPLE:,} people: the per-person "
+                                                       "table is in people.csv only"}}
             write_json({"summary": findings.summary, **people, "groups": findings.groups,
                         **findings.sections}, stage / "findings.json")
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,
-                         files={"tables": tables, "data": ["findings.json"],
-                                "graph": ["graph.graphml", "graph.gexf"]})
+                         files={"tables": tables, "data": ["findings.json"], "graph": graph_files,
+                                "graph_note": graph_note})
     return out.resolve()

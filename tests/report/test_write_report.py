@@ -154,3 +154,19 @@ def test_many_groups_map_shows_the_largest(full_findings, tmp_path: Path) -> Non
 
     data = group_map_data(full_findings, column="community", max_groups=2)
     assert len(data["ids"]) == 2 and "largest" in data["note"]
+
+
+def test_large_graphs_skip_the_graph_files_and_the_json_people(full_findings, tmp_path: Path, monkeypatch) -> None:
+    import orgnet.report as report
+
+    ties = full_findings.graph.n_ties
+    out = write_report(full_findings, tmp_path / "big", max_graph_ties=ties - 1)
+    assert not (out / "graph.graphml").exists() and not (out / "graph.gexf").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="graph.graphml"' not in index and f"{ties:,} ties" in index and "--graph-files-max-ties 0" in index
+    assert (write_report(full_findings, tmp_path / "all", max_graph_ties=0) / "graph.gexf").exists()
+    # Above the JSON limit the per-person table is only in people.csv, and findings.json says so.
+    monkeypatch.setattr(report, "JSON_MAX_PEOPLE", len(full_findings.people) - 1)
+    data = json.loads((write_report(full_findings, tmp_path / "json") / "findings.json").read_text())
+    assert "people" not in data and data["people_omitted"]["people"] == len(full_findings.people)
+    assert data["people_omitted"]["file"] == "people.csv" and data["groups"]
