@@ -150,6 +150,51 @@ def _kinds(kind: Any) -> pd.Series:
     return values.astype(str)
 
 
+def _utc_times(ts: Any) -> pd.Series:
+    """Times as a tz-aware UTC Series; one that already is stays as it is (no conversion of millions)."""
+    values = pd.Series(ts).reset_index(drop=True)
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) == "UTC":
+        return values
+    return pd.to_datetime(values, utc=True)
+
+
+def _thread_codes(thread: Any) -> tuple[np.ndarray, Callable[[np.ndarray], pd.Series]]:
+    """Dense thread codes per event (-1 = none), and a function giving the thread values of some events.
+
+    The values come out as :func:`thread_values` gives them (integer codes as ``Int64``,
+    anything else as text), built for the selected events only.
+    """
+    values = thread if isinstance(thread, (pd.Series, np.ndarray)) else pd.Series(thread)
+    dtype = getattr(values, "dtype", None)
+    if (dtype is not None and pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not isinstance(dtype, pd.api.extensions.ExtensionDtype)):
+        raw = np.asarray(values, dtype=np.int64)
+        code = np.where(raw >= 0, raw, -1)
+
+        def picked(rows: np.ndarray) -> pd.Series:
+            return pd.Series(pd.array(raw[rows], dtype="Int64"))
+
+        return code, picked
+    text = thread_values(values)
+    code, _ = pd.factorize(text, use_na_sentinel=True)
+
+    def picked_text(rows: np.ndarray) -> pd.Series:
+        return text.iloc[rows].reset_index(drop=True)
+
+    return np.asarray(code, dtype=np.int64), picked_text
+
+
+def _kind_is(kind: Any, names: tuple[str, ...]) -> np.ndarray:
+    """Per event, whether its kind is one of ``names`` (a categorical is compared by its codes)."""
+    values = pd.Series(kind).reset_index(drop=True) if not isinstance(kind, pd.Series) else kind
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        wanted = np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), names)
+        codes = np.asarray(values.cat.codes, dtype=np.int64)
+        return np.append(wanted, False)[codes]
+    return np.asarray(_kinds(values).isin(names), dtype=bool)
+
+
 def first_responses(
     ts: Any,
     kind: Any,
@@ -179,28 +224,70 @@ def first_responses(
     [{'thread': 'a', 'delay': Timedelta('0 days 00:30:00'), 'answered': True}, \
 {'thread': 'b', 'delay': NaT, 'answered': False}]
     """
-    ev = pd.DataFrame(
-        {
-            "ts": pd.to_datetime(pd.Series(ts).reset_index(drop=True), utc=True),
-            "kind": _kinds(kind),
-            "actor": np.asarray(actor),
-            "thread": thread_values(thread),
-        }
-    )
-    ev = ev[ev["thread"].notna() & ev["ts"].notna()]
-    posts = ev[ev["kind"] == "post"].sort_values("ts", kind="stable").drop_duplicates("thread")
-    posts = posts.rename(columns={"ts": "posted"})[["thread", "actor", "posted"]]
-    resp = ev[ev["kind"].isin(_RESPONSES)].merge(posts, on="thread", suffixes=("", "_post"))
-    resp = resp[(resp["actor"] != resp["actor_post"]) & (resp["ts"] >= resp["posted"])]
-    first = resp.groupby("thread")["ts"].min().rename("first_response")
-    out = posts.merge(first, left_on="thread", right_index=True, how="left")
+    times = _utc_times(ts)
+    actors = pd.Series(np.asarray(actor))
+    columns = ["thread", "actor", "posted", "first_response", "delay", "answered"]
+    # Threads as dense integer codes (-1 = none), times as integers: group-bys become array
+    # operations over the events (no merge, no sort of millions of rows).
+    code, thread_out = _thread_codes(thread)
+    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    usable = (code >= 0) & (clock != np.iinfo(np.int64).min)
+    n_threads = int(code.max()) + 1 if len(code) else 0
+    is_post = usable & _kind_is(kind, ("post",))
+    is_response = usable & _kind_is(kind, _RESPONSES)
+
+    # The thread's post: its earliest, the first in event order among equally early ones.
+    post = np.flatnonzero(is_post)
+    never = np.iinfo(np.int64).max
+    posted = np.full(n_threads, never)
+    np.minimum.at(posted, code[post], clock[post])
+    earliest = post[clock[post] == posted[code[post]]]
+    post_of = np.full(n_threads, len(code))
+    np.minimum.at(post_of, code[earliest], earliest)
+    started = np.flatnonzero(post_of < len(code))
+    starts = post_of[started]
+    # Rows in the order of a stable sort of the posts by time.
+    starts = starts[np.lexsort((starts, clock[starts]))]
+
+    # First response by someone else, at or after the post.
+    resp = np.flatnonzero(is_response)
+    thread_of = code[resp]
+    post_event = post_of[thread_of]
+    has_post = post_event < len(code)
+    resp, post_event, thread_of = resp[has_post], post_event[has_post], thread_of[has_post]
+    actor_values = actors.to_numpy()
+    valid = (actor_values[resp] != actor_values[post_event]) & (clock[resp] >= clock[post_event])
+    resp, thread_of = resp[valid], thread_of[valid]
+    first = np.full(n_threads, never)
+    np.minimum.at(first, thread_of, clock[resp])
+    at_first = np.full(n_threads, -1)
+    hit = clock[resp] == first[thread_of]
+    at_first[thread_of[hit]] = resp[hit]
+
+    answer = at_first[code[starts]]
+    answered = answer >= 0
+    out = pd.DataFrame({
+        "thread": thread_out(starts),
+        "actor": actors.iloc[starts].reset_index(drop=True),
+        "posted": times.iloc[starts].reset_index(drop=True),
+        "first_response": times.iloc[np.where(answered, answer, starts)].reset_index(drop=True).where(answered),
+    })
     out["delay"] = out["first_response"] - out["posted"]
     out["answered"] = out["first_response"].notna()
-    return out.reset_index(drop=True)
+    return out[columns]
 
 
-def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any) -> dict[str, Any]:
+def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
+                        responses: pd.DataFrame | None = None) -> dict[str, Any]:
     """Median time from a post to its first response (among answered posts), and the answer rate.
+
+    Parameters
+    ----------
+    ts, kind, actor, thread : arrays
+        As in :func:`first_responses`.
+    responses : pandas.DataFrame, optional
+        :func:`first_responses` of the same events, when the caller already has it (it is
+        then used instead of the events).
 
     Returns
     -------
@@ -214,7 +301,7 @@ def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any) -> di
     >>> response_half_life(t, ["post", "reply", "post", "reaction"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])["half_life_hours"]
     1.5
     """
-    fr = first_responses(ts, kind, actor, thread)
+    fr = first_responses(ts, kind, actor, thread) if responses is None else responses
     answered = fr[fr["answered"]]
     half = answered["delay"].median() if len(answered) else pd.NaT
     return {
@@ -233,6 +320,7 @@ def response_rate_by_hour(
     thread: Any,
     *,
     within: pd.Timedelta | None = None,
+    responses: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Share of posts answered, by the weekday and hour (UTC) they were posted.
 
@@ -242,6 +330,8 @@ def response_rate_by_hour(
         As in :func:`first_responses`.
     within : pandas.Timedelta, optional
         Count a post as answered only when the first response came within this time.
+    responses : pandas.DataFrame, optional
+        :func:`first_responses` of the same events, when the caller already has it.
 
     Returns
     -------
@@ -255,7 +345,7 @@ def response_rate_by_hour(
     >>> response_rate_by_hour(t, ["post", "reply", "post"], np.array([0, 1, 1]), ["a", "a", "b"]).to_dict("records")
     [{'weekday': 0, 'day': 'Mon', 'hour': 9, 'posts': 2, 'answered': 1, 'share_answered': 0.5, 'median_delay_hours': 0.16666666666666666}]
     """
-    fr = first_responses(ts, kind, actor, thread)
+    fr = first_responses(ts, kind, actor, thread) if responses is None else responses
     ok = fr["answered"] if within is None else fr["answered"] & (fr["delay"] <= within)
     fr = fr.assign(
         weekday=fr["posted"].dt.day_of_week,
@@ -322,11 +412,9 @@ def getting_outside(
     """
     if by not in _FREQ:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}; got {by!r}")
-    # Periods as integer ordinals per event; only the distinct periods are formatted as text.
-    per = _utc_naive(ts).dt.to_period(_FREQ[by])
-    ordinal = np.asarray(per.array.asi8, dtype=np.int64)
-    has_period = per.notna().to_numpy()
-    _, periods = period_labels(pd.Series(per[has_period].drop_duplicates().dt.start_time), by)
+    # Periods as integer ordinals per event, looked up by day (only the days spanned are
+    # converted by pandas); only the distinct periods are formatted as text.
+    ordinal, has_period = _period_ordinals(ts, by)
     actor = np.asarray(actor, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
     groups = np.asarray(groups, dtype=np.int64)
@@ -334,35 +422,91 @@ def getting_outside(
     n = len(groups)
     ext = np.zeros(m, dtype=bool) if external is None else np.asarray(external, dtype=bool)
     ok_actor = actor >= 0
-    g_actor = np.where(ok_actor, groups[np.clip(actor, 0, None)], -1) if len(groups) else np.full(m, -1)
-    g_target = np.where(target >= 0, groups[np.clip(target, 0, None)], -1) if len(groups) else np.full(m, -1)
-    other_group = ok_actor & (target >= 0) & (target != actor) & (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target)
+    # Group per end (code -1, i.e. none, reads the -1 appended at the end).
+    with_none = np.append(groups, -1)
+    g_actor, g_target = with_none[actor], with_none[target]
+    # A grouped actor implies a member actor; likewise for the target.
+    use = (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target) & (target != actor) & has_period
     # Contacts as integers: members by node code, outside parties numbered after the members.
-    use = other_group & has_period
-    frames = [pd.DataFrame({"period": ordinal[use], "actor": actor[use], "who": target[use]})]
+    who = [target[use]]
+    contact_rows = [np.flatnonzero(use)]
     if external is not None and external_party is not None:
         party = pd.Series(external_party).reset_index(drop=True).astype("string")
         use = ext & ok_actor & party.notna().to_numpy() & has_period
         party_code, _ = pd.factorize(party[use].to_numpy())
         offset = max(n, int(target.max()) + 1 if m else 0)
-        frames.append(pd.DataFrame({"period": ordinal[use], "actor": actor[use],
-                                    "who": offset + np.asarray(party_code, dtype=np.int64)}))
-    contacts = pd.concat(frames).drop_duplicates()
-    per_person = contacts.groupby(["period", "actor"]).size().rename("contacts")
+        who.append(offset + np.asarray(party_code, dtype=np.int64))
+        contact_rows.append(np.flatnonzero(use))
     keep = ok_actor & has_period
-    active = pd.DataFrame({"period": ordinal[keep], "actor": actor[keep]}).drop_duplicates()
-    active = active.merge(per_person.reset_index(), on=["period", "actor"], how="left").fillna({"contacts": 0})
-    active["outside"] = (active["contacts"] >= min_contacts).astype(np.int64)
-    stats = active.groupby("period").agg(
-        active=("actor", "size"),
-        outside=("outside", "sum"),
-        median_contacts=("contacts", "median"),
-    )
-    span = per.array[has_period]
-    if len(span):
-        ordinals = pd.period_range(span.min(), span.max(), freq=_FREQ[by]).asi8
-        stats = stats.reindex(ordinals)
-        stats.index = periods["period"].to_numpy()
+    if not keep.any():
+        stats = pd.DataFrame({"active": np.zeros(0, np.int64), "outside": np.zeros(0, np.int64),
+                              "median_contacts": np.zeros(0)})
+        periods = period_labels(pd.Series(pd.to_datetime([], utc=True)), by)[1]
+        return _outside_table(periods, stats)
+    first, last = int(ordinal[has_period].min()), int(ordinal[has_period].max())
+    ends = pd.arrays.PeriodArray(np.array([first, last], dtype=np.int64), dtype=pd.PeriodDtype(_FREQ[by]))
+    _, periods = period_labels(pd.Series(ends.start_time), by)
+    # (period, actor) and (period, actor, contact) as packed integer keys.
+    width = max(n, int(actor.max()) + 1)
+    span = last - first + 1
+    person = ((ordinal - first) * width + actor)[keep]
+    if span * width <= _DENSE_KEYS:
+        seen = np.zeros(span * width, dtype=bool)
+        seen[person] = True
+        active = np.flatnonzero(seen)
+    else:
+        active = np.sort(pd.unique(person))
+    rows = np.concatenate(contact_rows)
+    contact_who = np.concatenate(who)
+    contact_person = (ordinal[rows] - first) * width + actor[rows]
+    contacts = np.zeros(len(active), dtype=np.int64)
+    if len(rows):
+        w = int(contact_who.max()) + 1
+        if (span * width) < np.iinfo(np.int64).max // max(w, 1):
+            pairs = pd.unique(contact_person * w + contact_who) // w
+        else:
+            pairs = pd.DataFrame({"p": contact_person, "w": contact_who}).drop_duplicates()["p"].to_numpy()
+        keys, counts = np.unique(pairs, return_counts=True)
+        contacts[np.searchsorted(active, keys)] = counts
+    period = active // width
+    n_active = np.bincount(period, minlength=span)
+    outside = np.bincount(period, weights=contacts >= min_contacts, minlength=span).astype(np.int64)
+    # Median contacts per period: the middle value(s) of each period's sorted contacts.
+    order = np.lexsort((contacts, period))
+    ordered = contacts[order].astype(np.float64)
+    starts = np.cumsum(n_active) - n_active
+    present = np.flatnonzero(n_active)
+    median = (ordered[starts[present] + (n_active[present] - 1) // 2] + ordered[starts[present] + n_active[present] // 2]) / 2
+    stats = pd.DataFrame({"active": n_active[present].astype(np.int64), "outside": outside[present],
+                          "median_contacts": median}, index=present + first)
+    stats = stats.reindex(np.arange(first, last + 1))
+    stats.index = periods["period"].to_numpy()
+    return _outside_table(periods, stats)
+
+
+#: Above this many (period, person) cells, active people are found by hashing instead of a flag array.
+_DENSE_KEYS = 200_000_000
+
+
+def _period_ordinals(ts: Any, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """Period ordinal (pandas ``Period`` ordinal of ``_FREQ[by]``) per timestamp, and which have one."""
+    times = _utc_times(ts)
+    unit = times.dtype.unit
+    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    valid = clock != np.iinfo(np.int64).min
+    if not valid.any():
+        return np.zeros(len(clock), dtype=np.int64), valid
+    per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
+    everywhere = bool(valid.all())
+    day = clock // per_day if everywhere else np.where(valid, clock, clock[valid][0]) // per_day
+    lo, hi = int(day.min()), int(day.max())
+    days = pd.Series(pd.to_datetime(np.arange(lo, hi + 1), unit="D"))
+    table = np.asarray(days.dt.to_period(_FREQ[by]).array.asi8, dtype=np.int64)
+    day -= lo
+    return table[day], valid
+
+
+def _outside_table(periods: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     out = periods[["period"]].merge(stats, left_on="period", right_index=True, how="left")
     out = out.fillna({"active": 0, "outside": 0})
     out["active"] = out["active"].astype(int)

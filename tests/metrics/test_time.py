@@ -53,3 +53,45 @@ def test_getting_outside_counts_distinct_outside_contacts_and_external_parties()
     assert out.to_dict("records")[0] == {
         "period": "2025-01", "active": 2, "outside": 1, "share_outside": 0.5, "median_contacts": 2.0,
     }
+
+
+def _outside_by_loop(ts, actor, target, groups, by, min_contacts):
+    """getting_outside written as plain group-bys over labelled events (the definition)."""
+    labels, periods = period_labels(ts, by)
+    rows = []
+    for period in periods["period"]:
+        at = np.array([lab == period for lab in labels])
+        active = sorted({int(a) for a in actor[at] if a >= 0})
+        contacts = []
+        for person in active:
+            seen = {int(t) for a, t in zip(actor[at], target[at], strict=True)
+                    if a == person and t >= 0 and t != a and groups[a] >= 0 and groups[t] >= 0 and groups[t] != groups[a]}
+            contacts.append(len(seen))
+        outside = sum(c >= min_contacts for c in contacts)
+        rows.append((period, len(active), outside, float(np.median(contacts)) if contacts else float("nan")))
+    return rows
+
+
+@pytest.mark.parametrize("by", ["week", "month", "quarter"])
+def test_getting_outside_matches_a_loop(by):
+    rng = np.random.default_rng(4)
+    m, n = 400, 12
+    ts = pd.Series(pd.to_datetime("2025-01-01", utc=True) + pd.to_timedelta(rng.integers(0, 200, m), unit="D"))
+    ts[rng.random(m) < 0.05] = pd.NaT
+    actor = rng.integers(-1, n, m)
+    target = rng.integers(-1, n, m)
+    groups = rng.integers(-1, 3, n)
+    out = getting_outside(ts, actor, target, groups, by=by, min_contacts=2)
+    expected = _outside_by_loop(ts, actor, target, groups, by, 2)
+    assert out["period"].tolist() == [r[0] for r in expected]
+    assert out["active"].tolist() == [r[1] for r in expected]
+    assert out["outside"].tolist() == [r[2] for r in expected]
+    np.testing.assert_array_equal(out["median_contacts"].to_numpy(), [r[3] for r in expected])
+
+
+def test_response_figures_from_precomputed_first_responses():
+    t = pd.to_datetime(["2025-01-06 09:10", "2025-01-06 09:20", "2025-01-06 09:40", "2025-01-07 10:00"], utc=True)
+    args = (t, ["post", "reply", "post", "reaction"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])
+    fr = first_responses(*args)
+    assert response_half_life(*args, responses=fr) == response_half_life(*args)
+    pd.testing.assert_frame_equal(response_rate_by_hour(*args, responses=fr), response_rate_by_hour(*args))
