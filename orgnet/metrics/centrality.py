@@ -15,11 +15,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from orgnet.metrics.pivots import dependencies
+from orgnet.workers import Workers, available_cores
 
 __all__ = [
     "BetweennessResult",
     "PendingBetweenness",
-    "available_cores",
     "betweenness",
     "degrees",
     "distinct_partners",
@@ -297,14 +297,6 @@ PIVOT_CHUNK = 32
 PARALLEL_WORK = 100_000_000
 
 
-def available_cores() -> int:
-    """CPU cores this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # macOS, Windows
-        return max(os.cpu_count() or 1, 1)
-
-
 class PendingBetweenness:
     """Betweenness being computed, possibly by worker processes in the background.
 
@@ -313,27 +305,24 @@ class PendingBetweenness:
     files (``result`` does it too).
     """
 
-    def __init__(self, finish: Callable[[], BetweennessResult], workers: list[Any] | None = None,
+    def __init__(self, finish: Callable[[], BetweennessResult], workers: Workers | None = None,
                  folder: Any = None) -> None:
         self._finish = finish
-        self._workers = workers or []
+        self._workers = workers
         self._folder = folder
         self._result: BetweennessResult | None = None
 
     @property
     def background(self) -> bool:
         """Whether worker processes are (still) computing it."""
-        return bool(self._workers)
+        return self._workers is not None and self._workers.running
 
     def result(self) -> BetweennessResult:
         """The betweenness (waits for the workers)."""
         if self._result is None:
             try:
-                for proc in self._workers:
-                    err = proc.stderr.read()
-                    if proc.wait() != 0:
-                        raise RuntimeError(f"a betweenness worker failed (exit {proc.returncode}): "
-                                           f"{err.decode(errors='replace').strip()[-2000:]}")
+                if self._workers is not None:
+                    self._workers.wait()
                 self._result = self._finish()
             finally:
                 self.close()
@@ -341,12 +330,8 @@ class PendingBetweenness:
 
     def close(self) -> None:
         """Stop the workers (if still running) and remove their files."""
-        for proc in self._workers:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            proc.stderr.close()
-        self._workers = []
+        if self._workers is not None:
+            self._workers.close()
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None
@@ -512,8 +497,6 @@ def start_betweenness(
 
     if workers < 2 or k * max(len(coo.data), 1) < PARALLEL_WORK:
         return _done(finish(dependencies(graph, dist, directed, c) for c in chunks))
-    import subprocess
-    import sys
     import tempfile
 
     from orgnet.metrics import pivots as pivot_jobs
@@ -522,9 +505,8 @@ def start_betweenness(
     try:
         pivot_jobs.write_job(folder.name, n=n, edges=np.column_stack([coo.row, coo.col]), dist=dist_array,
                              directed=directed, chunks=chunks)
-        procs = [subprocess.Popen([sys.executable, "-m", "orgnet.metrics.pivots", folder.name, str(w), str(workers)],
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                 for w in range(workers)]
+        procs = Workers("orgnet.metrics.pivots", [[folder.name, str(w), str(workers), str(os.getpid())]
+                                                  for w in range(workers)])
     except BaseException:
         folder.cleanup()
         raise

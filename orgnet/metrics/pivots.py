@@ -1,11 +1,9 @@
-"""Betweenness pivots in worker processes: ``python -m orgnet.metrics.pivots FOLDER WORKER WORKERS``.
+"""Betweenness pivots in worker processes: ``python -m orgnet.metrics.pivots FOLDER WORKER WORKERS PARENT``.
 
 Brandes' dependencies of a set of source people are independent of each other, so sampled
-betweenness splits into chunks of sources that other processes can compute. igraph holds
-Python's interpreter lock during a computation, so the workers are processes, each a fresh
-interpreter started with ``python -m`` (never a fork of a process running Arrow's or
-OpenMP's threads, and never a re-import of the caller's script, as ``multiprocessing``'s
-"spawn" would do).
+betweenness splits into chunks of sources that other processes can compute
+(:class:`orgnet.workers.Workers`: igraph holds Python's interpreter lock, so threads would not
+help).
 
 The parent writes the ties to ``FOLDER`` once (:func:`write_job`); worker ``w`` of ``W``
 computes chunks ``w, w + W, w + 2W, …`` and writes ``part-<chunk>.npy`` for each; the parent
@@ -25,12 +23,13 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from orgnet.workers import parent_gone
 
 __all__ = ["dependencies", "read_parts", "run_worker", "write_job"]
 
@@ -51,17 +50,19 @@ def write_job(folder: str | Path, *, n: int, edges: np.ndarray, dist: np.ndarray
                                                  "weighted": dist is not None, "chunks": chunks}))
 
 
-def run_worker(folder: str | Path, worker: int, workers: int) -> None:
-    """Compute this worker's chunks and write ``part-<chunk>.npy`` for each."""
+def run_worker(folder: str | Path, worker: int, workers: int, parent: int | None = None) -> None:
+    """Compute this worker's chunks and write ``part-<chunk>.npy`` for each.
+
+    Stops early when the process ``parent`` (the caller) has gone.
+    """
     import igraph as ig
 
     folder = Path(folder)
     job = json.loads((folder / "job.json").read_text())
     graph = ig.Graph(n=job["n"], edges=np.load(folder / "edges.npy"), directed=job["directed"])
     dist = np.load(folder / "dist.npy").tolist() if job["weighted"] else None
-    parent = os.getppid()
     for i in range(worker, len(job["chunks"]), workers):
-        if os.getppid() != parent:  # the caller is gone: stop rather than compute for nobody
+        if parent is not None and parent_gone(parent):  # nobody to compute for
             return
         part = dependencies(graph, dist, job["directed"], job["chunks"][i])
         tmp = folder / f"part-{i}.tmp.npy"
@@ -75,4 +76,4 @@ def read_parts(folder: str | Path, count: int) -> list[np.ndarray]:
 
 
 if __name__ == "__main__":  # pragma: no cover - run by start_betweenness in a child process
-    run_worker(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    run_worker(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
