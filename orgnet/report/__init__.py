@@ -9,7 +9,7 @@ report ("not available in this analysis").
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,9 @@ from orgnet.report.exports import NodeText, write_gexf, write_graphml
 from orgnet.report.files import staging_folder, write_csv, write_json
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
+from orgnet.report.map_worker import start_maps
 from orgnet.report.pictures import write_pictures
+from orgnet.workers import available_cores
 
 __all__ = ["GRAPH_FILES_MAX_TIES", "JSON_MAX_PEOPLE", "MAP_MAX_PEOPLE", "write_report"]
 
@@ -39,6 +41,7 @@ def write_report(
     max_map_people: int = MAP_MAX_PEOPLE,
     seed: int = 0,
     max_graph_ties: int | None = GRAPH_FILES_MAX_TIES,
+    workers: int | None = None,
 ) -> Path:
     """Write the report folder atomically: nothing is half-written if anything fails.
 
@@ -59,6 +62,10 @@ def write_report(
         the report says when they were left out. Above :data:`JSON_MAX_PEOPLE` people,
         ``findings.json`` leaves out the per-person table (``people.csv`` has it) and says so
         under ``people_omitted``.
+    workers : int or None
+        With more than one (default: the cores available) and a map per group to draw, the
+        maps are drawn by a worker process while the other files are written
+        (:mod:`orgnet.report.map_worker`); the files are the same either way.
 
     Returns
     -------
@@ -66,7 +73,17 @@ def write_report(
         The report folder; open ``index.html`` in it.
     """
     out = Path(out)
-    with staging_folder(out) as stage:
+    with staging_folder(out) as stage, ExitStack() as cleanup:
+        cores = available_cores() if workers is None else workers
+        pending = None
+        groups = None
+        if cores > 1 and findings.graph.n > max_map_people and map_group_column(findings) is not None:
+            with progress("Drawing the maps (started in a worker process)"):
+                pending = start_maps(findings, stage, max_people=max_map_people, seed=seed)
+                cleanup.callback(pending.close)  # the worker stops if anything below fails
+        else:
+            with progress("Drawing the maps"):
+                maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
         with progress("Writing tables"):
             # Aggregate-only findings hold groups in place of people: no people.csv at all.
             aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
@@ -76,8 +93,6 @@ def write_report(
             write_csv(findings.groups, stage / "groups.csv")
             for name, table in findings.tables.items():
                 write_csv(table, stage / f"{name}.csv")
-        with progress("Drawing the maps"):
-            maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
         with progress("Drawing pictures for slides"):
             if groups is None and map_group_column(findings) is not None:
                 groups = group_map_data(findings, seed=seed)
@@ -108,6 +123,9 @@ def write_report(
                                                        "table is in people.csv only"}}
             write_json({"summary": findings.summary, **people, "groups": findings.groups,
                         **findings.sections}, stage / "findings.json")
+        if pending is not None:
+            with progress("Drawing the maps: waiting for the worker"):
+                maps = pending.result()
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,
                          files={"tables": tables, "data": ["findings.json"], "graph": graph_files,

@@ -170,3 +170,13 @@ def test_large_graphs_skip_the_graph_files_and_the_json_people(full_findings, tm
     data = json.loads((write_report(full_findings, tmp_path / "json") / "findings.json").read_text())
     assert "people" not in data and data["people_omitted"]["people"] == len(full_findings.people)
     assert data["people_omitted"]["file"] == "people.csv" and data["groups"]
+
+
+def test_maps_drawn_in_a_worker_process_are_the_same_files(full_findings, tmp_path: Path) -> None:
+    here = write_report(full_findings, tmp_path / "here", max_map_people=50, workers=1)
+    there = write_report(full_findings, tmp_path / "there", max_map_people=50, workers=2)
+    files = sorted(p.relative_to(here).as_posix() for p in here.rglob("*") if p.is_file())
+    assert any(f.startswith("maps/") for f in files)
+    assert files == sorted(p.relative_to(there).as_posix() for p in there.rglob("*") if p.is_file())
+    for name in files:
+        assert (here / name).read_bytes() == (there / name).read_bytes(), name
