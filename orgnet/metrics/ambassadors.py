@@ -38,9 +38,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.stats import rankdata
 
-from orgnet.metrics.time import thread_values
+from orgnet.metrics.time import _kind_is, _thread_codes, _utc_times
 
 __all__ = ["AMBASSADOR_COMPONENTS", "ambassador_scores"]
 
@@ -60,52 +61,49 @@ _TARGET_RESPONSES = ("reply", "reaction", "share", "mention")
 _GIVING = ("reply", "reaction")
 
 
-def _count_per(codes: pd.Series, n: int) -> np.ndarray:
-    return np.bincount(codes.to_numpy(np.int64), minlength=n)[:n]
-
-
-def _kind_categorical(kind: object) -> pd.Series:
-    """Kinds as a categorical of text; one that already is keeps its codes (no per-event strings)."""
-    values = pd.Series(kind).reset_index(drop=True)
-    if isinstance(values.dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in values.cat.categories):
-        return values
-    return values.astype(str).astype("category")
+def _count_per(person: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(np.asarray(person, dtype=np.int64), minlength=n)[:n]
 
 
 def _distinct_per(person: object, other: object, n: int) -> np.ndarray:
     """Per person, the number of distinct values of ``other`` paired with them (integer columns).
 
-    The pairs are packed into one int64 key and hashed once (``pd.unique``), which is several
-    times faster than ``DataFrame.drop_duplicates`` over two columns of millions of rows.
+    The pairs become the entries of a sparse ``n x width`` matrix: scipy's COO -> CSR
+    conversion (a counting sort by person, then each short row sorted) merges repeated pairs
+    several times faster than hashing millions of packed keys. When the values span a narrow
+    range (weeks), a flag per (person, value) cell is cheaper still.
     """
+    return np.diff(_distinct_pairs(person, other, n)[0]).astype(np.int64)
+
+
+def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (person, value) pairs as CSR arrays: ``indptr`` per person and the values (see :func:`_distinct_per`)."""
     a = np.asarray(person, dtype=np.int64)
     b = np.asarray(other, dtype=np.int64)
     if not len(a):
-        return np.zeros(n, dtype=np.int64)
-    lo, hi = int(b.min()), int(b.max())
-    width = hi - lo + 1
-    if int(a.max()) >= 0 and (int(a.max()) + 1) * width < 2**62 and int(a.min()) >= 0:
-        keys = pd.unique(a * width + (b - lo))
-        return np.bincount(keys // width, minlength=n)[:n]
-    pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
-    return _count_per(pairs["a"], n)
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lo = int(b.min())
+    b = b - lo
+    width = int(b.max()) + 1
+    if n * width <= _DENSE_CELLS:
+        seen = np.zeros(n * width, dtype=bool)
+        seen[a * width + b] = True
+        cells = np.flatnonzero(seen)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cells // width, minlength=n), out=indptr[1:])
+        return indptr, cells % width + lo
+    pairs = sp.coo_array((np.ones(len(a), dtype=np.float32), (a, b)), shape=(n, width)).tocsr()
+    return pairs.indptr.astype(np.int64), pairs.indices.astype(np.int64) + lo
 
 
-def _event_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """The columns this module uses, without per-row Python conversion (timestamps stay datetime64)."""
-    m = len(events)
-    frame = pd.DataFrame(
-        {
-            "kind": _kind_categorical(events["kind"]),
-            "actor": np.asarray(events["actor"], dtype=np.int64),
-            "target": np.asarray(events["target"], dtype=np.int64),
-        }
-    )
-    thread = events["thread"] if "thread" in events else pd.Series([None] * m, dtype=object)
-    frame["thread"] = thread_values(thread)
-    ts = events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m))
-    frame["ts"] = pd.to_datetime(pd.Series(ts).reset_index(drop=True), utc=True)
-    return frame
+#: (person, value) cells up to which distinct pairs are flagged in a dense array.
+_DENSE_CELLS = 50_000_000
+
+
+def _plural(count: np.ndarray, word: str, many: str | None = None) -> np.ndarray:
+    """``"<count> <word>"`` per element, ``many`` (default word + "s") unless the count is 1 (object array)."""
+    text = np.asarray([str(c) for c in count.tolist()], dtype=object)
+    return text + np.where(count == 1, " " + word, " " + (many or word + "s")).astype(object)
 
 
 def _modified_z(values: np.ndarray) -> np.ndarray:
@@ -169,49 +167,72 @@ def ambassador_scores(
     groups = np.asarray(groups, dtype=np.int64)
     n = len(groups)
     ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
-    ev = _event_frame(events)
-    ev = ev[(ev["actor"] >= 0) & (ev["actor"] < n)]
+    # Every group-by below is an array operation over event codes: kinds compared by their
+    # category codes, threads as dense integer codes, times as integers.
+    kind = events["kind"]
+    actor = np.asarray(events["actor"], dtype=np.int64)
+    target = np.asarray(events["target"], dtype=np.int64)
+    m = len(actor)
+    thread, _ = _thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
+    times = _utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
+    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    ok = (actor >= 0) & (actor < n)
+    has_time = clock != np.iinfo(np.int64).min
 
-    contributing = ev[~ev["kind"].isin(_PASSIVE)]
-    timed = ev["ts"].notna()
+    contributing = ok & ~_kind_is(kind, _PASSIVE)
+    timed = ok & has_time
     if timed.any():
-        t0 = ev.loc[timed, "ts"].min().normalize()
-        weeks_total = int((ev.loc[timed, "ts"].max() - t0) // pd.Timedelta(days=7)) + 1
-        week = (contributing["ts"] - t0) // pd.Timedelta(days=7)
-        has_week = week.notna().to_numpy()
-        weeks_active = _distinct_per(contributing["actor"].to_numpy()[has_week],
-                                     week.to_numpy()[has_week].astype(np.int64), n)
+        unit = pd.Timedelta(1, unit=times.dtype.unit)
+        day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
+        t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
+        weeks_total = int((int(clock[timed].max()) - t0) // week_len) + 1
+        with_week = contributing & has_time
+        weeks_active = _distinct_per(actor[with_week], (clock[with_week] - t0) // week_len, n)
     else:
         weeks_total = 0
         weeks_active = np.zeros(n, dtype=np.int64)
-    contributed = _count_per(contributing["actor"], n) > 0
+    contributed = _count_per(actor[contributing], n) > 0
 
-    # Threads and who started them (the earliest post of each thread).
-    posts = ev[(ev["kind"] == "post") & ev["thread"].notna()].sort_values("ts", kind="stable")
-    starters = posts.drop_duplicates("thread")[["thread", "actor"]].rename(columns={"actor": "starter"})
-    in_thread = ev[ev["kind"].isin(_THREAD_RESPONSES) & ev["thread"].notna()].merge(starters, on="thread")
-    in_thread = in_thread[in_thread["actor"] != in_thread["starter"]]
-    conversations = _distinct_per(in_thread["starter"].to_numpy(), in_thread["thread"].to_numpy(np.int64), n) \
-        if pd.api.types.is_integer_dtype(in_thread["thread"].dtype) \
-        else _count_per(in_thread.drop_duplicates(["starter", "thread"])["starter"], n)
+    # Threads and who started them (the earliest post of each thread; among equally early
+    # posts the first in event order; posts with no time after every timed one).
+    n_threads = int(thread.max()) + 1 if m else 0
+    posts = np.flatnonzero(ok & _kind_is(kind, ("post",)) & (thread >= 0))
+    never = np.iinfo(np.int64).max
+    post_time = np.where(has_time[posts], clock[posts], never)
+    earliest = np.full(n_threads, never)
+    np.minimum.at(earliest, thread[posts], post_time)
+    first_post = np.full(n_threads, m)
+    at_earliest = posts[post_time == earliest[thread[posts]]]
+    np.minimum.at(first_post, thread[at_earliest], at_earliest)
+    starter = np.where(first_post < m, actor[np.minimum(first_post, max(m - 1, 0))], -1)
 
-    targeted = ev[ev["kind"].isin(_TARGET_RESPONSES) & (ev["target"] >= 0) & (ev["target"] < n) & (ev["target"] != ev["actor"])]
-    # Distinct (person, responder) pairs, packed into one int64 key (both are node codes < n).
-    person = np.concatenate([in_thread["starter"].to_numpy(np.int64), targeted["target"].to_numpy(np.int64)])
-    responder = np.concatenate([in_thread["actor"].to_numpy(np.int64), targeted["actor"].to_numpy(np.int64)])
-    keys = pd.unique(person * np.int64(n) + responder)
-    person, responder = keys // n, keys % n
-    responders = _count_per(pd.Series(person), n)
-    pairs_group = groups[responder]
-    departments = _distinct_per(person[pairs_group >= 0], pairs_group[pairs_group >= 0], n)
+    in_thread = np.flatnonzero(ok & _kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
+    in_thread = in_thread[starter[thread[in_thread]] >= 0]
+    thread_starter = starter[thread[in_thread]]
+    keep = actor[in_thread] != thread_starter
+    in_thread, thread_starter = in_thread[keep], thread_starter[keep]
+    answered = np.zeros(n_threads, dtype=bool)
+    answered[thread[in_thread]] = True
+    conversations = _count_per(starter[answered], n)
 
-    others = ev[(ev["target"] >= 0) & (ev["target"] != ev["actor"])]
-    giving = others[others["kind"].isin(_GIVING)]
-    sharing = others[others["kind"] == "share"]
-    responses_given = _count_per(giving["actor"], n)
-    shares_of_others = _count_per(sharing["actor"], n)
-    people_answered = _distinct_per(giving["actor"], giving["target"], n)
-    people_shared = _distinct_per(sharing["actor"], sharing["target"], n)
+    targeted = np.flatnonzero(ok & _kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
+    # Distinct (person, responder) pairs: responders per person, and the groups they come from.
+    person = np.concatenate([thread_starter, target[targeted]])
+    responder = np.concatenate([actor[in_thread], actor[targeted]])
+    indptr, distinct_responder = _distinct_pairs(person, responder, n)
+    responders = np.diff(indptr).astype(np.int64)
+    # Groups reached: over the distinct responders (far fewer than the responses).
+    pair_person = np.repeat(np.arange(n, dtype=np.int64), responders)
+    pairs_group = groups[distinct_responder]
+    departments = _distinct_per(pair_person[pairs_group >= 0], pairs_group[pairs_group >= 0], n)
+
+    others = ok & (target >= 0) & (target != actor)
+    giving = others & _kind_is(kind, _GIVING)
+    sharing = others & _kind_is(kind, ("share",))
+    responses_given = _count_per(actor[giving], n)
+    shares_of_others = _count_per(actor[sharing], n)
+    people_answered = _distinct_per(actor[giving], target[giving], n)
+    people_shared = _distinct_per(actor[sharing], target[sharing], n)
 
     components = {
         "weeks_active": weeks_active,
@@ -243,15 +264,15 @@ def ambassador_scores(
     frame = frame.sort_values(["score", "responders", "code"], ascending=[False, False, True], kind="stable")
     frame.insert(0, "rank", np.arange(1, n + 1))
 
-    def plural(count: int, word: str, many: str | None = None) -> str:
-        return f"{count} {word if count == 1 else (many or word + 's')}"
-
-    frame["reason"] = [
-        f"responses from {plural(r.responders, 'person', 'people')} in {plural(r.departments, 'department')}; "
-        f"active {r.weeks_active} of {r.weeks} weeks; "
-        f"{plural(r.conversations, 'conversation')} drew responses; "
-        f"{plural(r.responses_given, 'response')} to {plural(r.people_answered, 'person', 'people')}; "
-        f"shared content of {plural(r.people_shared, 'person', 'people')}"
-        for r in frame.itertuples()
-    ]
+    # Reasons as whole columns of text (no Python formatting row by row).
+    col = {c: frame[c].to_numpy() for c in ("responders", "departments", "weeks_active", "weeks", "conversations",
+                                              "responses_given", "people_answered", "people_shared")}
+    reason = ("responses from " + _plural(col["responders"], "person", "people") + " in "
+              + _plural(col["departments"], "department") + "; active "
+              + np.asarray([str(c) for c in col["weeks_active"].tolist()], dtype=object) + f" of {weeks_total} weeks; "
+              + _plural(col["conversations"], "conversation") + " drew responses; "
+              + _plural(col["responses_given"], "response") + " to "
+              + _plural(col["people_answered"], "person", "people") + "; shared content of "
+              + _plural(col["people_shared"], "person", "people"))
+    frame["reason"] = reason.tolist()
     return frame.reset_index(drop=True)

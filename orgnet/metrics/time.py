@@ -190,8 +190,8 @@ def _kind_is(kind: Any, names: tuple[str, ...]) -> np.ndarray:
     values = pd.Series(kind).reset_index(drop=True) if not isinstance(kind, pd.Series) else kind
     if isinstance(values.dtype, pd.CategoricalDtype):
         wanted = np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), names)
-        codes = np.asarray(values.cat.codes, dtype=np.int64)
-        return np.append(wanted, False)[codes]
+        # Codes as they are (int8 for a few kinds); -1 (missing) reads the False appended last.
+        return np.append(wanted, False)[values.cat.codes.to_numpy()]
     return np.asarray(_kinds(values).isin(names), dtype=bool)
 
 
