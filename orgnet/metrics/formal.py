@@ -126,30 +126,45 @@ def _spread(
     min_share: float,
     min_members: int,
 ) -> pd.DataFrame:
-    """For each outer group, the inner groups holding at least ``min_share`` of its members."""
+    """For each outer group, the inner groups holding at least ``min_share`` of its members.
+
+    One sort of the (outer, inner) counts; each outer group is then a slice of the sorted
+    arrays (its figures summed as pandas summed them, slice by slice).
+    """
     ok = (outer >= 0) & (inner >= 0)
-    frame = pd.DataFrame({"outer": outer[ok], "inner": inner[ok]})
-    counts = frame.groupby(["outer", "inner"]).size().rename("count").reset_index()
-    size = counts.groupby("outer")["count"].transform("sum")
-    counts["share"] = counts["count"] / size
-    counts = counts.sort_values(["outer", "count", "inner"], ascending=[True, False, True])
-    counts["entropy_term"] = -counts["share"] * np.log(counts["share"])
-    big = counts[(counts["share"] >= min_share) & (counts["count"] >= min_members)]
+    o, i = outer[ok], inner[ok]
+    columns = ["code", "size", "n_parts", "largest_share", "effective_parts", "parts", "part_shares"]
+    if not len(o):
+        out = pd.DataFrame([], columns=columns)
+        out.insert(1, "group", [])
+        return out
+    width = int(i.max()) + 1
+    pairs, count = np.unique(o * width + i, return_counts=True)
+    pair_outer, pair_inner = pairs // width, pairs % width
+    size = np.bincount(pair_outer, weights=count).astype(np.int64)
+    share = count / size[pair_outer]
+    # Per outer group: largest part first (ties: lower inner code first).
+    order = np.lexsort((pair_inner, -count, pair_outer))
+    pair_outer, pair_inner, count, share = pair_outer[order], pair_inner[order], count[order], share[order]
+    entropy_term = -share * np.log(share)
+    big = (share >= min_share) & (count >= min_members)
+    codes = np.unique(pair_outer)
+    bounds = np.searchsorted(pair_outer, np.append(codes, codes[-1] + 1)).tolist()
     rows = []
-    for g, part in counts.groupby("outer", sort=True):
-        parts = big[big["outer"] == g]
+    for g, lo, hi in zip(codes.tolist(), bounds[:-1], bounds[1:], strict=True):
+        keep = big[lo:hi]
         rows.append(
             {
                 "code": int(g),
-                "size": int(part["count"].sum()),
-                "n_parts": int(len(parts)),
-                "largest_share": float(part["share"].iloc[0]),
-                "effective_parts": float(np.exp(part["entropy_term"].sum())),
-                "parts": [inner_labels[i] for i in parts["inner"]],
-                "part_shares": [round(float(x), 3) for x in parts["share"]],
+                "size": int(count[lo:hi].sum()),
+                "n_parts": int(keep.sum()),
+                "largest_share": float(share[lo]),
+                "effective_parts": float(np.exp(entropy_term[lo:hi].sum())),
+                "parts": [inner_labels[x] for x in pair_inner[lo:hi][keep].tolist()],
+                "part_shares": [round(float(x), 3) for x in share[lo:hi][keep]],
             }
         )
-    out = pd.DataFrame(rows, columns=["code", "size", "n_parts", "largest_share", "effective_parts", "parts", "part_shares"])
+    out = pd.DataFrame(rows, columns=columns)
     out.insert(1, "group", [outer_labels[c] for c in out["code"]])
     return out
 
