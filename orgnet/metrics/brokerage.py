@@ -161,13 +161,24 @@ def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
     sym = sp.csr_array(a + a.T)
     strength = np.asarray(sym.sum(axis=1)).ravel()
     up, lo, weight, rank = _upper_ties(sym)
-    indirect = np.zeros(len(weight))
+    m = len(weight)
+    indirect = np.zeros(m)
+    # Triangle a < b < c (in degree order): each tie gets the path through the third person.
+    # Contributions are buffered and added up once they are as many as the ties, so the
+    # O(ties) cost of a bincount is paid a bounded number of times whatever the chunking.
+    ties: list[np.ndarray] = []
+    paths: list[np.ndarray] = []
+    buffered = 0
     for ab, ac, bc in _triangles(up, lo, rank):
-        # Triangle a < b < c (in degree order): each tie gets the path through the third person.
         w_ab, w_ac, w_bc = weight[ab], weight[ac], weight[bc]
-        indirect += np.bincount(bc, weights=w_ab * w_ac / strength[up[ab]], minlength=len(weight))
-        indirect += np.bincount(ac, weights=w_ab * w_bc / strength[lo[ab]], minlength=len(weight))
-        indirect += np.bincount(ab, weights=w_ac * w_bc / strength[lo[ac]], minlength=len(weight))
+        ties += [bc, ac, ab]
+        paths += [w_ab * w_ac / strength[up[ab]], w_ab * w_bc / strength[lo[ab]], w_ac * w_bc / strength[lo[ac]]]
+        buffered += 3 * len(ab)
+        if buffered >= max(m, _WEDGES):
+            indirect += np.bincount(np.concatenate(ties), weights=np.concatenate(paths), minlength=m)
+            ties, paths, buffered = [], [], 0
+    if ties:
+        indirect += np.bincount(np.concatenate(ties), weights=np.concatenate(paths), minlength=m)
     local = (weight + indirect) ** 2
     total = np.bincount(up, weights=local, minlength=n) + np.bincount(lo, weights=local, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):

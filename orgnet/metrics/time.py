@@ -170,7 +170,7 @@ def _thread_codes(thread: Any) -> tuple[np.ndarray, Callable[[np.ndarray], pd.Se
     if (dtype is not None and pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
             and not isinstance(dtype, pd.api.extensions.ExtensionDtype)):
         raw = np.asarray(values, dtype=np.int64)
-        code = np.where(raw >= 0, raw, -1)
+        code = raw if not len(raw) or raw.min() >= -1 else np.where(raw >= 0, raw, -1)
 
         def picked(rows: np.ndarray) -> pd.Series:
             return pd.Series(pd.array(raw[rows], dtype="Int64"))
