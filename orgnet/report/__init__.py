@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.analysis import Findings
+from orgnet.report.background import start, write_graph_files
 from orgnet.report.content import pyramid_view
-from orgnet.report.exports import NodeText, write_gexf, write_graphml
 from orgnet.report.files import staging_folder, write_csv, write_json
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
-from orgnet.report.map_worker import start_maps
 from orgnet.report.pictures import write_pictures
 from orgnet.workers import available_cores
+
+#: What the background tasks write, for the progress lines.
+_TASKS = {"maps": "the maps", "graph_files": "GraphML and GEXF"}
 
 __all__ = ["GRAPH_FILES_MAX_TIES", "JSON_MAX_PEOPLE", "MAP_MAX_PEOPLE", "write_report"]
 
@@ -64,8 +66,8 @@ def write_report(
         under ``people_omitted``.
     workers : int or None
         With more than one (default: the cores available) and a map per group to draw, the
-        maps are drawn by a worker process while the other files are written
-        (:mod:`orgnet.report.map_worker`); the files are the same either way.
+        maps and the graph files are written by worker processes while this one writes the
+        rest (:mod:`orgnet.report.background`); the files are the same either way.
 
     Returns
     -------
@@ -73,14 +75,24 @@ def write_report(
         The report folder; open ``index.html`` in it.
     """
     out = Path(out)
+    ties = findings.graph.n_ties
+    graph_note = ""
+    if max_graph_ties and ties > max_graph_ties:
+        graph_note = (f"graph.graphml and graph.gexf were not written: {ties:,} ties is more than Gephi "
+                      f"opens comfortably (limit {max_graph_ties:,}; `orgnet analyze --graph-files-max-ties 0` "
+                      "writes them anyway)")
+    # A large organisation's maps (a layout per group) and graph files go to worker processes
+    # on a machine with several cores, while this process writes the rest.
+    cores = available_cores() if workers is None else workers
+    background = [] if cores < 2 or findings.graph.n <= max_map_people or map_group_column(findings) is None else (
+        ["maps"] + ([] if graph_note else ["graph_files"]))
     with staging_folder(out) as stage, ExitStack() as cleanup:
-        cores = available_cores() if workers is None else workers
         pending = None
         groups = None
-        if cores > 1 and findings.graph.n > max_map_people and map_group_column(findings) is not None:
-            with progress("Drawing the maps (started in a worker process)"):
-                pending = start_maps(findings, stage, max_people=max_map_people, seed=seed)
-                cleanup.callback(pending.close)  # the worker stops if anything below fails
+        if background:
+            with progress(f"Started in worker processes: {', '.join(_TASKS[t] for t in background)}"):
+                pending = start(findings, stage, background, max_people=max_map_people, seed=seed)
+                cleanup.callback(pending.close)  # the workers stop if anything below fails
         else:
             with progress("Drawing the maps"):
                 maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
@@ -99,19 +111,10 @@ def write_report(
             if groups is not None and len(groups["ids"]) < 2:
                 groups = None
             pictures = [p.relative_to(stage).as_posix() for p in write_pictures(stage, pyramid_view(findings), groups)]
-        ties = findings.graph.n_ties
         graph_files: list[str] = []
-        graph_note = ""
-        if max_graph_ties and ties > max_graph_ties:
-            graph_note = (f"graph.graphml and graph.gexf were not written: {ties:,} ties is more than Gephi "
-                          f"opens comfortably (limit {max_graph_ties:,}; `orgnet analyze --graph-files-max-ties 0` "
-                          "writes them anyway)")
-        else:
+        if not graph_note and "graph_files" not in background:
             with progress("Exporting GraphML and GEXF"):
-                nodes = NodeText(findings)  # people formatted once for both files
-                write_graphml(findings, stage / "graph.graphml", nodes=nodes)
-                write_gexf(findings, stage / "graph.gexf", nodes=nodes)
-                graph_files = ["graph.graphml", "graph.gexf"]
+                graph_files = write_graph_files(findings, stage)
         with progress("Writing findings.json"):
             n = len(findings.people)
             people: dict[str, Any] = {}
@@ -124,8 +127,10 @@ def write_report(
             write_json({"summary": findings.summary, **people, "groups": findings.groups,
                         **findings.sections}, stage / "findings.json")
         if pending is not None:
-            with progress("Drawing the maps: waiting for the worker"):
-                maps = pending.result()
+            with progress(f"Waiting for the workers: {', '.join(_TASKS[t] for t in background)}"):
+                written = pending.result()
+            maps = written["maps"]
+            graph_files = written.get("graph_files", graph_files)
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,
                          files={"tables": tables, "data": ["findings.json"], "graph": graph_files,

@@ -132,9 +132,20 @@ def test_failure_leaves_no_half_written_report(full_findings, tmp_path: Path, mo
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report, "write_gexf", boom)
+    monkeypatch.setattr(report, "write_graph_files", boom)
     with pytest.raises(RuntimeError):
         report.write_report(full_findings, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_worker_leaves_no_half_written_report(full_findings, tmp_path: Path, monkeypatch) -> None:
+    # The maps' worker fails (here: it cannot import its task's module); nothing is left behind.
+    import orgnet.report.background as background
+
+    real = background.Workers
+    monkeypatch.setattr(background, "Workers", lambda module, args: real("orgnet.no_such_module", args))
+    with pytest.raises(RuntimeError, match="worker process failed"):
+        write_report(full_findings, tmp_path / "out", max_map_people=50, workers=2)
     assert list(tmp_path.iterdir()) == []
 
 
