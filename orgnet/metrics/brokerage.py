@@ -99,16 +99,6 @@ def _values_at(matrix: sp.sparray, rows: np.ndarray, cols: np.ndarray) -> np.nda
     return np.where(keys[pos] == wanted, data[pos], 0.0)
 
 
-def _row_normalised(sym: sp.csr_array, by: str) -> sp.csr_array:
-    n = sym.shape[0]
-    if by == "sum":
-        scale = np.asarray(sym.sum(axis=1)).ravel()
-    else:
-        scale = np.asarray(sym.max(axis=1).toarray()).ravel() if sym.nnz else np.zeros(n)
-    inv = np.divide(1.0, scale, out=np.zeros(n), where=scale > 0)
-    return sp.csr_array(sp.diags_array(inv) @ sym)
-
-
 def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
     r"""Burt's constraint on each person: how much their contacts are tied to each other.
 
@@ -156,10 +146,24 @@ def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
     >>> burt_constraint(star).round(3).tolist()
     [0.333, 1.0, 1.0, 1.0]
     """
-    a = _square(adjacency)
+    return _structural_holes(_square(adjacency))[0]
+
+
+def _structural_holes(a: sp.csr_array, effective: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    r"""Burt's constraint and (with ``effective``) effective size of everyone, from one listing of the triangles.
+
+    Both indirect terms live on triangles. For constraint see :func:`burt_constraint`; the
+    redundancy of effective size, :math:`\sum_{j \in N(i)} \sum_q p_{iq} m_{jq}`, gets from a
+    triangle ``{i, j, q}`` the terms :math:`p_{iq} m_{jq} + p_{ij} m_{qj}`.
+    """
     n = a.shape[0]
     sym = sp.csr_array(a + a.T)
     strength = np.asarray(sym.sum(axis=1)).ravel()
+    degree = np.diff(sym.indptr)
+    top = np.zeros(n)
+    if sym.nnz:
+        rows = np.flatnonzero(degree)
+        top[rows] = np.maximum.reduceat(sym.data, sym.indptr[rows])
     up, lo, weight, rank = _upper_ties(sym)
     m = len(weight)
     indirect = np.zeros(m)
@@ -169,22 +173,33 @@ def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
     ties: list[np.ndarray] = []
     paths: list[np.ndarray] = []
     buffered = 0
+    redundancy = np.zeros(n)
     for ab, ac, bc in _triangles(up, lo, rank):
         w_ab, w_ac, w_bc = weight[ab], weight[ac], weight[bc]
+        p, q, r = up[ab], lo[ab], lo[ac]  # the triangle's people, in degree order
         ties += [bc, ac, ab]
-        paths += [w_ab * w_ac / strength[up[ab]], w_ab * w_bc / strength[lo[ab]], w_ac * w_bc / strength[lo[ac]]]
+        paths += [w_ab * w_ac / strength[p], w_ab * w_bc / strength[q], w_ac * w_bc / strength[r]]
         buffered += 3 * len(ab)
         if buffered >= max(m, _WEDGES):
             indirect += np.bincount(np.concatenate(ties), weights=np.concatenate(paths), minlength=m)
             ties, paths, buffered = [], [], 0
+        if effective:
+            redundancy += np.bincount(p, weights=(w_ab * w_bc / top[r] + w_ac * w_bc / top[q]) / strength[p], minlength=n)
+            redundancy += np.bincount(q, weights=(w_ab * w_ac / top[r] + w_bc * w_ac / top[p]) / strength[q], minlength=n)
+            redundancy += np.bincount(r, weights=(w_ac * w_ab / top[q] + w_bc * w_ab / top[p]) / strength[r], minlength=n)
     if ties:
         indirect += np.bincount(np.concatenate(ties), weights=np.concatenate(paths), minlength=m)
     local = (weight + indirect) ** 2
     total = np.bincount(up, weights=local, minlength=n) + np.bincount(lo, weights=local, minlength=n)
+    isolated = degree == 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = total / strength**2
-    out[np.diff(sym.indptr) == 0] = np.nan
-    return out
+        constraint = total / strength**2
+    constraint[isolated] = np.nan
+    if not effective:
+        return constraint, None
+    size = degree - redundancy
+    size[isolated] = np.nan
+    return constraint, size
 
 
 def _upper_ties(sym: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -260,8 +275,8 @@ def effective_size(adjacency: sp.sparray) -> np.ndarray:
     .. math:: e_i = \sum_{j \in N(i)} \left(1 - \sum_{q} p_{iq} m_{jq}\right)
 
     with :math:`p` the mutual-weight proportions (see :func:`burt_constraint`) and
-    :math:`m_{jq} = s_{jq} / \max_k s_{jk}`. Computed as ``deg(i) - sum_q p_iq (B @ M)_iq``
-    where ``B`` is the 0/1 neighbour matrix, masked to ``i``'s neighbours.
+    :math:`m_{jq} = s_{jq} / \max_k s_{jk}`. The redundancy is non-zero only on triangles and
+    is summed over them as for :func:`burt_constraint`.
 
     Parameters
     ----------
@@ -287,29 +302,7 @@ def effective_size(adjacency: sp.sparray) -> np.ndarray:
     >>> effective_size(triangle).tolist()
     [1.0, 1.0, 1.0]
     """
-    return _effective_size_of(_square(adjacency))
-
-
-def _effective_size_of(a: sp.csr_array, rows: np.ndarray | None = None) -> np.ndarray:
-    """:func:`effective_size` of the people ``rows`` only (all by default), of a checked matrix.
-
-    Row ``i`` of the masked product depends only on row ``i`` of the left-hand side, so the
-    values are the same to the last bit as for everyone; callers that report the effective
-    size of a few flagged people skip the two-step product of everyone else.
-    """
-    sym = sp.csr_array(a + a.T)
-    p = _row_normalised(sym, "sum")
-    m = _row_normalised(sym, "max")
-    pattern = sym.copy()
-    pattern.data = np.ones_like(pattern.data)
-    if rows is not None:
-        rows = np.asarray(rows, dtype=np.int64)
-        sym, p, pattern = sym[rows], p[rows], pattern[rows]
-    redundancy = _masked_product(pattern, m, sym).multiply(p)
-    degree = np.diff(sym.indptr).astype(np.float64)
-    out = degree - np.asarray(redundancy.sum(axis=1)).ravel()
-    out[degree == 0] = np.nan
-    return out
+    return _structural_holes(_square(adjacency), effective=True)[1]
 
 
 def _binary(a: sp.csr_array) -> sp.csr_array:

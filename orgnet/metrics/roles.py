@@ -40,14 +40,13 @@ import scipy.sparse as sp
 from scipy.stats import rankdata
 
 from orgnet.metrics.brokerage import (
-    _effective_size_of,
     _gould_fernandez_of,
     _group_strength,
     _participation_of,
     _reached_of,
     _spread_of,
     _square,
-    burt_constraint,
+    _structural_holes,
 )
 from orgnet.metrics.centrality import distinct_partners, pagerank, strengths
 
@@ -355,7 +354,8 @@ def information_brokers(
     n = a.shape[0]
     ids_arr = _ids(ids, n)
     bt = np.asarray(betweenness_values, dtype=float)
-    constraint = burt_constraint(a)
+    # Constraint and effective size from one listing of the triangles.
+    constraint, effective = _structural_holes(a, effective=True)
     # One person-by-group strength matrix for participation, spread and groups reached.
     by_group, codes = _group_strength(a, groups)
     pc = _participation_of(by_group)
@@ -374,10 +374,9 @@ def information_brokers(
     if exclude is not None:
         ok &= ~np.asarray(exclude, dtype=bool)
     flagged = np.flatnonzero(ok)
-    # Effective size is reported, not part of the rule: computed for the flagged people only
-    # (row by row the same figures as effective_size for everyone).
+    # Effective size is reported for the flagged people, not part of the rule.
     esize = np.full(n, np.nan)
-    esize[flagged] = _effective_size_of(a, flagged)
+    esize[flagged] = effective[flagged]
     # Likewise the Gould-Fernandez counts (right for the flagged rows, which are all that is read).
     gf = _gould_fernandez_of(a, groups, rows=flagged)
     between = (gf["total"] - gf["coordinator"]).to_numpy()
