@@ -47,8 +47,9 @@ from orgnet.metrics.groups import ei_index, group_ties, membership
 
 __all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "silo_report"]
 
-# Entries of A @ G_stack computed at once (permutations are processed in chunks of this size).
+# (tie, shuffle) pairs compared at once, and shuffles whose labels sit side by side per person.
 _CHUNK_ENTRIES = 20_000_000
+_SHUFFLES = 32
 
 
 def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.ndarray, int]:
@@ -91,11 +92,26 @@ def _internal_by_labeling(rows: np.ndarray, cols: np.ndarray, weights: np.ndarra
     ``ungrouped=False`` says no tie has an end labelled -1.
     """
     n, r = labels.shape
-    same = np.repeat(labels, degree, axis=0) == np.take(labels, cols, axis=0)
-    if ungrouped and (labels < 0).any():
-        same &= labels[rows] >= 0
-    hit = np.flatnonzero(same)  # tie-major: for one labeling, ties in stored order
-    tie, which = np.divmod(hit, r)
+    check = ungrouped and bool((labels < 0).any())
+    ends = np.cumsum(degree)
+    # Ties in blocks of whole senders, so the (ties x labelings) temporaries stay bounded.
+    block = max(1, _CHUNK_ENTRIES // max(r, 1))
+    found_tie, found_which = [], []
+    first = 0
+    while first < n:
+        last = max(first + 1, int(np.searchsorted(ends, (ends[first - 1] if first else 0) + block, side="right")))
+        last = min(last, n)
+        lo, hi = (int(ends[first - 1]) if first else 0), int(ends[last - 1])
+        same = np.repeat(labels[first:last], degree[first:last], axis=0) == np.take(labels, cols[lo:hi], axis=0)
+        if check:
+            same &= labels[rows[lo:hi]] >= 0
+        hit = np.flatnonzero(same)  # tie-major: for one labeling, ties in stored order
+        tie, which = np.divmod(hit, r)
+        found_tie.append(tie + lo)
+        found_which.append(which)
+        first = last
+    tie = np.concatenate(found_tie) if found_tie else np.zeros(0, dtype=np.int64)
+    which = np.concatenate(found_which) if found_which else np.zeros(0, dtype=np.int64)
     per_person = np.bincount(which * n + rows[tie], weights=weights[tie], minlength=r * n)
     found = np.flatnonzero(per_person)  # labeling-major, then node order
     t, person = np.divmod(found, n)
@@ -159,9 +175,9 @@ def ei_permutation_baseline(
 
     Notes
     -----
-    Each shuffle is ``Generator.permutation`` of the grouped people, one shuffle after the
-    other: the same draws as ``Generator.permuted(..., axis=1)`` over the stacked codes, so a
-    seed gives the same baseline as before, in a third of the time.
+    Each shuffle is ``Generator.shuffle`` of the grouped people's codes (16-bit when they
+    fit), one shuffle after the other: the same draws as ``Generator.permuted(..., axis=1)``
+    over the stacked codes, so a seed gives the same baseline as before.
 
     Examples
     --------
@@ -196,19 +212,20 @@ def _baseline(a: sp.csr_array, codes: np.ndarray, k: int, internal: np.ndarray, 
         degree = np.bincount(rows, minlength=n)
         small = np.int16 if k < 2**15 else np.int32 if k < 2**31 else np.int64
         group_codes = codes[grouped].astype(small)
-        chunk = max(1, min(n_permutations, _CHUNK_ENTRIES // max(len(rows) + n, 1)))
+        # Shuffles side by side: up to a cache line of labels per person (ties are scanned in blocks).
+        chunk = max(1, min(n_permutations, _SHUFFLES, _CHUNK_ENTRIES // max(n, 1)))
         for start in range(0, n_permutations, chunk):
             r = min(chunk, n_permutations - start)
-            # permutation(m) swaps as shuffle does on m codes: the same draws, one after the other.
-            shuffled = np.stack([group_codes[rng.permutation(len(group_codes))] for _ in range(r)])
+            shuffled = np.tile(group_codes, (r, 1))
+            for row in shuffled:
+                rng.shuffle(row)  # the draws of permuted(axis=1), row after row
             labels = np.full((n, r), -1, dtype=small)
             labels[grouped] = shuffled.T
             inside = _internal_by_labeling(rows, cols, weights, degree, labels, k, ungrouped=False)
-            # Members' strengths per group and shuffle, summed in node order as one bincount per shuffle did.
-            keys = (np.arange(r, dtype=np.int64)[:, None] * k + shuffled).ravel()
-            strength = (np.bincount(keys, weights=np.tile(s_out, r), minlength=r * k)
-                        + np.bincount(keys, weights=np.tile(s_in, r), minlength=r * k)).reshape(r, k)
-            sims[start : start + r] = ei_index(inside, strength - 2 * inside)
+            for t in range(r):
+                strength = np.bincount(shuffled[t], weights=s_out, minlength=k)[:k] + \
+                    np.bincount(shuffled[t], weights=s_in, minlength=k)[:k]
+                sims[start + t] = ei_index(inside[t], strength - 2 * inside[t])
     with np.errstate(invalid="ignore", divide="ignore"):
         expected = sims.mean(axis=0) if n_permutations else np.full(k, np.nan)
         sd = sims.std(axis=0, ddof=1) if n_permutations > 1 else np.full(k, np.nan)
