@@ -136,3 +136,22 @@ def test_encode_ids_is_remembered_once_and_only_for_the_same_column() -> None:
     assert encode_ids(copy)[0].to_pylist() == ["b", "a"]
     assert encode_ids(col)[0].to_pylist() == ["x", "y"]  # the stored encoding is used ...
     assert encode_ids(col)[0].to_pylist() == ["b", "a"]  # ... and then forgotten
+
+
+_IDS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list("ab7é\x00")), max_size=9),  # around the 8-byte limit, NULs
+    st.sampled_from(["p0001", "p0002", "p0003"]),  # fixed width, as directory ids are
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_IDS, max_size=30), st.integers(0, 5), st.integers(0, 3))
+def test_encode_ids_packed_short_ids_match_string_hashing(values, cut, skip) -> None:  # type: ignore[no-untyped-def]
+    arr = pa.array(values, pa.string()).slice(min(skip, len(values)))
+    col = pa.chunked_array([arr.slice(0, cut), arr.slice(cut)], pa.string())  # sliced chunks: offsets
+    expected = pc.dictionary_encode(arr)
+    got_values, got_index = encode_ids(col)
+    assert got_values.to_pylist() == expected.dictionary.to_pylist()
+    assert got_index.tolist() == pc.fill_null(expected.indices, -1).to_pylist()
+    assert got_values.type == pa.string() and got_index.dtype == np.int32
