@@ -73,8 +73,9 @@ def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -
     # Integer codes per kind without a categorical built from millions of Python strings:
     # a categorical input keeps its codes, anything else is factorised (hashing, no sort).
     if isinstance(getattr(kind, "dtype", None), pd.CategoricalDtype):
-        cat = pd.Categorical(kind)
-        kind_codes = np.asarray(cat.codes, dtype=np.int64)
+        cat = kind.cat if isinstance(kind, pd.Series) else pd.Categorical(kind)
+        codes = cat.codes
+        kind_codes = np.asarray(codes.to_numpy() if isinstance(codes, pd.Series) else codes)  # int8: no copy
         categories = pd.Index(cat.categories)
         used = np.bincount(kind_codes[kind_codes >= 0], minlength=len(categories)) > 0
     else:
@@ -89,16 +90,19 @@ def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -
     unknown = sorted(set(map(str, present)) - set(LEVEL_OF_KIND))
     if unknown:
         raise ValueError(f"unknown event kind(s) {', '.join(unknown)}; expected one of {', '.join(LEVEL_OF_KIND)}")
-    per_category = np.array([LEVEL_OF_KIND.get(str(c), 0) for c in categories], dtype=np.int64)
-    if len(kind_codes) and (kind_codes < 0).any():
-        # A missing kind takes the level of the last kind in sorted order (as a sorted categorical's code -1 did).
-        last = sorted(present)[-1] if present else None
-        per_category = np.append(per_category, LEVEL_OF_KIND[str(last)] if last is not None else 0)
-        kind_codes = np.where(kind_codes < 0, len(per_category) - 1, kind_codes)
-    event_level = per_category[kind_codes] if len(kind_codes) else np.zeros(0, np.int64)
-    level = np.zeros(n, dtype=np.int64)
+    per_category = np.array([LEVEL_OF_KIND.get(str(c), 0) for c in categories], dtype=np.int8)
+    # A missing kind (code -1) takes the level of the last kind in sorted order (as a sorted
+    # categorical's code -1 did): appended last, where index -1 reads.
+    last = sorted(present)[-1] if present else None
+    per_category = np.append(per_category, LEVEL_OF_KIND[str(last)] if last is not None else 0).astype(np.int8)
+    event_level = per_category[kind_codes] if len(kind_codes) else np.zeros(0, np.int8)
+    level = np.zeros(n, dtype=np.int8)
     ok = (actor >= 0) & (actor < n)
-    np.maximum.at(level, actor[ok], event_level[ok])
+    if ok.all():
+        np.maximum.at(level, actor, event_level)
+    else:
+        np.maximum.at(level, actor[ok], event_level[ok])
+    level = level.astype(np.int64)
     return pd.Categorical.from_codes(level, categories=list(PYRAMID_LEVELS), ordered=True)
 
 
