@@ -56,15 +56,37 @@ __all__ = ["read_aliases", "resolve_identities"]
 _WHITESPACE = r"[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]+"
 
 
+def _arrow(values: pd.Series | pd.Index) -> pa.Array:
+    # The Arrow strings behind a pandas column (no Python objects for pyarrow-backed strings).
+    arr = pa.array(values.astype("string"), type=pa.string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _series(values: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
+    # Arrow strings as a pandas "string" column, without a round trip through Python objects.
+    out = pd.Series(pd.array(values, dtype="string"))
+    return out if index is None else out.set_axis(index)
+
+
 def _normalise_emails(values: pd.Series) -> pd.Series:
     # Vectorised form of orgnet.connectors.email.normalise_address, in Arrow kernels: pandas'
     # regex replace and strip(chars) fall back to a Python call per value.
-    arr = pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), pa.string())
-    s = pc.utf8_lower(pc.utf8_trim(pc.replace_substring_regex(arr, _WHITESPACE, ""), "<>\"'"))
+    return _series(_email_array(_arrow(values)), values.index)
+
+
+def _email_array(arr: pa.Array) -> pa.Array:
+    # Only a value holding an '@' can become an address (no step below adds one): the regex
+    # steps run on those alone, which for directory ids like p000123 is none of them.
+    at = pc.fill_null(pc.match_substring(arr, "@"), False)
+    n_at = pc.sum(at).as_py() or 0
+    if n_at == 0:
+        return pa.nulls(len(arr), pa.string())
+    sub = arr if n_at == len(arr) else arr.filter(at)
+    s = pc.utf8_lower(pc.utf8_trim(pc.replace_substring_regex(sub, _WHITESPACE, ""), "<>\"'"))
     s = pc.replace_substring_regex(s, r"^mailto:", "")
     ok = pc.fill_null(pc.match_substring_regex(s, r"^[^@]+@[^@]+$"), False)
     s = pc.if_else(ok, s, pa.scalar(None, pa.string()))
-    return pd.Series(s.to_numpy(zero_copy_only=False), index=values.index, dtype="string")
+    return s if n_at == len(arr) else pc.replace_with_mask(pa.nulls(len(arr), pa.string()), at, s)
 
 
 def _normalise_ids(values: pd.Series) -> pd.Series:
@@ -174,8 +196,7 @@ def _alias_map(aliases: pd.DataFrame | None) -> pd.Series:
 
 def _isin(values: pd.Series, pool: pd.Series | pd.Index) -> np.ndarray:
     # pandas' isin on Arrow-backed strings loops in Python; Arrow's is_in does not.
-    found = pc.is_in(pa.array(values.to_numpy(dtype=object, na_value=None), pa.string()),
-                     value_set=pa.array(pool.to_numpy(dtype=object, na_value=None), pa.string()))
+    found = pc.is_in(_arrow(values), value_set=_arrow(pool))
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -198,27 +219,29 @@ def _local_people(result: ReadResult, seen: list[pa.Array]) -> pd.DataFrame:
     people = people[people["person"].notna() & (people["person"] != "")]
     people = people.drop_duplicates("person", keep="first")
     ids = pc.unique(pa.chunked_array(seen, type=pa.string()).combine_chunks())
-    known = pa.array(people["person"].to_numpy(dtype=object), pa.string())
-    extra = ids.filter(pc.invert(pc.is_in(ids, value_set=known)))
+    extra = ids.filter(pc.invert(pc.is_in(ids, value_set=_arrow(people["person"]))))
     if len(extra):
-        people = pd.concat([people, pd.DataFrame({"person": pd.array(extra.to_numpy(zero_copy_only=False),
-                                                                     dtype="string")})],
-                           ignore_index=True)
+        people = pd.concat([people, pd.DataFrame({"person": _series(extra)})], ignore_index=True)
     return people.reset_index(drop=True)
 
 
 def _canonical(people: pd.DataFrame, alias: pd.Series, directory: pd.DataFrame | None) -> pd.Series:
     local = _normalise_ids(people["person"])
     email = _normalise_emails(people["email"]).fillna(_normalise_emails(local))
-    # 1. the alias file, by id first, then by e-mail; its person is then looked up like any id
-    aliased = local.map(alias).astype("string").fillna(email.map(alias).astype("string"))
-    key = aliased.fillna(local)
-    link = _normalise_emails(aliased).where(aliased.notna(), email)
-    canonical = pd.Series(pd.NA, index=people.index, dtype="string")
+    none = pd.Series(pd.NA, index=people.index, dtype="string")
+    if len(alias):
+        # 1. the alias file, by id first, then by e-mail; its person is then looked up like any id
+        aliased = local.map(alias).astype("string").fillna(email.map(alias).astype("string"))
+        key = aliased.fillna(local)
+        link = _normalise_emails(aliased).where(aliased.notna(), email)
+    else:
+        aliased, key, link = none, local, email
+    canonical = none
     if directory is not None and len(directory):
         # 2. the directory: its ids are canonical, its e-mails link accounts to them
-        by_email = directory.dropna(subset=["email"]).drop_duplicates("email").set_index("email")["person"]
-        canonical = link.map(by_email).astype("string")
+        if link.notna().any():
+            by_email = directory.dropna(subset=["email"]).drop_duplicates("email").set_index("email")["person"]
+            canonical = link.map(by_email).astype("string")
         canonical = canonical.fillna(key.where(_isin(key, directory["person"]), pd.NA))
     # 3. the alias target as given, 4. the normalised e-mail, 5. the source's own id
     return canonical.fillna(aliased).fillna(email).fillna(local).astype("string")
@@ -296,10 +319,9 @@ def resolve_identities(
         encoded = {name: encode_ids(ev.column(name)) for name in encodings}
         local = _local_people(result, [values for values, _ in encoded.values()])
         canonical = _canonical(local, alias, directory)
-        unchanged = bool((canonical.to_numpy(dtype=object) == local["person"].to_numpy(dtype=object)).all())
+        value_set, mapped = _arrow(local["person"]), _arrow(canonical)
+        unchanged = bool(pc.all(pc.fill_null(pc.equal(value_set, mapped), False), min_count=0).as_py())
         if ev.num_rows and not unchanged:  # most single-source runs map every id to itself
-            value_set = pa.array(local["person"].to_numpy(dtype=object), type=pa.string())
-            mapped = pa.array(canonical.to_numpy(dtype=object), type=pa.string())
             for name, (values, index) in encoded.items():
                 column, values, index = _rewrite(values, index, value_set, mapped)
                 ev = ev.set_column(ev.schema.get_field_index(name), name, column)
@@ -320,13 +342,30 @@ def resolve_identities(
 def _joined_sources(seen: pd.DataFrame) -> pd.Series:
     """Canonical id -> its sorted source names joined by commas (one Arrow group-by, no per-person Python)."""
     pairs = seen[["canonical", "source"]].dropna().drop_duplicates().sort_values(["canonical", "source"])
-    table = pa.table({"canonical": pa.array(pairs["canonical"].to_numpy(dtype=object), pa.string()),
-                      "source": pa.array(pairs["source"].to_numpy(dtype=object), pa.string())})
+    table = pa.table({"canonical": _arrow(pairs["canonical"]), "source": _arrow(pairs["source"])})
     # Without threads the group-by keeps the rows' order inside each group: the names stay sorted.
     grouped = table.group_by("canonical", use_threads=False).aggregate([("source", "list")])
     joined = pc.binary_join(grouped.column("source_list"), ",")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=grouped.column("canonical").to_numpy(
-        zero_copy_only=False), dtype="string")
+    return _series(joined, pd.Index(_series(grouped.column("canonical"))))
+
+
+def _source_labels(codes: np.ndarray, source: pa.Array, n: int) -> pa.Array | None:
+    """Per person code (``0..n-1``): the sorted names of its sources joined by commas, null if none.
+
+    A bit per source name: the few distinct bit sets are joined once each, never per person.
+    None when there are too many source names for the bits (the caller groups instead).
+    """
+    names = sorted(set(pc.unique(source).drop_null().to_pylist()))
+    if len(names) > 63:
+        return None
+    rank = np.asarray(pc.fill_null(pc.index_in(source, value_set=pa.array(names, pa.string())), -1)
+                      .to_numpy(zero_copy_only=False), dtype=np.int64)
+    bits = np.zeros(n, np.uint64)
+    for k in range(len(names)):
+        bits[codes[(rank == k) & (codes >= 0)]] |= np.uint64(1) << np.uint64(k)
+    sets, which = np.unique(bits, return_inverse=True)
+    labels = [",".join(name for k, name in enumerate(names) if int(b) >> k & 1) or None for b in sets]
+    return pc.take(pa.array(labels, pa.string()), pa.array(which.ravel()))
 
 
 def _merge_people(frames: list[pd.DataFrame], directory: pd.DataFrame | None) -> pd.DataFrame:
@@ -334,7 +373,6 @@ def _merge_people(frames: list[pd.DataFrame], directory: pd.DataFrame | None) ->
         {c: pd.Series(dtype="string") for c in ("person", "name", "email", "canonical", "source")})
     seen["email"] = _normalise_emails(seen["email"]).fillna(_normalise_emails(seen["person"]))
     seen["name"] = seen["name"].astype("string").str.strip().replace("", pd.NA)
-    ids = seen["canonical"]
     names = (
         seen.dropna(subset=["name"]).groupby(["canonical", "name"]).size().rename("n").reset_index()
         .sort_values(["canonical", "n", "name"], ascending=[True, False, True])
@@ -348,31 +386,45 @@ def _merge_people(frames: list[pd.DataFrame], directory: pd.DataFrame | None) ->
         .sort_values(["canonical", "own", "n", "email"], ascending=[True, False, False, True])
         .drop_duplicates("canonical").set_index("canonical")["email"]
     )
-    sources = _joined_sources(seen)
-    out = pd.DataFrame({"person": pd.Index(ids.dropna().unique(), dtype="string")})
-    out["name"] = out["person"].map(names).astype("string")
-    out["email"] = out["person"].map(emails).astype("string")
-    out["sources"] = out["person"].map(sources).astype("string")
+    # Every person as an integer code: the directory's people first (codes 0..nd-1, its ids are
+    # distinct), then those only seen in the sources; all look-ups below are integer gathers.
+    d = directory.set_index("person") if directory is not None and len(directory) else None
+    roster = _arrow(d.index) if d is not None else pa.array([], pa.string())
+    canonical = _arrow(seen["canonical"])
+    values, index = encode_ids(pa.chunked_array([roster, canonical], pa.string()))
+    nd, seen_codes = len(roster), index[len(roster):]
+    order = np.asarray(pc.array_sort_indices(values).to_numpy(zero_copy_only=False), dtype=np.int64)  # by id
+    person = pc.take(values, pa.array(order))
+    was_seen = np.zeros(len(values), bool)
+    was_seen[seen_codes[seen_codes >= 0]] = True
+    labels = _source_labels(seen_codes, _arrow(seen["source"]), len(values))
+    if labels is not None:
+        sources = _series(pc.take(labels, pa.array(order)))
+    else:
+        sources = _series(person).map(_joined_sources(seen)).astype("string")
+    out = pd.DataFrame({"person": _series(person)})
+    out["name"] = _series(person).map(names).astype("string") if len(names) else pd.Series(pd.NA, dtype="string")
+    out["email"] = _series(person).map(emails).astype("string") if len(emails) else pd.Series(pd.NA, dtype="string")
+    out["sources"] = sources.where(pd.Series(was_seen[order]), pd.NA).astype("string")
     platform_cols = [c for c in seen.columns if c not in ("person", "name", "email", "canonical", "source")]
-    if platform_cols:
-        attrs = seen.groupby("canonical")[platform_cols].first()
-    if directory is not None and len(directory):
-        d = directory.set_index("person")
-        missing = d.index.difference(pd.Index(out["person"]))
-        out = pd.concat([out, pd.DataFrame({"person": pd.Series(missing, dtype="string"),
-                                            "sources": pd.Series("directory", index=range(len(missing)),
-                                                                 dtype="string")})], ignore_index=True)
-        in_dir = _isin(out["person"], d.index) & (out["sources"] != "directory").to_numpy()
-        out.loc[in_dir, "sources"] = out.loc[in_dir, "sources"] + ",directory"
+    if d is not None:
+        in_dir = order < nd
+        listed = out["sources"].fillna("")
+        out["sources"] = np.where(~was_seen[order], "directory",
+                                  np.where(in_dir & (listed != "directory").to_numpy(), listed + ",directory",
+                                           out["sources"]))
+        out["sources"] = out["sources"].astype("string")
         # One look-up of every person in the directory, shared by all its columns.
-        aligned = d.reindex(out["person"].to_numpy()).set_axis(out.index)
+        rows = np.where(in_dir, order, -1)
+        aligned = {col: pd.Series(d[col].array.take(rows, allow_fill=True)) for col in d.columns}
         out["name"] = aligned["name"].astype("string").fillna(out["name"])
         out["email"] = aligned["email"].astype("string").fillna(out["email"])
         for col in d.columns:
             if col not in ("name", "email"):
                 out[col] = aligned[col]
     if platform_cols:
+        attrs = seen.groupby("canonical")[platform_cols].first()
         for col in platform_cols:
             if col not in out.columns:
                 out[col] = out["person"].map(attrs[col])
-    return out.sort_values("person", ignore_index=True)
+    return out

@@ -192,3 +192,20 @@ def test_graph_from_resolved_events_matches_a_fresh_build(n_sources: int) -> Non
         assert (handed_on.adjacency != fresh.adjacency).nnz == 0
         assert handed_on.actor.tolist() == fresh.actor.tolist()
         assert handed_on.target.tolist() == fresh.target.tolist()
+
+
+def test_source_bits_match_the_sorted_group_by() -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from orgnet.identity import _joined_sources, _source_labels
+
+    rng = np.random.default_rng(3)
+    canonical = [f"p{i}" for i in rng.integers(0, 40, 300)]
+    source = [["slack", "email", "directory", "b,c", "teams"][i] for i in rng.integers(0, 5, 300)]
+    seen = pd.DataFrame({"canonical": pd.array(canonical, dtype="string"), "source": pd.array(source, dtype="string")})
+    people = sorted(set(canonical))
+    codes = np.array([people.index(c) for c in canonical])
+    labels = _source_labels(codes, pa.array(source), len(people))
+    assert labels is not None
+    assert labels.to_pylist() == _joined_sources(seen).reindex(people).tolist()
