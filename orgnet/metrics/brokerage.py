@@ -415,20 +415,27 @@ def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only:
         same_edge = codes[src] == codes[dst]
         b_same = sp.csr_array((np.where(same_edge, 1.0, 0.0), b.indices.copy(), b.indptr.copy()), shape=b.shape)
         b_same.eliminate_zeros()
-        bt = sp.csr_array(b.T)
-        bst = sp.csr_array(b_same.T)
+        b_diff = sp.csr_array((np.where(same_edge, 0.0, 1.0), b.indices.copy(), b.indptr.copy()), shape=b.shape)
+        b_diff.eliminate_zeros()
+        bst = sp.csr_array(b_same.T)  # in-neighbours a of the broker in the broker's group
+        bdt = sp.csr_array(b_diff.T)  # ... in another group
         mask = b
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
-            bt, bst, mask = bt[rows], bst[rows], b[rows]
-        total = _masked_product(bt, b, mask)  # a with a->b and a->c
-        with_b = _masked_product(bst, b, mask)  # ... and g(a) == g(b)
-        with_c = _masked_product(bt, b_same, mask)  # ... and g(a) == g(c)
-        tc = sp.coo_array(total)
-        wb, wc = _values_at(with_b, tc.row, tc.col), _values_at(with_c, tc.row, tc.col)
+            bst, bdt, mask = bst[rows], bdt[rows], b[rows]
+        # The common in-neighbours a (a -> b, a -> c) split three ways, so the two-step work is
+        # that of one product: a in b's group; a elsewhere and c in a's group; a elsewhere, c not.
+        same_b = _masked_product(bst, b, mask)
+        other_same_c = _masked_product(bdt, b_same, mask)
+        other_rest = _masked_product(bdt, b_diff, mask)
+        tc = sp.coo_array(sp.csr_array(same_b + other_same_c + other_rest))  # every a: the closed two-paths
+        broker = tc.row if rows is None else rows[tc.row]
+        bc_same = codes[broker] == codes[tc.col]
+        wb = _values_at(same_b, tc.row, tc.col)  # ... with g(a) == g(b)
+        # g(a) == g(c): a elsewhere with c in a's group, or a in b's group when b and c share it.
+        wc = _values_at(other_same_c, tc.row, tc.col) + np.where(bc_same, wb, 0.0)
         if rows is not None:
-            tc = sp.coo_array((tc.data, (rows[tc.row], tc.col)), shape=(n, n))
-        bc_same = codes[tc.row] == codes[tc.col]
+            tc = sp.coo_array((tc.data, (broker, tc.col)), shape=(n, n))
         closed = {
             "coordinator": np.where(bc_same, wb, 0.0),
             "gatekeeper": np.where(bc_same, tc.data - wb, 0.0),

@@ -234,3 +234,18 @@ def test_empty_graph():
     empty = sp.csr_array((0, 0))
     assert burt_constraint(empty).shape == (0,)
     assert len(gould_fernandez(empty, np.zeros(0, dtype=int))) == 0
+
+
+def test_gould_fernandez_for_some_brokers_equals_everyone():
+    # The counts of the brokers asked for, computed from their rows only, equal the full counts.
+    from orgnet.metrics.brokerage import _gould_fernandez_of
+
+    rng = np.random.default_rng(9)
+    dense = (rng.random((40, 40)) < 0.2).astype(float)
+    np.fill_diagonal(dense, 0)
+    groups = rng.integers(-1, 4, size=40)
+    rows = np.array([0, 3, 7, 8, 21, 39])
+    full = gould_fernandez(sp.csr_array(dense), groups)
+    some = _gould_fernandez_of(sp.csr_array(dense), groups, rows=rows)
+    np.testing.assert_array_equal(some.loc[rows].to_numpy(), full.loc[rows].to_numpy())
+    np.testing.assert_array_equal(full[list(BROKERAGE_ROLES)].to_numpy(), _brute_force_brokerage(dense, groups, True))
