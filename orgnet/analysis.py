@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet import connectors
-from orgnet.events import has_timestamps
+from orgnet.events import encode_ids, has_timestamps
 from orgnet.graph import OrgGraph
 from orgnet.identity import resolve_identities
 from orgnet.metrics.ambassadors import ambassador_scores
@@ -61,7 +61,13 @@ from orgnet.metrics.roles import (
     peripheral_people,
 )
 from orgnet.metrics.silos import silo_report
-from orgnet.metrics.time import getting_outside, per_period, response_half_life, response_rate_by_hour
+from orgnet.metrics.time import (
+    first_responses,
+    getting_outside,
+    per_period,
+    response_half_life,
+    response_rate_by_hour,
+)
 
 __all__ = ["AnalysisOptions", "Findings", "LoadedEvents", "analyze", "load_events"]
 
@@ -383,10 +389,12 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
         sections["formal_vs_informal"] = _formal(graph, table)
     if timed:
         with progress("Response times and getting outside"):
+            answered = first_responses(frame["ts"], frame["kind"], frame["actor"], frame["thread"])
             sections["responses"] = {
-                "half_life": response_half_life(frame["ts"], frame["kind"], frame["actor"], frame["thread"]),
+                "half_life": response_half_life(frame["ts"], frame["kind"], frame["actor"], frame["thread"],
+                                                responses=answered),
                 "by_weekday_hour": response_rate_by_hour(frame["ts"], frame["kind"], frame["actor"],
-                                                         frame["thread"]),
+                                                         frame["thread"], responses=answered),
             }
             sections["getting_outside"] = getting_outside(frame["ts"], graph.actor, graph.target, codes,
                                                           by=opts.by or "month")
@@ -464,12 +472,12 @@ def _sum_skips(sources: list[dict[str, Any]]) -> dict[str, int]:
 def _coded_events(graph: OrgGraph) -> pd.DataFrame:
     """Events as codes for the group-bys of the metrics: no per-event Python strings."""
     ev = graph.events
-    thread = pc.dictionary_encode(ev.column("thread")).combine_chunks()
+    _, thread = encode_ids(ev.column("thread"))
     return pd.DataFrame({
         "kind": _kind_categories(ev.column("kind")) if ev.num_rows else pd.Categorical([]),
         "actor": graph.actor,
         "target": graph.target,
-        "thread": np.asarray(pc.fill_null(thread.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64),
+        "thread": thread.astype(np.int64),
         "ts": ev.column("ts").to_pandas(),
     })
 
@@ -480,9 +488,15 @@ def _kind_categories(kind: pa.ChunkedArray) -> pd.Series:
     if kind.null_count == 0 and (any(t(kind.type) for t in text) or (
             pa.types.is_dictionary(kind.type) and any(t(kind.type.value_type) for t in text))):
         encoded = kind if pa.types.is_dictionary(kind.type) else pc.dictionary_encode(kind)
-        cat = pd.Series(encoded.to_pandas()).cat.remove_unused_categories()
-        names = cat.cat.categories.astype(str)
-        return cat.cat.rename_categories(names).cat.reorder_categories(names.sort_values())
+        whole = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks else encoded.chunk(0)
+        names = np.asarray(whole.dictionary.to_pylist(), dtype=object).astype(str)
+        index = whole.indices.to_numpy(zero_copy_only=False)
+        # The kinds used, sorted by name; codes remapped through a lookup of a few entries.
+        used = np.bincount(index, minlength=len(names)) > 0
+        keep = [i for i in np.argsort(names, kind="stable") if used[i]]
+        remap = np.full(len(names), -1, dtype=np.int8 if len(names) < 127 else np.int32)
+        remap[keep] = np.arange(len(keep))
+        return pd.Series(pd.Categorical.from_codes(remap[index], categories=names[keep]))
     return kind.to_pandas().astype(str).astype("category")
 
 
@@ -516,8 +530,13 @@ def _primary_groups(graph: OrgGraph) -> tuple[str, np.ndarray, np.ndarray]:
 def _join_roles(n: int, connectors: pd.DataFrame) -> np.ndarray:
     roles = np.full(n, "", dtype=object)
     if len(connectors):
-        joined = connectors.groupby("code")["role"].agg(lambda r: "; ".join(sorted(set(r))))
-        roles[joined.index.to_numpy(np.int64)] = joined.to_numpy()
+        # Each person's distinct roles, sorted, joined: one sort, one join per person with roles.
+        pairs = connectors[["code", "role"]].drop_duplicates().sort_values(["code", "role"])
+        codes = pairs["code"].to_numpy(np.int64)
+        names = pairs["role"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        ends = np.r_[starts[1:], len(codes)]
+        roles[codes[starts]] = ["; ".join(names[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     return roles
 
 
