@@ -267,6 +267,19 @@ class OrgGraph:
         codes[valid.to_numpy()] = np.searchsorted(labels, values[valid].to_numpy(dtype=str))
         return codes, labels.astype(object)
 
+    def ties(self, *, directed: bool = True) -> sp.coo_array:
+        """The ties as COO arrays, in the igraph view's edge order (computed once).
+
+        Parameters
+        ----------
+        directed : bool
+            The directed ties, or the undirected ones (:func:`~orgnet.metrics.centrality.undirected_ties`).
+        """
+        key = f"ties_{directed}"
+        if key not in self._cache:
+            self._cache[key] = self.adjacency.tocoo() if directed else undirected_ties(self.adjacency)
+        return self._cache[key]
+
     def igraph(self, *, directed: bool = True) -> Any:
         """The igraph view (built once from the CSR arrays, with a ``weight`` edge attribute).
 
@@ -279,7 +292,7 @@ class OrgGraph:
         if key not in self._cache:
             import igraph as ig
 
-            coo = self.adjacency.tocoo() if directed else undirected_ties(self.adjacency)
+            coo = self.ties(directed=directed)
             edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
             g = ig.Graph(n=self.n, edges=edges, directed=directed)
             g.es["weight"] = coo.data

@@ -424,6 +424,7 @@ def start_betweenness(
     directed: bool = True,
     per_person_bounds: bool = False,
     workers: int | None = None,
+    ties: sp.coo_array | None = None,
 ) -> PendingBetweenness:
     """Start :func:`betweenness`; with several workers it runs in background processes.
 
@@ -441,6 +442,9 @@ def start_betweenness(
         As for :func:`betweenness`.
     workers : int, optional
         Worker processes (default: the cores this process may use).
+    ties : scipy.sparse.coo_array, optional
+        The ties ``graph`` was built from (``adjacency.tocoo()``, or :func:`undirected_ties`
+        with ``directed=False``), when the caller has them already.
 
     Returns
     -------
@@ -457,7 +461,9 @@ def start_betweenness(
 
     a = _csr(adjacency)
     n = a.shape[0]
-    coo = a.tocoo() if directed else undirected_ties(a)
+    if ties is None:
+        ties = a.tocoo() if directed else undirected_ties(a)
+    coo = ties
     if graph is None:
         graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=directed)
     # The igraph view is built from the same COO arrays, so edge order matches coo.data.

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.analysis import Findings
-from orgnet.report.background import start, write_graph_files
+from orgnet.report.background import start, write_graph_files, write_tables
 from orgnet.report.content import pyramid_view
-from orgnet.report.files import staging_folder, write_csv, write_json
+from orgnet.report.files import staging_folder, write_json
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
 from orgnet.report.pictures import write_pictures
 from orgnet.workers import available_cores
 
 #: What the background tasks write, for the progress lines.
-_TASKS = {"maps": "the maps", "graph_files": "GraphML and GEXF"}
+_TASKS = {"maps": "the maps", "tables": "the tables", "graph_files": "GraphML and GEXF"}
 
 __all__ = ["GRAPH_FILES_MAX_TIES", "JSON_MAX_PEOPLE", "MAP_MAX_PEOPLE", "write_report"]
 
@@ -66,8 +66,8 @@ def write_report(
         under ``people_omitted``.
     workers : int or None
         With more than one (default: the cores available) and a map per group to draw, the
-        maps and the graph files are written by worker processes while this one writes the
-        rest (:mod:`orgnet.report.background`); the files are the same either way.
+        maps, the tables and the graph files are written by worker processes while this one
+        writes the rest (:mod:`orgnet.report.background`); the files are the same either way.
 
     Returns
     -------
@@ -81,11 +81,11 @@ def write_report(
         graph_note = (f"graph.graphml and graph.gexf were not written: {ties:,} ties is more than Gephi "
                       f"opens comfortably (limit {max_graph_ties:,}; `orgnet analyze --graph-files-max-ties 0` "
                       "writes them anyway)")
-    # A large organisation's maps (a layout per group) and graph files go to worker processes
-    # on a machine with several cores, while this process writes the rest.
+    # A large organisation's maps (a layout per group), tables and graph files go to worker
+    # processes on a machine with several cores, while this process writes the rest.
     cores = available_cores() if workers is None else workers
     background = [] if cores < 2 or findings.graph.n <= max_map_people or map_group_column(findings) is None else (
-        ["maps"] + ([] if graph_note else ["graph_files"]))
+        ["maps", "tables"] + ([] if graph_note else ["graph_files"]))
     with staging_folder(out) as stage, ExitStack() as cleanup:
         pending = None
         groups = None
@@ -96,15 +96,10 @@ def write_report(
         else:
             with progress("Drawing the maps"):
                 maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
-        with progress("Writing tables"):
-            # Aggregate-only findings hold groups in place of people: no people.csv at all.
-            aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
-            tables = ([] if aggregate else ["people.csv"]) + ["groups.csv"] + [f"{n}.csv" for n in findings.tables]
-            if not aggregate:
-                write_csv(findings.people, stage / "people.csv")
-            write_csv(findings.groups, stage / "groups.csv")
-            for name, table in findings.tables.items():
-                write_csv(table, stage / f"{name}.csv")
+        aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
+        if "tables" not in background:
+            with progress("Writing tables"):
+                tables = write_tables(findings, stage)
         with progress("Drawing pictures for slides"):
             if groups is None and map_group_column(findings) is not None:
                 groups = group_map_data(findings, seed=seed)
@@ -129,7 +124,7 @@ def write_report(
         if pending is not None:
             with progress(f"Waiting for the workers: {', '.join(_TASKS[t] for t in background)}"):
                 written = pending.result()
-            maps = written["maps"]
+            maps, tables = written["maps"], written["tables"]
             graph_files = written.get("graph_files", graph_files)
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,

@@ -1,7 +1,7 @@
 """Report files written by worker processes while the rest of the report is written.
 
 ``python -m orgnet.report.background FOLDER STAGE TASK`` reads ``FOLDER/findings.pickle`` (the
-findings without their events: maps and graph files need people, groups and ties only), writes
+findings without their events: these files need people, groups, tables and ties only), writes
 its part of the report into the staging folder ``STAGE`` and lists the files it wrote in
 ``FOLDER/TASK.json``. Tasks:
 
@@ -10,6 +10,8 @@ its part of the report into the staging folder ``STAGE`` and lists the files it 
     its own layout, the longest step of the report.
 ``graph_files``
     ``graph.graphml`` and ``graph.gexf`` (:mod:`orgnet.report.exports`).
+``tables``
+    The CSV tables (:func:`write_tables`).
 
 On a machine with more than one core :func:`start` runs them beside the tables, pictures and
 JSON the caller writes; the files are the same as when written in-process.
@@ -30,10 +32,23 @@ import numpy as np
 from orgnet.analysis import Findings
 from orgnet.events import empty_events
 from orgnet.report.exports import NodeText, write_gexf, write_graphml
+from orgnet.report.files import write_csv
 from orgnet.report.map import write_maps
 from orgnet.workers import Workers
 
-__all__ = ["Pending", "start", "write_graph_files"]
+__all__ = ["Pending", "start", "write_graph_files", "write_tables"]
+
+
+def write_tables(findings: Findings, stage: Path) -> list[str]:
+    """Write ``people.csv`` (unless aggregate-only), ``groups.csv`` and every further table; returns their names."""
+    # Aggregate-only findings hold groups in place of people: no people.csv at all.
+    aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
+    if not aggregate:
+        write_csv(findings.people, stage / "people.csv")
+    write_csv(findings.groups, stage / "groups.csv")
+    for name, table in findings.tables.items():
+        write_csv(table, stage / f"{name}.csv")
+    return ([] if aggregate else ["people.csv"]) + ["groups.csv"] + [f"{n}.csv" for n in findings.tables]
 
 
 def write_graph_files(findings: Findings, stage: Path) -> list[str]:
@@ -67,7 +82,7 @@ class Pending:
 
 
 def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int) -> Pending:
-    """Start one worker process per task (``maps``, ``graph_files``) writing into ``stage``."""
+    """Start one worker process per task (``maps``, ``graph_files``, ``tables``) writing into ``stage``."""
     light = dataclasses.replace(
         findings,
         graph=dataclasses.replace(findings.graph, events=empty_events(), actor=np.zeros(0, dtype=np.int64),
@@ -93,8 +108,10 @@ def _run(folder: str, stage: str, task: str) -> None:
         files, _ = write_maps(findings, Path(stage), max_people=job["max_people"], seed=job["seed"])
     elif task == "graph_files":
         files = write_graph_files(findings, Path(stage))
+    elif task == "tables":
+        files = write_tables(findings, Path(stage))
     else:
-        raise SystemExit(f"unknown task {task!r}; expected maps or graph_files")
+        raise SystemExit(f"unknown task {task!r}; expected maps, graph_files or tables")
     (Path(folder) / f"{task}.json").write_text(json.dumps(files))
 
 
