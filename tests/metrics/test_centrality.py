@@ -123,3 +123,20 @@ def test_background_betweenness_can_be_abandoned(monkeypatch) -> None:
     pending = centrality.start_betweenness(random_digraph(300, 0.02, 1), exact_below=0, pivots=200, workers=2)
     pending.close()
     assert not pending.background
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_sampled_betweenness_after_renumbering_equals_igraph_on_the_original_numbering(directed: bool) -> None:
+    import igraph as ig
+
+    from orgnet.metrics.centrality import undirected_ties
+
+    a = random_digraph(300, 0.02, 11)
+    n, k = a.shape[0], 90
+    res = betweenness(a, exact_below=0, pivots=k, seed=4, directed=directed)
+    coo = a.tocoo() if directed else undirected_ties(a)
+    g = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=directed)
+    sources = np.sort(np.random.default_rng(4).choice(n, size=k, replace=False)).tolist()
+    raw = np.asarray(g.betweenness(directed=directed, sources=sources))
+    expected = (1.0 if directed else 2.0) * raw / (k * (n - 2)) * n / (n - 1)
+    np.testing.assert_allclose(res.values, expected, rtol=1e-12, atol=1e-15)
