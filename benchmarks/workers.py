@@ -62,7 +62,10 @@ def job_orgnet(size: Size, args: argparse.Namespace) -> None:
     ``orgnet analyze``: each stage's time is then its own cost, not overlapped with others.
     """
     from orgnet.analysis import AnalysisOptions
+    from orgnet.malloc import keep_freed_memory
     from orgnet.pipeline import RunOptions, run
+
+    keep_freed_memory()  # as `orgnet analyze` does
 
     events, directory = _paths(size)
     rec = StageRecorder()

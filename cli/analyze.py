@@ -16,6 +16,7 @@ from rich.table import Table
 from orgnet.analysis import AnalysisOptions
 from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
+from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key
 from orgnet.report import GRAPH_FILES_MAX_TIES
@@ -143,6 +144,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
+    keep_freed_memory()  # large temporary arrays reuse memory instead of faulting in new pages
     options = RunOptions(
         format=fmt,
         reader_options={"column_map": parse_column_map(column_map), "org_domain": org_domains or None,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,7 @@ from orgnet.metrics.time import (
     response_half_life,
     response_rate_by_hour,
 )
+from orgnet.workers import BackgroundCall, available_cores
 
 __all__ = ["AnalysisOptions", "Findings", "LoadedEvents", "analyze", "load_events"]
 
@@ -334,15 +335,14 @@ def analyze(
             ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
             workers=opts.workers,
         )
-    try:
-        return _analyze_rest(graph, table, events, directory, opts, sources, progress, pending)
-    finally:
-        pending.close()
+    with ExitStack() as cleanup:  # the workers stop whatever happens
+        cleanup.callback(pending.close)
+        return _analyze_rest(graph, table, events, directory, opts, sources, progress, pending, cleanup)
 
 
 def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, directory: pd.DataFrame | None,
                   opts: AnalysisOptions, sources: Iterable[dict[str, Any]], progress: StepReporter,
-                  pending: PendingBetweenness) -> Findings:
+                  pending: PendingBetweenness, cleanup: ExitStack) -> Findings:
     a = graph.adjacency
     # Filled in when the betweenness is collected; created here to keep the columns' order.
     table["betweenness"] = np.nan
@@ -362,6 +362,16 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
         comm_codes, comm_labels = graph.group_codes("community")
         parts.append(_group_table(graph, comm_codes, comm_labels, "community"))
         groups = pd.concat(parts, ignore_index=True)
+    # The silo test (a permutation baseline per group) needs only the ties and the group codes:
+    # on a large organisation a worker process runs it beside the steps below.
+    silo_groups = ([(dept_codes, dept_labels, "department")] if len(dept_labels) else []) + [
+        (comm_codes, comm_labels, "community")]
+    ids = graph.people["person"].to_numpy(dtype=str)
+    silo_call = None
+    if graph.n >= _BACKGROUND_SILOS_FROM and (opts.workers or available_cores()) > 1:
+        with progress("Silos (started in a worker process)"):
+            silo_call = BackgroundCall(silo_table, a, ids, silo_groups, opts.seed)
+            cleanup.callback(silo_call.close)
 
     timed = has_timestamps(graph.events)
     kind, codes, labels = _primary_groups(graph)
@@ -379,12 +389,10 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
             "overall": {lev: int(counts.iloc[0][lev]) for lev in LEVELS},
             "by_group": {str(r["group"]): {lev: int(r[lev]) for lev in LEVELS} for _, r in counts.iloc[1:].iterrows()},
         }
-    with progress("Silos"):
-        silo_parts = [_silos(graph, dept_codes, dept_labels, "department", opts.seed)] if len(dept_labels) else []
-        silo_parts.append(_silos(graph, comm_codes, comm_labels, "community", opts.seed))
-        silos = pd.concat(silo_parts, ignore_index=True)
-        extra = silos.drop(columns=["size", "internal", "external", "ei"]).rename(columns={"ei_z": "ei_z"})
-        groups = groups.merge(extra, on=["group", "kind"], how="left")
+    if silo_call is None:
+        with progress("Silos"):
+            silos = silo_table(a, ids, silo_groups, opts.seed)
+    with progress("Group-to-group matrix"):
         sections["group_matrix"] = _busiest_groups_matrix(a, codes, labels, kind)
     with progress("Formal vs informal structure"):
         sections["formal_vs_informal"] = _formal(graph, table)
@@ -414,6 +422,12 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
         found = _connectors(graph, table, codes, labels, contributes=table["pyramid_level"].to_numpy() != "watcher")
         table["roles"] = _join_roles(graph.n, found)
         tables["connectors"] = found.drop(columns=["code"])[["person", "role", "score", "reason"]]
+
+    if silo_call is not None:
+        with progress("Silos: waiting for the worker"):
+            silos = silo_call.result()
+    extra = silos.drop(columns=["size", "internal", "external", "ei"])
+    groups = groups.merge(extra, on=["group", "kind"], how="left")
 
     first, last = _period(graph.events)
     sources = list(sources)
@@ -585,12 +599,20 @@ def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels:
     return found
 
 
-def _silos(graph: OrgGraph, codes: np.ndarray, labels: np.ndarray, kind: str, seed: int) -> pd.DataFrame:
-    report = silo_report(graph.adjacency, codes, labels=labels, ids=graph.people["person"].to_numpy(dtype=str),
-                         seed=seed)
-    report["bridges"] = report["bridges"].map(lambda b: ";".join(map(str, b)))
-    report.insert(1, "kind", kind)
-    return report
+#: From this many people the silo test runs in a worker process (when there are several cores).
+_BACKGROUND_SILOS_FROM = 20_000
+
+
+def silo_table(adjacency: Any, ids: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray, str]],
+               seed: int) -> pd.DataFrame:
+    """The silo report of each grouping (``(codes, labels, kind)``), one table (run in a worker too)."""
+    out = []
+    for codes, labels, kind in parts:
+        report = silo_report(adjacency, codes, labels=labels, ids=ids, seed=seed)
+        report["bridges"] = report["bridges"].map(lambda b: ";".join(map(str, b)))
+        report.insert(1, "kind", kind)
+        out.append(report)
+    return pd.concat(out, ignore_index=True)
 
 
 def _formal(graph: OrgGraph, table: pd.DataFrame) -> dict[str, Any]:

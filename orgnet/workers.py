@@ -6,22 +6,32 @@ OpenMP's threads, and never a re-import of the caller's script (which ``multipro
 "spawn" does, running a user's unguarded analysis script again in every worker). Inputs and
 outputs go through files in a folder the caller owns.
 
+:class:`BackgroundCall` runs one function call that way (``python -m orgnet.workers FOLDER``):
+arguments and result go through a pickle in a temporary folder of the caller's.
+
 Examples
 --------
 >>> w = Workers("json.tool", [["--help"]])
 >>> w.wait()
 >>> w.running
 False
+>>> BackgroundCall(divmod, 17, 5).result()
+(3, 2)
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import pickle
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-__all__ = ["Workers", "available_cores", "parent_gone"]
+__all__ = ["BackgroundCall", "Workers", "available_cores", "parent_gone"]
 
 
 def available_cores() -> int:
@@ -84,3 +94,49 @@ class Workers:
             if proc.stderr:
                 proc.stderr.close()
         self._procs = []
+
+
+class BackgroundCall:
+    """``func(*args, **kwargs)`` computed by a worker process; :meth:`result` waits for it.
+
+    ``func`` must be importable by name (a module-level function); the arguments and the
+    result must pickle. :meth:`close` stops the worker and removes its files.
+    """
+
+    def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="orgnet-call-")
+        try:
+            with open(Path(self._folder.name) / "call.pickle", "wb") as f:
+                pickle.dump((func.__module__, func.__qualname__, args, kwargs), f, protocol=5)
+            self._workers = Workers("orgnet.workers", [[self._folder.name]])
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def result(self) -> Any:
+        """The call's return value (an exception in the worker is raised here as RuntimeError)."""
+        try:
+            self._workers.wait()
+            with open(Path(self._folder.name) / "result.pickle", "rb") as f:
+                return pickle.load(f)  # written by our own worker into our own folder
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the worker (if still running) and remove its files."""
+        self._workers.close()
+        self._folder.cleanup()
+
+
+def _run_call(folder: str) -> None:
+    with open(Path(folder) / "call.pickle", "rb") as f:
+        module, name, args, kwargs = pickle.load(f)  # written by BackgroundCall in its own folder
+    func: Any = importlib.import_module(module)
+    for part in name.split("."):
+        func = getattr(func, part)
+    with open(Path(folder) / "result.pickle", "wb") as f:
+        pickle.dump(func(*args, **kwargs), f, protocol=5)
+
+
+if __name__ == "__main__":  # pragma: no cover - run by BackgroundCall in a child process
+    _run_call(sys.argv[1])
