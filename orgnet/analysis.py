@@ -233,6 +233,7 @@ def load_events(
         paths = [paths]
     results = [connectors.read(p, format=format, **options) for p in paths]
     events, people = resolve_identities(results, directory=directory, aliases=aliases)
+    pa.default_memory_pool().release_unused()  # the readers' temporary Arrow buffers
     sources = [
         {
             "path": r.path,
@@ -316,6 +317,7 @@ def analyze(
             graph = OrgGraph.from_edges(edges, events=events, **graph_options)
     a = graph.adjacency
     table = graph.people.copy()
+    pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers
 
     with progress("Degrees and strengths"):
         s_in, s_out = strengths(a)
@@ -405,6 +407,7 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
                 "by_weekday_hour": response_rate_by_hour(frame["ts"], frame["kind"], frame["actor"],
                                                          frame["thread"], responses=answered),
             }
+            del answered  # one row per thread: gigabytes at 50M events
             sections["getting_outside"] = getting_outside(frame["ts"], graph.actor, graph.target, codes,
                                                           by=opts.by or "month")
         if opts.by:
