@@ -28,21 +28,23 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from orgnet.analysis import load_events
     from orgnet.graph import OrgGraph
-    from orgnet.metrics.centrality import betweenness
+    from orgnet.metrics.centrality import betweenness, start_betweenness
 
     size = SIZES[args.size]
     dataset(size)
     graph = OrgGraph.from_events(load_events([size.folder / "events.parquet"]).events)
-    a, gi = graph.adjacency, graph.igraph()
+    # As analyze computes it: ties in either direction, path length = number of ties.
+    a, gi, ties = graph.adjacency, graph.igraph(directed=False), graph.ties(directed=False)
     start = time.perf_counter()
-    exact = betweenness(a, graph=gi, exact_below=a.shape[0] + 1)
+    exact = betweenness(a, graph=gi, directed=False, exact_below=a.shape[0] + 1)
     exact_seconds = time.perf_counter() - start
     top_true = set(np.argsort(-exact.values)[: args.top].tolist())
     rows = []
     for eps in (float(e) for e in args.epsilons.split(",")):
         for seed in (int(s) for s in args.seeds.split(",")):
             start = time.perf_counter()
-            r = betweenness(a, graph=gi, exact_below=0, epsilon=eps, delta=0.1, seed=seed)
+            r = start_betweenness(a, graph=gi, ties=ties, directed=False, exact_below=0, epsilon=eps, delta=0.1,
+                                  seed=seed, workers=1).result()
             seconds = time.perf_counter() - start
             err = np.abs(r.values - exact.values)
             assert r.lower is not None and r.upper is not None
