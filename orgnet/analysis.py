@@ -355,6 +355,7 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
         label = pd.Series(np.char.add("C", (community + 1).astype(str)), dtype="string")
         table["community"] = label.mask(table["partners"].to_numpy() == 0).array
         graph.people["community"] = table["community"].to_numpy()
+        graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it
 
     with progress("Groups and E-I index"):
         parts = []

@@ -280,6 +280,15 @@ class OrgGraph:
             self._cache[key] = self.adjacency.tocoo() if directed else undirected_ties(self.adjacency)
         return self._cache[key]
 
+    def forget_igraph(self) -> None:
+        """Drop the cached igraph views (rebuilt on the next :meth:`igraph` call).
+
+        At a million people and millions of ties a view with its weights takes about half a
+        gigabyte; :func:`orgnet.analysis.analyze` lets it go once the communities are found.
+        """
+        for key in [k for k in self._cache if k.startswith("igraph_")]:
+            del self._cache[key]
+
     def igraph(self, *, directed: bool = True) -> Any:
         """The igraph view (built once from the CSR arrays, with a ``weight`` edge attribute).
 

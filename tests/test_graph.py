@@ -90,3 +90,15 @@ def test_results_do_not_depend_on_row_order(seed: int, rnd) -> None:  # type: ig
     for col in ("pagerank", "betweenness", "in_strength"):
         assert np.allclose(a.people[col], b.people[col], atol=1e-12)
     pd.testing.assert_frame_equal(a.groups, b.groups)
+
+
+def test_forgotten_igraph_views_are_rebuilt_the_same() -> None:
+    from orgnet.synthetic import toy_org
+
+    org = toy_org()
+    g = OrgGraph.from_events(org.events, directory=org.directory)
+    before = g.igraph(directed=False)
+    edges, weights = before.get_edgelist(), before.es["weight"]
+    g.forget_igraph()
+    after = g.igraph(directed=False)
+    assert after is not before and after.get_edgelist() == edges and after.es["weight"] == weights
