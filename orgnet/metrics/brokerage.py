@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.metrics.groups import membership
+from orgnet.metrics.groups import membership, without_self_ties
 
 __all__ = [
     "BROKERAGE_ROLES",
@@ -45,13 +45,7 @@ def _square(adjacency: sp.sparray | sp.spmatrix) -> sp.csr_array:
     if not a.has_canonical_format:
         a = a.copy()
         a.sum_duplicates()
-    rows = np.repeat(np.arange(a.shape[0], dtype=a.indices.dtype), np.diff(a.indptr))
-    drop = (a.indices == rows) | (a.data == 0)
-    if drop.any():
-        keep = ~drop
-        indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows[keep], minlength=a.shape[0]), out=indptr[1:])
-        a = sp.csr_array((a.data[keep], a.indices[keep], indptr), shape=a.shape)
+    a = without_self_ties(a)
     if a.nnz and a.data.min() < 0:
         raise ValueError("adjacency must not have negative tie weights")
     return a

@@ -5,7 +5,26 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["ei_index", "group_matrix", "group_ties", "membership"]
+__all__ = ["ei_index", "group_matrix", "group_ties", "membership", "without_self_ties"]
+
+
+def without_self_ties(a: sp.csr_array) -> sp.csr_array:
+    """A CSR matrix without its diagonal entries and stored zeros (a new matrix only when it has some).
+
+    Examples
+    --------
+    >>> b = without_self_ties(sp.csr_array(np.array([[1.0, 2.0], [0.0, 0.0]])))
+    >>> b.toarray().tolist(), b.nnz
+    ([[0.0, 2.0], [0.0, 0.0]], 1)
+    """
+    rows = np.repeat(np.arange(a.shape[0], dtype=a.indices.dtype), np.diff(a.indptr))
+    drop = (a.indices == rows) | (a.data == 0)
+    if not drop.any():
+        return a
+    keep = ~drop
+    indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[keep], minlength=a.shape[0]), out=indptr[1:])
+    return sp.csr_array((a.data[keep], a.indices[keep], indptr), shape=a.shape)
 
 
 def membership(codes: np.ndarray, n_groups: int | None = None) -> sp.csr_array:

@@ -43,7 +43,7 @@ import scipy.sparse as sp
 from scipy.special import betainc
 from scipy.stats import norm
 
-from orgnet.metrics.groups import ei_index, group_ties, membership
+from orgnet.metrics.groups import ei_index, group_ties, membership, without_self_ties
 
 __all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "silo_report"]
 
@@ -57,13 +57,7 @@ def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
     # Self-ties and stored zeros dropped; a copy only when there are some (never the caller's matrix).
-    rows = np.repeat(np.arange(a.shape[0], dtype=a.indices.dtype), np.diff(a.indptr))
-    drop = (a.indices == rows) | (a.data == 0)
-    if drop.any():
-        keep = ~drop
-        indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows[keep], minlength=a.shape[0]), out=indptr[1:])
-        a = sp.csr_array((a.data[keep], a.indices[keep], indptr), shape=a.shape)
+    a = without_self_ties(a)
     codes = np.asarray(groups)
     if codes.shape != (a.shape[0],) or not np.issubdtype(codes.dtype, np.integer):
         raise ValueError(f"groups must be one integer code per person ({a.shape[0]}); got {codes.dtype} {codes.shape}")
