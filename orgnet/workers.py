@@ -56,9 +56,13 @@ class Workers:
         Module run with ``python -m``.
     arguments : sequence of sequences of str
         One argument list per worker.
+    folder : tempfile.TemporaryDirectory, optional
+        The workers' input/output folder: removed by :meth:`close` (also when starting fails).
     """
 
-    def __init__(self, module: str, arguments: Sequence[Sequence[str]]) -> None:
+    def __init__(self, module: str, arguments: Sequence[Sequence[str]],
+                 folder: tempfile.TemporaryDirectory[str] | None = None) -> None:
+        self.folder = folder
         self._procs: list[subprocess.Popen[bytes]] = []
         try:
             for args in arguments:
@@ -75,7 +79,8 @@ class Workers:
         return bool(self._procs)
 
     def wait(self) -> None:
-        """Wait for every worker; raise ``RuntimeError`` with its error output if one failed."""
+        """Wait for every worker (their folder stays for the results); raise ``RuntimeError`` with
+        its error output if one failed."""
         try:
             for proc in self._procs:
                 err = proc.stderr.read() if proc.stderr else b""
@@ -83,10 +88,15 @@ class Workers:
                     raise RuntimeError(f"a worker process failed (exit {proc.returncode}): "
                                        f"{err.decode(errors='replace').strip()[-2000:]}")
         finally:
-            self.close()
+            self._stop()
 
     def close(self) -> None:
-        """Stop the workers still running (killed) and release them."""
+        """Stop the workers still running (killed), release them and remove their folder."""
+        self._stop()
+        if self.folder is not None:
+            self.folder.cleanup()
+
+    def _stop(self) -> None:
         for proc in self._procs:
             if proc.poll() is None:
                 proc.kill()
@@ -104,20 +114,20 @@ class BackgroundCall:
     """
 
     def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="orgnet-call-")
+        folder = tempfile.TemporaryDirectory(prefix="orgnet-call-")
         try:
-            with open(Path(self._folder.name) / "call.pickle", "wb") as f:
+            with open(Path(folder.name) / "call.pickle", "wb") as f:
                 pickle.dump((func.__module__, func.__qualname__, args, kwargs), f, protocol=5)
-            self._workers = Workers("orgnet.workers", [[self._folder.name]])
+            self._workers = Workers("orgnet.workers", [[folder.name]], folder)
         except BaseException:
-            self._folder.cleanup()
+            folder.cleanup()
             raise
 
     def result(self) -> Any:
         """The call's return value (an exception in the worker is raised here as RuntimeError)."""
         try:
             self._workers.wait()
-            with open(Path(self._folder.name) / "result.pickle", "rb") as f:
+            with open(Path(self._workers.folder.name) / "result.pickle", "rb") as f:  # type: ignore[union-attr]
                 return pickle.load(f)  # written by our own worker into our own folder
         finally:
             self.close()
@@ -125,7 +135,6 @@ class BackgroundCall:
     def close(self) -> None:
         """Stop the worker (if still running) and remove its files."""
         self._workers.close()
-        self._folder.cleanup()
 
 
 def _run_call(folder: str) -> None:

@@ -328,11 +328,9 @@ class PendingBetweenness:
     files (``result`` does it too).
     """
 
-    def __init__(self, finish: Callable[[], BetweennessResult], workers: Workers | None = None,
-                 folder: Any = None) -> None:
+    def __init__(self, finish: Callable[[], BetweennessResult], workers: Workers | None = None) -> None:
         self._finish = finish
         self._workers = workers
-        self._folder = folder
         self._result: BetweennessResult | None = None
 
     @property
@@ -355,9 +353,6 @@ class PendingBetweenness:
         """Stop the workers (if still running) and remove their files."""
         if self._workers is not None:
             self._workers.close()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
 
 
 def betweenness(
@@ -542,11 +537,11 @@ def start_betweenness(
     try:
         pivot_jobs.write_job(folder.name, n=n, edges=edges, dist=dist_array, directed=directed, chunks=chunks)
         procs = Workers("orgnet.metrics.pivots", [[folder.name, str(w), str(workers), str(os.getpid())]
-                                                  for w in range(workers)])
+                                                  for w in range(workers)], folder)
     except BaseException:
         folder.cleanup()
         raise
-    return PendingBetweenness(lambda: finish(pivot_jobs.read_parts(folder.name, len(chunks))), procs, folder)
+    return PendingBetweenness(lambda: finish(pivot_jobs.read_parts(folder.name, len(chunks))), procs)
 
 
 def _done(result: BetweennessResult) -> PendingBetweenness:

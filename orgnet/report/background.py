@@ -62,7 +62,7 @@ def write_graph_files(findings: Findings, stage: Path) -> list[str]:
 class Pending:
     """Report files being written by worker processes; :meth:`result` waits for them."""
 
-    def __init__(self, workers: Workers, folder: tempfile.TemporaryDirectory[str], tasks: Sequence[str]) -> None:
+    def __init__(self, workers: Workers, folder: Path, tasks: Sequence[str]) -> None:
         self._workers = workers
         self._folder = folder
         self.tasks = tuple(tasks)
@@ -71,14 +71,13 @@ class Pending:
         """Files written per task, relative to the report folder."""
         try:
             self._workers.wait()
-            return {t: list(json.loads((Path(self._folder.name) / f"{t}.json").read_text())) for t in self.tasks}
+            return {t: list(json.loads((self._folder / f"{t}.json").read_text())) for t in self.tasks}
         finally:
             self.close()
 
     def close(self) -> None:
         """Stop the workers (if still running) and remove their files."""
         self._workers.close()
-        self._folder.cleanup()
 
 
 def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int) -> Pending:
@@ -93,11 +92,11 @@ def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: 
     try:
         with open(Path(folder.name) / "findings.pickle", "wb") as f:
             pickle.dump({"findings": light, "max_people": max_people, "seed": seed}, f, protocol=5)
-        workers = Workers("orgnet.report.background", [[folder.name, str(stage), t] for t in tasks])
+        workers = Workers("orgnet.report.background", [[folder.name, str(stage), t] for t in tasks], folder)
     except BaseException:
         folder.cleanup()
         raise
-    return Pending(workers, folder, tasks)
+    return Pending(workers, Path(folder.name), tasks)
 
 
 def _run(folder: str, stage: str, task: str) -> None:

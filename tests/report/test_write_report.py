@@ -143,7 +143,7 @@ def test_a_failed_worker_leaves_no_half_written_report(full_findings, tmp_path: 
     import orgnet.report.background as background
 
     real = background.Workers
-    monkeypatch.setattr(background, "Workers", lambda module, args: real("orgnet.no_such_module", args))
+    monkeypatch.setattr(background, "Workers", lambda module, args, *folder: real("orgnet.no_such_module", args, *folder))
     with pytest.raises(RuntimeError, match="worker process failed"):
         write_report(full_findings, tmp_path / "out", max_map_people=50, workers=2)
     assert list(tmp_path.iterdir()) == []
