@@ -103,6 +103,13 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="CSV of alias,person pairs: known aliases (other addresses, accounts) of one person.")
 @click.option("--org-domain", "org_domains", multiple=True, metavar="DOMAIN",
               help="E-mail domain of the organisation (repeatable): other parties are external.")
+@click.option("--keep-sender", "keep_senders", multiple=True, metavar="ADDRESS",
+              help="Keep this sender as a person although evidence says it is a list, bot or no-reply address "
+                   "(repeatable; see docs/identities.md).")
+@click.option("--non-human", "non_human_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File of ids or e-mails (one per line) that are not people: lists, bots, shared mailboxes.")
+@click.option("--no-auto-merge", is_flag=True,
+              help="Do not merge duplicate identities automatically, even when the evidence makes them certain.")
 @click.option("--include-bcc", is_flag=True, help="E-mail: count Bcc recipients too (off by default).")
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (see `orgnet formats`).")
 @click.option("--map", "column_map", metavar="COL=NAME,...",
@@ -140,7 +147,9 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
             org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
-            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES) -> None:
+            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
+            keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
+            no_auto_merge: bool = False) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -162,6 +171,9 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         aggregate_only=aggregate_only,
         exclude=exclude_path,
         aliases=alias_path,
+        keep_senders=keep_senders,
+        non_human=non_human_path,
+        auto_merge=not no_auto_merge,
         graph_files_max_ties=graph_files_max_ties,
     )
     result = run(list(paths), out, options, progress=_step)

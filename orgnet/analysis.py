@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,10 +27,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orgnet import connectors
 from orgnet.events import encode_ids, has_timestamps
 from orgnet.graph import OrgGraph
-from orgnet.identity import resolve_identities
+from orgnet.load import LoadedEvents, load_events
 from orgnet.metrics.ambassadors import ambassador_scores
 from orgnet.metrics.centrality import (
     PendingBetweenness,
@@ -142,34 +140,6 @@ class AnalysisOptions:
 
 
 @dataclass
-class LoadedEvents:
-    """Events read from one or several exports, with what each reader saw.
-
-    Attributes
-    ----------
-    events : pyarrow.Table
-        All events, canonical ids.
-    people : pandas.DataFrame
-        Everyone the exports know (members with no activity included).
-    sources : list of dict
-        Per path: ``path``, ``format``, ``records_read``, ``records_skipped`` (reason -> count),
-        ``events``.
-    """
-
-    events: pa.Table
-    people: pd.DataFrame
-    sources: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def records_skipped(self) -> dict[str, int]:
-        """Skipped records by reason, summed over sources."""
-        total: Counter[str] = Counter()
-        for s in self.sources:
-            total.update(s["records_skipped"])
-        return dict(sorted(total.items()))
-
-
-@dataclass
 class Findings:
     """Everything the reporter renders; nothing in the reporter is computed.
 
@@ -197,54 +167,6 @@ class Findings:
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
-
-
-def load_events(
-    paths: Sequence[str | Path] | str | Path,
-    *,
-    format: str | None = None,
-    directory: pd.DataFrame | None = None,
-    aliases: pd.DataFrame | None = None,
-    **options: Any,
-) -> LoadedEvents:
-    """Read one or several exports (format sniffed per path unless given) into one events table.
-
-    People are resolved across sources to one canonical id (:func:`orgnet.identity.resolve_identities`):
-    alias file first, then the directory, then the normalised e-mail.
-
-    Parameters
-    ----------
-    paths : path or sequence of paths
-        Files, folders or archives.
-    format : str, optional
-        Reader name for every path (see :data:`orgnet.connectors.READERS`).
-    directory : pandas.DataFrame, optional
-        HR directory; its ids are canonical and its e-mails link accounts to them.
-    aliases : pandas.DataFrame, optional
-        ``alias,person`` pairs (:func:`orgnet.identity.read_aliases`).
-    **options
-        Passed to the readers (e.g. ``column_map``).
-
-    Returns
-    -------
-    LoadedEvents
-    """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    results = [connectors.read(p, format=format, **options) for p in paths]
-    events, people = resolve_identities(results, directory=directory, aliases=aliases)
-    pa.default_memory_pool().release_unused()  # the readers' temporary Arrow buffers
-    sources = [
-        {
-            "path": r.path,
-            "format": r.format,
-            "records_read": int(r.records_read),
-            "records_skipped": dict(sorted(r.records_skipped.items())),
-            "events": int(r.events.num_rows),
-        }
-        for r in results
-    ]
-    return LoadedEvents(events, people, sources)
 
 
 def _period(events: pa.Table) -> tuple[str | None, str | None]:

@@ -103,6 +103,7 @@ class OrgGraph:
         until: Any = None,
         include_external: bool = False,
         directory_only: bool = False,
+        include_non_human: bool = False,
     ) -> OrgGraph:
         """Build the graph from an events table.
 
@@ -115,14 +116,20 @@ class OrgGraph:
             by person id, and everyone in it is a member even with no activity.
         people : pandas.DataFrame, optional
             People the connectors saw (``person``, ``name``, ``email``, attributes); members
-            with no activity are kept (they are the watchers).
+            with no activity are kept (they are the watchers). People with ``external`` true
+            (outside the organisation) or a non-empty ``non_human`` (lists, announcements,
+            no-reply addresses, bots: :func:`orgnet.load.load_events`) make no node: their
+            events stay in :attr:`events`, with node code ``-1`` for them.
         since, until : str or datetime, optional
             Keep events with ``since <= ts < until``. Events with no timestamp are dropped when
             a bound is given.
         include_external : bool
-            Keep ties with parties outside the organisation (``external`` events).
+            Keep ties with parties outside the organisation (``external`` events), and external
+            people as nodes (their ``external`` column stays true).
         directory_only : bool
             Keep only people in the directory (events with others are dropped).
+        include_non_human : bool
+            Keep non-human senders as nodes.
 
         Returns
         -------
@@ -132,7 +139,7 @@ class OrgGraph:
         since_ts, until_ts = to_timestamp(since), to_timestamp(until)
         events = _in_window(events, since_ts, until_ts)
         coded = _EventIds(events, include_external)
-        ids = _member_ids(coded, directory, people, directory_only)
+        ids = _member_ids(coded, directory, people, directory_only, include_non_human=include_non_human)
         n = len(ids)
 
         actor, target = coded.codes(ids)
@@ -154,6 +161,7 @@ class OrgGraph:
         until: Any = None,
         include_external: bool = False,
         directory_only: bool = False,
+        include_non_human: bool = False,
     ) -> OrgGraph:
         """Build the graph from ties already aggregated elsewhere (e.g. on Dask).
 
@@ -168,7 +176,7 @@ class OrgGraph:
             ``actor``, ``target``, ``weight`` (one row per tie, or several: they are summed).
         events : pyarrow.Table, optional
             The events the edges were aggregated from (Event schema).
-        directory, people, since, until, include_external, directory_only
+        directory, people, since, until, include_external, directory_only, include_non_human
             As in :meth:`from_events`; ``since``/``until`` filter ``events`` (filter the edges
             when aggregating them).
 
@@ -194,7 +202,7 @@ class OrgGraph:
         events = _in_window(validate(events if events is not None else empty_events()), since_ts, until_ts)
         extra = [] if directory_only else [pc.unique(edge_actor), pc.drop_null(pc.unique(edge_target))]
         coded = _EventIds(events, include_external)
-        ids = _member_ids(coded, directory, people, directory_only, extra)
+        ids = _member_ids(coded, directory, people, directory_only, extra, include_non_human=include_non_human)
         n = len(ids)
         actor, target = coded.codes(ids)
         del coded
@@ -421,21 +429,35 @@ def _member_ids(
     people: pd.DataFrame | None,
     directory_only: bool,
     extra: list[Any] | None = None,
+    *,
+    include_non_human: bool = False,
 ) -> pa.Array:
-    """Sorted unique ids of the members: directory, internal actors and targets, people seen."""
+    """Sorted unique ids of the members: directory, internal actors and targets, people seen.
+
+    People the people table marks ``external`` (unless ``include_external``) or ``non_human``
+    (unless ``include_non_human``) are left out, wherever else their id appears: an outsider
+    or a mailing list in an event is not a member.
+    """
     id_parts: list[pa.Array] = []
     if directory is not None and len(directory):
         id_parts.append(pa.array(directory["person"].astype(str).to_numpy(), pa.string()))
+    left_out = pa.array([], pa.string())
+    if people is not None and len(people):
+        out = np.zeros(len(people), dtype=bool)
+        if "external" in people.columns and not coded.include_external:
+            out |= people["external"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "non_human" in people.columns and not include_non_human:
+            out |= (people["non_human"].astype("string").fillna("") != "").to_numpy(dtype=bool)
+        left_out = pa.array(people.loc[out, "person"].astype(str).to_numpy(), pa.string())
+        if not directory_only:
+            id_parts.append(pa.array(people.loc[~out, "person"].astype(str).to_numpy(), pa.string()))
     if not directory_only:
         id_parts.extend(coded.used())
-        if people is not None and len(people):
-            members = people
-            if "external" in people.columns and not coded.include_external:
-                members = people[~people["external"].fillna(False).astype(bool)]
-            id_parts.append(pa.array(members["person"].astype(str).to_numpy(), pa.string()))
         id_parts.extend(extra or [])
     all_ids = pa.chunked_array(id_parts, type=pa.string()).combine_chunks() if id_parts else pa.array([], pa.string())
     ids = pc.unique(all_ids)
+    if len(left_out):
+        ids = ids.filter(pc.invert(pc.is_in(ids, value_set=left_out)))
     return ids.take(pc.sort_indices(ids))
 
 

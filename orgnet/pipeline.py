@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from orgnet.analysis import AnalysisOptions, Findings, LoadedEvents, analyze, load_events
+from orgnet.analysis import AnalysisOptions, Findings, analyze
 from orgnet.directory import read_directory
 from orgnet.identity import read_aliases
+from orgnet.load import LoadedEvents, load_events, mark_loaded
 from orgnet.privacy import (
     DEFAULT_KEEP_ATTRIBUTES,
     apply_privacy,
@@ -64,11 +65,17 @@ class RunOptions:
         Opt-out list (ids or e-mails): these people are removed before analysis.
     aliases : Path or None
         CSV of ``alias,person`` pairs merging known aliases into one person.
+    keep_senders : tuple of str
+        Ids or e-mails kept as people although evidence says they are not (``--keep-sender``).
+    non_human : Path or None
+        Ids or e-mails that are not people, one per line (``--non-human``).
+    auto_merge : bool
+        Merge the duplicate identities the evidence makes certain (``--no-auto-merge``: off).
     graph_files_max_ties : int or None
         Write GraphML and GEXF only up to this many ties (None or 0: always); see
         :func:`orgnet.report.write_report`.
 
-    See ``docs/privacy.md``.
+    See ``docs/privacy.md`` and ``docs/identities.md``.
     """
 
     format: str | None = None
@@ -84,7 +91,15 @@ class RunOptions:
     aggregate_only: bool = False
     exclude: Path | None = None
     aliases: Path | None = None
+    keep_senders: tuple[str, ...] = ()
+    non_human: Path | None = None
+    auto_merge: bool = True
     graph_files_max_ties: int | None = GRAPH_FILES_MAX_TIES
+
+
+def _domains(reader_options: dict[str, Any]) -> list[str]:
+    value = reader_options.get("org_domain")
+    return [value] if isinstance(value, str) else list(value or [])
 
 
 @dataclass
@@ -128,19 +143,22 @@ def run(
     # The directory and alias files are read first: identity resolution needs them.
     directory = read_directory(opts.directory) if opts.directory else None
     aliases = read_aliases(opts.aliases) if opts.aliases else None
+    non_human = read_exclusion_list(opts.non_human) if opts.non_human is not None else []
+    identity = {"keep_senders": opts.keep_senders, "non_human": non_human}
     if opts.store is not None:
         from orgnet.store import load as load_store
 
         with progress(f"Reading the store {opts.store}"):
-            loaded = load_store(opts.store, opts.analysis.since, opts.analysis.until)
+            loaded = mark_loaded(load_store(opts.store, opts.analysis.since, opts.analysis.until),
+                                 directory=directory, org_domains=_domains(opts.reader_options), **identity)
     else:
         with progress(f"Reading {len(paths)} source(s)"):
             loaded = load_events(list(paths), format=opts.format, directory=directory, aliases=aliases,
-                                 **opts.reader_options)
+                                 auto_merge=opts.auto_merge, **identity, **opts.reader_options)
     excluded = None
     if opted_out is not None:
         ex = exclude_people(loaded.events, loaded.people, directory, opted_out)
-        loaded = LoadedEvents(ex.events, ex.people if ex.people is not None else loaded.people, loaded.sources)
+        loaded = replace(loaded, events=ex.events, people=ex.people if ex.people is not None else loaded.people)
         directory, excluded = ex.directory, ex.excluded
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, progress=progress)

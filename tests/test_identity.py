@@ -198,7 +198,7 @@ def test_source_bits_match_the_sorted_group_by() -> None:
     import numpy as np
     import pyarrow as pa
 
-    from orgnet.identity import _joined_sources, _source_labels
+    from orgnet.identity.resolve import _joined_sources, _source_labels
 
     rng = np.random.default_rng(3)
     canonical = [f"p{i}" for i in rng.integers(0, 40, 300)]

@@ -1,0 +1,132 @@
+"""Per-sender activity read off the events: messages sent, replies among them, recipients per message.
+
+Membership inference (which domain sends most) and non-human detection (fan-out, never
+replying) both need these figures; they are computed once, with group-bys over integer codes.
+
+A *message* is what a sender sent once: the events of one e-mail to five people (one row per
+recipient) are one message with five recipients. Rows are grouped into messages by sender,
+time and kind (one e-mail's rows share all three); rows without a time cannot be matched up
+and count one message per ``item``. Only ``post`` and ``reply`` rows are messages.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from orgnet.events import events_from_frame
+>>> ev = events_from_frame(pd.DataFrame({
+...     "ts": ["2024-01-02T09:00Z"] * 3 + ["2024-01-02T10:00Z"],
+...     "kind": ["post", "post", "post", "reply"], "actor": ["ana", "ana", "ana", "ben"],
+...     "target": ["ben", "cy", "dee", "ana"], "item": ["m1", "m1", "m1", "m2"]}), source="email")
+>>> sender_activity(ev).to_dict("records")
+[{'person': 'ana', 'messages': 1, 'replies': 0, 'fanout': 3.0}, {'person': 'ben', 'messages': 1, 'replies': 1, 'fanout': 1.0}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orgnet.events import encode_ids
+
+__all__ = ["MESSAGE_KINDS", "kind_mask", "sender_activity"]
+
+#: The kinds whose rows are messages someone sent (a post starts a thread or sends a mail).
+MESSAGE_KINDS: tuple[str, ...] = ("post", "reply")
+
+
+def kind_mask(kind: pa.ChunkedArray, wanted: Sequence[str]) -> np.ndarray:
+    """Rows whose kind is one of ``wanted``, read off the dictionary codes (no per-row strings).
+
+    Examples
+    --------
+    >>> kind_mask(pa.chunked_array([pa.array(["post", "view", "reply"]).dictionary_encode()]), ["reply"]).tolist()
+    [False, False, True]
+    """
+    parts = []
+    for chunk in kind.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            names = np.asarray(chunk.dictionary.cast(pa.string()).to_pylist(), dtype=object)
+            codes = np.asarray(pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+            hit = np.append(np.isin(names, list(wanted)), False)  # -1 (null) reads the last slot
+            parts.append(hit[codes])
+        else:
+            parts.append(np.asarray(pc.fill_null(pc.is_in(chunk, value_set=pa.array(list(wanted), pa.string())),
+                                                 False).to_numpy(zero_copy_only=False), dtype=bool))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def sender_activity(events: pa.Table) -> pd.DataFrame:
+    """Messages, replies and median recipients per message of every sender.
+
+    Parameters
+    ----------
+    events : pyarrow.Table
+        Events (Event schema), canonical ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sender of at least one message, sorted by id: ``person``, ``messages``,
+        ``replies`` (how many of the messages are replies), ``fanout`` (median recipients per
+        message with a time; NaN when none has one).
+    """
+    empty = pd.DataFrame({"person": pd.Series(dtype="string"), "messages": pd.Series(dtype=np.int64),
+                          "replies": pd.Series(dtype=np.int64), "fanout": pd.Series(dtype=float)})
+    if events.num_rows == 0:
+        return empty
+    # remember=True: the graph build takes this encoding of the actor column without hashing it again.
+    values, actor = encode_ids(events.column("actor"), remember=True)
+    sent = kind_mask(events.column("kind"), MESSAGE_KINDS) & (actor >= 0)
+    if not sent.any():
+        return empty
+    rows = np.flatnonzero(sent)
+    is_reply = kind_mask(events.column("kind"), ("reply",))[rows]
+    ts_col = events.column("ts")
+    timed = np.asarray(pc.is_valid(ts_col).to_numpy(zero_copy_only=False), dtype=bool)[rows]
+    has_target = np.asarray(pc.is_valid(events.column("target")).to_numpy(zero_copy_only=False), dtype=bool)[rows]
+    n = len(values)
+    messages = np.zeros(n, np.int64)
+    replies = np.zeros(n, np.int64)
+    fanout = np.full(n, np.nan)
+
+    t_rows = rows[timed]
+    if len(t_rows):
+        ts = np.asarray(pc.fill_null(ts_col.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))[t_rows]
+        grouped = pa.table({"a": actor[t_rows], "t": ts, "r": is_reply[timed],
+                            "k": has_target[timed].astype(np.int64)}).group_by(["a", "t", "r"]).aggregate([("k", "sum")])
+        a = np.asarray(grouped.column("a").to_numpy(), dtype=np.int64)
+        r = np.asarray(grouped.column("r").to_numpy(zero_copy_only=False), dtype=bool)
+        k = np.asarray(grouped.column("k_sum").to_numpy(), dtype=np.int64)
+        messages += np.bincount(a, minlength=n)
+        replies += np.bincount(a[r], minlength=n)
+        fanout = _grouped_median(a, k.astype(float), n)
+    u_rows = rows[~timed]
+    if len(u_rows):
+        # No time to match rows up: one message per distinct item of the sender.
+        grouped = pa.table({"a": actor[u_rows], "i": events.column("item").take(pa.array(u_rows)),
+                            "r": is_reply[~timed]}).group_by(["a", "i", "r"]).aggregate([])
+        a = np.asarray(grouped.column("a").to_numpy(), dtype=np.int64)
+        r = np.asarray(grouped.column("r").to_numpy(zero_copy_only=False), dtype=bool)
+        messages += np.bincount(a, minlength=n)
+        replies += np.bincount(a[r], minlength=n)
+    keep = np.flatnonzero(messages > 0)
+    out = pd.DataFrame({"person": pd.array(values.take(pa.array(keep)), dtype="string"),
+                        "messages": messages[keep], "replies": replies[keep], "fanout": fanout[keep]})
+    return out.sort_values("person", kind="stable").reset_index(drop=True)
+
+
+def _grouped_median(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Median of ``values`` within each group ``0..n-1`` (NaN for empty groups): one sort, no loop."""
+    order = np.lexsort((values, groups))
+    sorted_values = values[order]
+    counts = np.bincount(groups, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    out = np.full(n, np.nan)
+    has = counts > 0
+    lo = starts[has] + (counts[has] - 1) // 2
+    hi = starts[has] + counts[has] // 2
+    out[has] = (sorted_values[lo] + sorted_values[hi]) / 2
+    return out

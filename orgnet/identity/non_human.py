@@ -1,0 +1,273 @@
+"""Distribution lists, announcement and no-reply addresses, newsletters and bots, found from evidence in the data.
+
+Each kind of evidence is read off the people table and the per-sender activity
+(:func:`orgnet.identity.activity.sender_activity`), with vectorised operations over distinct
+people. The evidence is kept as short data (``"address pattern: no-reply"``,
+``"fan-out: median 38 recipients (org median 1)"``), semicolon-joined.
+
+When the evidence is strong enough (documented in ``docs/identities.md``):
+
+* **alone**: an address pattern (:data:`ADDRESS_PATTERNS`, :data:`DOMAIN_PATTERNS`, and
+  :data:`NAME_PATTERNS` in display names), a platform
+  flag (``is_bot``, Slackbot), list headers on most of the sender's messages (more than half,
+  and significantly more than the data's own share: a one-sided binomial test at 5% after a
+  Bonferroni correction over the senders; a mailing-list archive, where every message carries
+  them, flags nobody), or the user's own list (``--non-human FILE``);
+* **only together**: fan-out far above everyone else's (a modified z-score of at least 3.5,
+  Iglewicz & Hoaglin 1993, on ``log(1 + median recipients per message)`` across senders) and
+  never replying (no reply among ``n`` messages while the chance of that at the data's own
+  reply rate ``p`` is below 1%: ``(1 - p)^n < 0.01``; with no replies in the data at all, this
+  says nothing). A broadcast alone may be a manager's announcement; silence alone may be a
+  quiet person.
+
+``--keep-sender`` keeps a sender as a person whatever the evidence.
+
+Examples
+--------
+>>> import pandas as pd
+>>> people = pd.DataFrame({"person": ["no-reply@x.org", "ana@x.org", "U1"], "email": [None, None, None],
+...                        "is_bot": [None, None, True]})
+>>> non_human_evidence(people).tolist()
+['address pattern: no-reply', '', 'platform flag: is_bot']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orgnet.identity.resolve import _arrow, _email_array, _normalise_ids
+from orgnet.metrics.roles import _modified_z
+
+__all__ = ["ADDRESS_PATTERNS", "DOMAIN_PATTERNS", "EVIDENCE_KINDS", "NAME_PATTERNS", "address_evidence", "evidence_kinds",
+           "match_ids", "non_human_evidence"]
+
+_SEP = r"[._+=-]"
+
+#: Local-part patterns of non-personal addresses: (evidence name, RE2 pattern on the lower-cased
+#: local part). Whole tokens only (between ``. _ + = -``), so ``newsome`` or ``lista`` never match.
+ADDRESS_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("no-reply", rf"(?:^|{_SEP})(?:no|do{_SEP}?not){_SEP}?reply(?:$|{_SEP})"),
+    ("mailer-daemon", rf"^mailer{_SEP}?daemon$"),
+    ("postmaster", r"^postmaster$"),
+    ("no address", rf"^no{_SEP}?address$"),
+    ("announcements", rf"(?:^|{_SEP})announce"),
+    ("newsletter", rf"(?:^|{_SEP})newsletters?(?:$|{_SEP})"),
+    ("news", rf"(?:^|{_SEP})news(?:$|{_SEP})"),
+    # "list" only between hyphens or underscores: dan.list@ is a person called List
+    ("mailing list", rf"(?:^|[-_+])lists?(?:$|[-_+])|(?:^|{_SEP})(?:listserv|majordomo|mailman)(?:$|{_SEP})"
+                     r"|-(?:request|owner)$|^owner-"),
+    # dl-ga-all_domestic, all_houston, all.employees, everyone@: addressed to a whole group
+    ("distribution list", r"^dl[-_.]|(?:^|[-_+])(?:all|everyone)(?:$|[-_+])|^all\.|^everyone\."),
+    ("bounces", rf"(?:^|{_SEP})bounces?(?:$|{_SEP})"),
+    ("notifications", rf"(?:^|{_SEP})notif(?:y|ications?)(?:$|{_SEP})"),
+    ("alerts", rf"(?:^|{_SEP})alerts?(?:$|{_SEP})"),
+    ("digest", rf"(?:^|{_SEP})digest(?:$|{_SEP})"),
+    ("updates", rf"(?:^|{_SEP})updates?(?:$|{_SEP})"),
+    ("webmaster", r"^webmaster$"),
+)
+
+#: The address patterns also looked for in display names ("Enron Announcements", "Mailer-Daemon"):
+#: those no person's name is made of (a person may be called News or List).
+NAME_PATTERNS: tuple[str, ...] = ("no-reply", "mailer-daemon", "postmaster", "announcements", "newsletter",
+                                  "notifications", "digest", "webmaster")
+
+#: Domain patterns of list servers: a label such as ``lists.`` or ``mailman.`` before the domain.
+DOMAIN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("list server", r"(?:^|\.)(?:lists?|listserv|mailman|majordomo|bounces?)\."),
+)
+
+#: The kinds of evidence, as they open each entry of ``non_human``.
+EVIDENCE_KINDS: tuple[str, ...] = ("address pattern", "name pattern", "platform flag", "list headers", "listed by the user",
+                                   "fan-out", "never replies")
+
+#: Modified z-score (Iglewicz & Hoaglin 1993) from which a sender's fan-out is an outlier.
+FANOUT_Z = 3.5
+#: Chance of never replying at the data's reply rate below which silence is evidence.
+NEVER_REPLIES_P = 0.01
+#: Family-wise error rate of the list-header test (Bonferroni over the senders).
+LIST_HEADERS_ALPHA = 0.05
+
+_NONE = pa.scalar(None, pa.string())
+
+
+def address_evidence(people: pd.DataFrame) -> pd.Series:
+    """``"address pattern: <name>"`` for addresses matching a pattern, ``""`` otherwise.
+
+    The address is the person's ``email`` (or the id when it is one); a display name matching
+    one of :data:`NAME_PATTERNS` gives ``"name pattern: <name>"``.
+
+    Examples
+    --------
+    >>> address_evidence(pd.DataFrame({"person": ["announcements.enron@enron.com", "arsystem@mailman.enron.com",
+    ...                                            "newsome@x.org"]})).tolist()
+    ['address pattern: announcements', 'address pattern: list server', '']
+    """
+    email = _email_array(_arrow(people["person"]))
+    if "email" in people.columns:
+        email = pc.coalesce(_email_array(_arrow(people["email"])), email)
+    parts = pc.extract_regex(email, r"^(?P<local>[^@]*)@(?P<domain>.*)$")
+    local, domain = pc.struct_field(parts, [0]), pc.struct_field(parts, [1])
+    # A display name's words joined by dots reads like a local part: "enron.announcements".
+    name = pa.nulls(len(people), pa.string())
+    if "name" in people.columns:
+        name = pc.replace_substring_regex(pc.utf8_trim_whitespace(pc.utf8_lower(_arrow(people["name"]))), r"\s+", ".")
+    checks = [(f"address pattern: {n}", p, local) for n, p in ADDRESS_PATTERNS]
+    checks += [(f"address pattern: {n}", p, domain) for n, p in DOMAIN_PATTERNS]
+    checks += [(f"name pattern: {n}", p, name) for n, p in ADDRESS_PATTERNS if n in NAME_PATTERNS]
+    found = pa.nulls(len(people), pa.string())
+    for label, regex, column in checks:
+        hit = pc.fill_null(pc.match_substring_regex(column, regex), False)
+        found = pc.if_else(pc.and_(hit, pc.is_null(found)), pa.scalar(label), found)
+    return pd.Series(pd.array(pc.fill_null(found, ""), dtype="string"), index=people.index)
+
+
+def _platform_evidence(people: pd.DataFrame) -> pd.Series:
+    bot = np.zeros(len(people), dtype=bool)
+    if "is_bot" in people.columns:
+        bot = people["is_bot"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    slackbot = (people["person"].astype("string") == "USLACKBOT").fillna(False).to_numpy(dtype=bool)
+    out = np.where(slackbot, "platform flag: Slackbot", np.where(bot, "platform flag: is_bot", ""))
+    return pd.Series(out, index=people.index, dtype="string")
+
+
+def _list_header_evidence(people: pd.DataFrame) -> pd.Series:
+    # Per-sender counts from the e-mail readers (messages sent, and those with List-Id,
+    # Precedence: bulk/list or List-Unsubscribe); absent for other sources.
+    out = pd.Series("", index=people.index, dtype="string")
+    if not {"sent", "bulk_sent"} <= set(people.columns):
+        return out
+    sent = pd.to_numeric(people["sent"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    bulk = np.minimum(pd.to_numeric(people["bulk_sent"], errors="coerce").fillna(0).to_numpy(dtype=float), sent)
+    senders = sent > 0
+    if not senders.any() or sent.sum() == 0:
+        return out
+    from scipy.stats import binom
+
+    base = bulk.sum() / sent.sum()
+    if base >= 1:
+        return out
+    p = np.ones(len(sent))
+    p[senders] = binom.sf(bulk[senders] - 1, sent[senders], base)
+    hit = senders & (2 * bulk > sent) & (p < LIST_HEADERS_ALPHA / senders.sum())
+    if hit.any():
+        share = np.round(100 * bulk[hit] / sent[hit]).astype(int).astype(str)
+        out[hit] = "list headers on " + pd.Series(share, dtype="string").to_numpy() + "% of " \
+            + pd.Series(sent[hit].astype(int).astype(str), dtype="string").to_numpy() + " messages"
+    return out
+
+
+def _activity_evidence(people: pd.DataFrame, activity: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
+    """Fan-out outliers and senders who never reply (each ``""`` when not)."""
+    fan = pd.Series("", index=people.index, dtype="string")
+    never = pd.Series("", index=people.index, dtype="string")
+    if activity is None or not len(activity):
+        return fan, never
+    act = activity.set_index("person")
+    ids = people["person"].astype("string")
+    messages = ids.map(act["messages"]).fillna(0).to_numpy(dtype=float)
+    replies = ids.map(act["replies"]).fillna(0).to_numpy(dtype=float)
+    fanout = ids.map(act["fanout"]).astype(float).to_numpy()
+
+    timed = activity[np.isfinite(activity["fanout"].to_numpy(dtype=float))]
+    if len(timed) >= 3:
+        # The z-score of each sender against all senders' (log) median fan-outs.
+        org = timed["fanout"].to_numpy(dtype=float)
+        z = ids.map(pd.Series(_modified_z(np.log1p(org)), index=timed["person"].to_numpy())).astype(float).to_numpy()
+        hit = np.isfinite(fanout) & (np.nan_to_num(z) >= FANOUT_Z) & (fanout > np.median(org))
+        if hit.any():
+            fan[hit] = [f"fan-out: median {v:g} recipients (org median {np.median(org):g})" for v in fanout[hit]]
+    total, total_replies = activity["messages"].sum(), activity["replies"].sum()
+    rate = total_replies / total if total else 0.0
+    if 0 < rate < 1:
+        silent = (messages > 0) & (replies == 0) & ((1 - rate) ** messages < NEVER_REPLIES_P)
+        if silent.any():
+            never[silent] = [f"never replies: 0 of {int(m)} messages are replies (org: {rate:.0%})"
+                             for m in messages[silent]]
+    return fan, never
+
+
+def match_ids(people: pd.DataFrame, ids: Iterable[str]) -> np.ndarray:
+    """People matched by any of ``ids``: their id, their e-mail (any case) or a merged alias.
+
+    Examples
+    --------
+    >>> match_ids(pd.DataFrame({"person": ["ana@x.org", "U1"], "email": ["ana@x.org", None]}), ["ANA@x.org"]).tolist()
+    [True, False]
+    """
+    wanted = _normalise_ids(pd.Series(list(ids), dtype="string")).dropna()
+    if not len(wanted):
+        return np.zeros(len(people), dtype=bool)
+    pool = _arrow(wanted)
+    hit = pc.fill_null(pc.is_in(_arrow(_normalise_ids(people["person"])), value_set=pool), False)
+    if "email" in people.columns:
+        hit = pc.or_(hit, pc.fill_null(pc.is_in(_email_array(_arrow(people["email"])), value_set=pool), False))
+    out = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    if "also_known_as" in people.columns:
+        aka = people["also_known_as"].astype("string").fillna("")
+        pairs = aka.str.split(";").explode()
+        found = pairs[pairs.isin(set(wanted.tolist()))].index.unique()
+        out[people.index.get_indexer(found)] = True
+    return out
+
+
+def non_human_evidence(
+    people: pd.DataFrame,
+    activity: pd.DataFrame | None = None,
+    *,
+    keep: Iterable[str] = (),
+    add: Iterable[str] = (),
+) -> pd.Series:
+    """The evidence that each person is not a person, ``""`` for people (see the module notes).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The resolved people table (``person``, ``email`` and any platform or e-mail columns:
+        ``is_bot``, ``sent``, ``bulk_sent``).
+    activity : pandas.DataFrame, optional
+        Per-sender ``person``, ``messages``, ``replies``, ``fanout``
+        (:func:`orgnet.identity.activity.sender_activity`); without it, fan-out and replies are
+        not looked at.
+    keep : iterable of str
+        Ids or e-mails kept as people whatever the evidence (``--keep-sender``).
+    add : iterable of str
+        Ids or e-mails the user says are not people (``--non-human FILE``).
+
+    Returns
+    -------
+    pandas.Series
+        Strings aligned with ``people``: semicolon-joined evidence, ``""`` for people.
+    """
+    address = address_evidence(people)
+    platform = _platform_evidence(people)
+    headers = _list_header_evidence(people)
+    listed = pd.Series(np.where(match_ids(people, add), "listed by the user", ""), index=people.index, dtype="string")
+    fan, never = _activity_evidence(people, activity)
+    strong = (address != "") | (platform != "") | (headers != "") | (listed != "")
+    flagged = (strong | ((fan != "") & (never != ""))).to_numpy(dtype=bool)
+    flagged &= ~match_ids(people, keep)
+    out = pd.Series("", index=people.index, dtype="string")
+    if flagged.any():
+        # All kinds side by side, then the separators of the empty ones taken out.
+        joined = address[flagged].str.cat([s[flagged] for s in (platform, headers, listed, fan, never)], sep="; ")
+        out[flagged] = joined.str.replace(r"(?:; )+", "; ", regex=True).str.strip("; ").to_numpy()
+    return out
+
+
+def evidence_kinds(non_human: pd.Series) -> dict[str, int]:
+    """Non-human senders per kind of evidence (a sender with several kinds counts under each).
+
+    Examples
+    --------
+    >>> evidence_kinds(pd.Series(["address pattern: news; fan-out: median 9 recipients (org median 1)", "", \
+"platform flag: is_bot"]))
+    {'address pattern': 1, 'platform flag': 1, 'fan-out': 1}
+    """
+    flagged = non_human[non_human.fillna("") != ""].astype(str)
+    return {kind: int(n) for kind in EVIDENCE_KINDS
+            if (n := flagged.str.contains(rf"(?:^|; ){kind}", regex=True).sum())}

@@ -1,0 +1,514 @@
+"""Read exports into one events table with one id per person: the first stage of every run.
+
+:func:`load_events` reads each path with its reader, then, over all inputs together:
+
+1. resolves identities (:func:`orgnet.identity.resolve_identities`: alias file, directory,
+   normalised e-mail);
+2. drops the events an earlier input already gave (:func:`drop_repeated_events`), so a
+   result never depends on how the files were passed;
+3. decides who is a member and who is external (:mod:`orgnet.identity.membership`) and which
+   accounts are not people (:mod:`orgnet.identity.non_human`);
+4. merges the duplicate identities the evidence makes certain and suggests the others
+   (:mod:`orgnet.identity.duplicates`); with merges, steps 1-3 run again with them as aliases.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.csv").write_text("ts,kind,actor,target,item\\n2024-01-02,reply,ana,ben,m1\\n")
+>>> loaded = load_events([d / "a.csv", d / "a.csv"])
+>>> loaded.events.num_rows, loaded.duplicate_events, loaded.membership.rule
+(1, 1, 'none')
+>>> loaded.people[["person", "external", "non_human"]].to_dict("records")
+[{'person': 'ana', 'external': False, 'non_human': ''}, {'person': 'ben', 'external': False, 'non_human': ''}]
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orgnet import connectors
+from orgnet.connectors.base import ReadResult
+from orgnet.events import encode_ids, remember_ids
+from orgnet.identity import (
+    DUPLICATE_COLUMNS,
+    Membership,
+    decide_membership,
+    non_human_evidence,
+    resolve_identities,
+    suggest_duplicates,
+)
+from orgnet.identity.activity import MESSAGE_KINDS, kind_mask, sender_activity
+from orgnet.identity.non_human import address_evidence, evidence_kinds, match_ids
+
+__all__ = ["LoadedEvents", "drop_repeated_events", "identify", "load_events", "mark_external_events", "mark_loaded",
+           "mark_people"]
+
+#: Columns of :attr:`LoadedEvents.merged`.
+MERGED_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence")
+
+#: The key of an event across inputs: the same key from a later input is the same event again.
+EVENT_KEY: tuple[str, ...] = ("source", "item", "kind", "actor", "target")
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=bool if c == "certain" else "string") for c in columns})
+
+
+@dataclass
+class LoadedEvents:
+    """Events read from one or several exports, with what each reader saw and who is who.
+
+    Attributes
+    ----------
+    events : pyarrow.Table
+        All events, canonical ids, each event once across inputs. ``external`` is true when
+        either party is external.
+    people : pandas.DataFrame
+        Everyone the exports know (members with no activity included), one row per canonical
+        person: ``person``, ``name``, ``email``, ``sources``, directory and platform attributes,
+        ``external`` (bool: outside the organisation), ``non_human`` (the evidence that the
+        account is a list, an announcement or no-reply address, a newsletter or a bot; ``""``
+        for people) and ``also_known_as`` (ids merged into this person automatically,
+        semicolon-joined; ``""`` when none).
+    sources : list of dict
+        Per path: ``path``, ``format``, ``records_read``, ``records_skipped`` (reason -> count),
+        ``events`` (as read) and ``duplicate_events`` (of those, already given by an earlier
+        input and dropped).
+    membership : Membership or None
+        How membership was decided (the report's statement); None for tables built elsewhere.
+    duplicates : pandas.DataFrame
+        Likely duplicate identities left to the user (``person``, ``alias``, ``evidence``,
+        ``certain``): :func:`orgnet.identity.suggest_duplicates`.
+    merged : pandas.DataFrame
+        Identities merged automatically (``person``, ``alias``, ``evidence``).
+    """
+
+    events: pa.Table
+    people: pd.DataFrame
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    membership: Membership | None = None
+    duplicates: pd.DataFrame = field(default_factory=lambda: _empty(DUPLICATE_COLUMNS))
+    merged: pd.DataFrame = field(default_factory=lambda: _empty(MERGED_COLUMNS))
+
+    @property
+    def records_skipped(self) -> dict[str, int]:
+        """Skipped records by reason, summed over sources."""
+        total: Counter[str] = Counter()
+        for s in self.sources:
+            total.update(s["records_skipped"])
+        return dict(sorted(total.items()))
+
+    @property
+    def duplicate_events(self) -> int:
+        """Events dropped because an earlier input already gave them."""
+        return int(sum(s.get("duplicate_events", 0) for s in self.sources))
+
+
+def load_events(
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    format: str | None = None,
+    directory: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
+    keep_senders: Iterable[str] = (),
+    non_human: Iterable[str] = (),
+    auto_merge: bool = True,
+    **options: Any,
+) -> LoadedEvents:
+    """Read one or several exports (format sniffed per path unless given) into one events table.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Files, folders or archives.
+    format : str, optional
+        Reader name for every path (see :data:`orgnet.connectors.READERS`).
+    directory : pandas.DataFrame, optional
+        HR directory; its ids are canonical, its e-mails link accounts to them and its people
+        are the members.
+    aliases : pandas.DataFrame, optional
+        ``alias,person`` pairs (:func:`orgnet.identity.read_aliases`).
+    keep_senders : iterable of str
+        Ids or e-mails kept as people whatever the non-human evidence (``--keep-sender``).
+    non_human : iterable of str
+        Ids or e-mails that are not people (``--non-human FILE``).
+    auto_merge : bool
+        Merge the duplicate identities the evidence makes certain (``--no-auto-merge``: off).
+    **options
+        Passed to the readers that take them (e.g. ``column_map``). ``org_domain`` (str or
+        list) is the organisation's e-mail domains: it decides membership and is passed to the
+        readers that take it.
+
+    Returns
+    -------
+    LoadedEvents
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    org_domain = options.pop("org_domain", None)
+    org_domains = [org_domain] if isinstance(org_domain, str) else list(org_domain or [])
+    results = [_read(p, format, org_domains, options) for p in paths]
+    loaded = identify(results, directory=directory, aliases=aliases, org_domains=org_domains,
+                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge,
+                      copies=options.get("dedupe", "headers") != "message-id")
+    pa.default_memory_pool().release_unused()  # the readers' temporary Arrow buffers
+    return loaded
+
+
+def _read(path: str | Path, format: str | None, org_domains: list[str], options: dict[str, Any]) -> ReadResult:
+    # The organisation's domains go to the readers that take them (e-mail marks its events
+    # external with them); others ignore them, the membership step uses them for everyone.
+    name = format or connectors.sniff(path)
+    reader = connectors.READERS.get(name)
+    if org_domains and reader is not None:
+        params = inspect.signature(reader.read).parameters
+        if "org_domain" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            options = {**options, "org_domain": org_domains}
+    return connectors.read(path, format=name, **options)
+
+
+def identify(
+    results: Sequence[ReadResult],
+    *,
+    directory: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
+    org_domains: Sequence[str] = (),
+    keep_senders: Iterable[str] = (),
+    non_human: Iterable[str] = (),
+    auto_merge: bool = True,
+    copies: bool = True,
+) -> LoadedEvents:
+    """Everything :func:`load_events` does after reading, on readers' results.
+
+    Parameters
+    ----------
+    results : sequence of ReadResult
+        What the readers returned, in the order given (an earlier input's events win).
+    directory, aliases, org_domains, keep_senders, non_human, auto_merge
+        As in :func:`load_events`.
+    copies : bool
+        Also drop e-mail copies across inputs: the same sender, time, kind and recipients under
+        another Message-ID (what the e-mail readers' ``dedupe="headers"`` does within one input).
+
+    Returns
+    -------
+    LoadedEvents
+    """
+    keep_senders, non_human = list(keep_senders), list(non_human)
+    if directory is not None:
+        from orgnet.directory import normalise_directory
+
+        directory = normalise_directory(directory)
+    events, people, dropped = _resolve(results, directory, aliases, copies)
+    people, membership, activity = mark_people(events, people, directory=directory, org_domains=org_domains,
+                                               keep_senders=keep_senders, non_human=non_human)
+    merged = _empty(MERGED_COLUMNS)
+    if auto_merge:
+        found = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
+        certain = found[found["certain"]]
+        if len(certain):
+            merged = certain[list(MERGED_COLUMNS)].reset_index(drop=True)
+            more = merged[["alias", "person"]]
+            combined = more if aliases is None or not len(aliases) else pd.concat(
+                [aliases[["alias", "person"]], more], ignore_index=True)
+            events, people, dropped = _resolve(results, directory, combined, copies)
+            # Membership stays what the first pass decided: merging people does not move domains.
+            first = membership
+            people, membership, activity = mark_people(
+                events, people, directory=directory, org_domains=first.domains or org_domains,
+                keep_senders=keep_senders, non_human=non_human)
+            membership = replace(membership, rule=first.rule, domains=first.domains, inferred=first.inferred,
+                                 evidence=first.evidence, note=first.note)
+    people["also_known_as"] = pd.Series("", index=people.index, dtype="string")
+    if len(merged):
+        aka = merged.sort_values("alias").groupby("person")["alias"].agg(";".join)
+        people["also_known_as"] = people["person"].map(aka).astype("string").fillna("")
+    duplicates = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
+    events = mark_external_events(events, people)
+    sources = [
+        {
+            "path": r.path,
+            "format": r.format,
+            "records_read": int(r.records_read),
+            "records_skipped": dict(sorted(r.records_skipped.items())),
+            "events": int(r.events.num_rows),
+            "duplicate_events": int(n),
+        }
+        for r, n in zip(results, dropped, strict=True)
+    ]
+    return LoadedEvents(events, people, sources, membership, duplicates, merged)
+
+
+def _resolve(results: Sequence[ReadResult], directory: pd.DataFrame | None, aliases: pd.DataFrame | None,
+             copies: bool) -> tuple[pa.Table, pd.DataFrame, np.ndarray]:
+    events, people = resolve_identities(list(results), directory=directory, aliases=aliases)
+    inputs = np.repeat(np.arange(len(results), dtype=np.int32), [r.events.num_rows for r in results])
+    events, dropped = drop_repeated_events(events, inputs, copies=copies)
+    return events, people, dropped
+
+
+def mark_people(
+    events: pa.Table,
+    people: pd.DataFrame,
+    *,
+    directory: pd.DataFrame | None = None,
+    org_domains: Sequence[str] = (),
+    keep_senders: Iterable[str] = (),
+    non_human: Iterable[str] = (),
+) -> tuple[pd.DataFrame, Membership, pd.DataFrame]:
+    """Add ``external`` and ``non_human`` to a resolved people table.
+
+    Works on any events and people with canonical ids (a store's too); then
+    :func:`mark_external_events` marks the events with an external party.
+
+    Parameters
+    ----------
+    events : pyarrow.Table
+        Events with canonical ids.
+    people : pandas.DataFrame
+        The resolved people table.
+    directory, org_domains, keep_senders, non_human
+        As in :func:`load_events`.
+
+    Returns
+    -------
+    people : pandas.DataFrame
+        With ``external`` (bool) and ``non_human`` (str) columns.
+    membership : Membership
+        The statement, counts included.
+    activity : pandas.DataFrame
+        Per-sender messages, replies and fan-out (:func:`orgnet.identity.activity.sender_activity`).
+    """
+    keep_senders, non_human = list(keep_senders), list(non_human)
+    people = people.reset_index(drop=True).copy()
+    activity = sender_activity(events)
+    patterned = (address_evidence(people) != "").to_numpy(dtype=bool)
+    external, membership = decide_membership(people, activity, directory=directory, org_domains=org_domains,
+                                             not_people=patterned)
+    people["external"] = external
+    evidence = non_human_evidence(people, activity, add=non_human)
+    kept = match_ids(people, keep_senders) & (evidence != "").to_numpy(dtype=bool)
+    evidence[kept] = ""
+    people["non_human"] = evidence.astype("string")
+    flagged = people["non_human"] != ""
+    membership = replace(
+        membership,
+        members=int((~people["external"] & ~flagged).sum()),
+        external=int(people["external"].sum()),
+        non_human=int(flagged.sum()),
+        non_human_evidence=evidence_kinds(people["non_human"]),
+        kept=int(kept.sum()),
+    )
+    return people, membership, activity
+
+
+def mark_loaded(
+    loaded: LoadedEvents,
+    *,
+    directory: pd.DataFrame | None = None,
+    org_domains: Sequence[str] = (),
+    keep_senders: Iterable[str] = (),
+    non_human: Iterable[str] = (),
+) -> LoadedEvents:
+    """Membership, non-human senders and duplicate suggestions for events loaded elsewhere (a store).
+
+    The events' ids are taken as canonical; nothing is merged (the events cannot be read again).
+
+    Examples
+    --------
+    >>> from orgnet.events import events_from_frame
+    >>> ev = events_from_frame(pd.DataFrame({"kind": ["post"], "actor": ["noreply@x.org"], "target": ["ana@x.org"]}))
+    >>> m = mark_loaded(LoadedEvents(ev, pd.DataFrame({"person": ["noreply@x.org", "ana@x.org"]})),
+    ...                 org_domains=["x.org"])
+    >>> m.people["non_human"].tolist(), m.membership.rule
+    (['address pattern: no-reply', ''], 'org domain')
+    """
+    if directory is not None:
+        from orgnet.directory import normalise_directory
+
+        directory = normalise_directory(directory)
+    people, membership, activity = mark_people(loaded.events, loaded.people, directory=directory,
+                                               org_domains=org_domains, keep_senders=keep_senders,
+                                               non_human=non_human)
+    if "also_known_as" not in people.columns:
+        people["also_known_as"] = pd.Series("", index=people.index, dtype="string")
+    duplicates = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
+    return replace(loaded, events=mark_external_events(loaded.events, people), people=people,
+                   membership=membership, duplicates=duplicates)
+
+
+def mark_external_events(events: pa.Table, people: pd.DataFrame) -> pa.Table:
+    """Set ``external`` on every event whose actor or target is an external person.
+
+    A reader's own ``external`` flag is never taken back.
+
+    Examples
+    --------
+    >>> from orgnet.events import events_from_frame
+    >>> ev = events_from_frame(pd.DataFrame({"kind": ["post", "post"], "actor": ["a", "a"], "target": ["b", "x"]}))
+    >>> people = pd.DataFrame({"person": ["a", "b", "x"], "external": [False, False, True]})
+    >>> mark_external_events(ev, people).column("external").to_pylist()
+    [False, True]
+    """
+    if "external" not in people.columns or events.num_rows == 0:
+        return events
+    outside = people.loc[people["external"].astype(bool), "person"].astype(str)
+    if not len(outside):
+        return events
+    value_set = pa.array(outside.to_numpy(), pa.string())
+    hit = np.zeros(events.num_rows, dtype=bool)
+    for name in ("actor", "target"):
+        values, index = encode_ids(events.column(name), remember=True)
+        lookup = np.append(np.asarray(pc.fill_null(pc.is_in(values, value_set=value_set), False)
+                                      .to_numpy(zero_copy_only=False), dtype=bool), False)
+        hit |= lookup[index]
+    old = np.asarray(events.column("external").to_numpy(zero_copy_only=False), dtype=bool)
+    if not (hit & ~old).any():
+        return events
+    return events.set_column(events.schema.get_field_index("external"), "external", pa.array(old | hit))
+
+
+def drop_repeated_events(events: pa.Table, inputs: np.ndarray, *, copies: bool = True) -> tuple[pa.Table, np.ndarray]:
+    """Drop the events an earlier input already gave.
+
+    An event repeats one of an earlier input when it has the same :data:`EVENT_KEY` (source,
+    item, kind, actor, target; ids canonical). With ``copies``, an e-mail also repeats one of
+    an earlier input when its sender, time, kind and set of recipients are the same under
+    another Message-ID (the copies of one mail filed in several folders: the e-mail readers'
+    ``dedupe="headers"`` rule across inputs; mails with no time are never matched so). For
+    each such signature the mails of the input holding most of them are kept (the earliest
+    input on a tie), so two mails a reader kept apart stay apart. Rows within one input are
+    never dropped here: that is the reader's job.
+
+    Parameters
+    ----------
+    events : pyarrow.Table
+        Events of all inputs, concatenated in input order.
+    inputs : numpy.ndarray
+        The input (0, 1, ...) of each row.
+    copies : bool
+        Also match e-mail copies with another Message-ID.
+
+    Returns
+    -------
+    events : pyarrow.Table
+        The events kept (the row order of the rest unchanged).
+    dropped : numpy.ndarray
+        Events dropped per input.
+
+    Examples
+    --------
+    >>> from orgnet.events import events_from_frame
+    >>> ev = events_from_frame(pd.DataFrame({"kind": ["post"] * 3, "actor": ["a", "a", "a"],
+    ...                                      "target": ["b", "b", "c"], "item": ["m1", "m1", "m1"]}))
+    >>> kept, dropped = drop_repeated_events(ev, np.array([0, 1, 1]))
+    >>> kept.num_rows, dropped.tolist()
+    (2, [0, 1])
+    """
+    n_inputs = int(inputs.max()) + 1 if len(inputs) else 0
+    if n_inputs < 2 or len(np.unique(inputs)) < 2:
+        return events, np.zeros(n_inputs, np.int64)
+    keep = _first_input_rows(events, inputs)
+    if copies:
+        keep &= ~_later_copies(events, inputs)
+    if keep.all():
+        return events, np.zeros(n_inputs, np.int64)
+    return _filter(events, keep), np.bincount(inputs[~keep], minlength=n_inputs).astype(np.int64)
+
+
+def _first_input_rows(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
+    """Rows whose key no earlier input has (a group-by on the key, then a hash join back)."""
+    key = {c: events.column(c).cast(pa.string()) for c in EVENT_KEY}
+    key["target"] = pc.fill_null(key["target"], "")  # null keys never join
+    key["source"] = pc.fill_null(key["source"], "")
+    table = pa.table({**key, "input": pa.array(inputs, pa.int32()), "row": pa.array(np.arange(len(inputs)))})
+    first = table.group_by(list(EVENT_KEY)).aggregate([("input", "min")])
+    joined = table.select([*EVENT_KEY, "input", "row"]).join(first, list(EVENT_KEY))
+    keep = np.zeros(len(inputs), dtype=bool)
+    rows = np.asarray(joined.column("row").to_numpy())
+    keep[rows] = np.asarray(joined.column("input").to_numpy()) == np.asarray(joined.column("input_min").to_numpy())
+    return keep
+
+
+def _mix(codes: np.ndarray) -> np.ndarray:
+    """A 64-bit mix of integer codes (splitmix64): sums of mixed codes identify sets of codes."""
+    z = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _later_copies(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
+    """Rows of e-mails that repeat, under another Message-ID, a mail of an earlier input."""
+    mail = np.asarray(pc.fill_null(pc.equal(events.column("source"), "email"), False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+    mail &= np.asarray(pc.is_valid(events.column("ts")).to_numpy(zero_copy_only=False), dtype=bool)
+    mail &= kind_mask(events.column("kind"), MESSAGE_KINDS)
+    out = np.zeros(len(inputs), dtype=bool)
+    if not mail.any() or len(np.unique(inputs[mail])) < 2:
+        return out
+    rows = np.flatnonzero(mail)
+    with np.errstate(over="ignore"):
+        _, actor = encode_ids(events.column("actor"), remember=True)
+        _, target = encode_ids(events.column("target"), remember=True)
+        # One mail's rows share its Message-ID: the item up to the recipient.
+        mid = pc.replace_substring_regex(events.column("item").take(pa.array(rows)), r" .*$", "")
+        _, message = encode_ids(mid)
+        ts = np.asarray(events.column("ts").cast(pa.int64()).take(pa.array(rows)).to_numpy(zero_copy_only=False))
+        reply = kind_mask(events.column("kind"), ("reply",))[rows].astype(np.int64)
+        inp, act, tgt = inputs[rows].astype(np.int64), actor[rows].astype(np.int64), target[rows].astype(np.int64)
+        # Rows -> mails (input, Message-ID): the recipients' set as a sum of mixed codes.
+        order = np.lexsort((message, inp))
+        start = np.flatnonzero(np.r_[True, (np.diff(inp[order]) != 0) | (np.diff(message[order]) != 0)])
+        mixed = np.add.reduceat(_mix(tgt[order] + 1), start)
+        count = np.diff(np.r_[start, len(order)])
+        first = order[start]
+        sig = (act[first], reply[first], ts[first], count.astype(np.int64), mixed.view(np.int64))
+        # Mails -> per signature, the input holding most of them (the earliest on a tie): two
+        # mails a reader kept apart (other subjects) stay apart; the other inputs' are copies.
+        mail_input = inp[first]
+        m_order = np.lexsort((mail_input, *sig[::-1]))
+        new_sig = np.ones(len(m_order), dtype=bool)
+        for part in sig:
+            new_sig[1:] &= part[m_order][1:] == part[m_order][:-1]
+        new_sig = ~new_sig
+        new_sig[0] = True
+        sorted_input = mail_input[m_order]
+        new_run = new_sig | np.r_[True, sorted_input[1:] != sorted_input[:-1]]
+        run_start = np.flatnonzero(new_run)
+        run_size = np.diff(np.r_[run_start, len(m_order)])
+        run_sig = np.cumsum(new_sig)[run_start] - 1
+        run_input = sorted_input[run_start]
+        best = np.lexsort((run_input, -run_size, run_sig))  # per signature: most mails, then earliest
+        chosen = np.full(run_sig.max() + 1, -1, np.int64)
+        firsts = best[np.r_[True, run_sig[best][1:] != run_sig[best][:-1]]]
+        chosen[run_sig[firsts]] = run_input[firsts]
+        copy_mail = np.zeros(len(first), dtype=bool)
+        copy_mail[m_order] = sorted_input != chosen[np.cumsum(new_sig) - 1]
+        mail_of_row = np.empty(len(order), np.int64)
+        mail_of_row[order] = np.repeat(np.arange(len(start)), count)
+        out[rows] = copy_mail[mail_of_row]
+    return out
+
+
+def _filter(events: pa.Table, keep: np.ndarray) -> pa.Table:
+    """``events`` filtered by ``keep``, with the id encodings handed on for the graph build."""
+    encoded = {name: encode_ids(events.column(name)) for name in ("actor", "target")}
+    out = events.filter(pa.array(keep))
+    for name, (values, index) in encoded.items():
+        index = index[keep]
+        used = np.bincount(index[index >= 0], minlength=len(values)) > 0
+        remap = np.append(np.cumsum(used) - 1, -1).astype(np.int32)
+        remember_ids(out.column(name), values.filter(pa.array(used)), remap[index])
+    return out
