@@ -19,6 +19,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("analyze", "analyze"),
     ("formats", "formats"),
     ("inspect", "inspect"),
+    ("identities", "identities"),
     ("import_", "import"),
     ("store", "store"),
     ("synth", "synth"),

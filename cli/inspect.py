@@ -71,15 +71,48 @@ def _render(summary: dict[str, Any]) -> None:
         console.print(reasons)
 
 
+#: Non-human senders and duplicate suggestions shown on screen (--json and `orgnet identities` give all).
+_SHOWN = 25
+
+
+def _render_identities(ids: dict[str, Any]) -> None:
+    m = ids.get("membership") or {}
+    if m:
+        domains = ", ".join(m["domains"]) or "none"
+        console.print(f"Members by [bold]{escape(m['rule'])}[/] (domains: {escape(domains)}; {escape(m['note'])}): "
+                      f"{m['members']:,} members, {m['external']:,} external, {m['non_human']:,} non-human.",
+                      highlight=False)
+    if ids.get("duplicate_events"):
+        console.print(f"Duplicates across inputs: {ids['duplicate_events']:,} events given by an earlier path "
+                      "(counted once).", highlight=False)
+    for key, title, columns in (("non_human", "Non-human senders", ("person", "name", "evidence")),
+                                ("duplicates", "Likely duplicate identities", ("alias", "person", "evidence",
+                                                                               "certain"))):
+        rows = ids.get(key) or []
+        if not rows:
+            continue
+        more = f", first {_SHOWN}" if len(rows) > _SHOWN else ""
+        table = Table(title=f"{title} ({len(rows):,}{more})", title_justify="left")
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows[:_SHOWN]:
+            table.add_row(*(escape("yes" if row[c] is True else "" if row[c] in (None, False) else str(row[c]))
+                            for c in columns))
+        console.print(table)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (e.g. slack, teams, csv).")
+@click.option("--org-domain", "org_domains", multiple=True, metavar="DOMAIN",
+              help="E-mail domain of the organisation (repeatable); inferred from the senders when not given.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @guarded
-def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool) -> None:
-    """Show what exports hold: format, records read and skipped, people, channels, period."""
-    summary = inspect_paths(list(paths), format=fmt)
+def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool, org_domains: tuple[str, ...] = ()) -> None:
+    """Show what exports hold: format, records, people, channels, period, non-human senders, duplicates."""
+    summary = inspect_paths(list(paths), format=fmt, org_domain=list(org_domains) or None)
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
     else:
         _render(summary)
+        _render_identities(summary["identities"])

@@ -21,13 +21,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orgnet.connectors import read
 from orgnet.connectors.base import ReadResult
+from orgnet.identity import alias_file
+from orgnet.load import LoadedEvents, identify, read_input
 
-__all__ = ["FIGURES", "inspect_paths", "inspect_result"]
+__all__ = ["FIGURES", "identities", "inspect_paths", "inspect_result"]
 
 #: The figures reported for each source, in display order.
 FIGURES: tuple[str, ...] = (
@@ -50,7 +52,8 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
     format : str, optional
         Reader name to use for every path instead of sniffing.
     **options
-        Passed to the reader (e.g. ``column_map`` for CSV).
+        Passed to the reader (e.g. ``column_map`` for CSV); ``org_domain``: the organisation's
+        e-mail domains (see :func:`orgnet.load.load_events`).
 
     Returns
     -------
@@ -65,7 +68,9 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
         once (anything but joining or viewing), ``inactive_people`` the rest (the watchers);
         ``threads`` counts distinct thread ids (a post without replies is a thread of one),
         ``threads_with_replies`` those that got at least one reply; ``first`` and ``last`` are
-        ISO 8601 UTC timestamps or ``None``.
+        ISO 8601 UTC timestamps or ``None``. ``identities`` says who is who across all paths
+        (:func:`identities`: membership, non-human senders with their evidence, likely duplicate
+        identities).
 
     Raises
     ------
@@ -76,13 +81,61 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
         paths = [paths]
     if not paths:
         raise ValueError("no path given to inspect")
-    results = [read(p, format=format, **options) for p in paths]
+    org_domain = options.pop("org_domain", None)
+    org_domains = [org_domain] if isinstance(org_domain, str) else list(org_domain or [])
+    results = [read_input(p, format, org_domains, options) for p in paths]
     summaries = [inspect_result(r) for r in results]
     if len(results) == 1:
-        return summaries[0]
-    totals = _totals(results, summaries)
-    totals["sources"] = summaries
-    return totals
+        out = summaries[0]
+    else:
+        out = _totals(results, summaries)
+        out["sources"] = summaries
+    out["identities"] = identities(identify(results, org_domains=org_domains))
+    return out
+
+
+def identities(loaded: LoadedEvents, top: int | None = None) -> dict[str, Any]:
+    """Who is who across the inputs: membership, non-human senders and likely duplicates.
+
+    Parameters
+    ----------
+    loaded : LoadedEvents
+        What :func:`orgnet.load.identify` (or :func:`orgnet.load.load_events`) gave.
+    top : int, optional
+        List at most this many non-human senders and suggestions (all when None).
+
+    Returns
+    -------
+    dict
+        ``membership`` (:meth:`orgnet.identity.Membership.as_dict`), ``non_human`` (one
+        ``{"person", "name", "evidence"}`` per account with evidence), ``duplicates`` (one
+        ``{"alias", "person", "evidence", "certain"}`` per suggested or merged alias, merged
+        first) and ``duplicate_events`` (events dropped as given by an earlier input).
+
+    Examples
+    --------
+    >>> from orgnet.load import LoadedEvents, mark_loaded
+    >>> from orgnet.events import events_from_frame
+    >>> import pandas as pd
+    >>> ev = events_from_frame(pd.DataFrame({"kind": ["post"], "actor": ["no-reply@x.org"], "target": ["ana@x.org"]}))
+    >>> out = identities(mark_loaded(LoadedEvents(ev, pd.DataFrame({"person": ["no-reply@x.org"]}))))
+    >>> out["non_human"]
+    [{'person': 'no-reply@x.org', 'name': None, 'evidence': 'address pattern: no-reply'}]
+    """
+    people = loaded.people
+    flagged = people[people["non_human"].fillna("") != ""] if "non_human" in people.columns else people.iloc[:0]
+    names = flagged["name"] if "name" in flagged.columns else pd.Series(None, index=flagged.index, dtype=object)
+    non_human = [{"person": str(p), "name": None if pd.isna(n) else str(n), "evidence": str(e)}
+                 for p, n, e in zip(flagged["person"], names, flagged["non_human"], strict=True)]
+    rows = alias_file(loaded.duplicates, loaded.merged)
+    duplicates = [{"alias": str(r.alias), "person": str(r.person), "evidence": str(r.evidence),
+                   "certain": bool(r.certain)} for r in rows.itertuples(index=False)]
+    return {
+        "membership": loaded.membership.as_dict() if loaded.membership is not None else None,
+        "non_human": non_human[:top] if top is not None else non_human,
+        "duplicates": duplicates[:top] if top is not None else duplicates,
+        "duplicate_events": loaded.duplicate_events,
+    }
 
 
 def inspect_result(result: ReadResult) -> dict[str, Any]:

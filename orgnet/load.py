@@ -52,7 +52,7 @@ from orgnet.identity.activity import MESSAGE_KINDS, kind_mask, sender_activity
 from orgnet.identity.non_human import address_evidence, evidence_kinds, match_ids
 
 __all__ = ["LoadedEvents", "drop_repeated_events", "identify", "load_events", "mark_external_events", "mark_loaded",
-           "mark_people"]
+           "mark_people", "read_input"]
 
 #: Columns of :attr:`LoadedEvents.merged`.
 MERGED_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence")
@@ -158,7 +158,7 @@ def load_events(
         paths = [paths]
     org_domain = options.pop("org_domain", None)
     org_domains = [org_domain] if isinstance(org_domain, str) else list(org_domain or [])
-    results = [_read(p, format, org_domains, options) for p in paths]
+    results = [read_input(p, format, org_domains, options) for p in paths]
     loaded = identify(results, directory=directory, aliases=aliases, org_domains=org_domains,
                       keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge,
                       copies=options.get("dedupe", "headers") != "message-id")
@@ -166,15 +166,19 @@ def load_events(
     return loaded
 
 
-def _read(path: str | Path, format: str | None, org_domains: list[str], options: dict[str, Any]) -> ReadResult:
-    # The organisation's domains go to the readers that take them (e-mail marks its events
-    # external with them); others ignore them, the membership step uses them for everyone.
+def read_input(path: str | Path, format: str | None, org_domains: Sequence[str],
+               options: dict[str, Any]) -> ReadResult:
+    """Read one path; the organisation's domains go only to the readers that take them.
+
+    E-mail readers mark their events external with them; other readers ignore them, and the
+    membership step uses them for everyone (:func:`identify`).
+    """
     name = format or connectors.sniff(path)
     reader = connectors.READERS.get(name)
     if org_domains and reader is not None:
         params = inspect.signature(reader.read).parameters
         if "org_domain" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-            options = {**options, "org_domain": org_domains}
+            options = {**options, "org_domain": list(org_domains)}
     return connectors.read(path, format=name, **options)
 
 

@@ -17,15 +17,23 @@ every rule.
 
 from __future__ import annotations
 
-from orgnet.identity.duplicates import DUPLICATE_COLUMNS, normalise_names, suggest_duplicates
+from orgnet.identity.duplicates import (
+    ALIAS_FILE_COLUMNS,
+    DUPLICATE_COLUMNS,
+    alias_file,
+    normalise_names,
+    suggest_duplicates,
+)
 from orgnet.identity.membership import Membership, decide_membership, infer_org_domains
 from orgnet.identity.non_human import ADDRESS_PATTERNS, non_human_evidence
 from orgnet.identity.resolve import read_aliases, resolve_identities
 
 __all__ = [
     "ADDRESS_PATTERNS",
+    "ALIAS_FILE_COLUMNS",
     "DUPLICATE_COLUMNS",
     "Membership",
+    "alias_file",
     "decide_membership",
     "infer_org_domains",
     "non_human_evidence",

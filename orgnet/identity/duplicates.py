@@ -58,10 +58,14 @@ import pyarrow.compute as pc
 from orgnet.identity.membership import email_domains, in_domains
 from orgnet.identity.resolve import _arrow, _email_array
 
-__all__ = ["DUPLICATE_COLUMNS", "normalise_names", "suggest_duplicates"]
+__all__ = ["ALIAS_FILE_COLUMNS", "DUPLICATE_COLUMNS", "alias_file", "normalise_names", "suggest_duplicates"]
 
 #: Columns of the suggestions (and of the alias file ``orgnet identities`` writes).
 DUPLICATE_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence", "certain")
+
+#: Columns of the alias file ``orgnet identities`` writes (:func:`orgnet.identity.read_aliases`
+#: reads ``alias`` and ``person`` and ignores the others).
+ALIAS_FILE_COLUMNS: tuple[str, ...] = ("alias", "person", "evidence", "certain")
 
 #: Name suffixes dropped before comparing names.
 _SUFFIXES = ("jr", "sr", "ii", "iii", "iv", "phd", "md", "esq")
@@ -279,3 +283,23 @@ def _evidence(pair: Any) -> tuple[str, bool]:
                and not pair.directory and not pair.rep_directory
                and _local_fits(pair.local, full) and _local_fits(pair.rep_local, full))
     return text, certain
+
+
+def alias_file(duplicates: pd.DataFrame, merged: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Suggestions (and merges already made) as an alias file: :data:`ALIAS_FILE_COLUMNS`.
+
+    Merged pairs come first, marked certain; every alias appears once, so the file reads back
+    with :func:`orgnet.identity.read_aliases` as it is (delete the rows you disagree with).
+
+    Examples
+    --------
+    >>> dup = pd.DataFrame({"person": ["a@x.org"], "alias": ["b@x.org"], "evidence": ["same display name 'A B'"],
+    ...                     "certain": [False]})
+    >>> alias_file(dup, pd.DataFrame({"person": ["a@x.org"], "alias": ["c@x.org"], "evidence": ["e"]})).to_dict("list")
+    {'alias': ['c@x.org', 'b@x.org'], 'person': ['a@x.org', 'a@x.org'], 'evidence': ['e', "same display name 'A B'"], 'certain': [True, False]}
+    """
+    parts = [duplicates.assign(certain=duplicates["certain"].astype(bool))]
+    if merged is not None and len(merged):
+        parts.insert(0, merged.assign(certain=True))
+    rows = pd.concat(parts, ignore_index=True)[list(ALIAS_FILE_COLUMNS)]
+    return rows.drop_duplicates("alias").reset_index(drop=True)

@@ -19,12 +19,14 @@ make no node of the graph (:class:`orgnet.graph.OrgGraph`).
 Examples
 --------
 >>> import pandas as pd
->>> people = pd.DataFrame({"person": ["ana@x.org", "ben@x.org", "cy@y.com"], "email": ["ana@x.org", "ben@x.org",
-...                        "cy@y.com"], "sources": ["email"] * 3})
->>> activity = pd.DataFrame({"person": ["ana@x.org", "ben@x.org", "cy@y.com"], "messages": [5, 3, 1]})
+>>> ids = [f"p{i}@x.org" for i in range(8)] + ["cy@y.com"]
+>>> people = pd.DataFrame({"person": ids, "email": ids, "sources": "email"})
+>>> activity = pd.DataFrame({"person": ids, "messages": [5, 3, 1, 1, 2, 4, 1, 1, 1]})
 >>> external, m = decide_membership(people, activity)
->>> external.tolist(), m.rule, m.domains, m.inferred
-([False, False, True], 'inferred domain', ('x.org',), True)
+>>> external.tolist()[-2:], m.rule, m.domains, m.inferred
+([False, True], 'inferred domain', ('x.org',), True)
+>>> m.note
+'inferred from the senders: x.org: 8 of 9 senders (89%), 18 of 19 messages (95%)'
 """
 
 from __future__ import annotations
@@ -40,11 +42,23 @@ import pyarrow.compute as pc
 
 from orgnet.identity.resolve import _arrow, _email_array
 
-__all__ = ["MEMBERSHIP_RULES", "PLATFORM_SOURCES", "Membership", "decide_membership", "email_domains",
+__all__ = ["MAJORITY_ALPHA", "MEMBERSHIP_RULES", "PLATFORM_SOURCES", "WEBMAIL_DOMAINS", "Membership", "decide_membership", "email_domains",
            "in_domains", "infer_org_domains"]
 
 #: The rules membership can come from, in the order they are tried.
 MEMBERSHIP_RULES: tuple[str, ...] = ("directory", "org domain", "inferred domain", "platform", "none")
+
+#: Public webmail domains: never inferred as an organisation's domain (give them with
+#: ``--org-domain`` if an organisation really uses one). ``name.*`` stands for any suffix
+#: (``yahoo.co.uk``, ``gmx.de``).
+WEBMAIL_DOMAINS: tuple[str, ...] = (
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.*", "live.*", "msn.com", "yahoo.*", "ymail.com",
+    "aol.com", "icloud.com", "me.com", "mac.com", "gmx.*", "web.de", "mail.ru", "yandex.*", "qq.com",
+    "163.com", "126.com", "protonmail.com", "proton.me", "zoho.com", "fastmail.com",
+)
+
+#: Significance of the "clear majority" of senders a domain needs to be inferred.
+MAJORITY_ALPHA = 0.05
 
 #: Sources whose accounts belong to a workspace: members unless the platform flags them as guests.
 PLATFORM_SOURCES: frozenset[str] = frozenset({"slack", "teams", "mattermost", "viva_engage"})
@@ -150,8 +164,11 @@ def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame,
     """The organisation's e-mail domain, when one dominates the senders.
 
     A domain (with its subdomains) **dominates** when its senders sent more messages than those
-    of any other domain (plurality) **and** it holds a strict majority of the distinct
-    senders. Addresses that look non-human (``not_people``) are left out of both counts.
+    of any other domain (plurality) **and** it holds a clear majority of the distinct senders:
+    more than half, and significantly so (one-sided binomial test against one half at
+    :data:`MAJORITY_ALPHA`; 9 of 17 senders is not clear, 381 of 639 is). Public webmail
+    domains (:data:`WEBMAIL_DOMAINS`) are never inferred. Addresses that look non-human and
+    chat accounts (``not_people``) are left out of both counts.
     Nothing is inferred otherwise (a mailing-list archive, a personal mailbox with mostly
     outside correspondents): the note says so with the figures.
 
@@ -181,6 +198,8 @@ def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame,
         senders &= ~not_people
     if not senders.any():
         return (), {}, "no e-mail senders to infer a domain from"
+    from scipy.stats import binom
+
     frame = pd.DataFrame({"root": roots[senders].to_numpy(), "messages": sent[senders]})
     by_root = frame.groupby("root").agg(senders=("messages", "size"), messages=("messages", "sum"))
     by_root = by_root.sort_values(["messages", "senders"], ascending=False, kind="stable")
@@ -191,9 +210,20 @@ def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame,
                 "domain_senders": top_senders, "domain_messages": top_messages}
     figures = (f"{top}: {top_senders} of {n_senders} senders ({top_senders / n_senders:.0%}), "
                f"{top_messages} of {n_messages} messages ({top_messages / n_messages:.0%})")
-    if 2 * top_senders > n_senders:
+    if _webmail(top):
+        return (), evidence, f"the busiest domain is public webmail, not an organisation's ({figures})"
+    if 2 * top_senders > n_senders and binom.sf(top_senders - 1, n_senders, 0.5) < MAJORITY_ALPHA:
         return (top,), evidence, f"inferred from the senders: {figures}"
-    return (), evidence, f"no domain holds a majority of the senders (largest {figures})"
+    return (), evidence, f"no domain holds a clear majority of the senders (largest {figures})"
+
+
+def _webmail(domain: str) -> bool:
+    labels = domain.split(".")
+    for pattern in WEBMAIL_DOMAINS:
+        head, _, tail = pattern.partition(".")
+        if (tail == "*" and head in labels[:-1]) or domain == pattern or domain.endswith("." + pattern):
+            return True
+    return False
 
 
 def decide_membership(
