@@ -102,3 +102,30 @@ def test_forgotten_igraph_views_are_rebuilt_the_same() -> None:
     g.forget_igraph()
     after = g.igraph(directed=False)
     assert after is not before and after.get_edgelist() == edges and after.es["weight"] == weights
+
+
+def test_external_and_non_human_people_make_no_node() -> None:
+    ev = events_from_frame(pd.DataFrame({
+        "kind": ["post", "post", "post", "reply"], "actor": ["a", "a", "list@x.org", "b"],
+        "target": ["b", "out@y.com", "a", "list@x.org"], "external": [False, True, False, False]}))
+    people = pd.DataFrame({"person": ["a", "b", "list@x.org", "out@y.com", "quiet"],
+                           "external": [False, False, False, True, False],
+                           "non_human": ["", "", "address pattern: mailing list", "", ""]})
+    g = OrgGraph.from_events(ev, people=people)
+    assert g.people["person"].tolist() == ["a", "b", "quiet"]
+    # Their events stay (with node code -1 for them); they make no tie.
+    assert g.events.num_rows == 4 and g.actor.tolist()[2] == -1 and g.target.tolist()[3] == -1
+    assert g.n_ties == 1
+    wide = OrgGraph.from_events(ev, people=people, include_external=True, include_non_human=True)
+    assert wide.people["person"].tolist() == ["a", "b", "list@x.org", "out@y.com", "quiet"]
+    assert wide.people.set_index("person").loc["out@y.com", "external"]  # still marked outside
+    edges = pd.DataFrame({"actor": ["a", "a", "list@x.org"], "target": ["b", "out@y.com", "a"], "weight": 1.0})
+    assert OrgGraph.from_edges(edges, events=ev, people=people).people["person"].tolist() == ["a", "b", "quiet"]
+
+
+def test_a_directory_member_flagged_non_human_is_no_node() -> None:
+    ev = events_from_frame(pd.DataFrame({"kind": ["post"], "actor": ["e1"], "target": ["e2"]}))
+    roster = normalise_directory(pd.DataFrame({"person": ["e1", "e2", "all-staff"]}))
+    people = pd.DataFrame({"person": ["e1", "e2", "all-staff"], "external": False,
+                           "non_human": ["", "", "address pattern: distribution list"]})
+    assert OrgGraph.from_events(ev, directory=roster, people=people).people["person"].tolist() == ["e1", "e2"]

@@ -18,15 +18,16 @@ also needs a member of the organisation: outside contacts are suggested only as 
 aliases. Two people both in the HR directory are never suggested as one (the directory lists
 them apart); non-human senders are left out.
 
-In each group the person with most messages (a directory person always, then members, then
-addresses in the organisation's domains) is the ``person`` and the others are its
-``alias`` es: an alias file ready for ``--alias``.
+In each group one account is the ``person`` (a directory person always, then members, then
+addresses in the organisation's domains, then the one with most messages, then one with an
+e-mail address) and the others are its ``alias`` es: an alias file ready for ``--alias``.
 
 A suggestion is **certain** (merged automatically unless ``--no-auto-merge``) only when both
 display names normalise to the same full name of at least two words (first name and surname
 spelt out), both addresses are in the organisation's domains and have local parts made of that
 name (``phillip.allen``, ``k..allen``, ``pallen``; no digits), neither is in the directory, and
-no one else in the data shares that first name and surname.
+the first name and surname point to this group only (no one in the data carries them with
+another middle initial).
 
 Examples
 --------
@@ -157,7 +158,7 @@ def _group_keys(forms: pd.DataFrame) -> pd.Series:
     key = (bucket + "|" + forms["first"]).where(spelt)
     # An initial joins the one full first name of its bucket; with none, the initials group together.
     n_full = bucket.map(full_names["nunique"]).fillna(0)
-    only = bucket.map(full_names["first"])
+    only = bucket.map(full_names["first"]).astype("string")
     key = key.fillna((bucket + "|" + only).where(n_full == 1))
     key = key.fillna((bucket + "|").where(n_full == 0))
     # Two different middle initials in one group: split by middle initial; those without are ambiguous.
@@ -242,9 +243,11 @@ def suggest_duplicates(
     forms = forms[forms["group"].map(ok).astype(bool)]
     if not len(forms):
         return empty
-    forms = forms.sort_values(["group", "directory", "member", "inside", "sent", "from_name", "person"],
-                              ascending=[True, False, False, False, False, False, True], kind="stable")
-    # Nobody outside the group shares its first name and surname: the name is unique to it.
+    forms["has_email"] = forms["local"].notna()
+    forms = forms.sort_values(["group", "directory", "member", "inside", "sent", "has_email", "from_name", "person"],
+                              ascending=[True, False, False, False, False, False, False, True], kind="stable")
+    # Everyone with the group's first name and surname is in it (none was split off by another
+    # middle initial or left out as ambiguous): the name points to this group only.
     in_group = forms.groupby(["group", forms["surname"] + "|" + forms["first"]])["row"].transform("size")
     forms["unique_name"] = in_group == forms["loose_total"]
     first = ~forms.duplicated("group")

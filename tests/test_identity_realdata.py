@@ -1,0 +1,132 @@
+"""Members, non-human senders and duplicate identities on the real datasets (read in place, today's defaults)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from orgnet.graph import OrgGraph
+from orgnet.load import LoadedEvents, load_events
+
+pytestmark = pytest.mark.realdata
+
+#: What a list, announcement or no-reply address looks like to a reader of the Enron files.
+NOT_A_PERSON = re.compile(r"announce|no\.?address|no-?reply|^dl-|^all[._]|postmaster|mailer-daemon"
+                          r"|@(?:mailman|lists?|listserv)\.")
+
+
+@pytest.fixture(scope="module")
+def enron(shared_dataset) -> LoadedEvents:  # type: ignore[no-untyped-def]
+    return load_events([shared_dataset("enron_maildir_subset") / "maildir"], org_domain="enron.com")
+
+
+@pytest.fixture(scope="module")
+def enron_inferred(shared_dataset) -> LoadedEvents:  # type: ignore[no-untyped-def]
+    return load_events([shared_dataset("enron_maildir_subset") / "maildir"])
+
+
+def _nodes(loaded: LoadedEvents) -> pd.Series:
+    return OrgGraph.from_events(loaded.events, people=loaded.people).people["person"]
+
+
+def test_enron_no_outside_address_among_the_nodes(enron: LoadedEvents) -> None:
+    nodes = _nodes(enron)
+    assert nodes.str.fullmatch(r"[^@]+@(?:[^@]+\.)?enron\.com").all(), nodes[~nodes.str.endswith("enron.com")].tolist()
+    people = enron.people.set_index("person")
+    outside = people.index[~people.index.str.fullmatch(r"[^@]+@(?:[^@]+\.)?enron\.com")]
+    assert len(outside) > 0 and people.loc[outside, "external"].all()
+    assert enron.membership.external == len(outside)
+    # Outsiders keep their events (getting outside is counted on them).
+    assert enron.events.to_pandas()["external"].sum() > 0
+
+
+def test_enron_no_list_announcement_or_no_reply_sender_among_the_nodes(enron: LoadedEvents) -> None:
+    nodes = _nodes(enron)
+    assert not nodes.str.contains(NOT_A_PERSON).any(), nodes[nodes.str.contains(NOT_A_PERSON)].tolist()
+    people = enron.people.set_index("person")
+    for sender in ("enron.announcements@enron.com", "announcements.enron@enron.com", "no.address@enron.com",
+                   "arsystem@mailman.enron.com", "dl-ga-all_domestic@enron.com"):
+        assert people.loc[sender, "non_human"].startswith("address pattern: "), sender
+        assert not people.loc[sender, "external"]  # inside the organisation, yet not a person
+    assert enron.membership.non_human_evidence["address pattern"] > 0
+
+
+def test_enron_phillip_allen_addresses_are_suggested(enron: LoadedEvents) -> None:
+    both = pd.concat([enron.merged[["person", "alias", "evidence"]], enron.duplicates[["person", "alias", "evidence"]]])
+    allen = both[both["person"] == "phillip.allen@enron.com"].set_index("alias")["evidence"]
+    assert {"k..allen@enron.com", "pallen@enron.com", "pallen@ect.enron.com", "phillip.k.allen@enron.com",
+            "pallen70@hotmail.com"} <= set(allen.index)
+    # The two addresses carrying the same full display name are merged; the rest are left to the user.
+    assert enron.merged.set_index("alias").loc["k..allen@enron.com", "person"] == "phillip.allen@enron.com"
+    people = enron.people.set_index("person")
+    assert "k..allen@enron.com" in people.loc["phillip.allen@enron.com", "also_known_as"].split(";")
+    assert not enron.duplicates["certain"].any()  # every certain pair is merged
+
+
+def test_enron_inferred_domain_is_enron(enron: LoadedEvents, enron_inferred: LoadedEvents) -> None:
+    m = enron_inferred.membership
+    assert (m.rule, m.domains, m.inferred) == ("inferred domain", ("enron.com",), True)
+    assert 2 * m.evidence["domain_senders"] > m.evidence["senders"]
+    assert m.note.startswith("inferred from the senders: enron.com")
+    # The same people are members as when the domain is given.
+    given = enron.people.set_index("person")["external"]
+    inferred = enron_inferred.people.set_index("person")["external"]
+    pd.testing.assert_series_equal(given.sort_index(), inferred.sort_index())
+
+
+@pytest.mark.parametrize("name", ["slack_houstondatavis", "slack_olake_community"])
+def test_slack_bots_are_non_human_and_no_node(shared_dataset, name: str) -> None:  # type: ignore[no-untyped-def]
+    from orgnet.analysis import analyze
+    from orgnet.connectors import read
+
+    raw = read(shared_dataset(name)).people
+    bots = set(raw.loc[raw["is_bot"].fillna(False).astype(bool), "person"])
+    loaded = load_events([shared_dataset(name)])
+    people = loaded.people.set_index("person")
+    flagged = set(people.index[people["non_human"] != ""])
+    assert bots <= flagged
+    assert all(people.loc[b, "non_human"].startswith("platform flag") for b in bots)
+    findings = analyze(loaded.events, people=loaded.people)
+    assert not flagged & set(findings.people["person"])
+    # The pyramid is computed over the nodes: its levels add up to them.
+    assert sum(findings.sections["pyramid"]["overall"].values()) == len(findings.people)
+    assert loaded.membership.rule == "platform"
+
+
+def _directory_run(tmp: Path, edges: pd.DataFrame, roster: pd.DataFrame) -> tuple[set[str], set[str]]:
+    """Graph nodes now, and what they were before membership (directory + every id in the events)."""
+    from orgnet.directory import read_directory
+
+    (tmp / "events.csv").write_text(edges.to_csv(index=False))
+    (tmp / "directory.csv").write_text(roster.to_csv(index=False))
+    directory = read_directory(tmp / "directory.csv")
+    loaded = load_events([tmp / "events.csv"], directory=directory)
+    nodes = set(OrgGraph.from_events(loaded.events, directory=directory, people=loaded.people).people["person"])
+    before = set(directory["person"]) | set(edges["actor"].astype(str)) | set(edges["target"].astype(str))
+    assert (loaded.people["non_human"] == "").all()
+    assert loaded.membership.rule == "directory"
+    return nodes, before
+
+
+def test_directory_still_decides_on_eu_core_and_perry_wolfe(shared_dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = shared_dataset("email-Eu-core")
+    edges = pd.read_csv(root / "email-Eu-core.txt", sep=" ", names=["actor", "target"]).assign(kind="mention")
+    labels = pd.read_csv(root / "email-Eu-core-department-labels.txt", sep=" ", names=["person", "department"])
+    (tmp_path / "eu").mkdir()
+    nodes, before = _directory_run(tmp_path / "eu", edges, labels)
+    assert nodes == before and len(nodes) == len(labels)
+
+    root = shared_dataset("enron_perry_wolfe")
+    actors = pd.read_csv(root / "actors.csv").rename(columns={"id": "person"})
+    rec = pd.read_csv(root / "message_recipients.csv")
+    msgs = pd.read_csv(root / "messages.csv")[["message_id", "time_utc"]]
+    edges = rec.merge(msgs, on="message_id").rename(columns={"sender_id": "actor", "recipient_id": "target",
+                                                             "time_utc": "ts", "message_id": "thread"})
+    edges = edges.assign(kind="post", item=edges["thread"].astype(str) + " " + edges["target"].astype(str))
+    (tmp_path / "pw").mkdir()
+    nodes, before = _directory_run(tmp_path / "pw", edges[["ts", "kind", "actor", "target", "thread", "item"]],
+                                   actors[["person", "name", "department"]])
+    assert nodes == before and len(nodes) == len(actors)

@@ -1,0 +1,131 @@
+"""load_events: one events table whatever the way the files were passed, and the people contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orgnet.analysis import LoadedEvents as ReExported
+from orgnet.events import events_from_frame
+from orgnet.load import LoadedEvents, drop_repeated_events, load_events
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+COPIES = FIXTURES / "email" / "copies" / "lee-a"
+
+
+def _sorted(loaded: LoadedEvents) -> pd.DataFrame:
+    frame = loaded.events.to_pandas()
+    frame["kind"] = frame["kind"].astype(str)
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+def test_analysis_re_exports_the_loader() -> None:
+    assert ReExported is LoadedEvents
+
+
+def test_same_mbox_twice_gives_the_events_once() -> None:
+    box = FIXTURES / "email" / "list.mbox"
+    once, twice = load_events([box]), load_events([box, box])
+    pd.testing.assert_frame_equal(_sorted(once), _sorted(twice))
+    assert once.duplicate_events == 0
+    assert twice.duplicate_events == once.events.num_rows
+    assert [s["duplicate_events"] for s in twice.sources] == [0, once.events.num_rows]
+
+
+def test_one_folder_or_its_sub_folders_give_the_same_events() -> None:
+    folder = load_events([COPIES])
+    subs = load_events(sorted(p for p in COPIES.iterdir() if p.is_dir()))
+    pd.testing.assert_frame_equal(_sorted(folder), _sorted(subs))
+    read = sum(s["events"] for s in subs.sources)
+    assert subs.duplicate_events == read - folder.events.num_rows > 0
+    # The two mails one sender sent in one second (other subjects) are both kept.
+    server = _sorted(subs).query("actor == 'expense.server@corp.example'")
+    assert server["item"].nunique() == 2
+
+
+def test_copies_across_inputs_off_with_message_id_dedupe() -> None:
+    subs = sorted(p for p in COPIES.iterdir() if p.is_dir())
+    by_id = load_events(subs, dedupe="message-id")
+    by_headers = load_events(subs)
+    # Only the same Message-ID counts as a repeat: the copies under their own ids stay.
+    assert by_id.events.num_rows > by_headers.events.num_rows
+
+
+def test_repeats_are_dropped_by_key_and_within_an_input_never() -> None:
+    frame = pd.DataFrame({"kind": ["post"] * 5, "actor": ["a", "a", "a", "a", "b"],
+                          "target": ["b", "b", "b", "c", None], "item": ["m1", "m1", "m1", "m1", "m2"]})
+    events = events_from_frame(frame, source="csv")
+    inputs = np.array([0, 0, 1, 1, 2])
+    kept, dropped = drop_repeated_events(events, inputs)
+    # Row 1 repeats row 0 inside input 0 (the reader's business); row 2 repeats it from input 1.
+    assert kept.column("target").to_pylist() == ["b", "b", "c", None]
+    assert dropped.tolist() == [0, 1, 0]
+    same, none = drop_repeated_events(events, np.zeros(5, np.int32))
+    assert same is events and none.tolist() == [0]
+
+
+def test_people_contract_columns_and_membership(tmp_path: Path) -> None:
+    csv = tmp_path / "mail.csv"
+    csv.write_text("ts,kind,actor,target,item\n"
+                   "2024-01-02,post,ana@corp.example,ben@corp.example,m1\n"
+                   "2024-01-02,post,ana@corp.example,cy@other.example,m2\n"
+                   "2024-01-03,post,noreply@corp.example,ben@corp.example,m3\n")
+    loaded = load_events([csv], org_domain="corp.example")
+    people = loaded.people.set_index("person")
+    assert people["external"].dtype == bool and not people["external"].isna().any()
+    assert people.loc["cy@other.example", "external"] and not people.loc["ben@corp.example", "external"]
+    assert people.loc["noreply@corp.example", "non_human"] == "address pattern: no-reply"
+    assert (people.drop("noreply@corp.example")["non_human"] == "").all()
+    assert (people["also_known_as"] == "").all()
+    m = loaded.membership
+    assert (m.rule, m.domains, m.members, m.external, m.non_human) == ("org domain", ("corp.example",), 2, 1, 1)
+    # The event to the outsider is external; the others are not.
+    ext = loaded.events.to_pandas().set_index("item")["external"]
+    assert ext.to_dict() == {"m1": False, "m2": True, "m3": False}
+
+
+def test_keep_sender_and_non_human_file_options(tmp_path: Path) -> None:
+    csv = tmp_path / "chat.csv"
+    csv.write_text("kind,actor,target\npost,noreply@corp.example,ana@corp.example\npost,ana@corp.example,U9\n")
+    loaded = load_events([csv], keep_senders=["NOREPLY@corp.example"], non_human=["U9"])
+    people = loaded.people.set_index("person")
+    assert people.loc["noreply@corp.example", "non_human"] == ""
+    assert people.loc["U9", "non_human"] == "listed by the user"
+    assert loaded.membership.kept == 1
+
+
+def test_certain_duplicates_merged_and_recorded(tmp_path: Path) -> None:
+    box = tmp_path / "a.mbox"
+    mails = []
+    for i, (frm, to) in enumerate([("Phillip K Allen <phillip.allen@corp.example>", "ana@corp.example"),
+                                   ('"Allen, Phillip K." <k..allen@corp.example>', "ana@corp.example"),
+                                   ("Ana Lima <ana@corp.example>", "ben@corp.example"),
+                                   ("Ben Okafor <ben@corp.example>", "ana@corp.example"),
+                                   ("Phillip K Allen <phillip.allen@corp.example>", "ben@corp.example")]):
+        mails.append(f"From x Mon Jan  1 00:00:00 2024\nMessage-ID: <{i}@corp.example>\nFrom: {frm}\nTo: {to}\n"
+                     f"Date: Tue, 2 Jan 2024 0{i}:00:00 +0000\n\nbody\n")
+    box.write_text("\n".join(mails))
+    merged = load_events([box], org_domain="corp.example")
+    assert merged.merged[["person", "alias"]].values.tolist() == [["phillip.allen@corp.example",
+                                                                    "k..allen@corp.example"]]
+    assert merged.merged["evidence"].iloc[0] == "same display name 'Phillip K Allen' / 'Allen, Phillip K.'"
+    people = merged.people.set_index("person")
+    assert "k..allen@corp.example" not in people.index
+    assert people.loc["phillip.allen@corp.example", "also_known_as"] == "k..allen@corp.example"
+    actors = merged.events.column("actor").to_pylist()
+    assert actors.count("phillip.allen@corp.example") == 3 and "k..allen@corp.example" not in actors
+    kept_apart = load_events([box], org_domain="corp.example", auto_merge=False)
+    assert kept_apart.merged.empty and "k..allen@corp.example" in set(kept_apart.people["person"])
+    assert kept_apart.duplicates[["person", "alias", "certain"]].values.tolist() == [
+        ["phillip.allen@corp.example", "k..allen@corp.example", True]]
+
+
+@pytest.mark.parametrize("paths", [["list.mbox"], ["maildir"]])
+def test_loading_keeps_the_graph_encoding_hand_off(paths: list[str]) -> None:
+    from orgnet.events import _ENCODED, _buffers_key
+
+    loaded = load_events([FIXTURES / "email" / p for p in paths])
+    assert _buffers_key(loaded.events.column("actor")) in _ENCODED
