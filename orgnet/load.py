@@ -48,8 +48,9 @@ from orgnet.identity import (
     resolve_identities,
     suggest_duplicates,
 )
-from orgnet.identity.activity import MESSAGE_KINDS, kind_mask, sender_activity
-from orgnet.identity.non_human import address_evidence, evidence_kinds, match_ids
+from orgnet.identity.activity import MESSAGE_KINDS, kind_mask, mix, sender_activity
+from orgnet.identity.membership import person_addresses
+from orgnet.identity.non_human import evidence_kinds, match_ids
 
 __all__ = ["LoadedEvents", "drop_repeated_events", "identify", "load_events", "mark_external_events", "mark_loaded",
            "mark_people", "read_input"]
@@ -218,9 +219,9 @@ def identify(
     people, membership, activity = mark_people(events, people, directory=directory, org_domains=org_domains,
                                                keep_senders=keep_senders, non_human=non_human)
     merged = _empty(MERGED_COLUMNS)
+    duplicates = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
     if auto_merge:
-        found = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
-        certain = found[found["certain"]]
+        certain = duplicates[duplicates["certain"]]
         if len(certain):
             merged = certain[list(MERGED_COLUMNS)].reset_index(drop=True)
             more = merged[["alias", "person"]]
@@ -234,11 +235,11 @@ def identify(
                 keep_senders=keep_senders, non_human=non_human)
             membership = replace(membership, rule=first.rule, domains=first.domains, inferred=first.inferred,
                                  evidence=first.evidence, note=first.note)
+            duplicates = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
     people["also_known_as"] = pd.Series("", index=people.index, dtype="string")
     if len(merged):
         aka = merged.sort_values("alias").groupby("person")["alias"].agg(";".join)
         people["also_known_as"] = people["person"].map(aka).astype("string").fillna("")
-    duplicates = suggest_duplicates(people, org_domains=membership.domains, activity=activity)
     events = mark_external_events(events, people)
     sources = [
         {
@@ -297,13 +298,14 @@ def mark_people(
     keep_senders, non_human = list(keep_senders), list(non_human)
     people = people.reset_index(drop=True).copy()
     activity = sender_activity(events)
-    patterned = (address_evidence(people) != "").to_numpy(dtype=bool)
-    external, membership = decide_membership(people, activity, directory=directory, org_domains=org_domains,
-                                             not_people=patterned)
-    people["external"] = external
-    evidence = non_human_evidence(people, activity, add=non_human)
-    kept = match_ids(people, keep_senders) & (evidence != "").to_numpy(dtype=bool)
+    addresses = person_addresses(people)  # normalised once for every step below
+    evidence = non_human_evidence(people, activity, add=non_human, addresses=addresses)
+    kept = match_ids(people, keep_senders, addresses) & (evidence != "").to_numpy(dtype=bool)
     evidence[kept] = ""
+    # Non-human senders do not vote when the organisation's domain is inferred.
+    external, membership = decide_membership(people, activity, directory=directory, org_domains=org_domains,
+                                             not_people=(evidence != "").to_numpy(dtype=bool), addresses=addresses)
+    people["external"] = external
     people["non_human"] = evidence.astype("string")
     flagged = people["non_human"] != ""
     membership = replace(
@@ -445,14 +447,6 @@ def _first_input_rows(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _mix(codes: np.ndarray) -> np.ndarray:
-    """A 64-bit mix of integer codes (splitmix64): sums of mixed codes identify sets of codes."""
-    z = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
 def _later_copies(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
     """Rows of e-mails that repeat, under another Message-ID, a mail of an earlier input."""
     mail = np.asarray(pc.fill_null(pc.equal(events.column("source"), "email"), False)
@@ -475,7 +469,7 @@ def _later_copies(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
         # Rows -> mails (input, Message-ID): the recipients' set as a sum of mixed codes.
         order = np.lexsort((message, inp))
         start = np.flatnonzero(np.r_[True, (np.diff(inp[order]) != 0) | (np.diff(message[order]) != 0)])
-        mixed = np.add.reduceat(_mix(tgt[order] + 1), start)
+        mixed = np.add.reduceat(mix(tgt[order] + 1).view(np.uint64), start)
         count = np.diff(np.r_[start, len(order)])
         first = order[start]
         sig = (act[first], reply[first], ts[first], count.astype(np.int64), mixed.view(np.int64))

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from orgnet.events import encode_ids
 
-__all__ = ["MESSAGE_KINDS", "kind_mask", "sender_activity"]
+__all__ = ["MESSAGE_KINDS", "kind_mask", "mix", "sender_activity"]
 
 #: The kinds whose rows are messages someone sent (a post starts a thread or sends a mail).
 MESSAGE_KINDS: tuple[str, ...] = ("post", "reply")
@@ -95,14 +95,19 @@ def sender_activity(events: pa.Table) -> pd.DataFrame:
     t_rows = rows[timed]
     if len(t_rows):
         ts = np.asarray(pc.fill_null(ts_col.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))[t_rows]
-        grouped = pa.table({"a": actor[t_rows], "t": ts, "r": is_reply[timed],
-                            "k": has_target[timed].astype(np.int64)}).group_by(["a", "t", "r"]).aggregate([("k", "sum")])
-        a = np.asarray(grouped.column("a").to_numpy(), dtype=np.int64)
-        r = np.asarray(grouped.column("r").to_numpy(zero_copy_only=False), dtype=bool)
-        k = np.asarray(grouped.column("k_sum").to_numpy(), dtype=np.int64)
-        messages += np.bincount(a, minlength=n)
-        replies += np.bincount(a[r], minlength=n)
-        fanout = _grouped_median(a, k.astype(float), n)
+        a = actor[t_rows].astype(np.int64)
+        r = is_reply[timed]
+        # One hashed key per (sender, time, kind): a 64-bit mix, so one hash group-by does it
+        # (two different messages share a key with odds of about n^2 / 2^64).
+        key = ts ^ mix(a * 2 + r)
+        codes, _ = pd.factorize(key)
+        seen_max = np.maximum.accumulate(codes)
+        firsts = np.flatnonzero(codes > np.r_[-1, seen_max[:-1]])  # first row of each message, by code
+        recipients = np.bincount(codes, weights=has_target[timed], minlength=len(firsts))
+        msg_actor, msg_reply = a[firsts], r[firsts]
+        messages += np.bincount(msg_actor, minlength=n)
+        replies += np.bincount(msg_actor[msg_reply], minlength=n)
+        fanout = _grouped_median(msg_actor, recipients.astype(np.int64), n)
     u_rows = rows[~timed]
     if len(u_rows):
         # No time to match rows up: one message per distinct item of the sender.
@@ -119,9 +124,12 @@ def sender_activity(events: pa.Table) -> pd.DataFrame:
 
 
 def _grouped_median(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Median of ``values`` within each group ``0..n-1`` (NaN for empty groups): one sort, no loop."""
-    order = np.lexsort((values, groups))
-    sorted_values = values[order]
+    """Median of non-negative integer ``values`` within each group ``0..n-1`` (NaN for empty groups).
+
+    One sort of a combined integer key, no loop.
+    """
+    span = int(values.max()) + 1 if len(values) else 1
+    sorted_values = np.sort(groups * span + values) % span
     counts = np.bincount(groups, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     out = np.full(n, np.nan)
@@ -130,3 +138,12 @@ def _grouped_median(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarra
     hi = starts[has] + counts[has] // 2
     out[has] = (sorted_values[lo] + sorted_values[hi]) / 2
     return out
+
+
+def mix(codes: np.ndarray) -> np.ndarray:
+    """A 64-bit mix of integers (splitmix64), as int64: close inputs give far-apart outputs."""
+    with np.errstate(over="ignore"):
+        z = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return (z ^ (z >> np.uint64(31))).view(np.int64)

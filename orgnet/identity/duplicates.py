@@ -56,8 +56,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orgnet.identity.membership import email_domains, in_domains
-from orgnet.identity.resolve import _arrow, _email_array
+from orgnet.identity.membership import aligned, email_domains, in_domains, person_addresses
+from orgnet.identity.resolve import _arrow
 
 __all__ = ["ALIAS_FILE_COLUMNS", "DUPLICATE_COLUMNS", "alias_file", "normalise_names", "suggest_duplicates"]
 
@@ -105,7 +105,7 @@ def _field(arr: pa.Array, pattern: str) -> pa.Array:
     return pc.struct_field(pc.extract_regex(arr, pattern), [0])
 
 
-def _forms(people: pd.DataFrame) -> pd.DataFrame:
+def _forms(people: pd.DataFrame, addresses: pa.Array) -> pd.DataFrame:
     """Surname, first name (or initial), middle initial per person; from the name, else the local part."""
     name = normalise_names(people["name"]) if "name" in people.columns else pd.Series(pd.NA, index=people.index,
                                                                                         dtype="string")
@@ -117,10 +117,7 @@ def _forms(people: pd.DataFrame) -> pd.DataFrame:
     n_last = _field(full, r"(?P<s>\S+)$")
     n_middle = _field(full, r"^\S+ (?P<m>\S)\S*(?: \S+)* \S+$")
 
-    email = _email_array(_arrow(people["person"]))
-    if "email" in people.columns:
-        email = pc.coalesce(_email_array(_arrow(people["email"])), email)
-    local = pc.struct_field(pc.extract_regex(email, r"^(?P<l>[^@]*)@"), [0])
+    local = pc.struct_field(pc.extract_regex(addresses, r"^(?P<l>[^@]*)@"), [0])
     clean = pc.replace_substring_regex(pc.replace_substring_regex(local, r"[0-9]+", ""), r"[._+=-]+", ".")
     clean = pc.utf8_trim(clean, ".")
     # allen.p -> surname allen, initial p; otherwise first token first, last token the surname
@@ -186,6 +183,7 @@ def suggest_duplicates(
     *,
     org_domains: Sequence[str] = (),
     activity: pd.DataFrame | None = None,
+    addresses: pa.Array | None = None,
 ) -> pd.DataFrame:
     """Suggest which people are one person, with the evidence (see the module notes).
 
@@ -200,6 +198,8 @@ def suggest_duplicates(
         The organisation's e-mail domains; without them nothing is certain.
     activity : pandas.DataFrame, optional
         Per-sender ``person`` and ``messages`` (computed from ``events`` when not given).
+    addresses : pyarrow.Array, optional
+        :func:`orgnet.identity.membership.person_addresses` of ``people``, when already computed.
 
     Returns
     -------
@@ -212,10 +212,12 @@ def suggest_duplicates(
     if not len(people):
         return empty
     people = people.reset_index(drop=True)
-    candidates = people
+    if addresses is None:
+        addresses = person_addresses(people)
+    keep = np.ones(len(people), dtype=bool)
     if "non_human" in people.columns:
-        candidates = people[people["non_human"].fillna("") == ""]
-    forms = _forms(candidates)
+        keep = (people["non_human"].fillna("") == "").to_numpy(dtype=bool)
+    forms = _forms(people[keep], addresses.filter(pa.array(keep)))
     loose = forms["surname"] + "|" + forms["first"]
     forms["loose_total"] = loose.map(loose.value_counts())
     forms["group"] = _group_keys(forms)
@@ -225,12 +227,12 @@ def suggest_duplicates(
 
         activity = sender_activity(events)
     ids = people["person"].astype("string")
-    sent = ids.map(activity.set_index("person")["messages"]).fillna(0) if activity is not None and len(activity) \
-        else pd.Series(0, index=people.index)
+    sent = pd.Series(aligned(people, activity, "messages", 0), index=people.index)
     sources = people["sources"].astype("string").fillna("") if "sources" in people.columns \
         else pd.Series("", index=people.index, dtype="string")
     listed = sources.str.contains(r"(?:^|,)directory(?:,|$)", regex=True).fillna(False)
-    inside = pd.Series(in_domains(email_domains(people), org_domains) if org_domains else False, index=people.index)
+    inside = pd.Series(in_domains(email_domains(people, addresses), org_domains) if org_domains else False,
+                       index=people.index)
     member = ~people["external"].astype("boolean").fillna(False) if "external" in people.columns \
         else pd.Series(True, index=people.index)
     forms = forms.assign(directory=listed[forms.index], inside=inside[forms.index], sent=sent[forms.index],

@@ -42,8 +42,8 @@ import pyarrow.compute as pc
 
 from orgnet.identity.resolve import _arrow, _email_array
 
-__all__ = ["MAJORITY_ALPHA", "MEMBERSHIP_RULES", "PLATFORM_SOURCES", "WEBMAIL_DOMAINS", "Membership", "decide_membership", "email_domains",
-           "in_domains", "infer_org_domains"]
+__all__ = ["MAJORITY_ALPHA", "MEMBERSHIP_RULES", "PLATFORM_SOURCES", "WEBMAIL_DOMAINS", "Membership", "aligned",
+           "decide_membership", "email_domains", "in_domains", "infer_org_domains", "person_addresses"]
 
 #: The rules membership can come from, in the order they are tried.
 MEMBERSHIP_RULES: tuple[str, ...] = ("directory", "org domain", "inferred domain", "platform", "none")
@@ -112,16 +112,37 @@ class Membership:
                 "evidence": dict(self.evidence), "note": self.note}
 
 
-def email_domains(people: pd.DataFrame) -> pd.Series:
-    """Each person's e-mail domain (lower case; null without an address), from ``email`` or the id.
+def person_addresses(people: pd.DataFrame) -> pa.Array:
+    """Each person's normalised e-mail address (null without one), from ``email`` or the id.
+
+    Normalising is the costly part of reading addresses (regular expressions over every
+    person): the steps of :func:`orgnet.load.mark_people` do it once and pass the result on.
+
+    Examples
+    --------
+    >>> person_addresses(pd.DataFrame({"person": ["U1", "Ana@X.org"], "email": [None, None]})).to_pylist()
+    [None, 'ana@x.org']
+    """
+    email = _email_array(_arrow(people["email"])) if "email" in people.columns else pa.nulls(len(people), pa.string())
+    return pc.coalesce(email, _email_array(_arrow(people["person"])))
+
+
+def email_domains(people: pd.DataFrame, addresses: pa.Array | None = None) -> pd.Series:
+    """Each person's e-mail domain (lower case; null without an address).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        ``person`` and, when known, ``email``.
+    addresses : pyarrow.Array, optional
+        :func:`person_addresses` of ``people``, when already computed.
 
     Examples
     --------
     >>> email_domains(pd.DataFrame({"person": ["U1", "Ana@X.org"], "email": [None, None]})).tolist()
     [<NA>, 'x.org']
     """
-    email = _email_array(_arrow(people["email"])) if "email" in people.columns else pa.nulls(len(people), pa.string())
-    email = pc.coalesce(email, _email_array(_arrow(people["person"])))
+    email = person_addresses(people) if addresses is None else addresses
     domain = pc.struct_field(pc.extract_regex(email, r"@(?P<d>[^@]+)$"), [0])
     return pd.Series(pd.array(domain, dtype="string"), index=people.index)
 
@@ -159,8 +180,8 @@ def _roots(domains: pd.Series) -> pd.Series:
     return domains.map(root).astype("string")
 
 
-def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame,
-                      not_people: np.ndarray | None = None) -> tuple[tuple[str, ...], dict[str, int], str]:
+def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame, not_people: np.ndarray | None = None, *,
+                      addresses: pa.Array | None = None) -> tuple[tuple[str, ...], dict[str, int], str]:
     """The organisation's e-mail domain, when one dominates the senders.
 
     A domain (with its subdomains) **dominates** when its senders sent more messages than those
@@ -180,6 +201,8 @@ def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame,
         ``person`` and ``messages`` (:func:`orgnet.identity.activity.sender_activity`).
     not_people : numpy.ndarray of bool, optional
         Aligned with ``people``: addresses to leave out of the counts.
+    addresses : pyarrow.Array, optional
+        :func:`person_addresses` of ``people``, when already computed.
 
     Returns
     -------
@@ -190,9 +213,9 @@ def infer_org_domains(people: pd.DataFrame, activity: pd.DataFrame,
     note : str
         What was inferred and why, or why not.
     """
-    domain = email_domains(people)
+    domain = email_domains(people, addresses)
     roots = _roots(domain)
-    sent = people["person"].astype("string").map(activity.set_index("person")["messages"]).fillna(0).to_numpy()
+    sent = aligned(people, activity, "messages", 0).astype(np.int64)
     senders = (sent > 0) & roots.notna().to_numpy()
     if not_people is not None:
         senders &= ~not_people
@@ -226,6 +249,28 @@ def _webmail(domain: str) -> bool:
     return False
 
 
+def aligned(people: pd.DataFrame, activity: pd.DataFrame | None, column: str, fill: float) -> np.ndarray:
+    """An ``activity`` column lined up with ``people`` by person id (``fill`` for people who sent nothing).
+
+    One hash look-up of the ids in Arrow (pandas' map on string indexes is far slower at a
+    million people).
+
+    Examples
+    --------
+    >>> aligned(pd.DataFrame({"person": ["b", "a", "c"]}), pd.DataFrame({"person": ["a", "b"], "messages": [3, 5]}),
+    ...         "messages", 0).tolist()
+    [5.0, 3.0, 0.0]
+    """
+    out = np.full(len(people), fill, dtype=float)
+    if activity is None or not len(activity):
+        return out
+    where = pc.index_in(_arrow(people["person"]), value_set=_arrow(activity["person"]))
+    found = np.asarray(pc.fill_null(where, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    hit = found >= 0
+    out[hit] = activity[column].to_numpy(dtype=float)[found[hit]]
+    return out
+
+
 def decide_membership(
     people: pd.DataFrame,
     activity: pd.DataFrame,
@@ -233,6 +278,7 @@ def decide_membership(
     directory: pd.DataFrame | None = None,
     org_domains: Sequence[str] | None = None,
     not_people: np.ndarray | None = None,
+    addresses: pa.Array | None = None,
 ) -> tuple[np.ndarray, Membership]:
     """Decide who is external (see the module notes for the rule).
 
@@ -249,6 +295,8 @@ def decide_membership(
         The organisation's e-mail domains; inferred from the data when not given.
     not_people : numpy.ndarray of bool, optional
         Addresses to leave out when inferring the domain (non-human address patterns).
+    addresses : pyarrow.Array, optional
+        :func:`person_addresses` of ``people``, when already computed.
 
     Returns
     -------
@@ -275,9 +323,9 @@ def decide_membership(
     if not given:
         # Inferred from e-mail senders only: a chat account's profile address says nothing of membership.
         skip = on_platform if not_people is None else on_platform | not_people
-        domains, evidence, note = infer_org_domains(people, activity, skip)
+        domains, evidence, note = infer_org_domains(people, activity, skip, addresses=addresses)
     if domains:
-        domain = email_domains(people)
+        domain = email_domains(people, addresses)
         outside = domain.notna().to_numpy(dtype=bool) & ~in_domains(domain, domains)
         external = flagged | (outside & ~on_platform)
         rule = "inferred domain" if not given else "org domain"

@@ -33,14 +33,15 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orgnet.identity.resolve import _arrow, _email_array, _normalise_ids
+from orgnet.identity.membership import aligned, person_addresses
+from orgnet.identity.resolve import _arrow, _normalise_ids
 from orgnet.metrics.roles import _modified_z
 
 __all__ = ["ADDRESS_PATTERNS", "DOMAIN_PATTERNS", "EVIDENCE_KINDS", "NAME_PATTERNS", "address_evidence", "evidence_kinds",
@@ -95,11 +96,12 @@ LIST_HEADERS_ALPHA = 0.05
 _NONE = pa.scalar(None, pa.string())
 
 
-def address_evidence(people: pd.DataFrame) -> pd.Series:
+def address_evidence(people: pd.DataFrame, addresses: pa.Array | None = None) -> pd.Series:
     """``"address pattern: <name>"`` for addresses matching a pattern, ``""`` otherwise.
 
-    The address is the person's ``email`` (or the id when it is one); a display name matching
-    one of :data:`NAME_PATTERNS` gives ``"name pattern: <name>"``.
+    The address is the person's ``email`` (or the id when it is one; ``addresses``: already
+    normalised, see :func:`orgnet.identity.membership.person_addresses`); a display name
+    matching one of :data:`NAME_PATTERNS` gives ``"name pattern: <name>"``.
 
     Examples
     --------
@@ -107,23 +109,32 @@ def address_evidence(people: pd.DataFrame) -> pd.Series:
     ...                                            "newsome@x.org"]})).tolist()
     ['address pattern: announcements', 'address pattern: list server', '']
     """
-    email = _email_array(_arrow(people["person"]))
-    if "email" in people.columns:
-        email = pc.coalesce(_email_array(_arrow(people["email"])), email)
+    email = person_addresses(people) if addresses is None else addresses
     parts = pc.extract_regex(email, r"^(?P<local>[^@]*)@(?P<domain>.*)$")
     local, domain = pc.struct_field(parts, [0]), pc.struct_field(parts, [1])
     # A display name's words joined by dots reads like a local part: "enron.announcements".
     name = pa.nulls(len(people), pa.string())
     if "name" in people.columns:
         name = pc.replace_substring_regex(pc.utf8_trim_whitespace(pc.utf8_lower(_arrow(people["name"]))), r"\s+", ".")
-    checks = [(f"address pattern: {n}", p, local) for n, p in ADDRESS_PATTERNS]
-    checks += [(f"address pattern: {n}", p, domain) for n, p in DOMAIN_PATTERNS]
-    checks += [(f"name pattern: {n}", p, name) for n, p in ADDRESS_PATTERNS if n in NAME_PATTERNS]
-    found = pa.nulls(len(people), pa.string())
-    for label, regex, column in checks:
-        hit = pc.fill_null(pc.match_substring_regex(column, regex), False)
-        found = pc.if_else(pc.and_(hit, pc.is_null(found)), pa.scalar(label), found)
-    return pd.Series(pd.array(pc.fill_null(found, ""), dtype="string"), index=people.index)
+    checks = [("address pattern", ADDRESS_PATTERNS, local), ("address pattern", DOMAIN_PATTERNS, domain),
+              ("name pattern", tuple((n, p) for n, p in ADDRESS_PATTERNS if n in NAME_PATTERNS), name)]
+    # One pass of all patterns together finds the few hits; each pattern then runs on those only.
+    hit = np.zeros(len(people), dtype=bool)
+    for _, patterns, column in checks:
+        either = pc.match_substring_regex(column, "|".join(f"(?:{p})" for _, p in patterns))
+        hit |= np.asarray(pc.fill_null(either, False).to_numpy(zero_copy_only=False), dtype=bool)
+    out = np.full(len(people), "", dtype=object)
+    rows = np.flatnonzero(hit)
+    if len(rows):
+        take = pa.array(rows)
+        found = pa.nulls(len(rows), pa.string())
+        for kind, patterns, column in checks:
+            sub = column.take(take)
+            for label, regex in patterns:
+                match = pc.fill_null(pc.match_substring_regex(sub, regex), False)
+                found = pc.if_else(pc.and_(match, pc.is_null(found)), pa.scalar(f"{kind}: {label}"), found)
+        out[rows] = found.to_pylist()
+    return pd.Series(out, index=people.index, dtype="string")
 
 
 def _platform_evidence(people: pd.DataFrame) -> pd.Series:
@@ -161,37 +172,45 @@ def _list_header_evidence(people: pd.DataFrame) -> pd.Series:
     return out
 
 
-def _activity_evidence(people: pd.DataFrame, activity: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
-    """Fan-out outliers and senders who never reply (each ``""`` when not)."""
-    fan = pd.Series("", index=people.index, dtype="string")
-    never = pd.Series("", index=people.index, dtype="string")
-    if activity is None or not len(activity):
-        return fan, never
-    act = activity.set_index("person")
-    ids = people["person"].astype("string")
-    messages = ids.map(act["messages"]).fillna(0).to_numpy(dtype=float)
-    replies = ids.map(act["replies"]).fillna(0).to_numpy(dtype=float)
-    fanout = ids.map(act["fanout"]).astype(float).to_numpy()
+def _activity_evidence(people: pd.DataFrame, activity: pd.DataFrame | None,
+                       ) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], tuple[list[str], list[str]]]]:
+    """Fan-out outliers and senders who never reply (masks), and a function wording both for some rows.
 
-    timed = activity[np.isfinite(activity["fanout"].to_numpy(dtype=float))]
-    if len(timed) >= 3:
+    The words are made only for the rows that end up flagged: a million senders' worth of
+    strings would cost more than every test here.
+    """
+    n = len(people)
+    none = np.zeros(n, dtype=bool)
+    if activity is None or not len(activity):
+        return none, none, lambda rows: ([""] * len(rows), [""] * len(rows))
+    messages = aligned(people, activity, "messages", 0)
+    replies = aligned(people, activity, "replies", 0)
+    fanout = aligned(people, activity, "fanout", np.nan)
+    fan, never = none, none
+    org = activity["fanout"].to_numpy(dtype=float)
+    timed = np.isfinite(org)
+    org_median = float(np.median(org[timed])) if timed.any() else np.nan
+    if timed.sum() >= 3:
         # The z-score of each sender against all senders' (log) median fan-outs.
-        org = timed["fanout"].to_numpy(dtype=float)
-        z = ids.map(pd.Series(_modified_z(np.log1p(org)), index=timed["person"].to_numpy())).astype(float).to_numpy()
-        hit = np.isfinite(fanout) & (np.nan_to_num(z) >= FANOUT_Z) & (fanout > np.median(org))
-        if hit.any():
-            fan[hit] = [f"fan-out: median {v:g} recipients (org median {np.median(org):g})" for v in fanout[hit]]
+        z_all = np.full(len(activity), np.nan)
+        z_all[timed] = _modified_z(np.log1p(org[timed]))
+        z = aligned(people, activity.assign(z=z_all), "z", np.nan)
+        fan = np.isfinite(fanout) & (np.nan_to_num(z) >= FANOUT_Z) & (fanout > org_median)
     total, total_replies = activity["messages"].sum(), activity["replies"].sum()
     rate = total_replies / total if total else 0.0
     if 0 < rate < 1:
-        silent = (messages > 0) & (replies == 0) & ((1 - rate) ** messages < NEVER_REPLIES_P)
-        if silent.any():
-            never[silent] = [f"never replies: 0 of {int(m)} messages are replies (org: {rate:.0%})"
-                             for m in messages[silent]]
-    return fan, never
+        never = (messages > 0) & (replies == 0) & ((1 - rate) ** messages < NEVER_REPLIES_P)
+
+    def words(rows: np.ndarray) -> tuple[list[str], list[str]]:
+        return ([f"fan-out: median {v:g} recipients (org median {org_median:g})" if f else ""
+                 for v, f in zip(fanout[rows], fan[rows], strict=True)],
+                [f"never replies: 0 of {int(m)} messages are replies (org: {rate:.0%})" if f else ""
+                 for m, f in zip(messages[rows], never[rows], strict=True)])
+
+    return fan, never, words
 
 
-def match_ids(people: pd.DataFrame, ids: Iterable[str]) -> np.ndarray:
+def match_ids(people: pd.DataFrame, ids: Iterable[str], addresses: pa.Array | None = None) -> np.ndarray:
     """People matched by any of ``ids``: their id, their e-mail (any case) or a merged alias.
 
     Examples
@@ -203,9 +222,9 @@ def match_ids(people: pd.DataFrame, ids: Iterable[str]) -> np.ndarray:
     if not len(wanted):
         return np.zeros(len(people), dtype=bool)
     pool = _arrow(wanted)
-    hit = pc.fill_null(pc.is_in(_arrow(_normalise_ids(people["person"])), value_set=pool), False)
-    if "email" in people.columns:
-        hit = pc.or_(hit, pc.fill_null(pc.is_in(_email_array(_arrow(people["email"])), value_set=pool), False))
+    hit = pc.fill_null(pc.is_in(_arrow(people["person"].astype("string").str.strip()), value_set=pool), False)
+    email = person_addresses(people) if addresses is None else addresses
+    hit = pc.or_(hit, pc.fill_null(pc.is_in(email, value_set=pool), False))
     out = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
     if "also_known_as" in people.columns:
         aka = people["also_known_as"].astype("string").fillna("")
@@ -221,6 +240,7 @@ def non_human_evidence(
     *,
     keep: Iterable[str] = (),
     add: Iterable[str] = (),
+    addresses: pa.Array | None = None,
 ) -> pd.Series:
     """The evidence that each person is not a person, ``""`` for people (see the module notes).
 
@@ -237,25 +257,32 @@ def non_human_evidence(
         Ids or e-mails kept as people whatever the evidence (``--keep-sender``).
     add : iterable of str
         Ids or e-mails the user says are not people (``--non-human FILE``).
+    addresses : pyarrow.Array, optional
+        :func:`orgnet.identity.membership.person_addresses` of ``people``, when already computed.
 
     Returns
     -------
     pandas.Series
         Strings aligned with ``people``: semicolon-joined evidence, ``""`` for people.
     """
-    address = address_evidence(people)
+    if addresses is None:
+        addresses = person_addresses(people)
+    address = address_evidence(people, addresses)
     platform = _platform_evidence(people)
     headers = _list_header_evidence(people)
-    listed = pd.Series(np.where(match_ids(people, add), "listed by the user", ""), index=people.index, dtype="string")
-    fan, never = _activity_evidence(people, activity)
-    strong = (address != "") | (platform != "") | (headers != "") | (listed != "")
-    flagged = (strong | ((fan != "") & (never != ""))).to_numpy(dtype=bool)
-    flagged &= ~match_ids(people, keep)
+    listed = pd.Series(np.where(match_ids(people, add, addresses), "listed by the user", ""), index=people.index,
+                       dtype="string")
+    fan_hit, never_hit, words = _activity_evidence(people, activity)
+    strong = ((address != "") | (platform != "") | (headers != "") | (listed != "")).to_numpy(dtype=bool)
+    flagged = (strong | (fan_hit & never_hit)) & ~match_ids(people, keep, addresses)
     out = pd.Series("", index=people.index, dtype="string")
-    if flagged.any():
+    rows = np.flatnonzero(flagged)
+    if len(rows):
+        fan, never = (pd.Series(w, dtype="string") for w in words(rows))
         # All kinds side by side, then the separators of the empty ones taken out.
-        joined = address[flagged].str.cat([s[flagged] for s in (platform, headers, listed, fan, never)], sep="; ")
-        out[flagged] = joined.str.replace(r"(?:; )+", "; ", regex=True).str.strip("; ").to_numpy()
+        parts = [s.iloc[rows].reset_index(drop=True) for s in (platform, headers, listed)] + [fan, never]
+        joined = address.iloc[rows].reset_index(drop=True).str.cat(parts, sep="; ")
+        out.iloc[rows] = joined.str.replace(r"(?:; )+", "; ", regex=True).str.strip("; ").to_numpy()
     return out
 
 
