@@ -97,3 +97,16 @@ def test_identities_on_enron_lists_phillip_allen(shared_dataset, tmp_path: Path)
     rows = read_aliases(out)
     allen = set(rows.loc[rows["person"] == "phillip.allen@enron.com", "alias"])
     assert {"k..allen@enron.com", "pallen@enron.com", "phillip.k.allen@enron.com"} <= allen
+
+
+def test_identity_options_are_documented() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "identities.md").read_text()
+    for command in ("identities", "analyze", "inspect"):
+        code, text = run(command, "--help")
+        assert code == 0
+        options = set(re.findall(r"--[a-z][a-z-]+", text)) - {"--help"}
+        mine = options if command == "identities" else options & {"--org-domain", "--keep-sender", "--non-human",
+                                                                   "--no-auto-merge", "--include-external"}
+        assert mine and all(f"`{opt}" in doc for opt in mine - {"--out", "--format", "--map"}), command
