@@ -45,7 +45,7 @@ from scipy.stats import norm
 
 from orgnet.metrics.groups import ei_index, group_ties, membership, without_self_ties
 
-__all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "silo_report"]
+__all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "outside_carriers", "silo_report"]
 
 # (tie, shuffle) pairs compared at once, and shuffles whose labels sit side by side per person.
 _CHUNK_ENTRIES = 20_000_000
@@ -509,3 +509,63 @@ def silo_report(
     frame["is_silo"] = is_silo
     frame["reason"] = reasons
     return frame
+
+
+def outside_carriers(adjacency: sp.sparray, groups: np.ndarray, *, share: float = 0.8,
+                     among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group, the fewest members who together carry ``share`` of its outside tie weight.
+
+    Members are taken by outside weight, largest first (ties broken by node code), until they
+    carry ``share`` of the group's outside weight: one sort over everyone and a group-by
+    cumulative sum, no loop over groups.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    groups : numpy.ndarray
+        Integer group code per person (``-1``: no group).
+    share : float
+        Share of the outside weight the carriers hold together (0.8).
+    among : numpy.ndarray of bool, optional
+        Only these people can be carriers (their weight counts either way).
+
+    Returns
+    -------
+    indptr : numpy.ndarray
+        Group ``g``'s carriers are ``members[indptr[g]:indptr[g + 1]]``.
+    members : numpy.ndarray
+        Node codes, largest carrier first within each group.
+    carried : numpy.ndarray
+        Per group, the share of its outside weight they carry (NaN: no outside weight).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array([[0, 1.0, 3.0, 0], [1.0, 0, 0, 1.0], [0, 0, 0, 1.0], [0, 0, 0, 0]])
+    >>> indptr, members, carried = outside_carriers(A, np.array([0, 0, 1, 1]))
+    >>> members[indptr[0]:indptr[1]].tolist(), carried.round(2).tolist()
+    ([0, 1], [1.0, 1.0])
+    """
+    a, codes, k = _check(adjacency, groups)
+    _, outside_w = external_ties(a, codes)
+    has_out = (codes >= 0) & (outside_w > 0)
+    group_total = np.bincount(codes[has_out], weights=outside_w[has_out], minlength=k)
+    can = has_out if among is None else has_out & np.asarray(among, dtype=bool)
+    people = np.flatnonzero(can)
+    order = np.lexsort((people, -outside_w[people], codes[people]))
+    people = people[order]
+    g, w = codes[people], outside_w[people]
+    cumulative = np.cumsum(w)
+    starts = np.searchsorted(g, np.arange(k))
+    before_group = np.concatenate([[0.0], cumulative])[starts]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        before = (cumulative - w - before_group[g]) / group_total[g]
+    chosen = before < share - 1e-12
+    members = people[chosen]
+    counts = np.bincount(g[chosen], minlength=k)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    carried_w = np.bincount(g[chosen], weights=w[chosen], minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        carried = np.where(group_total > 0, carried_w / group_total, np.nan)
+    return indptr, members.astype(np.int64), carried

@@ -42,7 +42,10 @@ def thread_values(thread: Any) -> pd.Series:
 #: Period names accepted by ``by``.
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 _FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q"}
-_RESPONSES = ("reply", "reaction", "share")
+#: Event kinds that answer a post for response times. Reactions are left out: most exports give
+#: a reaction no time of its own (Slack's carries the time of the message reacted to), so a
+#: reaction would count as an answer after 0 seconds.
+_RESPONSES = ("reply", "share")
 
 
 def _utc_naive(ts: Any) -> pd.Series:
@@ -207,8 +210,8 @@ def first_responses(
     ----------
     ts, kind, actor, thread : arrays, one value per event
         Times, kinds, actor codes (or ids) and thread ids. A thread starts with its earliest
-        ``post``; responses are ``reply``, ``reaction`` and ``share`` events in the thread by
-        another actor, after the post.
+        ``post``; responses are ``reply`` and ``share`` events in the thread by another actor,
+        after the post (reactions have no time of their own in most exports).
 
     Returns
     -------
@@ -298,8 +301,14 @@ def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
     Examples
     --------
     >>> t = pd.to_datetime(["2025-01-06 09:00", "2025-01-06 11:00", "2025-01-06 12:00", "2025-01-06 13:00"], utc=True)
-    >>> response_half_life(t, ["post", "reply", "post", "reaction"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])["half_life_hours"]
-    1.5
+    >>> out = response_half_life(t, ["post", "reply", "post", "share"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])
+    >>> out["half_life_hours"], out["answered"]
+    (1.5, 2)
+
+    A reaction is not a timed answer (it carries the time of the message reacted to):
+
+    >>> response_half_life(t, ["post", "reply", "post", "reaction"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])["answered"]
+    1
     """
     fr = first_responses(ts, kind, actor, thread) if responses is None else responses
     answered = fr[fr["answered"]]
