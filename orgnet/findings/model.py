@@ -15,7 +15,7 @@ Examples
 >>> from orgnet.findings import analyze
 >>> f = analyze(toy_org().events, directory=toy_org().directory)
 >>> f.groups.primary, f.groups.by_kind["department"].labels[:2].tolist()
-('department', ['Engineering', 'Operations'])
+('department', ['Applied Research', 'Compensation and Benefits'])
 >>> int(f.ambassadors.table["code"].iloc[0]) in range(len(f.people))
 True
 """
