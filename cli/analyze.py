@@ -13,14 +13,14 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from orgnet.analysis import AnalysisOptions
+from orgnet.findings import AnalysisOptions, Findings
 from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key
 from orgnet.report import GRAPH_FILES_MAX_TIES
-from orgnet.report.content import highlights
+from orgnet.report.content import group_label, highlights
 
 __all__ = ["command"]
 
@@ -33,44 +33,45 @@ def _step(name: str) -> Iterator[None]:
     console.print(f"[green]✓[/] {name} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
 
 
-def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
+def _summary(findings: Findings, out: Path) -> None:
     s = findings.summary
-    period = s["period"]
+    period = s.period
     span = f"{period['first'][:10]} to {period['last'][:10]}" if period["first"] else "no timestamps"
-    console.print(f"\n[bold]{s['people']:,}[/] people ({s['active_people']:,} active), "
-                  f"[bold]{s['ties']:,}[/] ties from [bold]{s['events']:,}[/] events, {span}.", highlight=False)
-    _privacy_line(s.get("privacy") or {})
-    if "pagerank" in findings.people.columns:  # aggregate-only reports have no people
+    console.print(f"\n[bold]{s.people:,}[/] people ({s.active_people:,} active), "
+                  f"[bold]{s.ties:,}[/] ties from [bold]{s.events:,}[/] events, {span}.", highlight=False)
+    _privacy_line(s.privacy)
+    if findings.n:  # aggregate-only reports have no people
         top = findings.people.nlargest(10, "pagerank")
+        kind = findings.groups.primary
         t = Table(title="Most central people (PageRank)", title_justify="left")
-        for col in ("person", "name", "department", "pagerank", "partners"):
+        for col in ("person", "name", kind, "pagerank", "partners"):
             t.add_column(col, justify="right" if col in ("pagerank", "partners") else "left")
-        for row in top.itertuples():
-            t.add_row(str(row.person), str(row.name), "" if pd.isna(row.department) else str(row.department),
-                      f"{row.pagerank:.4f}", str(row.partners))
+        for _, row in top.iterrows():
+            group = row.get(kind)
+            t.add_row(escape(str(row["person"])), escape(str(row["name"])),
+                      "" if pd.isna(group) else escape(str(group)), f"{row['pagerank']:.4f}", str(row["partners"]))
         console.print(t)
-    groups = findings.groups.dropna(subset=["ei_index"])
-    kind = "department" if (groups["kind"] == "department").any() else "community"
-    inward = groups[groups["kind"] == kind].nsmallest(8, "ei_index")
+    groups = findings.groups.table
+    kind = findings.groups.primary
+    inward = groups[(groups["kind"] == kind)].dropna(subset=["ei_index"]).nsmallest(8, "ei_index")
     plural = "departments" if kind == "department" else "communities"
     g = Table(title=f"Most inward-looking {plural} (E-I index, -1 = all ties inside)", title_justify="left")
     for col in ("group", "size", "ei_index"):
         g.add_column(col, justify="left" if col == "group" else "right")
     for row in inward.itertuples():
-        g.add_row(str(row.group), str(row.size), f"{row.ei_index:+.2f}")
+        g.add_row(escape(group_label(findings, kind, int(row.code))), str(row.size), f"{row.ei_index:+.2f}")
     console.print(g)
-    for note in s.get("skipped_findings", []):
-        console.print(f"[yellow]skipped:[/] {note}", highlight=False)
-    skipped = s.get("records_skipped") or {}
-    if skipped:
-        console.print("[yellow]records skipped:[/] " + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()),
-                      highlight=False)
+    for note in s.skipped_findings:
+        console.print(f"[yellow]skipped:[/] {escape(note)}", highlight=False)
+    if s.records_skipped:
+        console.print("[yellow]records skipped:[/] " + ", ".join(f"{escape(k)}: {v:,}" for k, v in
+                                                                  s.records_skipped.items()), highlight=False)
     for title, columns, rows in highlights(findings):
         h = Table(title=title, title_justify="left")
         for col in columns:
             h.add_column(col, overflow="fold")
-        for row in rows:
-            h.add_row(*(escape(cell) for cell in row))
+        for cells in rows:
+            h.add_row(*(escape(cell) for cell in cells))
         console.print(h)
     console.print(f"\nReport: [bold]{escape(str(out / 'index.html'))}[/] (open it in a browser; the map, CSVs, "
                   "findings.json and GraphML/GEXF are beside it)", highlight=False)

@@ -6,13 +6,15 @@ command line, a notebook and the benchmarks run exactly the same pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orgnet.analysis import AnalysisOptions, Findings, LoadedEvents, analyze, load_events
+from orgnet.analysis import LoadedEvents, load_events
+from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.directory import read_directory
 from orgnet.identity import read_aliases
 from orgnet.privacy import (
@@ -87,6 +89,14 @@ class RunOptions:
     graph_files_max_ties: int | None = GRAPH_FILES_MAX_TIES
 
 
+def _membership(loaded: LoadedEvents) -> dict[str, Any] | None:
+    """Who counts as a member and why, as identity resolution stated it (None when it did not)."""
+    info = getattr(loaded, "membership", None)
+    if info is None:
+        return None
+    return dataclasses.asdict(info) if dataclasses.is_dataclass(info) else dict(info)
+
+
 @dataclass
 class RunResult:
     """What a run produced: the findings and where the report is."""
@@ -143,7 +153,7 @@ def run(
         loaded = LoadedEvents(ex.events, ex.people if ex.people is not None else loaded.people, loaded.sources)
         directory, excluded = ex.directory, ex.excluded
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
-                       sources=loaded.sources, progress=progress)
+                       sources=loaded.sources, membership=_membership(loaded), progress=progress)
     with progress("Privacy: pseudonyms, small groups"):
         findings = apply_privacy(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
