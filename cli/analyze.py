@@ -13,7 +13,7 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from orgnet.findings import AnalysisOptions, Findings
+from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.malloc import keep_freed_memory
@@ -88,6 +88,16 @@ def _privacy_line(p: dict) -> None:  # type: ignore[type-arg]
     console.print("[dim]privacy:[/] " + "; ".join(parts), highlight=False)
 
 
+def _rule_values(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--rule")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def _names(value: str | None) -> tuple[str, ...]:
     return tuple(x.strip() for x in (value or "").split(",") if x.strip())
 
@@ -112,6 +122,9 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--until", help="Only events before this date (YYYY-MM-DD).")
 @click.option("--by", type=click.Choice(["week", "month", "quarter"]),
               help="Also compute the findings per period, with their trends.")
+@click.option("--rule", "rule_overrides", multiple=True, metavar="NAME=VALUE",
+              help="Change one threshold of the findings (repeatable), e.g. silos.test_z=2.5; `orgnet rules` "
+                   "lists them with their defaults.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
 @click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
@@ -141,7 +154,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
             org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
-            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES) -> None:
+            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
+            rule_overrides: tuple[str, ...] = ()) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -153,7 +167,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,
-                                 by=by),
+                                 by=by, rules=Rules().with_overrides(_rule_values(rule_overrides))),
         store=store_path,
         pseudonymize=pseudonymize or key_file is not None,
         key=load_key(key_file) if pseudonymize or key_file is not None else None,

@@ -32,6 +32,23 @@ __all__ = [
 ]
 
 
+def _attribute_docs(doc: str) -> dict[str, str]:
+    """The numpydoc ``Attributes`` section of a docstring as name -> one-line text."""
+    lines = doc.split("Attributes\n")[-1].splitlines()
+    out: dict[str, str] = {}
+    name = None
+    for line in lines:
+        text = line.strip()
+        if not text or set(text) == {"-"}:
+            continue
+        if " : " in text and not line.startswith(" " * 8):
+            name = text.split(" : ")[0]
+            out[name] = ""
+        elif name is not None:
+            out[name] = (out[name] + " " + text).strip()
+    return out
+
+
 @dataclass(frozen=True)
 class AmbassadorRules:
     """Passionate ambassadors.
@@ -194,6 +211,23 @@ class Rules:
         for section in fields(cls):
             rule_type = section.default_factory()  # type: ignore[misc]
             out.extend(f"{section.name}.{f.name}" for f in fields(rule_type))
+        return out
+
+    def describe(self) -> list[tuple[str, float | int | None, str]]:
+        """Every rule as ``(section.name, current value, what it means)``, from the docstrings.
+
+        Examples
+        --------
+        >>> name, value, text = Rules().describe()[0]
+        >>> name, value, text.startswith("A person is flagged when the modified z-score")
+        ('ambassadors.outlier_z', 3.5, True)
+        """
+        out = []
+        for section in fields(self):
+            rules = getattr(self, section.name)
+            doc = _attribute_docs(type(rules).__doc__ or "")
+            out.extend((f"{section.name}.{f.name}", getattr(rules, f.name), doc.get(f.name, ""))
+                       for f in fields(rules))
         return out
 
     def with_overrides(self, overrides: Mapping[str, str | float | int | None]) -> Rules:

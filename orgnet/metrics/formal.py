@@ -196,7 +196,7 @@ def direct_reports(manager: np.ndarray) -> np.ndarray:
     manager = np.asarray(manager, dtype=np.int64)
     n = len(manager)
     if len(manager) and manager.max() >= n:
-        raise ValueError(f"manager codes must be below the number of people ({n}); got {int(manager.max())}")
+        raise ValueError(f"manager codes must be below the number of nodes ({n}); got {int(manager.max())}")
     return np.bincount(manager[manager >= 0], minlength=n)[:n].astype(np.int64)
 
 
