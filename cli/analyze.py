@@ -13,9 +13,9 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
+from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key

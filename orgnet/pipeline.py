@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.analysis import LoadedEvents, load_events
-from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.directory import read_directory
+from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.identity import read_aliases
 from orgnet.privacy import (
     DEFAULT_KEEP_ATTRIBUTES,

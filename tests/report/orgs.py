@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.events import events_from_frame
+from orgnet.findings import AnalysisOptions, Findings, analyze
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_DEPARTMENT = 'R&D <script>alert("dept")</script>'
