@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import orgnet.findings.analyze as analysis
+import orgnet.findings.compute as analysis
 import orgnet.metrics.centrality as centrality
 from orgnet.analysis import AnalysisOptions, analyze
 from orgnet.synthetic import generate

@@ -6,7 +6,7 @@ that refer to people and groups by code. Only the report turns codes into names 
 into sentences.
 """
 
-from orgnet.findings.analyze import AnalysisOptions, analyze, eligible_people
+from orgnet.findings.compute import AnalysisOptions, analyze, eligible_people
 from orgnet.findings.model import (
     Ambassadors,
     Connectors,

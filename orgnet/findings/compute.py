@@ -1,4 +1,4 @@
-"""analyze(events, directory, options) -> Findings: the one place where measures become findings.
+"""Computing the findings: analyze(events, directory, options) -> Findings, where measures become findings.
 
 Connectors give events, :class:`~orgnet.graph.OrgGraph` gives arrays, :mod:`orgnet.metrics`
 measures; the modules of this package apply the rules (:mod:`orgnet.findings.rules`) and this one
