@@ -64,3 +64,34 @@ def test_every_evidence_kind_is_worded(kind: str) -> None:
         Evidence(kind, numbers, groups=(0,), people=(0,)))
     assert isinstance(text, str) and text.strip()
     assert "department" not in text and "{" not in text
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("dataset", ["demo", "slack_houstondatavis", "slack_olake_community", "enron_maildir_subset"])
+def test_real_reports_validate_with_the_command_line_defaults(dataset: str, shared_dataset, schema: dict,
+                                                             tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from orgnet.cli import main
+
+    if dataset == "demo":
+        example = REPO / "datasets" / "synthetic" / "example"
+        args = [str(example), "--directory", str(example / "directory.csv")]
+    elif dataset == "enron_maildir_subset":
+        args = [str(shared_dataset(dataset) / "maildir"), "--org-domain", "enron.com"]
+    else:
+        args = [str(shared_dataset(dataset))]
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["analyze", *args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    validate(doc, schema)
+    assert "rows" in doc["ambassadors"] and "rows" in doc["connectors"] and doc["connectors"]["rows"]
+    if dataset != "demo":
+        # No directory: the groups are informal communities, and the report never says "department".
+        assert doc["groups"]["primary"] == "community"
+        index = (out / "index.html").read_text(encoding="utf-8").lower()
+        assert "department" not in index and "communit" in index
