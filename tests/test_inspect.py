@@ -29,7 +29,7 @@ def test_slack_fixture_figures() -> None:
     }
     assert s["records_skipped"]["bot message"] == 2
     assert s["first"] == "2024-01-02T09:00:00Z"
-    assert s["last"] == "2024-01-04T11:02:00.003002Z"
+    assert s["last"] == "2024-01-04T11:03:00.003003Z"  # the reply in the group DM
     json.dumps(s)  # plain JSON types only
 
 
