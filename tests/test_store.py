@@ -246,3 +246,30 @@ def test_overlapping_real_slack_exports_give_the_full_exports_events(shared_data
     # Both parts are real subsets and overlap by a third of the days.
     assert early < total and late < total and overlap > 0
     assert total == read(shared_dataset(name)).events.num_rows
+
+
+# -- tables: one row per recipient, and files without an item column ------------------------------
+
+
+@pytest.mark.realdata
+def test_one_item_to_several_recipients_keeps_every_recipient(shared_dataset, tmp_path: Path) -> None:
+    # enron_perry_wolfe's message_recipients.csv: one row per (message, recipient), the message id
+    # repeated; the target tells the rows of one message apart.
+    path = shared_dataset("enron_perry_wolfe") / "message_recipients.csv"
+    frame = pd.read_csv(path, dtype=str)
+    distinct = len(frame.drop_duplicates(["message_id", "recipient_id"]))
+    r = read(path, column_map={"item": "message_id", "actor": "sender_id", "target": "recipient_id"})
+    db = tmp_path / "org.duckdb"
+    assert store.import_events(db, r.events, "recipients")["added"] == distinct
+    assert distinct > frame["message_id"].nunique()
+    assert store.import_events(db, r.events, "again")["added"] == 0
+
+
+def test_overlapping_tables_without_item_column_merge(tmp_path: Path) -> None:
+    rows = [f"2025-01-{d:02d}T09:00:00Z,ana,ben\n" for d in range(1, 21)]
+    (tmp_path / "a.csv").write_text("ts,actor,target\n" + "".join(rows[:12]))
+    (tmp_path / "b.csv").write_text("ts,actor,target\n" + "".join(rows[8:]))
+    db = tmp_path / "org.duckdb"
+    for name in ("a.csv", "b.csv"):
+        store.import_events(db, read(tmp_path / name).events, name)
+    assert store.store_info(db)["events"] == 20  # a row number would have kept 24 (or lost rows)

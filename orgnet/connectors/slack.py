@@ -11,15 +11,16 @@ What becomes which event (see ``docs/connectors/slack.md`` for the reasons):
 =====================================  =====================================================
 message                                 event
 =====================================  =====================================================
-top-level message                       ``post``; target null (the other member in a 1:1 DM)
+top-level message                       ``post``; target null (the other member in a 1:1 DM; in a
+                                        group DM one row per other member, weight ``1/k``)
 thread reply, ``thread_broadcast``      ``reply`` to ``parent_user_id`` / the thread's author
-each user in ``reactions[].users``      ``reaction`` to the message's author
+each user in ``reactions[].users``      ``reaction`` to the message's author, at the message's ts
 each ``<@U…>`` in the text              ``mention`` of that person (text is never kept)
 ``channel_join``, ``group_join``        ``join``
 ``file_share``                          ``post`` of the file (``share`` if someone else's file)
 message shared (``is_share``)           ``share`` to the original's author (own message: ``post``)
-``file_comment``                        ``reply`` to the file's owner
-``pinned_item``                         ``curate`` (target: the pinned message's author)
+``file_comment``                        ``reply`` to the file's owner, in the file's thread
+``pinned_item``                         ``curate`` (target: the pinned message's author, from the record)
 bot messages, system subtypes           skipped, counted by reason in ``records_skipped``
 =====================================  =====================================================
 
