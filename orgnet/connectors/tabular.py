@@ -207,35 +207,28 @@ def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, s
 def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.Table:
     """Bring the kind column to event kinds: without case or spaces, then through ``kind_map``.
 
-    A dictionary column (Parquet) is mapped through its dictionaries only, so the contract's
-    fast path for it stays; a text column (CSV) costs one vectorised pass.
+    The column is dictionary-encoded (a handful of distinct values) and mapped through its
+    dictionaries only, which also puts it on the contract's fast path for kinds.
     """
     if "kind" not in table.column_names:
         return table
     col = table.column("kind")
-    if pa.types.is_dictionary(col.type):
-        chunks, offset = [], 0
-        for chunk in col.chunks:
-            kinds = _kind_values(chunk.dictionary, kind_map)
-            bad = pc.and_(pc.invert(pc.is_in(kinds, value_set=pa.array(KINDS))), pc.is_valid(kinds))
-            if pc.any(bad, min_count=0).as_py():
-                used = pc.is_in(chunk.indices, value_set=pa.array(np.flatnonzero(bad.to_numpy(zero_copy_only=False)),
-                                                                    chunk.indices.type))
-                if pc.any(used, min_count=0).as_py():
-                    row = int(np.flatnonzero(used.to_numpy(zero_copy_only=False))[0])
-                    _unknown_kind(path, offset + row, chunk.dictionary.cast(pa.string())[chunk.indices[row].as_py()].as_py(),
-                                  kinds.filter(bad).to_pylist(), kind_map)
-            chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, kinds))
-            offset += len(chunk)
-        values: Any = pa.chunked_array(chunks, pa.dictionary(col.type.index_type, pa.string()))
-    else:
-        values = _kind_values(col, kind_map)
-        bad = pc.and_(pc.invert(pc.is_in(values, value_set=pa.array(KINDS))), pc.is_valid(values))
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col.cast(pa.string()))
+    chunks, offset = [], 0
+    for chunk in col.chunks:
+        kinds = _kind_values(chunk.dictionary, kind_map)
+        bad = pc.and_(pc.invert(pc.is_in(kinds, value_set=pa.array(KINDS))), pc.is_valid(kinds))
         if pc.any(bad, min_count=0).as_py():
-            flags = np.concatenate([c.to_numpy(zero_copy_only=False) for c in bad.chunks]) \
-                if isinstance(bad, pa.ChunkedArray) else bad.to_numpy(zero_copy_only=False)
-            row = int(np.flatnonzero(flags)[0])
-            _unknown_kind(path, row, col[row].as_py(), pc.unique(values.filter(bad)).to_pylist(), kind_map)
+            codes = pa.array(np.flatnonzero(bad.to_numpy(zero_copy_only=False)), chunk.indices.type)
+            used = pc.is_in(chunk.indices, value_set=codes).to_numpy(zero_copy_only=False)
+            if used.any():
+                row = int(np.flatnonzero(used)[0])
+                value = chunk.dictionary.cast(pa.string())[chunk.indices[row].as_py()].as_py()
+                _unknown_kind(path, offset + row, value, kinds.filter(bad).to_pylist(), kind_map)
+        chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, kinds))
+        offset += len(chunk)
+    values = pa.chunked_array(chunks, pa.dictionary(col.type.index_type, pa.string()))
     return table.set_column(table.column_names.index("kind"), "kind", values)
 
 
@@ -277,20 +270,37 @@ def _content_items(table: pa.Table, source: str) -> pa.Array:
     >>> items[2] == items[0] + "#1", items[0] == _content_items(t.slice(0, 1), "csv")[0].as_py()
     (True, True)
     """
-    n = table.num_rows
-    digest = np.zeros(n, np.uint64)
-    for name in _CONTENT:
-        if name not in table.column_names:
-            continue
-        col = table.column(name).cast(pa.string()).combine_chunks()
-        values = pd.util.hash_array(col.fill_null("\x00").to_numpy(zero_copy_only=False).astype(object))
-        # Mix in the column's position too, so the same text in another column hashes differently.
-        with np.errstate(over="ignore"):
-            digest = (digest * np.uint64(1_000_003)) ^ (values + np.uint64(_CONTENT.index(name)))
-    repeat = pd.Series(digest).groupby(digest).cumcount().to_numpy()
-    text = pc.binary_join_element_wise(f"{source}:", pc.cast(pa.array(digest), pa.string()), "")
+    present = [name for name in _CONTENT if name in table.column_names]
+    # One text per row (columns in a fixed order, a separator no id holds, a mark for empty cells),
+    # hashed in one vectorised pass.
+    row = pc.binary_join_element_wise(*(table.column(n).cast(pa.string()) for n in present), "\x1f",
+                                      null_handling="replace", null_replacement="\x00")
+    text = row.combine_chunks() if isinstance(row, pa.ChunkedArray) else row
+    digest = pd.util.hash_array(text.to_numpy(zero_copy_only=False), categorize=False)
+    items = pc.binary_join_element_wise(f"{source}:", pc.cast(pa.array(digest), pa.string()), "")
+    if not pd.Series(digest).duplicated().any():
+        return items
+    repeat = _repeat_number(digest)
     suffix = pc.binary_join_element_wise("#", pc.cast(pa.array(repeat), pa.string()), "")
-    return pc.if_else(pa.array(repeat > 0), pc.binary_join_element_wise(text, suffix, ""), text)
+    return pc.if_else(pa.array(repeat > 0), pc.binary_join_element_wise(items, suffix, ""), items)
+
+
+def _repeat_number(keys: np.ndarray) -> np.ndarray:
+    """For each position, how many earlier positions hold the same key (0 for the first).
+
+    Examples
+    --------
+    >>> _repeat_number(np.array([5, 3, 5, 5, 3], np.uint64)).tolist()
+    [0, 0, 1, 2, 1]
+    """
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    index = np.arange(len(keys))
+    starts = np.ones(len(keys), bool)
+    starts[1:] = ranked[1:] != ranked[:-1]
+    out = np.empty(len(keys), np.int64)
+    out[order] = index - np.maximum.accumulate(np.where(starts, index, 0))
+    return out
 
 
 def _target_file(path: Path, suffixes: tuple[str, ...]) -> Path:
