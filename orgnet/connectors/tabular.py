@@ -480,6 +480,7 @@ def _sniff_parquet(path: Path) -> bool:
 
 
 READERS = (
-    Reader("parquet", read_parquet, _sniff_parquet, "Parquet file or folder of events (columns by --map)"),
-    Reader("csv", read_csv, _sniff_csv, "CSV file of events or an edge list (columns by --map)"),
+    Reader("parquet", read_parquet, _sniff_parquet, "Parquet file or folder of events (--map, --kinds)"),
+    Reader("csv", read_csv, _sniff_csv,
+           "CSV file of events or an edge list (--map, --delimiter, --no-header, --kinds)"),
 )
