@@ -582,20 +582,22 @@ def _people(users: Any, where: str) -> pd.DataFrame:
 
 
 def _is_bot(user: dict[str, Any], profile: dict[str, Any]) -> bool:
-    """Whether users.json marks an account as a bot or an app, in any export format.
+    """Whether users.json marks an account as a bot, in any export format.
 
-    ``is_bot`` (both formats), ``is_app_user`` and ``is_workflow_bot`` (apps and Workflow Builder
-    in modern exports), a ``bot_id`` in the profile (bot users of 2015-16 exports carry it), and
-    Slackbot, which users.json lists as ``USLACKBOT`` with ``is_bot`` false.
+    ``is_bot`` (both formats), ``is_workflow_bot`` and ``is_connector_bot`` (Workflow Builder and
+    connector bots in modern exports), a ``bot_id`` in the profile (bot users of 2015-16 exports
+    carry it), and Slackbot, which users.json lists as ``USLACKBOT`` with ``is_bot`` false.
+    ``is_app_user`` is not evidence: Slack sets it for people who authorised the app that made
+    the export.
 
     Examples
     --------
     >>> _is_bot({"id": "USLACKBOT", "is_bot": False}, {}), _is_bot({"id": "U1"}, {"bot_id": "B1"})
     (True, True)
-    >>> _is_bot({"id": "U2", "is_bot": False, "is_app_user": False}, {})
+    >>> _is_bot({"id": "U2", "is_bot": False, "is_app_user": True}, {})
     False
     """
-    return bool(user.get("is_bot") or user.get("is_app_user") or user.get("is_workflow_bot")
+    return bool(user.get("is_bot") or user.get("is_workflow_bot") or user.get("is_connector_bot")
                 or profile.get("bot_id") or user["id"] == _SLACKBOT)
 
 

@@ -443,7 +443,7 @@ def test_bots_and_deleted_accounts_on_real_exports(shared_dataset, name: str, bo
     is_bot, gone = p["is_bot"].fillna(False).astype(bool), p["deleted"].fillna(False).astype(bool)
     assert (int(is_bot.sum()), int(gone.sum()), int((is_bot & gone).sum())) == (bots, deleted, deleted_bots)
     # Every flag comes from users.json as written.
-    listed_bots = {u["id"] for u in users if u.get("is_bot") or u.get("is_app_user") or u["id"] == "USLACKBOT"}
+    listed_bots = {u["id"] for u in users if u.get("is_bot") or u["id"] == "USLACKBOT"}
     assert set(is_bot[is_bot].index) == listed_bots
     assert set(gone[gone].index) == {u["id"] for u in users if u.get("deleted")}
     df = frame(r)
