@@ -7,6 +7,7 @@ import time
 import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -14,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orgnet.cli._common import console, guarded
-from orgnet.connectors.tabular import parse_column_map
+from orgnet.cli._readers import reader_options as table_options
 from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
@@ -116,8 +117,7 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="E-mail domain of the organisation (repeatable): other parties are external.")
 @click.option("--include-bcc", is_flag=True, help="E-mail: count Bcc recipients too (off by default).")
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (see `orgnet formats`).")
-@click.option("--map", "column_map", metavar="COL=NAME,...",
-              help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
+@table_options
 @click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only events before this date (YYYY-MM-DD).")
 @click.option("--by", type=click.Choice(["week", "month", "quarter"]),
@@ -148,22 +148,21 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--open", "open_report", is_flag=True, help="Open the report's index.html in the web browser.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
-            column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
+            since: str | None, until: str | None, seed: int, resolution: float,
             include_external: bool, store_path: Path | None = None, engine: str = "local",
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
             org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
             by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
-            rule_overrides: tuple[str, ...] = ()) -> None:
+            rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
     keep_freed_memory()  # large temporary arrays reuse memory instead of faulting in new pages
     options = RunOptions(
         format=fmt,
-        reader_options={"column_map": parse_column_map(column_map), "org_domain": org_domains or None,
-                        "include_bcc": include_bcc},
+        reader_options={**(reader_options or {}), "org_domain": org_domains or None, "include_bcc": include_bcc},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orgnet.cli._common import console, guarded
+from orgnet.cli._readers import reader_options
 from orgnet.inspect import inspect_paths
 
 __all__ = ["command"]
@@ -75,10 +76,11 @@ def _render(summary: dict[str, Any]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (e.g. slack, teams, csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@reader_options
 @guarded
-def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool) -> None:
+def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool, reader_options: dict[str, Any]) -> None:
     """Show what exports hold: format, records read and skipped, people, channels, period."""
-    summary = inspect_paths(list(paths), format=fmt)
+    summary = inspect_paths(list(paths), format=fmt, **reader_options)
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
     else:
