@@ -37,11 +37,13 @@ contributors. The logit spreads the scores near 1 where ambassadors sit.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import rankdata
 
-from orgnet.metrics.time import _kind_is, _thread_codes, _utc_times
+from orgnet.metrics._check import IntArray, check_codes
+from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.robust import modified_z, percentile_rank
 
 __all__ = ["AMBASSADOR_COMPONENTS", "ambassador_scores"]
 
@@ -107,20 +109,11 @@ def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, 
 _DENSE_CELLS = 50_000_000
 
 
-def _plural(count: np.ndarray, word: str, many: str | None = None) -> np.ndarray:
+def _plural(count: IntArray, word: str, many: str | None = None) -> npt.NDArray[np.object_]:
     """``"<count> <word>"`` per element, ``many`` (default word + "s") unless the count is 1 (object array)."""
     text = np.asarray([str(c) for c in count.tolist()], dtype=object)
-    return text + np.where(count == 1, " " + word, " " + (many or word + "s")).astype(object)
-
-
-def _modified_z(values: np.ndarray) -> np.ndarray:
-    med = np.median(values)
-    mad = np.median(np.abs(values - med))
-    if mad == 0:
-        mad = np.mean(np.abs(values - med)) * 1.2533  # mean absolute deviation fallback
-    if mad == 0:
-        return np.zeros_like(values)
-    return 0.6745 * (values - med) / mad
+    out: npt.NDArray[np.object_] = text + np.where(count == 1, " " + word, " " + (many or word + "s")).astype(object)
+    return out
 
 
 def ambassador_scores(
@@ -171,7 +164,8 @@ def ambassador_scores(
     >>> out.loc[0, "reason"]
     'responses from 3 people in 2 departments; active 2 of 2 weeks; 1 conversation drew responses; 1 response to 1 person; shared content of 0 people'
     """
-    groups = np.asarray(groups, dtype=np.int64)
+    first = np.asarray(groups)
+    groups, _ = check_codes(first, first.size, func="ambassador_scores")
     n = len(groups)
     ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
     # Every group-by below is an array operation over event codes: kinds compared by their
@@ -180,16 +174,16 @@ def ambassador_scores(
     actor = np.asarray(events["actor"], dtype=np.int64)
     target = np.asarray(events["target"], dtype=np.int64)
     m = len(actor)
-    thread, _ = _thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
-    times = _utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
-    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    thread, _ = thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
+    times = utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
+    clock, clock_unit = epoch_ticks(times)
     ok = (actor >= 0) & (actor < n)
     has_time = clock != np.iinfo(np.int64).min
 
-    contributing = ok & ~_kind_is(kind, _PASSIVE)
+    contributing = ok & ~kind_is(kind, _PASSIVE)
     timed = ok & has_time
     if timed.any():
-        unit = pd.Timedelta(1, unit=times.dtype.unit)
+        unit = pd.Timedelta(1, unit=clock_unit)
         day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
         t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
         weeks_total = int((int(clock[timed].max()) - t0) // week_len) + 1
@@ -207,7 +201,7 @@ def ambassador_scores(
     # Threads and who started them (the earliest post of each thread; among equally early
     # posts the first in event order; posts with no time after every timed one).
     n_threads = int(thread.max()) + 1 if m else 0
-    posts = np.flatnonzero(ok & _kind_is(kind, ("post",)) & (thread >= 0))
+    posts = np.flatnonzero(ok & kind_is(kind, ("post",)) & (thread >= 0))
     never = np.iinfo(np.int64).max
     post_time = np.where(has_time[posts], clock[posts], never)
     earliest = np.full(n_threads, never)
@@ -217,7 +211,7 @@ def ambassador_scores(
     np.minimum.at(first_post, thread[at_earliest], at_earliest)
     starter = np.where(first_post < m, actor[np.minimum(first_post, max(m - 1, 0))], -1)
 
-    in_thread = np.flatnonzero(ok & _kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
+    in_thread = np.flatnonzero(ok & kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
     in_thread = in_thread[starter[thread[in_thread]] >= 0]
     thread_starter = starter[thread[in_thread]]
     keep = actor[in_thread] != thread_starter
@@ -226,7 +220,7 @@ def ambassador_scores(
     answered[thread[in_thread]] = True
     conversations = _count_per(starter[answered], n)
 
-    targeted = np.flatnonzero(ok & _kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
+    targeted = np.flatnonzero(ok & kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
     # Distinct (person, responder) pairs: responders per person, and the groups they come from.
     person = np.concatenate([thread_starter, target[targeted]])
     responder = np.concatenate([actor[in_thread], actor[targeted]])
@@ -238,8 +232,8 @@ def ambassador_scores(
     departments = _distinct_per(pair_person[pairs_group >= 0], pairs_group[pairs_group >= 0], n)
 
     others = ok & (target >= 0) & (target != actor)
-    giving = others & _kind_is(kind, _GIVING)
-    sharing = others & _kind_is(kind, ("share",))
+    giving = others & kind_is(kind, _GIVING)
+    sharing = others & kind_is(kind, ("share",))
     responses_given = _count_per(actor[giving], n)
     shares_of_others = _count_per(actor[sharing], n)
     people_answered = _distinct_per(actor[giving], target[giving], n)
@@ -258,13 +252,13 @@ def ambassador_scores(
     if len(active):
         logs = np.zeros(len(active))
         for values in components.values():
-            logs += np.log(rankdata(values[active], method="average") / len(active))
+            logs += np.log(percentile_rank(values[active], ties="average"))
         score[active] = np.exp(logs / len(components))
 
     flagged = np.zeros(n, dtype=bool)
     if len(active) >= 3:
         s = np.clip(score[active], 1e-9, 1 - 1e-9)
-        z = _modified_z(np.log(s / (1 - s)))
+        z = modified_z(np.log(s / (1 - s)))
         flagged[active] = z >= outlier_z
 
     frame = pd.DataFrame({"code": np.arange(n), "person": ids_arr, "score": score, **components})

@@ -8,10 +8,16 @@ informal leaders are group-bys over that table and over centrality arrays.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import comb
+
+from orgnet.metrics._check import Adjacency, check_adjacency, check_codes, check_values
+from orgnet.metrics.robust import percentile_rank
 
 __all__ = [
     "adjusted_rand_index",
@@ -24,7 +30,7 @@ __all__ = [
 ]
 
 
-def contingency_table(labels_a: np.ndarray, labels_b: np.ndarray) -> sp.csr_array:
+def contingency_table(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> sp.csr_array:
     """Counts of people by (label in ``a``, label in ``b``); people with ``-1`` in either are left out.
 
     Labels are renumbered densely in sorted order, so rows and columns follow the sorted
@@ -35,13 +41,15 @@ def contingency_table(labels_a: np.ndarray, labels_b: np.ndarray) -> sp.csr_arra
     >>> contingency_table(np.array([0, 0, 1, 1]), np.array([5, 6, 6, -1])).toarray().tolist()
     [[1, 1], [0, 1]]
     """
-    a = np.asarray(labels_a)
-    b = np.asarray(labels_b)
-    if a.shape != b.shape:
-        raise ValueError(f"the two labelings must have the same length; got {a.shape} and {b.shape}")
-    ok = (a >= 0) & (b >= 0) if np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer) else None
-    if ok is None:
-        raise ValueError("labels must be integer codes (-1 = none)")
+    return _contingency(labels_a, labels_b, "contingency_table")
+
+
+def _contingency(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike, func: str) -> sp.csr_array:
+    """:func:`contingency_table`, with ``func`` named in errors."""
+    first = np.asarray(labels_a)
+    a, _ = check_codes(first, first.size, func=func, name="labels_a")
+    b, _ = check_codes(labels_b, len(a), func=func, name="labels_b")
+    ok = (a >= 0) & (b >= 0)
     _, ia = np.unique(a[ok], return_inverse=True)
     _, ib = np.unique(b[ok], return_inverse=True)
     ka = int(ia.max()) + 1 if len(ia) else 0
@@ -59,7 +67,7 @@ def _entropy(counts: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum())
 
 
-def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
+def normalized_mutual_info(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> float:
     r"""Normalised mutual information, ``I(A; B) / ((H(A) + H(B)) / 2)`` (arithmetic mean).
 
     The arithmetic normalisation is scikit-learn's default and the one most community
@@ -73,7 +81,7 @@ def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     >>> round(normalized_mutual_info(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])), 6)
     0.0
     """
-    table = contingency_table(labels_a, labels_b).tocoo()
+    table = _contingency(labels_a, labels_b, "normalized_mutual_info").tocoo()
     n = table.data.sum()
     if n == 0:
         return float("nan")
@@ -88,7 +96,7 @@ def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     return round(float(np.clip(mi / ((ha + hb) / 2), 0.0, 1.0)), 12)
 
 
-def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
+def adjusted_rand_index(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> float:
     r"""Adjusted Rand index (Hubert & Arabie 1985) from the contingency table.
 
     .. math:: \frac{\sum_{ij} \binom{n_{ij}}{2} - E}{\tfrac12 (\sum_i \binom{a_i}{2} + \sum_j
@@ -104,7 +112,7 @@ def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     >>> round(adjusted_rand_index(np.array([0, 0, 0, 1, 1, 1]), np.array([0, 0, 1, 1, 2, 2])), 4)
     0.2424
     """
-    table = contingency_table(labels_a, labels_b)
+    table = _contingency(labels_a, labels_b, "adjusted_rand_index")
     n = int(table.sum())
     if n < 2:
         return float("nan")
@@ -135,9 +143,9 @@ def _spread(
     o, i = outer[ok], inner[ok]
     columns = ["code", "size", "n_parts", "largest_share", "effective_parts", "parts", "part_shares"]
     if not len(o):
-        out = pd.DataFrame([], columns=columns)
-        out.insert(1, "group", [])
-        return out
+        empty = pd.DataFrame([], columns=columns)
+        empty.insert(1, "group", [])
+        return empty
     width = int(i.max()) + 1
     pairs, count = np.unique(o * width + i, return_counts=True)
     pair_outer, pair_inner = pairs // width, pairs % width
@@ -165,7 +173,7 @@ def _spread(
             }
         )
     out = pd.DataFrame(rows, columns=columns)
-    out.insert(1, "group", [outer_labels[c] for c in out["code"]])
+    out.insert(1, "group", [outer_labels[c] for c in out["code"].tolist()])
     return out
 
 
@@ -177,8 +185,8 @@ def _labels(labels: list[str] | np.ndarray | None, codes: np.ndarray) -> list[st
 
 
 def department_splits(
-    departments: np.ndarray,
-    communities: np.ndarray,
+    departments: npt.ArrayLike,
+    communities: npt.ArrayLike,
     *,
     department_labels: list[str] | np.ndarray | None = None,
     community_labels: list[str] | np.ndarray | None = None,
@@ -218,25 +226,27 @@ def department_splits(
     [{'group': 'Sales', 'splits': True, 'reason': 'splits into 2 communities (50%, 50% of its 4 members)'}, \
 {'group': 'Legal', 'splits': False, 'reason': 'one community holds 100% of its 3 members'}]
     """
-    departments = np.asarray(departments, dtype=np.int64)
-    communities = np.asarray(communities, dtype=np.int64)
+    first = np.asarray(departments)
+    dept, _ = check_codes(first, first.size, func="department_splits", name="departments")
+    comm, _ = check_codes(communities, len(dept), func="department_splits", name="communities")
     out = _spread(
-        departments, communities, _labels(department_labels, departments),
-        _labels(community_labels, communities), min_share, min_members,
+        dept, comm, _labels(department_labels, dept),
+        _labels(community_labels, comm), min_share, min_members,
     )
     out["splits"] = out["n_parts"] >= 2
+    groups: list[Any] = list(out.itertuples())  # rows read by name (pandas-stubs types them as scalars)
     out["reason"] = [
         f"splits into {r.n_parts} communities ({', '.join(f'{100 * s:.0f}%' for s in r.part_shares)} of its {r.size} members)"
         if r.splits
         else f"one community holds {100 * r.largest_share:.0f}% of its {r.size} members"
-        for r in out.itertuples()
+        for r in groups
     ]
     return out
 
 
 def community_spans(
-    communities: np.ndarray,
-    departments: np.ndarray,
+    communities: npt.ArrayLike,
+    departments: npt.ArrayLike,
     *,
     community_labels: list[str] | np.ndarray | None = None,
     department_labels: list[str] | np.ndarray | None = None,
@@ -263,35 +273,29 @@ def community_spans(
     >>> out.loc[0, "reason"]
     'spans 2 departments (Sales 50%, Legal 50% of its 4 members)'
     """
-    communities = np.asarray(communities, dtype=np.int64)
-    departments = np.asarray(departments, dtype=np.int64)
+    first = np.asarray(communities)
+    comm, _ = check_codes(first, first.size, func="community_spans", name="communities")
+    dept, _ = check_codes(departments, len(comm), func="community_spans", name="departments")
     out = _spread(
-        communities, departments, _labels(community_labels, communities),
-        _labels(department_labels, departments), min_share, min_members,
+        comm, dept, _labels(community_labels, comm),
+        _labels(department_labels, dept), min_share, min_members,
     )
     out["spans"] = out["n_parts"] >= 2
+    groups: list[Any] = list(out.itertuples())
     out["reason"] = [
         f"spans {r.n_parts} departments ("
         + ", ".join(f"{p} {100 * s:.0f}%" for p, s in zip(r.parts, r.part_shares, strict=True))
         + f" of its {r.size} members)"
         if r.spans
         else f"{100 * r.largest_share:.0f}% of its {r.size} members are in one department"
-        for r in out.itertuples()
+        for r in groups
     ]
     return out
 
 
-def _percentile_rank(values: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    if not len(values):
-        return values.astype(float)
-    return rankdata(values, method="max") / len(values)
-
-
 def managers_vs_informal(
-    centrality: np.ndarray,
-    manager: np.ndarray,
+    centrality: npt.ArrayLike,
+    manager: npt.ArrayLike,
     *,
     ids: np.ndarray | list[str] | None = None,
     leader_percentile: float = 0.9,
@@ -332,14 +336,13 @@ def managers_vs_informal(
     >>> out.loc[0, "reason"]
     'manages 4 people; centrality in the top 80% (0.1)'
     """
-    centrality = np.asarray(centrality, dtype=float)
-    manager = np.asarray(manager, dtype=np.int64)
-    n = len(centrality)
-    if manager.shape != (n,):
-        raise ValueError(f"manager must have one code per person ({n}); got shape {manager.shape}")
+    first = np.asarray(centrality)
+    values = check_values(first, first.size, func="managers_vs_informal", name="centrality")
+    n = len(values)
+    boss, _ = check_codes(manager, n, func="managers_vs_informal", name="manager", n_groups=n)
     ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
-    reports = np.bincount(manager[manager >= 0], minlength=n)[:n]
-    pct = _percentile_rank(centrality)
+    reports = np.bincount(boss[boss >= 0], minlength=n)[:n]
+    pct = percentile_rank(values)
     leader = pct >= leader_percentile
     keep = (reports > 0) | leader
     codes = np.flatnonzero(keep)
@@ -349,25 +352,26 @@ def managers_vs_informal(
             "person": ids_arr[codes],
             "is_manager": reports[codes] > 0,
             "direct_reports": reports[codes],
-            "centrality": centrality[codes],
+            "centrality": values[codes],
             "percentile": pct[codes],
             "is_informal_leader": leader[codes],
         }
     )
     top = np.ceil(100 * (1 - frame["percentile"] + 1 / max(n, 1)))
+    people: list[Any] = list(frame.itertuples())
     frame["reason"] = [
         "; ".join(
             ([f"manages {r.direct_reports} people"] if r.is_manager else ["no direct reports"])
             + [f"centrality in the top {t:.0f}% ({r.centrality:.3g})"]
             + (["informal leader"] if r.is_informal_leader and r.is_manager else [])
         )
-        for r, t in zip(frame.itertuples(), top, strict=True)
+        for r, t in zip(people, top, strict=True)
     ]
-    frame = frame.sort_values(["is_manager", "centrality", "code"], ascending=[False, False, True])
-    return frame.reset_index(drop=True)
+    ordered: pd.DataFrame = frame.sort_values(["is_manager", "centrality", "code"], ascending=[False, False, True])
+    return ordered.reset_index(drop=True)
 
 
-def reporting_line_agreement(adjacency: sp.sparray, manager: np.ndarray) -> dict[str, float]:
+def reporting_line_agreement(adjacency: Adjacency, manager: npt.ArrayLike) -> dict[str, float]:
     """How far the informal ties follow the reporting line.
 
     Parameters
@@ -392,10 +396,10 @@ def reporting_line_agreement(adjacency: sp.sparray, manager: np.ndarray) -> dict
     >>> reporting_line_agreement(A, np.array([-1, 0, 0]))
     {'reporting_ties': 2, 'share_tie_to_manager': 0.5, 'share_go_to_manager': 0.5, 'share_manager_top_contact': 0.0}
     """
-    a = sp.csr_array(adjacency, dtype=np.float64)
-    manager = np.asarray(manager, dtype=np.int64)
-    people = np.flatnonzero(manager >= 0)
-    bosses = manager[people]
+    a = check_adjacency(adjacency, func="reporting_line_agreement")
+    boss, _ = check_codes(manager, a.shape[0], func="reporting_line_agreement", name="manager", n_groups=a.shape[0])
+    people = np.flatnonzero(boss >= 0)
+    bosses = boss[people]
     m = len(people)
     if m == 0:
         return {"reporting_ties": 0, "share_tie_to_manager": np.nan, "share_go_to_manager": np.nan,

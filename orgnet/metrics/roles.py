@@ -1,5 +1,7 @@
-"""Roles people play in the informal network: central connectors, boundary spanners, information
-brokers, peripheral people and newcomers not yet connected.
+"""Roles people play in the informal network, and the rules that flag them.
+
+The roles: central connectors, boundary spanners, information brokers, peripheral people and
+newcomers not yet connected.
 
 Every function returns a DataFrame of the people it flags with ``code`` (node), ``person``
 (id), ``role``, ``score`` and ``reason`` (the numbers behind the flag). Thresholds are taken
@@ -35,20 +37,21 @@ newcomer            hired (directory) or first active within ``recent_days`` (90
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-import scipy.sparse as sp
-from scipy.stats import rankdata
 
-from orgnet.metrics.brokerage import (
-    _gould_fernandez_of,
-    _group_strength,
-    _participation_of,
-    _reached_of,
-    _spread_of,
-    _square,
-    _structural_holes,
+from orgnet.metrics import robust
+from orgnet.metrics._check import (
+    Adjacency,
+    FloatArray,
+    IntArray,
+    check_adjacency,
+    check_codes,
+    check_mask,
+    check_values,
 )
-from orgnet.metrics.centrality import distinct_partners, pagerank, strengths
+from orgnet.metrics.brokerage import gould_fernandez, group_strength, structural_holes
+from orgnet.metrics.centrality import degrees, distinct_partners, pagerank, strengths
 
 __all__ = [
     "ROLE_COLUMNS",
@@ -63,29 +66,22 @@ __all__ = [
 ROLE_COLUMNS: tuple[str, ...] = ("code", "person", "role", "score", "reason")
 
 
-def _ids(ids: np.ndarray | list[str] | None, n: int) -> np.ndarray:
-    return np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
-
-
-def _percentile(values: np.ndarray) -> np.ndarray:
-    """Percentile rank in (0, 1]: share of people at or below the value."""
-    if not len(values):
-        return np.zeros(0)
-    return rankdata(values, method="max") / len(values)
-
-
-def _top_share(values: np.ndarray) -> np.ndarray:
-    """Share of people with a value at least as high (1/n for the highest)."""
-    if not len(values):
-        return np.zeros(0)
-    return rankdata(-np.asarray(values, dtype=float), method="min") / len(values)
+def _ids(ids: npt.ArrayLike | None, n: int, func: str) -> npt.NDArray[np.str_]:
+    """Person ids by node as text (the codes as text without ids)."""
+    if ids is None:
+        return np.arange(n).astype(str)
+    out = np.asarray(ids, dtype=object).astype(str)
+    if out.shape != (n,):
+        raise ValueError(f"{func}: ids must have one id per person ({n}); got shape {out.shape}")
+    return out
 
 
 def _top(share: float) -> str:
     return f"top {max(1, int(np.ceil(100 * share - 1e-9)))}%"
 
 
-def _table(codes: np.ndarray, ids: np.ndarray, role: str, score: np.ndarray, reasons: list[str]) -> pd.DataFrame:
+def _table(codes: IntArray, ids: npt.NDArray[np.str_], role: str, score: npt.ArrayLike,
+           reasons: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "code": np.asarray(codes, dtype=np.int64),
@@ -99,60 +95,16 @@ def _table(codes: np.ndarray, ids: np.ndarray, role: str, score: np.ndarray, rea
     return frame.reset_index(drop=True)[list(ROLE_COLUMNS)]
 
 
-def _modified_z(values: np.ndarray) -> np.ndarray:
-    med = np.median(values)
-    mad = np.median(np.abs(values - med))
-    if mad == 0:
-        mad = np.mean(np.abs(values - med)) * 1.2533
-    return np.zeros_like(values) if mad == 0 else 0.6745 * (values - med) / mad
-
-
-def _grouped_medians(values: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
-    """``np.median`` of ``values`` within each of ``k`` groups (same figures), by one sort."""
-    order = np.lexsort((values, groups))
-    ordered = values[order]
-    counts = np.bincount(groups, minlength=k)
-    starts = np.cumsum(counts) - counts
-    present = np.flatnonzero(counts)
-    lo = starts[present] + (counts[present] - 1) // 2
-    hi = starts[present] + counts[present] // 2
-    out = np.zeros(k)
-    out[present] = (ordered[lo] + ordered[hi]) / 2
-    return out
-
-
-def _grouped_modified_z(values: np.ndarray, groups: np.ndarray, min_group: int) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_modified_z` within each group of at least ``min_group`` members, without a loop over groups.
-
-    Returns the people ranked (ascending codes) and their z-scores.
-    """
-    member = np.flatnonzero(groups >= 0)
-    k = int(groups[member].max()) + 1 if len(member) else 0
-    size = np.bincount(groups[member], minlength=k)
-    ranked = member[size[groups[member]] >= min_group]
-    g, x = groups[ranked], values[ranked]
-    med = _grouped_medians(x, g, k)
-    deviation = np.abs(x - med[g])
-    mad = _grouped_medians(deviation, g, k)
-    # The mean-deviation fallback, per group as np.mean sums it (few groups: half their people alike).
-    for group in np.flatnonzero((mad == 0) & (np.bincount(g, minlength=k) > 0)):
-        mad[group] = np.mean(deviation[g == group]) * 1.2533
-    scale = mad[g]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.where(scale == 0, 0.0, 0.6745 * (x - med[g]) / np.where(scale == 0, 1.0, scale))
-    return ranked, z
-
-
 def central_connectors(
-    adjacency: sp.sparray,
-    groups: np.ndarray | None = None,
+    adjacency: Adjacency,
+    groups: npt.ArrayLike | None = None,
     *,
-    ids: np.ndarray | list[str] | None = None,
-    labels: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
+    labels: npt.ArrayLike | None = None,
     top_share: float = 0.02,
     group_z: float = 3.5,
     min_group: int = 5,
-    pagerank_values: np.ndarray | None = None,
+    pagerank_values: npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """People many others come to: top by PageRank / weighted in-degree, overall or in their group.
 
@@ -185,21 +137,22 @@ def central_connectors(
     >>> central_connectors(star_in, ids=list("abcdef"), top_share=0.1)[["person", "role"]].to_dict("records")
     [{'person': 'a', 'role': 'central connector'}]
     """
-    a = sp.csr_array(adjacency)
+    func = "central_connectors"
+    a = check_adjacency(adjacency, func=func)
     n = a.shape[0]
-    ids_arr = _ids(ids, n)
-    pr = pagerank(a) if pagerank_values is None else np.asarray(pagerank_values)
+    ids_arr = _ids(ids, n, func)
+    pr = pagerank(a) if pagerank_values is None else check_values(pagerank_values, n, func=func, name="pagerank_values")
     s_in, _ = strengths(a)
-    d_in = np.bincount(a.indices, minlength=n)
-    pr_pct, in_pct = _percentile(pr), _percentile(s_in)
-    pr_top = _top_share(pr)
+    d_in, _ = degrees(a)
+    pr_pct, in_pct = robust.percentile_rank(pr), robust.percentile_rank(s_in)
+    pr_top = robust.top_share(pr)
     cut = 1 - top_share
     overall = ((pr_pct > cut) | (in_pct > cut)) & (s_in > 0)
     within = np.zeros(n, dtype=bool)
     zs = np.zeros(n)
-    codes = np.full(n, -1) if groups is None else np.asarray(groups, dtype=np.int64)
-    names = None if labels is None else [str(x) for x in labels]
-    ranked, zs[ranked] = _grouped_modified_z(np.log1p(s_in), codes, min_group)
+    codes = np.full(n, -1, dtype=np.int64) if groups is None else check_codes(groups, n, func=func)[0]
+    names = None if labels is None else [str(x) for x in np.asarray(labels, dtype=object).tolist()]
+    ranked, zs[ranked] = robust.grouped_modified_z(np.log1p(s_in), codes, min_group)
     within[ranked] = (zs[ranked] >= group_z) & (s_in[ranked] > 0)
     flagged = np.flatnonzero(overall | within)
     reasons = []
@@ -213,10 +166,10 @@ def central_connectors(
 
 
 def boundary_spanners(
-    adjacency: sp.sparray,
-    groups: np.ndarray,
+    adjacency: Adjacency,
+    groups: npt.ArrayLike,
     *,
-    ids: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
     percentile: float = 0.9,
     min_groups: int = 2,
 ) -> pd.DataFrame:
@@ -247,16 +200,19 @@ def boundary_spanners(
     >>> boundary_spanners(A, np.array([0, 0, 1, 2]), ids=list("abcd"))["reason"].tolist()
     ['participation 0.67 (top 25% of people with ties); ties into 2 other groups']
     """
-    a = _square(adjacency)
+    func = "boundary_spanners"
+    a = check_adjacency(adjacency, func=func, drop_self_ties=True)
     n = a.shape[0]
-    ids_arr = _ids(ids, n)
-    by_group, codes = _group_strength(a, groups)
-    pc, reach = _participation_of(by_group), _reached_of(by_group, codes)
-    has = distinct_partners(sp.csr_array(adjacency)) > 0
+    ids_arr = _ids(ids, n, func)
+    codes, _ = check_codes(groups, n, func=func)
+    strength = group_strength(a, codes)
+    pc, reach = strength.participation(), strength.groups_reached()
+    # Partners counted on the ties as given (a self-tie makes a partner here, as it always has).
+    has = distinct_partners(adjacency) > 0
     if not has.any():
         return _table(np.zeros(0, dtype=np.int64), ids_arr, "boundary spanner", np.zeros(0), [])
     top = np.ones(n)
-    top[has] = _top_share(pc[has])
+    top[has] = robust.top_share(pc[has])
     cut = np.quantile(pc[has], percentile)
     flagged = np.flatnonzero(has & (pc >= cut) & (pc > 0) & (reach >= min_groups))
     reasons = [
@@ -267,16 +223,16 @@ def boundary_spanners(
 
 
 def information_brokers(
-    adjacency: sp.sparray,
-    groups: np.ndarray,
-    betweenness_values: np.ndarray,
+    adjacency: Adjacency,
+    groups: npt.ArrayLike,
+    betweenness_values: npt.ArrayLike,
     *,
-    ids: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
     betweenness_share: float = 0.10,
     participation_percentile: float | None = None,
     min_outside_share: float = 0.5,
     min_other_groups: float = 2.0,
-    exclude: np.ndarray | None = None,
+    exclude: npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """People on the paths between groups whose contacts are not tied to each other.
 
@@ -350,43 +306,48 @@ def information_brokers(
     >>> out.loc[0, "reason"]
     'betweenness in the top 15% (0.600); constraint 0.50 (median 1.01); 100% of tie weight outside own group, over 2.0 effective other groups (2 reached); effective size 2.0; brokers 2 two-paths between groups (liaison 2, gatekeeper 0, representative 0, itinerant 0)'
     """
-    a = _square(adjacency)
+    func = "information_brokers"
+    a = check_adjacency(adjacency, func=func, drop_self_ties=True)
     n = a.shape[0]
-    ids_arr = _ids(ids, n)
-    bt = np.asarray(betweenness_values, dtype=float)
+    ids_arr = _ids(ids, n, func)
+    codes, _ = check_codes(groups, n, func=func)
+    bt = check_values(betweenness_values, n, func=func, name="betweenness_values")
     # Constraint and effective size from one listing of the triangles.
-    constraint, effective = _structural_holes(a, effective=True)
+    constraint, effective = structural_holes(a)
     # One person-by-group strength matrix for participation, spread and groups reached.
-    by_group, codes = _group_strength(a, groups)
-    pc = _participation_of(by_group)
-    outside, others = _spread_of(by_group, codes)
-    reach = _reached_of(by_group, codes)
-    has = distinct_partners(sp.csr_array(adjacency)) > 0
+    strength = group_strength(a, codes)
+    pc = strength.participation()
+    outside, others = strength.spread()
+    reach = strength.groups_reached()
+    has = distinct_partners(adjacency) > 0
     if not has.any():
         return _table(np.zeros(0, dtype=np.int64), ids_arr, "information broker", np.zeros(0), [])
-    bt_pct = _percentile(bt)
-    bt_top = _top_share(bt)
+    bt_pct = robust.percentile_rank(bt)
+    bt_top = robust.top_share(bt)
     median_c = float(np.nanmedian(constraint[has]))
     ok = has & (bt > 0) & (bt_pct > 1 - betweenness_share) & (constraint <= median_c)
     ok &= (outside >= min_outside_share - 1e-12) & (others >= min_other_groups - 1e-9)
     if participation_percentile is not None:
         ok &= (pc >= np.quantile(pc[has], participation_percentile)) & (pc > 0)
     if exclude is not None:
-        ok &= ~np.asarray(exclude, dtype=bool)
+        ok &= ~check_mask(exclude, n, func=func, name="exclude")
     flagged = np.flatnonzero(ok)
     # Effective size is reported for the flagged people, not part of the rule.
     esize = np.full(n, np.nan)
     esize[flagged] = effective[flagged]
-    # Likewise the Gould-Fernandez counts (right for the flagged rows, which are all that is read).
-    gf = _gould_fernandez_of(a, groups, rows=flagged)
+    # Likewise the Gould-Fernandez counts, of the flagged brokers only (one row each, in flagged order).
+    gf = gould_fernandez(a, codes, brokers=flagged)
     between = (gf["total"] - gf["coordinator"]).to_numpy()
+    liaison, gatekeeper, representative, itinerant = (
+        gf[col].to_numpy() for col in ("liaison", "gatekeeper", "representative", "itinerant")
+    )
     reasons = [
         f"betweenness in the {_top(bt_top[i])} ({bt[i]:.3f}); constraint {constraint[i]:.2f} (median {median_c:.2f}); "
         f"{100 * outside[i]:.0f}% of tie weight outside own group, over {others[i]:.1f} effective other groups "
-        f"({reach[i]} reached); effective size {esize[i]:.1f}; brokers {between[i]} two-paths between groups "
-        f"(liaison {gf['liaison'][i]}, gatekeeper {gf['gatekeeper'][i]}, representative {gf['representative'][i]}, "
-        f"itinerant {gf['itinerant'][i]})"
-        for i in flagged
+        f"({reach[i]} reached); effective size {esize[i]:.1f}; brokers {between[j]} two-paths between groups "
+        f"(liaison {liaison[j]}, gatekeeper {gatekeeper[j]}, representative {representative[j]}, "
+        f"itinerant {itinerant[j]})"
+        for j, i in enumerate(flagged)
     ]
     table = _table(flagged, ids_arr, "information broker", bt_pct[flagged], reasons)
     order = table["code"].to_numpy()
@@ -397,16 +358,16 @@ def information_brokers(
     table["outside_share"] = outside[order]
     table["other_groups"] = others[order]
     for col in ("liaison", "gatekeeper", "representative", "itinerant"):
-        table[col] = gf[col].to_numpy()[order]
+        table[col] = gf.loc[order, col].to_numpy()
     return table
 
 
 def peripheral_people(
-    adjacency: sp.sparray,
+    adjacency: Adjacency,
     *,
-    ids: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
     share_of_median: float = 0.25,
-    among: np.ndarray | None = None,
+    among: npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """People with few or no ties: distinct contacts at most a quarter of the typical person's.
 
@@ -436,16 +397,17 @@ def peripheral_people(
     >>> peripheral_people(A, ids=list("abcde"))[["person", "reason"]].to_dict("records")
     [{'person': 'e', 'reason': 'no ties (median person: 3 contacts)'}]
     """
-    a = sp.csr_array(adjacency)
+    func = "peripheral_people"
+    a = check_adjacency(adjacency, func=func)
     n = a.shape[0]
-    ids_arr = _ids(ids, n)
+    ids_arr = _ids(ids, n, func)
     partners = distinct_partners(a)
     connected = partners > 0
     median = float(np.median(partners[connected])) if connected.any() else 0.0
     cut = max(1.0, np.floor(share_of_median * median))
     candidates = partners <= cut if median > 0 else np.ones(n, dtype=bool)
     if among is not None:
-        candidates &= np.asarray(among, dtype=bool)
+        candidates &= check_mask(among, n, func=func, name="among")
     flagged = np.flatnonzero(candidates)
     score = 1 - partners[flagged] / median if median > 0 else np.ones(len(flagged))
     reasons = [
@@ -457,12 +419,12 @@ def peripheral_people(
 
 
 def newcomers(
-    adjacency: sp.sparray,
+    adjacency: Adjacency,
     *,
-    hire_date: np.ndarray | pd.Series | None,
-    first_activity: np.ndarray | pd.Series | None,
+    hire_date: npt.ArrayLike | pd.Series | None,
+    first_activity: npt.ArrayLike | pd.Series | None,
     end: pd.Timestamp,
-    ids: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
     recent_days: int = 90,
     percentile: float = 0.25,
 ) -> pd.DataFrame:
@@ -500,21 +462,25 @@ def newcomers(
     >>> out["reason"].tolist()
     ['hired 30 days before the end of the data; no ties (established people: median 3 contacts)']
     """
-    a = sp.csr_array(adjacency)
+    func = "newcomers"
+    a = check_adjacency(adjacency, func=func)
     n = a.shape[0]
-    ids_arr = _ids(ids, n)
+    ids_arr = _ids(ids, n, func)
     end = pd.Timestamp(end)
     end = end.tz_localize("UTC") if end.tzinfo is None else end
     window = pd.Timedelta(days=recent_days)
 
-    def days_before(values: np.ndarray | pd.Series | None) -> np.ndarray:
+    def days_before(values: npt.ArrayLike | pd.Series | None, name: str) -> FloatArray:
         if values is None:
             return np.full(n, np.nan)
         ts = pd.to_datetime(pd.Series(values).reset_index(drop=True), utc=True)
-        return ((end - ts) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
+        if len(ts) != n:
+            raise ValueError(f"{func}: {name} must have one date per person ({n}); got {len(ts)}")
+        elapsed = ((end - ts) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(elapsed, dtype=np.float64)
 
-    hired = days_before(hire_date)
-    first = days_before(first_activity)
+    hired = days_before(hire_date, "hire_date")
+    first = days_before(first_activity, "first_activity")
     days = window / pd.Timedelta(days=1)
     new_hire = (hired >= 0) & (hired <= days)
     new_active = (first >= 0) & (first <= days) & ~(hired > days)

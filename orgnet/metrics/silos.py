@@ -43,27 +43,15 @@ import scipy.sparse as sp
 from scipy.special import betainc
 from scipy.stats import norm
 
-from orgnet.metrics.groups import ei_index, group_ties, membership, without_self_ties
+from orgnet.metrics._check import check_adjacency, check_codes, check_values
+from orgnet.metrics.groups import ei_index, group_ties, membership
+from orgnet.metrics.robust import modified_z
 
 __all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "silo_report"]
 
 # (tie, shuffle) pairs compared at once, and shuffles whose labels sit side by side per person.
 _CHUNK_ENTRIES = 20_000_000
 _SHUFFLES = 32
-
-
-def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.ndarray, int]:
-    a = sp.csr_array(adjacency, dtype=np.float64)
-    if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
-    # Self-ties and stored zeros dropped; a copy only when there are some (never the caller's matrix).
-    a = without_self_ties(a)
-    codes = np.asarray(groups)
-    if codes.shape != (a.shape[0],) or not np.issubdtype(codes.dtype, np.integer):
-        raise ValueError(f"groups must be one integer code per person ({a.shape[0]}); got {codes.dtype} {codes.shape}")
-    codes = codes.astype(np.int64)
-    k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
-    return a, codes, k
 
 
 def _ties(a: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -184,7 +172,9 @@ def ei_permutation_baseline(
     >>> base["ei"].round(2).tolist(), bool((base["ei_expected"] > 0).all())
     ([-0.71, -0.71], True)
     """
-    a, codes, k = _check(adjacency, groups)
+    # Self-ties dropped: a tie inside one person is neither inside nor outside a group.
+    a = check_adjacency(adjacency, func="ei_permutation_baseline", drop_self_ties=True)
+    codes, k = check_codes(groups, a.shape[0], func="ei_permutation_baseline")
     return _baseline(a, codes, k, *group_ties(a, codes, k), n_permutations=n_permutations, seed=seed)
 
 
@@ -254,20 +244,13 @@ def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray
     >>> [x.tolist() for x in external_ties(A, np.array([0, 0, 1]))]
     [[3.0, 3.0, 0.0], [1.0, 0.0, 1.0]]
     """
-    a, codes, k = _check(adjacency, groups)
+    a = check_adjacency(adjacency, func="external_ties", drop_self_ties=True)
+    codes, k = check_codes(groups, a.shape[0], func="external_ties")
     sym = sp.csr_array(a + a.T)
     total = np.asarray(sym.sum(axis=1)).ravel()
     g = membership(codes, k)
     inside = np.asarray((sym @ g).multiply(g).sum(axis=1)).ravel()
     return inside, total - inside
-
-
-def _modified_z(values: np.ndarray) -> np.ndarray:
-    med = np.median(values)
-    mad = np.median(np.abs(values - med))
-    if mad == 0:
-        mad = np.mean(np.abs(values - med)) * 1.2533  # mean absolute deviation fallback
-    return np.zeros_like(values) if mad == 0 else 0.6745 * (values - med) / mad
 
 
 def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tuple[np.ndarray, np.ndarray]:
@@ -299,8 +282,11 @@ def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tupl
     >>> round(float(p[0]), 6), round(float(z[0]), 2), bool(z[1] > -3)
     (0.000119, -3.67, True)
     """
-    e = np.asarray(external, dtype=float)
-    n = np.asarray(total, dtype=float)
+    e = np.asarray(external)
+    e = check_values(e, e.size, func="below_share_test", name="external", per="group")
+    n = check_values(total, len(e), func="below_share_test", name="total", per="group")
+    if not 0 < p0 < 1:
+        raise ValueError(f"below_share_test: p0 must be in (0, 1); got {p0}")
     ok = (n > 0) & (e < n)
     p = np.ones(len(e))
     p[ok] = betainc(n[ok] - e[ok], e[ok] + 1.0, 1.0 - p0)
@@ -391,7 +377,8 @@ def silo_report(
     >>> print(report.loc[0, "reason"])
     silo: 8% of its tie weight crosses the boundary (1 of 13) vs 57% for the typical group (silo: at most 14%; binomial z -3.4) and 49% for the organisation; E-I -0.85 vs 0.70 expected at random (z -14.5); 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
     """
-    a, codes, k = _check(adjacency, groups)
+    a = check_adjacency(adjacency, func="silo_report", drop_self_ties=True)
+    codes, k = check_codes(groups, a.shape[0], func="silo_report")
     n = a.shape[0]
     if labels is None:
         labels = [str(g) for g in range(k)]
@@ -441,7 +428,7 @@ def silo_report(
     share_z = np.zeros(k)
     if ranked.sum() >= 3:
         clipped = np.clip(ext_share[ranked], 1e-3, 1 - 1e-3)
-        share_z[ranked] = _modified_z(np.log(clipped / (1 - clipped)))
+        share_z[ranked] = modified_z(np.log(clipped / (1 - clipped)))
     # Groups can be told apart from the typical one only when there are several with ties and
     # the typical group has some outside weight; otherwise (or when almost nothing crosses any
     # boundary) each closed group is an island.
