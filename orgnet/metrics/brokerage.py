@@ -162,7 +162,11 @@ def structural_holes(adjacency: Adjacency) -> StructuralHoles:
     >>> constraint.round(3).tolist(), size.tolist()
     ([0.333, 1.0, 1.0, 1.0], [3.0, 1.0, 1.0, 1.0])
     """
-    a = check_adjacency(adjacency, func="structural_holes", drop_self_ties=True)
+    return _both(check_adjacency(adjacency, func="structural_holes", drop_self_ties=True))
+
+
+def _both(a: sp.csr_array) -> StructuralHoles:
+    """:func:`structural_holes` of checked ties."""
     constraint, size = _structural_holes(a, effective=True)
     assert size is not None  # asked for
     return StructuralHoles(constraint, size)
@@ -321,7 +325,7 @@ def effective_size(adjacency: Adjacency) -> FloatArray:
     >>> effective_size(triangle).tolist()
     [1.0, 1.0, 1.0]
     """
-    return structural_holes(adjacency).effective_size
+    return _both(check_adjacency(adjacency, func="effective_size", drop_self_ties=True)).effective_size
 
 
 def _binary(a: sp.csr_array) -> sp.csr_array:

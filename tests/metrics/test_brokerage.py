@@ -33,50 +33,28 @@ def weighted_digraphs(draw, max_n: int = 9, max_groups: int = 3):
     return dense, groups
 
 
-def _nx(dense: np.ndarray) -> nx.DiGraph:
-    g = nx.DiGraph()
-    g.add_nodes_from(range(len(dense)))
-    rows, cols = np.nonzero(dense)
-    g.add_weighted_edges_from((int(i), int(j), float(dense[i, j])) for i, j in zip(rows, cols, strict=True))
-    return g
-
-
-def _loop_reference(dense: np.ndarray, func) -> np.ndarray:
-    """networkx's per-node code path (the definition itself), for every person with a tie.
-
-    That path says NaN for people with only incoming ties (it tests ``G[v]``, the successors);
-    both measures depend only on mutual weights, which reversing every tie leaves unchanged,
-    so those people are taken from the reversed graph.
-    """
-    g = _nx(dense)
-    out = np.full(len(dense), np.nan)
-    for graph in (g.reverse(copy=True), g):
-        nodes = [v for v in graph if graph.out_degree(v) > 0]
-        for v, x in func(graph, nodes=nodes, weight="weight").items():
-            out[v] = x
-    return out
-
-
 @settings(max_examples=60, deadline=None)
 @given(weighted_digraphs())
-def test_constraint_matches_networkx(case):
+def test_constraint_matches_networkx(nx_digraph, nx_per_person, case):
     dense, _ = case
     ours = burt_constraint(sp.csr_array(dense))
-    np.testing.assert_allclose(ours, _loop_reference(dense, nx.constraint), rtol=1e-9, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(ours, nx_per_person(sp.csr_array(dense), nx.constraint), rtol=1e-9, atol=1e-12,
+                               equal_nan=True)
     # networkx's sparse shortcut (all nodes at once) agrees too.
-    shortcut = nx.constraint(_nx(dense), weight="weight")
+    shortcut = nx.constraint(nx_digraph(sp.csr_array(dense)), weight="weight")
     np.testing.assert_allclose(ours, [shortcut[v] for v in range(len(dense))], rtol=1e-9, atol=1e-12, equal_nan=True)
 
 
 @settings(max_examples=60, deadline=None)
 @given(weighted_digraphs())
-def test_effective_size_matches_networkx(case):
+def test_effective_size_matches_networkx(nx_per_person, case):
     # Compared with networkx's per-node definition. Its all-nodes sparse shortcut (networkx
     # 3.6) divides column j by row j's maximum (broadcast over the wrong axis) and disagrees
     # with its own definition on weighted graphs, so it is not the reference here.
     dense, _ = case
     ours = effective_size(sp.csr_array(dense))
-    np.testing.assert_allclose(ours, _loop_reference(dense, nx.effective_size), rtol=1e-9, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(ours, nx_per_person(sp.csr_array(dense), nx.effective_size), rtol=1e-9, atol=1e-12,
+                               equal_nan=True)
 
 
 def test_effective_size_unweighted_is_borgatti():
@@ -106,7 +84,7 @@ def test_structural_holes_on_blocked_rows():
         brokerage._BLOCK = old
 
 
-def test_constraint_triangle_chunks_agree():
+def test_constraint_triangle_chunks_agree(nx_per_person):
     # Triangles listed a few two-paths at a time must give what one pass gives, and networkx's figures.
     import orgnet.metrics.brokerage as brokerage
 
@@ -121,7 +99,8 @@ def test_constraint_triangle_chunks_agree():
         np.testing.assert_allclose(burt_constraint(sp.csr_array(dense)), full, rtol=1e-12)
     finally:
         brokerage._WEDGES = old
-    np.testing.assert_allclose(full, _loop_reference(dense, nx.constraint), rtol=1e-9, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(full, nx_per_person(sp.csr_array(dense), nx.constraint), rtol=1e-9, atol=1e-12,
+                               equal_nan=True)
 
 
 def _brute_force_brokerage(dense: np.ndarray, groups: np.ndarray, open_only: bool) -> np.ndarray:
