@@ -44,6 +44,7 @@ __all__ = [
     "IntArray",
     "check_adjacency",
     "check_codes",
+    "check_ids",
     "check_mask",
     "check_nodes",
     "check_values",
@@ -134,7 +135,8 @@ def check_adjacency(adjacency: Adjacency, *, func: str, name: str = "adjacency",
             a, owned = a.copy(), True
         a.sum_duplicates()
     if drop_self_ties:
-        return without_self_ties(a)
+        # The diagonal is read in C without temporaries: a matrix with no self-tie and no zero is kept.
+        return a if lowest > 0 and not a.diagonal().any() else without_self_ties(a)
     if lowest == 0:
         if not owned:
             a = a.copy()
@@ -260,6 +262,22 @@ def _one_each(values: npt.ArrayLike, n: int, *, func: str, name: str, what: str,
     if kinds and n and array.dtype.kind not in kinds:
         raise ValueError(f"{func}: {name} must be {expected}; got dtype {array.dtype}")
     return array
+
+
+def check_ids(ids: npt.ArrayLike | None, n: int, *, func: str) -> npt.NDArray[np.str_]:
+    """Person ids by node as text, one per person (the node codes as text when there are none).
+
+    Examples
+    --------
+    >>> check_ids(None, 2, func="example").tolist(), check_ids([7, "b"], 2, func="example").tolist()
+    (['0', '1'], ['7', 'b'])
+    """
+    if ids is None:
+        return np.arange(n).astype(str)
+    out = np.asarray(ids, dtype=object).astype(str)
+    if out.shape != (n,):
+        raise ValueError(f"{func}: ids must have one id per person ({n}); got shape {out.shape}")
+    return out
 
 
 def check_nodes(nodes: npt.ArrayLike, n: int, *, func: str, name: str) -> IntArray:

@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.metrics._check import IntArray, check_codes
+from orgnet.metrics._check import IntArray, check_codes, check_ids
 from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
 from orgnet.metrics.robust import modified_z, percentile_rank
 
@@ -118,9 +118,9 @@ def _plural(count: IntArray, word: str, many: str | None = None) -> npt.NDArray[
 
 def ambassador_scores(
     events: pd.DataFrame,
-    groups: np.ndarray,
+    groups: npt.ArrayLike,
     *,
-    ids: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
     outlier_z: float = 3.5,
 ) -> pd.DataFrame:
     """Rank every person as a passionate ambassador, with the components behind the score.
@@ -167,7 +167,7 @@ def ambassador_scores(
     first = np.asarray(groups)
     groups, _ = check_codes(first, first.size, func="ambassador_scores")
     n = len(groups)
-    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
+    ids_arr = check_ids(ids, n, func="ambassador_scores")
     # Every group-by below is an array operation over event codes: kinds compared by their
     # category codes, threads as dense integer codes, times as integers.
     kind = events["kind"]

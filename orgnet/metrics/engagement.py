@@ -115,7 +115,7 @@ def engagement_levels(kind: npt.ArrayLike | pd.Series, actor: npt.ArrayLike, n: 
 
 
 def pyramid_counts(
-    levels: pd.Categorical | pd.Series,
+    levels: pd.Categorical[Any] | pd.Series,
     groups: npt.ArrayLike | None = None,
     labels: npt.ArrayLike | list[str] | None = None,
 ) -> pd.DataFrame:

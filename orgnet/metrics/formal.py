@@ -16,7 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.special import comb
 
-from orgnet.metrics._check import Adjacency, check_adjacency, check_codes, check_values
+from orgnet.metrics._check import Adjacency, check_adjacency, check_codes, check_ids, check_values
 from orgnet.metrics.robust import percentile_rank
 
 __all__ = [
@@ -297,7 +297,7 @@ def managers_vs_informal(
     centrality: npt.ArrayLike,
     manager: npt.ArrayLike,
     *,
-    ids: np.ndarray | list[str] | None = None,
+    ids: npt.ArrayLike | None = None,
     leader_percentile: float = 0.9,
 ) -> pd.DataFrame:
     """Managers' informal standing against the informal leaders.
@@ -340,7 +340,7 @@ def managers_vs_informal(
     values = check_values(first, first.size, func="managers_vs_informal", name="centrality")
     n = len(values)
     boss, _ = check_codes(manager, n, func="managers_vs_informal", name="manager", n_groups=n)
-    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
+    ids_arr = check_ids(ids, n, func="managers_vs_informal")
     reports = np.bincount(boss[boss >= 0], minlength=n)[:n]
     pct = percentile_rank(values)
     leader = pct >= leader_percentile

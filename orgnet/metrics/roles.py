@@ -47,6 +47,7 @@ from orgnet.metrics._check import (
     IntArray,
     check_adjacency,
     check_codes,
+    check_ids,
     check_mask,
     check_values,
 )
@@ -64,16 +65,6 @@ __all__ = [
 
 #: Columns of every role table.
 ROLE_COLUMNS: tuple[str, ...] = ("code", "person", "role", "score", "reason")
-
-
-def _ids(ids: npt.ArrayLike | None, n: int, func: str) -> npt.NDArray[np.str_]:
-    """Person ids by node as text (the codes as text without ids)."""
-    if ids is None:
-        return np.arange(n).astype(str)
-    out = np.asarray(ids, dtype=object).astype(str)
-    if out.shape != (n,):
-        raise ValueError(f"{func}: ids must have one id per person ({n}); got shape {out.shape}")
-    return out
 
 
 def _top(share: float) -> str:
@@ -140,7 +131,7 @@ def central_connectors(
     func = "central_connectors"
     a = check_adjacency(adjacency, func=func)
     n = a.shape[0]
-    ids_arr = _ids(ids, n, func)
+    ids_arr = check_ids(ids, n, func=func)
     pr = pagerank(a) if pagerank_values is None else check_values(pagerank_values, n, func=func, name="pagerank_values")
     s_in, _ = strengths(a)
     d_in, _ = degrees(a)
@@ -203,7 +194,7 @@ def boundary_spanners(
     func = "boundary_spanners"
     a = check_adjacency(adjacency, func=func, drop_self_ties=True)
     n = a.shape[0]
-    ids_arr = _ids(ids, n, func)
+    ids_arr = check_ids(ids, n, func=func)
     codes, _ = check_codes(groups, n, func=func)
     strength = group_strength(a, codes)
     pc, reach = strength.participation(), strength.groups_reached()
@@ -309,7 +300,7 @@ def information_brokers(
     func = "information_brokers"
     a = check_adjacency(adjacency, func=func, drop_self_ties=True)
     n = a.shape[0]
-    ids_arr = _ids(ids, n, func)
+    ids_arr = check_ids(ids, n, func=func)
     codes, _ = check_codes(groups, n, func=func)
     bt = check_values(betweenness_values, n, func=func, name="betweenness_values")
     # Constraint and effective size from one listing of the triangles.
@@ -400,7 +391,7 @@ def peripheral_people(
     func = "peripheral_people"
     a = check_adjacency(adjacency, func=func)
     n = a.shape[0]
-    ids_arr = _ids(ids, n, func)
+    ids_arr = check_ids(ids, n, func=func)
     partners = distinct_partners(a)
     connected = partners > 0
     median = float(np.median(partners[connected])) if connected.any() else 0.0
@@ -465,7 +456,7 @@ def newcomers(
     func = "newcomers"
     a = check_adjacency(adjacency, func=func)
     n = a.shape[0]
-    ids_arr = _ids(ids, n, func)
+    ids_arr = check_ids(ids, n, func=func)
     end = pd.Timestamp(end)
     end = end.tz_localize("UTC") if end.tzinfo is None else end
     window = pd.Timedelta(days=recent_days)

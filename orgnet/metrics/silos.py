@@ -38,12 +38,13 @@ next to each group's for comparison.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import betainc
 from scipy.stats import norm
 
-from orgnet.metrics._check import check_adjacency, check_codes, check_values
+from orgnet.metrics._check import Adjacency, FloatArray, check_adjacency, check_codes, check_ids, check_values
 from orgnet.metrics.groups import ei_index, group_ties, membership
 from orgnet.metrics.robust import modified_z
 
@@ -123,8 +124,8 @@ def _ei_of_labelings(a: sp.csr_array, labelings: np.ndarray, k: int) -> np.ndarr
 
 
 def ei_permutation_baseline(
-    adjacency: sp.sparray,
-    groups: np.ndarray,
+    adjacency: Adjacency,
+    groups: npt.ArrayLike,
     *,
     n_permutations: int = 200,
     seed: int = 0,
@@ -222,7 +223,7 @@ def _baseline(a: sp.csr_array, codes: np.ndarray, k: int, internal: np.ndarray, 
     )
 
 
-def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def external_ties(adjacency: Adjacency, groups: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Tie weight each person has inside and outside their own group (both directions).
 
     Parameters
@@ -253,7 +254,7 @@ def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray
     return inside, total - inside
 
 
-def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tuple[np.ndarray, np.ndarray]:
+def below_share_test(external: npt.ArrayLike, total: npt.ArrayLike, p0: float) -> tuple[FloatArray, FloatArray]:
     """One-sided binomial test that a group's outside share is below ``p0``.
 
     ``P(X <= E)`` for ``X ~ Binomial(E + I, p0)``, written with the regularised incomplete beta
@@ -301,11 +302,11 @@ def _fmt_pct(x: float) -> str:
 
 
 def silo_report(
-    adjacency: sp.sparray,
-    groups: np.ndarray,
+    adjacency: Adjacency,
+    groups: npt.ArrayLike,
     *,
-    labels: np.ndarray | list[str] | None = None,
-    ids: np.ndarray | list[str] | None = None,
+    labels: npt.ArrayLike | None = None,
+    ids: npt.ArrayLike | None = None,
     n_permutations: int = 200,
     seed: int = 0,
     z_max: float = -3.0,
@@ -380,11 +381,9 @@ def silo_report(
     a = check_adjacency(adjacency, func="silo_report", drop_self_ties=True)
     codes, k = check_codes(groups, a.shape[0], func="silo_report")
     n = a.shape[0]
-    if labels is None:
-        labels = [str(g) for g in range(k)]
-    labels = [str(x) for x in labels]
-    k = max(k, len(labels))
-    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
+    names = [str(g) for g in range(k)] if labels is None else [str(x) for x in np.asarray(labels, dtype=object).tolist()]
+    k = max(k, len(names))
+    ids_arr = check_ids(ids, n, func="silo_report")
     internal, external = group_ties(a, codes, k)
     base = _baseline(a, codes, k, internal, external, n_permutations=n_permutations, seed=seed)
     if len(base) < k:
@@ -473,7 +472,7 @@ def silo_report(
 
     frame = pd.DataFrame(
         {
-            "group": labels[:k] + [str(g) for g in range(len(labels), k)],
+            "group": names[:k] + [str(g) for g in range(len(names), k)],
             "size": size,
             "internal": internal,
             "external": external,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
@@ -132,7 +133,7 @@ def per_period(graph: Any, metric: Callable[[Any], dict[str, Any]], *, by: str =
 def first_responses(
     ts: Any,
     kind: Any,
-    actor: np.ndarray,
+    actor: npt.ArrayLike,
     thread: Any,
 ) -> pd.DataFrame:
     """Each thread-starting post and the first response to it by someone else.
@@ -211,7 +212,7 @@ def first_responses(
     return out[columns]
 
 
-def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
+def response_half_life(ts: Any, kind: Any, actor: npt.ArrayLike, thread: Any, *,
                         responses: pd.DataFrame | None = None) -> dict[str, Any]:
     """Median time from a post to its first response (among answered posts), and the answer rate.
 
@@ -250,7 +251,7 @@ def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
 def response_rate_by_hour(
     ts: Any,
     kind: Any,
-    actor: np.ndarray,
+    actor: npt.ArrayLike,
     thread: Any,
     *,
     within: pd.Timedelta | None = None,
@@ -300,11 +301,11 @@ def response_rate_by_hour(
 
 def getting_outside(
     ts: Any,
-    actor: np.ndarray,
-    target: np.ndarray,
-    groups: np.ndarray,
+    actor: npt.ArrayLike,
+    target: npt.ArrayLike,
+    groups: npt.ArrayLike,
     *,
-    external: np.ndarray | None = None,
+    external: npt.ArrayLike | None = None,
     external_party: Any = None,
     by: str = "month",
     min_contacts: int = 3,

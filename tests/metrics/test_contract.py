@@ -431,3 +431,20 @@ def test_the_caller_matrix_is_never_modified() -> None:
     for name, call in TAKES_TIES.items():
         call(a, np.array([0, 0, 1]))
         assert np.array_equal(a.data, data) and np.array_equal(a.indices, indices), name
+
+
+#: Functions that label rows with person ids, called with ``ids`` of the wrong length.
+TAKES_IDS: dict[str, Callable[[list[str]], Any]] = {
+    "central_connectors": lambda ids: roles.central_connectors(_with(1.0), ids=ids),
+    "boundary_spanners": lambda ids: roles.boundary_spanners(_with(1.0), np.array([0, 0, 1]), ids=ids),
+    "peripheral_people": lambda ids: roles.peripheral_people(_with(1.0), ids=ids),
+    "silo_report": lambda ids: silos.silo_report(_with(1.0), np.array([0, 0, 1]), ids=ids, n_permutations=3),
+    "managers_vs_informal": lambda ids: formal.managers_vs_informal(np.ones(3), np.array([-1, 0, 0]), ids=ids),
+    "ambassador_scores": lambda ids: ambassador_scores(_events(_with(1.0)), np.array([0, 0, 1]), ids=ids),
+}
+
+
+@pytest.mark.parametrize("name", TAKES_IDS)
+def test_ids_of_the_wrong_length_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{name}: ids must have one id per person \(3\); got shape \(2,\)"):
+        TAKES_IDS[name](["a", "b"])
