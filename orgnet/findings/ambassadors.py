@@ -33,7 +33,7 @@ from scipy.stats import rankdata
 from orgnet.findings.model import Ambassadors
 from orgnet.findings.rules import AmbassadorRules
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, AmbassadorComponents, ambassador_components
-from orgnet.metrics.roles import _modified_z  # moved to the shared robust helper at integration
+from orgnet.metrics.robust import modified_z
 
 __all__ = ["ambassador_ranking", "ambassadors"]
 
@@ -71,7 +71,7 @@ def ambassador_ranking(components: AmbassadorComponents, eligible: np.ndarray | 
     flagged = np.zeros(n, dtype=bool)
     if len(active) >= 3:
         s = np.clip(score[active], 1e-9, 1 - 1e-9)
-        flagged[active] = _modified_z(np.log(s / (1 - s))) >= rules.outlier_z
+        flagged[active] = modified_z(np.log(s / (1 - s))) >= rules.outlier_z
     frame = pd.DataFrame({"code": np.arange(n, dtype=np.int64), "score": score, "flagged": flagged,
                           **{c: scored[c] for c in AMBASSADOR_COMPONENTS}})
     frame["responses_given"] = components.responses_given

@@ -41,19 +41,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import rankdata
 
 from orgnet.findings.rules import ConnectorRules
-from orgnet.metrics.brokerage import (
-    burt_constraint,
-    effective_size,
-    gould_fernandez,
-    group_spread,
-    groups_reached,
-    participation_coefficient,
-)
+from orgnet.metrics.brokerage import gould_fernandez, group_strength, structural_holes
 from orgnet.metrics.centrality import degrees, distinct_partners, pagerank, strengths
-from orgnet.metrics.roles import _grouped_modified_z  # moved to the shared robust helper at integration
+from orgnet.metrics.robust import grouped_modified_z, percentile_rank, top_share
 
 __all__ = [
     "boundary_spanners",
@@ -67,16 +59,6 @@ __all__ = [
 
 #: Columns of the connectors table, in order (evidence columns not used by a role are empty).
 CONNECTOR_COLUMNS = ("code", "role", "score")
-
-
-def _percentile(values: np.ndarray) -> np.ndarray:
-    """Percentile rank in (0, 1]: share of people at or below the value."""
-    return rankdata(values, method="max") / len(values) if len(values) else np.zeros(0)
-
-
-def _top_share(values: np.ndarray) -> np.ndarray:
-    """Share of people with a value at least as high (1/n for the highest)."""
-    return rankdata(-np.asarray(values, dtype=float), method="min") / len(values) if len(values) else np.zeros(0)
 
 
 def person_measures(ties: sp.sparray, groups: np.ndarray, *, pagerank_values: np.ndarray | None = None,
@@ -105,17 +87,19 @@ def person_measures(ties: sp.sparray, groups: np.ndarray, *, pagerank_values: np
     codes = np.asarray(groups, dtype=np.int64)
     s_in, s_out = strengths(a)
     d_in, d_out = degrees(a)
-    outside, others = group_spread(a, codes)
+    by_group = group_strength(a, codes)  # one person-by-group matrix for participation, reach, spread
+    outside, others = by_group.spread()
+    holes = structural_holes(a)  # constraint and effective size from one listing of the triangles
     gf = gould_fernandez(a, codes)
     out = pd.DataFrame({
         "in_strength": s_in, "out_strength": s_out, "in_degree": d_in, "out_degree": d_out,
         "partners": distinct_partners(a),
         "pagerank": pagerank(a) if pagerank_values is None else np.asarray(pagerank_values, dtype=float),
         "betweenness": np.full(n, np.nan) if betweenness_values is None else np.asarray(betweenness_values, float),
-        "constraint": burt_constraint(a),
-        "effective_size": effective_size(a),
-        "participation": participation_coefficient(a, codes),
-        "groups_reached": groups_reached(a, codes),
+        "constraint": holes.constraint,
+        "effective_size": holes.effective_size,
+        "participation": by_group.participation(),
+        "groups_reached": by_group.groups_reached(),
         "outside_share": outside,
         "effective_other_groups": others,
         "brokerage": (gf["total"] - gf["coordinator"]).to_numpy(np.int64),
@@ -145,12 +129,12 @@ def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndar
     n = len(m)
     ok = _eligible(n, eligible)
     pr, s_in = m["pagerank"].to_numpy(float), m["in_strength"].to_numpy(float)
-    pr_pct, in_pct, pr_top = _percentile(pr), _percentile(s_in), _top_share(pr)
+    pr_pct, in_pct, pr_top = percentile_rank(pr), percentile_rank(s_in), top_share(pr)
     cut = 1 - rules.top_share
     overall = ((pr_pct > cut) | (in_pct > cut)) & (s_in > 0)
     codes = np.asarray(groups, dtype=np.int64)
     zs = np.full(n, np.nan)
-    ranked, z = _grouped_modified_z(np.log1p(s_in), codes, rules.min_group)
+    ranked, z = grouped_modified_z(np.log1p(s_in), codes, rules.min_group)
     zs[ranked] = z
     within = np.nan_to_num(zs, nan=-np.inf) >= rules.group_z
     within &= s_in > 0
@@ -172,7 +156,7 @@ def boundary_spanners(m: pd.DataFrame, *, eligible: np.ndarray | None = None,
         return _rows(np.zeros(0, dtype=np.int64), "boundary spanner", np.zeros(0))
     pc, reach = m["participation"].to_numpy(float), m["groups_reached"].to_numpy()
     top = np.ones(n)
-    top[has] = _top_share(pc[has])
+    top[has] = top_share(pc[has])
     cut = np.quantile(pc[has], rules.spanner_percentile)
     flagged = np.flatnonzero(has & (pc >= cut) & (pc > 0) & (reach >= rules.spanner_min_groups)
                              & _eligible(n, eligible))
@@ -195,7 +179,7 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
     bt = np.nan_to_num(m["betweenness"].to_numpy(float))
     constraint = m["constraint"].to_numpy(float)
     outside, others = m["outside_share"].to_numpy(float), m["effective_other_groups"].to_numpy(float)
-    bt_pct, bt_top = _percentile(bt), _top_share(bt)
+    bt_pct, bt_top = percentile_rank(bt), top_share(bt)
     median_c = float(np.nanmedian(constraint[has]))
     ok = has & (bt > 0) & (bt_pct > 1 - rules.broker_share) & (constraint <= median_c)
     ok &= (outside >= rules.broker_min_outside_share - 1e-12) & (others >= rules.broker_min_other_groups - 1e-9)

@@ -1,5 +1,6 @@
-"""Formal against informal structure: which departments split, which communities span departments,
-and who leads informally — rules over :mod:`orgnet.metrics.formal`.
+"""Formal against informal structure: the rules over :mod:`orgnet.metrics.formal`.
+
+Which departments split, which communities span departments, and who leads informally:
 
 * A department **splits** when at least two communities each hold at least ``split_share`` (20%)
   of its members and at least ``split_members`` (2) people: a fifth of a department working as

@@ -118,10 +118,12 @@ class Grouping:
     hidden: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __post_init__(self) -> None:
+        """Start with no group hidden."""
         if len(self.hidden) != len(self.labels):
             self.hidden = np.zeros(len(self.labels), dtype=bool)
 
     def __len__(self) -> int:
+        """Number of groups (codes)."""
         return len(self.labels)
 
     def label(self, code: int) -> str | None:

@@ -48,7 +48,7 @@ from scipy.stats import norm
 
 from orgnet.findings.rules import SiloRules
 from orgnet.metrics.groups import group_ties
-from orgnet.metrics.roles import _modified_z  # moved to the shared robust helper at integration
+from orgnet.metrics.robust import modified_z
 from orgnet.metrics.silos import below_share_test, ei_permutation_baseline, external_ties, outside_carriers
 
 __all__ = ["silo_table"]
@@ -108,7 +108,7 @@ def silo_table(ties: sp.sparray, groups: np.ndarray, *, kind: str, n_groups: int
     share_z = np.zeros(k)
     if ranked.sum() >= 3:
         clipped = np.clip(ext_share[ranked], 1e-3, 1 - 1e-3)
-        share_z[ranked] = _modified_z(np.log(clipped / (1 - clipped)))
+        share_z[ranked] = modified_z(np.log(clipped / (1 - clipped)))
     degenerate = bool(ranked.sum() < 3 or not typical > 0 or not typical < 1
                       or np.nan_to_num(org_share) <= rules.island_share)
     test_p, test_zs = np.ones(k), np.full(k, np.inf)

@@ -25,10 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.metrics.time import _kind_is, _thread_codes, _utc_times
+from orgnet.metrics._check import BoolArray, IntArray, check_codes
+from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
 
 __all__ = ["AMBASSADOR_COMPONENTS", "AmbassadorComponents", "ambassador_components"]
 
@@ -110,23 +112,23 @@ class AmbassadorComponents:
         Weeks spanned by the timed events (0 without timestamps).
     """
 
-    weeks_active: np.ndarray
-    conversations: np.ndarray
-    responders: np.ndarray
-    responder_groups: np.ndarray
-    people_answered: np.ndarray
-    people_shared: np.ndarray
-    responses_given: np.ndarray
-    shares_of_others: np.ndarray
-    contributed: np.ndarray
+    weeks_active: IntArray
+    conversations: IntArray
+    responders: IntArray
+    responder_groups: IntArray
+    people_answered: IntArray
+    people_shared: IntArray
+    responses_given: IntArray
+    shares_of_others: IntArray
+    contributed: BoolArray
     weeks: int
 
-    def scored(self) -> dict[str, np.ndarray]:
+    def scored(self) -> dict[str, IntArray]:
         """The :data:`AMBASSADOR_COMPONENTS`, by name."""
         return {name: getattr(self, name) for name in AMBASSADOR_COMPONENTS}
 
 
-def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> AmbassadorComponents:
+def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> AmbassadorComponents:
     """Count, per person, the components of passionate engagement (see the module docstring).
 
     Parameters
@@ -157,7 +159,8 @@ def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> Ambassado
     >>> c.responders.tolist(), c.responder_groups.tolist(), c.weeks_active.tolist(), c.weeks
     ([3, 0, 1, 0, 0], [2, 0, 1, 0, 0], [2, 1, 1, 1, 1], 2)
     """
-    groups = np.asarray(groups, dtype=np.int64)
+    first = np.asarray(groups)
+    groups, _ = check_codes(first, first.size, func="ambassador_components")
     n = len(groups)
     # Every group-by below is an array operation over event codes: kinds compared by their
     # category codes, threads as dense integer codes, times as integers.
@@ -165,16 +168,16 @@ def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> Ambassado
     actor = np.asarray(events["actor"], dtype=np.int64)
     target = np.asarray(events["target"], dtype=np.int64)
     m = len(actor)
-    thread, _ = _thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
-    times = _utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
-    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    thread, _ = thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
+    times = utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
+    clock, clock_unit = epoch_ticks(times)
     ok = (actor >= 0) & (actor < n)
     has_time = clock != np.iinfo(np.int64).min
 
-    contributing = ok & ~_kind_is(kind, _PASSIVE)
+    contributing = ok & ~kind_is(kind, _PASSIVE)
     timed = ok & has_time
     if timed.any():
-        unit = pd.Timedelta(1, unit=times.dtype.unit)
+        unit = pd.Timedelta(1, unit=clock_unit)
         day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
         t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
         weeks_total = int((int(clock[timed].max()) - t0) // week_len) + 1
@@ -192,7 +195,7 @@ def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> Ambassado
     # Threads and who started them (the earliest post of each thread; among equally early
     # posts the first in event order; posts with no time after every timed one).
     n_threads = int(thread.max()) + 1 if m else 0
-    posts = np.flatnonzero(ok & _kind_is(kind, ("post",)) & (thread >= 0))
+    posts = np.flatnonzero(ok & kind_is(kind, ("post",)) & (thread >= 0))
     never = np.iinfo(np.int64).max
     post_time = np.where(has_time[posts], clock[posts], never)
     earliest = np.full(n_threads, never)
@@ -202,7 +205,7 @@ def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> Ambassado
     np.minimum.at(first_post, thread[at_earliest], at_earliest)
     starter = np.where(first_post < m, actor[np.minimum(first_post, max(m - 1, 0))], -1)
 
-    in_thread = np.flatnonzero(ok & _kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
+    in_thread = np.flatnonzero(ok & kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
     in_thread = in_thread[starter[thread[in_thread]] >= 0]
     thread_starter = starter[thread[in_thread]]
     keep = actor[in_thread] != thread_starter
@@ -211,7 +214,7 @@ def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> Ambassado
     answered[thread[in_thread]] = True
     conversations = _count_per(starter[answered], n)
 
-    targeted = np.flatnonzero(ok & _kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
+    targeted = np.flatnonzero(ok & kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
     # Distinct (person, responder) pairs: responders per person, and the groups they come from.
     person = np.concatenate([thread_starter, target[targeted]])
     responder = np.concatenate([actor[in_thread], actor[targeted]])
@@ -223,8 +226,8 @@ def ambassador_components(events: pd.DataFrame, groups: np.ndarray) -> Ambassado
     departments = _distinct_per(pair_person[pairs_group >= 0], pairs_group[pairs_group >= 0], n)
 
     others = ok & (target >= 0) & (target != actor)
-    giving = others & _kind_is(kind, _GIVING)
-    sharing = others & _kind_is(kind, ("share",))
+    giving = others & kind_is(kind, _GIVING)
+    sharing = others & kind_is(kind, ("share",))
     responses_given = _count_per(actor[giving], n)
     shares_of_others = _count_per(actor[sharing], n)
     people_answered = _distinct_per(actor[giving], target[giving], n)

@@ -10,9 +10,12 @@ over codes. Which departments "split" and who is an informal leader are rules:
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import comb
+
+from orgnet.metrics._check import Adjacency, IntArray, check_adjacency, check_codes
 
 __all__ = [
     "adjusted_rand_index",
@@ -24,7 +27,7 @@ __all__ = [
 ]
 
 
-def contingency_table(labels_a: np.ndarray, labels_b: np.ndarray) -> sp.csr_array:
+def contingency_table(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> sp.csr_array:
     """Counts of people by (label in ``a``, label in ``b``); people with ``-1`` in either are left out.
 
     Labels are renumbered densely in sorted order, so rows and columns follow the sorted
@@ -35,13 +38,15 @@ def contingency_table(labels_a: np.ndarray, labels_b: np.ndarray) -> sp.csr_arra
     >>> contingency_table(np.array([0, 0, 1, 1]), np.array([5, 6, 6, -1])).toarray().tolist()
     [[1, 1], [0, 1]]
     """
-    a = np.asarray(labels_a)
-    b = np.asarray(labels_b)
-    if a.shape != b.shape:
-        raise ValueError(f"the two labelings must have the same length; got {a.shape} and {b.shape}")
-    ok = (a >= 0) & (b >= 0) if np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer) else None
-    if ok is None:
-        raise ValueError("labels must be integer codes (-1 = none)")
+    return _contingency(labels_a, labels_b, "contingency_table")
+
+
+def _contingency(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike, func: str) -> sp.csr_array:
+    """:func:`contingency_table`, with ``func`` named in errors."""
+    first = np.asarray(labels_a)
+    a, _ = check_codes(first, first.size, func=func, name="labels_a")
+    b, _ = check_codes(labels_b, len(a), func=func, name="labels_b")
+    ok = (a >= 0) & (b >= 0)
     _, ia = np.unique(a[ok], return_inverse=True)
     _, ib = np.unique(b[ok], return_inverse=True)
     ka = int(ia.max()) + 1 if len(ia) else 0
@@ -59,7 +64,7 @@ def _entropy(counts: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum())
 
 
-def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
+def normalized_mutual_info(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> float:
     r"""Normalised mutual information, ``I(A; B) / ((H(A) + H(B)) / 2)`` (arithmetic mean).
 
     The arithmetic normalisation is scikit-learn's default and the one most community
@@ -73,7 +78,7 @@ def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     >>> round(normalized_mutual_info(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])), 6)
     0.0
     """
-    table = contingency_table(labels_a, labels_b).tocoo()
+    table = _contingency(labels_a, labels_b, "normalized_mutual_info").tocoo()
     n = table.data.sum()
     if n == 0:
         return float("nan")
@@ -88,7 +93,7 @@ def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     return round(float(np.clip(mi / ((ha + hb) / 2), 0.0, 1.0)), 12)
 
 
-def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
+def adjusted_rand_index(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> float:
     r"""Adjusted Rand index (Hubert & Arabie 1985) from the contingency table.
 
     .. math:: \frac{\sum_{ij} \binom{n_{ij}}{2} - E}{\tfrac12 (\sum_i \binom{a_i}{2} + \sum_j
@@ -104,7 +109,7 @@ def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     >>> round(adjusted_rand_index(np.array([0, 0, 0, 1, 1, 1]), np.array([0, 0, 1, 1, 2, 2])), 4)
     0.2424
     """
-    table = contingency_table(labels_a, labels_b)
+    table = _contingency(labels_a, labels_b, "adjusted_rand_index")
     n = int(table.sum())
     if n < 2:
         return float("nan")
@@ -118,7 +123,7 @@ def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     return float((sum_ij - expected) / (maximum - expected))
 
 
-def membership_spread(outer: np.ndarray, inner: np.ndarray) -> pd.DataFrame:
+def membership_spread(outer: npt.ArrayLike, inner: npt.ArrayLike) -> pd.DataFrame:
     """How each outer group's members spread over inner groups (e.g. a department over communities).
 
     One sort of the (outer, inner) counts; each outer group is then a slice of the sorted arrays.
@@ -147,10 +152,11 @@ def membership_spread(outer: np.ndarray, inner: np.ndarray) -> pd.DataFrame:
     >>> out.loc[0, "parts"].tolist(), out.loc[0, "part_shares"].tolist()
     ([0, 1], [0.5, 0.5])
     """
-    outer = np.asarray(outer, dtype=np.int64)
-    inner = np.asarray(inner, dtype=np.int64)
-    ok = (outer >= 0) & (inner >= 0)
-    o, i = outer[ok], inner[ok]
+    first = np.asarray(outer)
+    out_codes, _ = check_codes(first, first.size, func="membership_spread", name="outer")
+    in_codes, _ = check_codes(inner, len(out_codes), func="membership_spread", name="inner")
+    ok = (out_codes >= 0) & (in_codes >= 0)
+    o, i = out_codes[ok], in_codes[ok]
     columns = ["code", "size", "largest_share", "effective_parts", "parts", "part_sizes", "part_shares"]
     if not len(o):
         return pd.DataFrame({c: pd.Series([], dtype=object if c.startswith("part") else float) for c in columns})
@@ -175,7 +181,7 @@ def membership_spread(outer: np.ndarray, inner: np.ndarray) -> pd.DataFrame:
     })
 
 
-def direct_reports(manager: np.ndarray) -> np.ndarray:
+def direct_reports(manager: npt.ArrayLike) -> IntArray:
     """Number of people reporting to each person.
 
     Parameters
@@ -193,14 +199,12 @@ def direct_reports(manager: np.ndarray) -> np.ndarray:
     >>> direct_reports(np.array([-1, 0, 0, 1])).tolist()
     [2, 1, 0, 0]
     """
-    manager = np.asarray(manager, dtype=np.int64)
-    n = len(manager)
-    if len(manager) and manager.max() >= n:
-        raise ValueError(f"manager codes must be below the number of nodes ({n}); got {int(manager.max())}")
-    return np.bincount(manager[manager >= 0], minlength=n)[:n].astype(np.int64)
+    first = np.asarray(manager)
+    boss, _ = check_codes(first, first.size, func="direct_reports", name="manager", n_groups=first.size)
+    return np.bincount(boss[boss >= 0], minlength=len(boss))[: len(boss)].astype(np.int64)
 
 
-def reporting_line_agreement(adjacency: sp.sparray, manager: np.ndarray) -> dict[str, float]:
+def reporting_line_agreement(adjacency: Adjacency, manager: npt.ArrayLike) -> dict[str, float]:
     """How far the informal ties follow the reporting line.
 
     Parameters
@@ -225,10 +229,10 @@ def reporting_line_agreement(adjacency: sp.sparray, manager: np.ndarray) -> dict
     >>> reporting_line_agreement(A, np.array([-1, 0, 0]))
     {'reporting_ties': 2, 'share_tie_to_manager': 0.5, 'share_go_to_manager': 0.5, 'share_manager_top_contact': 0.0}
     """
-    a = sp.csr_array(adjacency, dtype=np.float64)
-    manager = np.asarray(manager, dtype=np.int64)
-    people = np.flatnonzero(manager >= 0)
-    bosses = manager[people]
+    a = check_adjacency(adjacency, func="reporting_line_agreement")
+    boss, _ = check_codes(manager, a.shape[0], func="reporting_line_agreement", name="manager", n_groups=a.shape[0])
+    people = np.flatnonzero(boss >= 0)
+    bosses = boss[people]
     m = len(people)
     if m == 0:
         return {"reporting_ties": 0, "share_tie_to_manager": np.nan, "share_go_to_manager": np.nan,
