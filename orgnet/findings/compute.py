@@ -174,8 +174,8 @@ def _kind_categories(kind: pa.ChunkedArray) -> pd.Series:
         keep = [i for i in np.argsort(names, kind="stable") if used[i]]
         remap = np.full(len(names), -1, dtype=np.int8 if len(names) < 127 else np.int32)
         remap[keep] = np.arange(len(keep))
-        return pd.Series(pd.Categorical.from_codes(remap[index], categories=names[keep]))
-    return kind.to_pandas().astype(str).astype("category")
+        return pd.Series(pd.Categorical.from_codes(remap[index], categories=pd.Index([str(x) for x in names[keep]])))
+    return pd.Series(kind.to_pandas(), dtype=str).astype("category")
 
 
 def coded_events(graph: OrgGraph) -> pd.DataFrame:
@@ -271,16 +271,16 @@ def analyze(
     """
     opts = options or AnalysisOptions()
     with progress("Building the graph"):
-        graph_options = dict(directory=directory, people=people, since=opts.since, until=opts.until,
-                             include_external=opts.include_external)
         if opts.engine == "local":
-            graph = OrgGraph.from_events(events, **graph_options)
+            graph = OrgGraph.from_events(events, directory=directory, people=people, since=opts.since,
+                                         until=opts.until, include_external=opts.include_external)
         else:
             from orgnet.engines import aggregate_edges
 
             edges = aggregate_edges(events, opts.engine, opts.scheduler, since=opts.since, until=opts.until,
                                     include_external=opts.include_external)
-            graph = OrgGraph.from_edges(edges, events=events, **graph_options)
+            graph = OrgGraph.from_edges(edges, events=events, directory=directory, people=people, since=opts.since,
+                                        until=opts.until, include_external=opts.include_external)
     pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers
     a = graph.adjacency
     with progress("PageRank"):
@@ -448,8 +448,8 @@ def _first_activity(graph: OrgGraph) -> tuple[pd.Series, pd.Timestamp]:
 
 
 def _pyramid(frame: pd.DataFrame, graph: OrgGraph, table: pd.DataFrame, eligible: np.ndarray,
-             grouping: Grouping) -> tuple[Pyramid, pd.Categorical]:
-    """Pyramid levels of the people who can hold one, and the counts (overall and per group)."""
+             grouping: Grouping) -> tuple[Pyramid, np.ndarray]:
+    """The pyramid counts (overall and per group), and each person's level code (-1: none)."""
     levels = engagement_levels(frame["kind"], graph.actor, graph.n)
     counted = eligible.copy()
     excluded: dict[str, int] = {}
@@ -471,18 +471,18 @@ def _pyramid(frame: pd.DataFrame, graph: OrgGraph, table: pd.DataFrame, eligible
     per_group = np.bincount(g[ok] * k + code[ok], minlength=len(grouping) * k).reshape(len(grouping), k)
     by_group = pd.DataFrame(per_group, columns=list(PYRAMID_LEVELS))
     by_group.insert(0, "code", np.arange(len(grouping), dtype=np.int64))
-    shown_levels = pd.Categorical.from_codes(code, categories=list(PYRAMID_LEVELS), ordered=True)
     return Pyramid(tuple(PYRAMID_LEVELS), {lev: int(c) for lev, c in zip(PYRAMID_LEVELS, overall, strict=True)},
-                   grouping.kind, by_group, {k_: v for k_, v in excluded.items() if v}), shown_levels
+                   grouping.kind, by_group, {k_: v for k_, v in excluded.items() if v}), code
 
 
 def _people_table(table: pd.DataFrame, measures: pd.DataFrame, components: Any, score: np.ndarray,
-                  levels: pd.Categorical, found: pd.DataFrame, eligible: np.ndarray,
+                  levels: np.ndarray, found: pd.DataFrame, eligible: np.ndarray,
                   certain: np.ndarray) -> pd.DataFrame:
     """One row per person: identity and attributes, roles, pyramid level and every measure."""
     out = table.copy()
     out["roles"] = _join_roles(len(out), found)
-    out["pyramid_level"] = pd.Series(np.asarray(levels, dtype=object), dtype="string").array
+    names = np.array([*PYRAMID_LEVELS, None], dtype=object)  # code -1 reads the None appended last
+    out["pyramid_level"] = pd.array(names[levels], dtype="string")
     out["eligible"] = eligible
     for col in measures.columns:
         out[col] = measures[col].to_numpy()

@@ -61,7 +61,7 @@ __all__ = [
 CONNECTOR_COLUMNS = ("code", "role", "score")
 
 
-def person_measures(ties: sp.sparray, groups: np.ndarray, *, pagerank_values: np.ndarray | None = None,
+def person_measures(ties: sp.csr_array, groups: np.ndarray, *, pagerank_values: np.ndarray | None = None,
                     betweenness_values: np.ndarray | None = None) -> pd.DataFrame:
     """Every per-person measure the roles use, computed once for everyone (columns of ``people.csv``).
 
@@ -82,7 +82,7 @@ def person_measures(ties: sp.sparray, groups: np.ndarray, *, pagerank_values: np
         ``participation``, ``groups_reached``, ``outside_share``, ``effective_other_groups`` and
         the Gould-Fernandez counts (``brokerage`` = two-paths between groups).
     """
-    a = sp.csr_array(ties)
+    a = ties.tocsr()
     n = a.shape[0]
     codes = np.asarray(groups, dtype=np.int64)
     s_in, s_out = strengths(a)

@@ -72,7 +72,7 @@ def period_findings(graph: OrgGraph, by: str, grouping: Grouping, *, eligible: n
     lo, hi = (pd.Timestamp(v.as_py()) for v in pc.min_max(ts).values())
     start, end = pd.to_datetime(table["start"], utc=True), pd.to_datetime(table["end"], utc=True)
     lo, hi = (t.tz_localize("UTC") if t.tzinfo is None else t for t in (lo, hi))
-    covered = (np.minimum(end, hi) - np.maximum(start, lo)) / (end - start)
+    covered = (end.where(end < hi, hi) - start.where(start > lo, lo)) / (end - start)
     table["partial"] = (covered < rules.trends.full_period).to_numpy()
     ei = pd.DataFrame(np.vstack(ei_rows) if ei_rows else np.zeros((0, k)), index=table["period"].astype(str))
     out = Periods(by=by, grouping=grouping.kind, table=table, ambassadors=flagged_people, silos=silo_groups, ei_index=ei)

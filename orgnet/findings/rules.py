@@ -207,10 +207,10 @@ class Rules:
     @classmethod
     def names(cls) -> list[str]:
         """Every rule as ``section.name``."""
-        out = []
+        out: list[str] = []
+        defaults = cls()
         for section in fields(cls):
-            rule_type = section.default_factory()  # type: ignore[misc]
-            out.extend(f"{section.name}.{f.name}" for f in fields(rule_type))
+            out.extend(f"{section.name}.{f.name}" for f in fields(getattr(defaults, section.name)))
         return out
 
     def describe(self) -> list[tuple[str, float | int | None, str]]:
@@ -222,7 +222,7 @@ class Rules:
         >>> name, value, text.startswith("A person is flagged when the modified z-score")
         ('ambassadors.outlier_z', 3.5, True)
         """
-        out = []
+        out: list[tuple[str, float | int | None, str]] = []
         for section in fields(self):
             rules = getattr(self, section.name)
             doc = _attribute_docs(type(rules).__doc__ or "")

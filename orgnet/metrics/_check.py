@@ -44,7 +44,6 @@ __all__ = [
     "IntArray",
     "check_adjacency",
     "check_codes",
-    "check_ids",
     "check_mask",
     "check_nodes",
     "check_values",
@@ -262,22 +261,6 @@ def _one_each(values: npt.ArrayLike, n: int, *, func: str, name: str, what: str,
     if kinds and n and array.dtype.kind not in kinds:
         raise ValueError(f"{func}: {name} must be {expected}; got dtype {array.dtype}")
     return array
-
-
-def check_ids(ids: npt.ArrayLike | None, n: int, *, func: str) -> npt.NDArray[np.str_]:
-    """Person ids by node as text, one per person (the node codes as text when there are none).
-
-    Examples
-    --------
-    >>> check_ids(None, 2, func="example").tolist(), check_ids([7, "b"], 2, func="example").tolist()
-    (['0', '1'], ['7', 'b'])
-    """
-    if ids is None:
-        return np.arange(n).astype(str)
-    out = np.asarray(ids, dtype=object).astype(str)
-    if out.shape != (n,):
-        raise ValueError(f"{func}: ids must have one id per person ({n}); got shape {out.shape}")
-    return out
 
 
 def check_nodes(nodes: npt.ArrayLike, n: int, *, func: str, name: str) -> IntArray:
