@@ -15,6 +15,7 @@ from rich.table import Table
 
 from orgnet.analysis import AnalysisOptions
 from orgnet.cli._common import console, guarded
+from orgnet.connectors.dates import DATE_CHECKS
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
@@ -104,6 +105,11 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--org-domain", "org_domains", multiple=True, metavar="DOMAIN",
               help="E-mail domain of the organisation (repeatable): other parties are external.")
 @click.option("--include-bcc", is_flag=True, help="E-mail: count Bcc recipients too (off by default).")
+@click.option("--no-subject-threads", is_flag=True,
+              help="E-mail: thread by In-Reply-To/References only; do not link RE:/FW: mails without them by subject.")
+@click.option("--date-check", type=click.Choice(DATE_CHECKS),
+              help="E-mail, CSV, Parquet: which dates are implausible (kept without a date): 'outliers' (default: "
+                   "before 1971, in the future, or isolated far from all other dates) or 'bounds' (the first two only).")
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (see `orgnet formats`).")
 @click.option("--map", "column_map", metavar="COL=NAME,...",
               help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
@@ -140,7 +146,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
             org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
-            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES) -> None:
+            by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
+            no_subject_threads: bool = False, date_check: str | None = None) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -148,7 +155,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
     options = RunOptions(
         format=fmt,
         reader_options={"column_map": parse_column_map(column_map), "org_domain": org_domains or None,
-                        "include_bcc": include_bcc},
+                        "include_bcc": include_bcc, "threading": "headers" if no_subject_threads else None,
+                        "date_check": date_check},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,

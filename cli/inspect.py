@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orgnet.cli._common import console, guarded
+from orgnet.connectors.dates import DATE_CHECKS
 from orgnet.inspect import inspect_paths
 
 __all__ = ["command"]
@@ -75,10 +76,17 @@ def _render(summary: dict[str, Any]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (e.g. slack, teams, csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--no-subject-threads", is_flag=True,
+              help="E-mail: thread by In-Reply-To/References only; do not link RE:/FW: mails without them by subject.")
+@click.option("--date-check", type=click.Choice(DATE_CHECKS),
+              help="E-mail, CSV, Parquet: which dates are implausible (kept without a date): 'outliers' (default: "
+                   "before 1971, in the future, or isolated far from all other dates) or 'bounds' (the first two only).")
 @guarded
-def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool) -> None:
+def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool, no_subject_threads: bool = False,
+            date_check: str | None = None) -> None:
     """Show what exports hold: format, records read and skipped, people, channels, period."""
-    summary = inspect_paths(list(paths), format=fmt)
+    summary = inspect_paths(list(paths), format=fmt, threading="headers" if no_subject_threads else None,
+                            date_check=date_check)
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
     else:

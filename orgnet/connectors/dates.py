@@ -57,6 +57,8 @@ __all__ = [
     "EARLIEST",
     "FENCE",
     "FUTURE_SLACK",
+    "IMPLAUSIBLE",
+    "ISOLATED",
     "STRAY_SHARE",
     "DateCheck",
     "check_dates",
@@ -76,6 +78,9 @@ FENCE = 3.0
 STRAY_SHARE = 0.01
 #: Values of the ``date_check`` option: ``outliers`` (bounds and isolated dates) or ``bounds``.
 DATE_CHECKS = ("outliers", "bounds")
+#: ``records_skipped`` reasons for records kept with a null date (the same in every reader).
+IMPLAUSIBLE = "date implausible (kept without timestamp)"
+ISOLATED = "date isolated from all other dates (kept without timestamp)"
 
 _TS = pa.timestamp("us", tz="UTC")
 # Unix time units told apart by magnitude: the largest value of each unit that is still a
@@ -269,7 +274,13 @@ def unix_unit(values: np.ndarray) -> tuple[str, float]:
 
 
 def _from_unix(values: np.ndarray) -> pa.Array:
-    _, factor = unix_unit(values)
+    _, factor = unix_unit(values.astype(np.float64))
+    if values.dtype.kind in "iu":  # exact integer arithmetic: nanoseconds do not fit a float
+        ints = values.astype(np.int64)
+        limit = np.iinfo(np.int64).max // max(int(factor), 1)
+        ok = np.abs(ints) <= limit
+        micro = ints * int(factor) if factor >= 1 else ints // int(round(1 / factor))
+        return pa.array(np.where(ok, micro, 0), type=pa.int64(), mask=~ok).cast(_TS)
     micro = np.round(values * factor)
     ok = np.isfinite(micro) & (np.abs(micro) < 9.2e18)
     return pa.array(np.where(ok, micro, 0).astype(np.int64), type=pa.int64(), mask=~ok).cast(_TS)
@@ -316,20 +327,28 @@ def parse_timestamps(col: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndar
         return pc.assume_timezone(col.cast(pa.timestamp("us")), "UTC"), none
     if pa.types.is_null(col.type):
         return pa.nulls(n, _TS), none
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_decimal(col.type):
+    if pa.types.is_integer(col.type):
+        values = np.asarray(pc.fill_null(col.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))
+        return pc.if_else(col.is_valid(), _from_unix(values), pa.scalar(None, _TS)), none
+    if pa.types.is_floating(col.type) or pa.types.is_decimal(col.type):
         values = np.asarray(pc.fill_null(col.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False))
         return pc.if_else(col.is_valid(), _from_unix(values), pa.scalar(None, _TS)), none
     raw = pd.Series(col.cast(pa.string()).to_pandas(), dtype="string").str.strip()
     raw = raw.mask(raw == "")
-    parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
+    parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601").astype("datetime64[us, UTC]")
     retry = parsed.isna() & raw.notna()
     if retry.any():
         numeric = retry & raw.str.fullmatch(_NUMBER).fillna(False).astype(bool)
         if numeric.any():
-            stamps = _from_unix(raw[numeric].astype("float64").to_numpy())
-            parsed[numeric] = pd.Series(stamps.to_pandas(), index=parsed.index[numeric.to_numpy()])
+            text = raw[numeric]
+            whole = text.str.fullmatch(r"[-+]?\d{1,18}").fillna(False).astype(bool)
+            numbers = text.astype("int64") if whole.all() else text.astype("float64")
+            stamps = _from_unix(numbers.to_numpy())
+            parsed[numeric] = pd.Series(stamps.to_pandas(), index=parsed.index[numeric.to_numpy()]).astype(
+                "datetime64[us, UTC]")
             retry &= ~numeric
         if retry.any():
-            parsed[retry] = pd.to_datetime(raw[retry], utc=True, errors="coerce", format="mixed")
+            parsed[retry] = pd.to_datetime(raw[retry], utc=True, errors="coerce",
+                                           format="mixed").astype("datetime64[us, UTC]")
     bad = (parsed.isna() & raw.notna()).to_numpy()
     return pa.array(parsed.astype("datetime64[us, UTC]"), type=_TS, from_pandas=True), bad

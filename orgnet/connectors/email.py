@@ -75,7 +75,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet.connectors.base import InputError, ReadResult
-from orgnet.connectors.dates import DATE_CHECKS, check_dates, date_bounds
+from orgnet.connectors.dates import DATE_CHECKS, IMPLAUSIBLE, ISOLATED, check_dates, date_bounds
 from orgnet.events import coerce_events
 
 __all__ = [
@@ -136,9 +136,9 @@ _FORWARD_PREFIXES = frozenset({"fw", "fwd", "wg", "tr"})  # English, German, Fre
 
 _DATE_MISSING = "date missing (kept without timestamp)"
 _DATE_BAD = "date unparseable (kept without timestamp)"
-_DATE_IMPLAUSIBLE = "date implausible (kept without timestamp)"
+_DATE_IMPLAUSIBLE = IMPLAUSIBLE
 _DATE_FROM_RECEIVED = "date missing (taken from Received, kept)"
-_DATE_ISOLATED = "date isolated from all other dates (kept without timestamp)"
+_DATE_ISOLATED = ISOLATED
 _NOT_UTF8 = "header not UTF-8 (decoded as Latin-1, kept)"
 _NO_MSGID = "no Message-ID (id made from a hash of the headers, kept)"
 _NO_SENDER = "no sender address"
@@ -951,7 +951,7 @@ def mails_to_result(
     evidence = _sender_evidence(kept).reindex(list(names))
     people["sent"] = evidence["sent"].fillna(0).astype("int64").to_numpy()
     people["bulk_sent"] = evidence["bulk_sent"].fillna(0).astype("int64").to_numpy()
-    people["list_id"] = evidence["list_id"].astype("string").to_numpy()
+    people["list_id"] = pd.Series(evidence["list_id"].to_numpy(), dtype="string")
     return ReadResult(
         events=events,
         people=people,

@@ -4,6 +4,10 @@ Column names are mapped by option (``column_map={"actor": "sender", "target": "r
 ``--map actor=sender,target=recipient`` on the command line). A plain edge list (two columns,
 no timestamps, no kind) is accepted: each row becomes a ``post`` from actor to target, and
 time-based findings are then skipped (and say so).
+
+Timestamps (``ts``) may be ISO 8601 text, other common date/time text, or Unix time in seconds
+or milliseconds (told apart by magnitude, see :func:`orgnet.connectors.dates.unix_unit`); a date
+outside the plausible range is kept with a null ``ts`` and counted in ``records_skipped``.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people
+from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
 from orgnet.events import SCHEMA, EventSchemaError, coerce_events
 
 __all__ = ["READERS", "parse_column_map", "read_csv", "read_parquet"]
@@ -81,14 +87,40 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     return table
 
 
-def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str]) -> ReadResult:
+def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table, Counter[str]]:
+    """Read the ``ts`` column (ISO 8601, other date text, Unix s/ms/us/ns by magnitude) and null implausible dates.
+
+    A value that is not a date is an error naming its row (the column is the user's own, and a
+    wrong mapping must not pass as "no dates"); a date outside the plausible range
+    (:mod:`orgnet.connectors.dates`) is kept as a null ``ts`` and counted.
+    """
+    skipped: Counter[str] = Counter()
+    if "ts" not in table.column_names:
+        return table, skipped
+    ts, unreadable = parse_timestamps(table.column("ts"))
+    if unreadable.any():
+        row = int(np.flatnonzero(unreadable)[0])
+        raise InputError(path, f"row {row + 1}: cannot parse timestamp {table.column('ts')[row].as_py()!r}; "
+                         "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix time in seconds "
+                         "or milliseconds")
+    check = check_dates(ts, date_check=date_check)
+    if check.out_of_bounds:
+        skipped[IMPLAUSIBLE] += check.out_of_bounds
+    if check.isolated:
+        skipped[ISOLATED] += check.isolated
+    return table.set_column(table.column_names.index("ts"), "ts", check.dates), skipped
+
+
+def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
+            date_check: str = "outliers") -> ReadResult:
     table = _apply_map(table, column_map, path)
+    table, skipped = _timestamps(table, path, date_check)
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
         raise InputError(path, str(exc).removeprefix(f"{path}: ")) from None
     return ReadResult(events=events, people=empty_people(), format=source, path=str(path),
-                      records_read=table.num_rows, records_skipped=Counter())
+                      records_read=table.num_rows, records_skipped=skipped)
 
 
 def _target_file(path: Path, suffixes: tuple[str, ...]) -> Path:
@@ -102,7 +134,7 @@ def _target_file(path: Path, suffixes: tuple[str, ...]) -> Path:
 
 
 def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimiter: str | None = None,
-             **_: Any) -> ReadResult:
+             date_check: str = "outliers", **_: Any) -> ReadResult:
     """Read events from a CSV file (every column read as text: ids stay strings).
 
     Parameters
@@ -113,6 +145,10 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
         Event column -> column name in the file.
     delimiter : str, optional
         Field separator; ``\\t`` for ``.tsv``, else ``,``.
+    date_check : {"outliers", "bounds"}
+        Which ``ts`` values are implausible (kept with a null ``ts``, counted): outside
+        1971-01-01 .. now + 1 day, and (``outliers``, the default) isolated from all other
+        dates (:mod:`orgnet.connectors.dates`).
 
     Returns
     -------
@@ -158,10 +194,11 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
         raise InputError(path, f"cannot read the header line ({exc})", record=1) from None
     if table.num_rows == 0:
         raise InputError(path, "no data rows after the header; expected at least one event")
-    return _events(table, path, "csv", column_map or {})
+    return _events(table, path, "csv", column_map or {}, date_check)
 
 
-def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_: Any) -> ReadResult:
+def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, date_check: str = "outliers",
+                 **_: Any) -> ReadResult:
     """Read events from a Parquet file, a folder of Parquet parts, or a folder holding ``events.parquet``.
 
     Parameters
@@ -170,6 +207,8 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_
         The file or folder.
     column_map : mapping, optional
         Event column -> column name in the file.
+    date_check : {"outliers", "bounds"}
+        As for :func:`read_csv`.
 
     Returns
     -------
@@ -184,7 +223,7 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_
         raise InputError(path, f"not a readable Parquet file or dataset: {exc}") from None
     if table.num_rows == 0:
         raise InputError(path, "no rows; expected at least one event")
-    return _events(table, path, "parquet", column_map or {})
+    return _events(table, path, "parquet", column_map or {}, date_check)
 
 
 #: Event columns whose values repeat a lot (people, kinds, channels): read as dictionaries, so the
