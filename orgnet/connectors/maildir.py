@@ -56,13 +56,16 @@ def iter_mail_files(root: str | Path) -> Iterator[Path]:
     >>> [p.parent.name for p in iter_mail_files(root)]
     ['cur', 'new']
     """
+    return (Path(name) for name in _mail_file_names(root))
+
+
+def _mail_file_names(root: str | Path) -> Iterator[str]:
+    # iter_mail_files as plain strings: a Path per file is a noticeable share of reading 100k files.
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         if "tmp" in dirnames and ("cur" in dirnames or "new" in dirnames):
             dirnames.remove("tmp")
-        for name in sorted(filenames):
-            if not _is_bookkeeping(name):
-                yield Path(dirpath) / name
+        yield from (os.path.join(dirpath, name) for name in sorted(filenames) if not _is_bookkeeping(name))
 
 
 def collect(path: Path, bounds: tuple[datetime, datetime] | None, skipped: Counter[str]) -> tuple[list[Mail], int]:
@@ -72,7 +75,7 @@ def collect(path: Path, bounds: tuple[datetime, datetime] | None, skipped: Count
         return mails_from_files([root], root=root.parent, bounds=bounds, skipped=skipped)
     if not root.is_dir():
         raise InputError(root, "no such folder; a maildir reader needs a folder of message files")
-    return mails_from_files(iter_mail_files(root), root=root, bounds=bounds, skipped=skipped)
+    return mails_from_files(_mail_file_names(root), root=root, bounds=bounds, skipped=skipped)
 
 
 def read(

@@ -41,9 +41,12 @@ from orgnet.connectors.email import (
 __all__ = ["READER", "collect", "iter_mbox_headers", "read", "sniff"]
 
 _SUFFIXES = (".mbox", ".mbx", ".mbox.txt")
-_SEPARATOR = re.compile(
-    rb"(?:\A|\n\r?\n)(From )"
-    rb"|\n(From \S*\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s)"
+# A line starting "From " is a candidate separator; it is one after a blank line or when it looks
+# like an envelope line. Finding the candidates with a plain search and checking each is several
+# times faster than one regular expression with alternatives over the whole file.
+_FROM_LINE = re.compile(rb"\nFrom ")
+_ENVELOPE = re.compile(
+    rb"From \S*\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s"
 )
 
 
@@ -89,9 +92,11 @@ def iter_mbox_headers(path: str | Path) -> Iterator[bytes]:
                     p, "not an mbox file: the first line does not start with 'From ' (a message separator)", 1
                 )
             offset = len(data[: min(size, 4096)]) - len(first)
-            starts = [offset] + [
-                m.start(1) if m.start(1) >= 0 else m.start(2) for m in _SEPARATOR.finditer(data, offset + 5)
-            ]
+            starts = [offset]
+            for m in _FROM_LINE.finditer(data, offset + 5):
+                at = m.start() + 1
+                if data[at - 2] == 10 or data[at - 3:at] == b"\n\r\n" or _ENVELOPE.match(data, at):
+                    starts.append(at)
             starts.append(size)
             for start, stop in zip(starts[:-1], starts[1:], strict=True):
                 end = header_end(data, start, min(stop, start + MAX_HEADER_BYTES))
