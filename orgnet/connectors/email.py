@@ -716,9 +716,10 @@ def _subject_parents(mails: list[Mail], lists: set[str], window: timedelta) -> d
         key, when, earliest = m.subject_key, m.date, m.date - window
         # The replier received the earlier mail, the earlier sender receives the reply, or
         # both went through the same list: the participants are shared.
+        recipients = {a for _, a in m.to + m.cc + m.bcc}
         lookups = [received.get((key, m.sender[1]))]
-        lookups += [sent.get((key, addr)) for _, addr in m.to + m.cc + m.bcc]
-        lookups += [sent.get((key, a)) for a in {a for _, a in m.to + m.cc} & lists]
+        lookups += [sent.get((key, addr)) for addr in recipients]
+        lookups += [received.get((key, addr)) for addr in recipients & lists]  # earlier mail to the same list
         if m.list_address:
             lookups.append(received.get((key, "list:" + m.list_address)))
         best: tuple[datetime, int] | None = None
