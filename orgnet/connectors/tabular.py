@@ -7,6 +7,11 @@ columns, no timestamps, no kind) is accepted: each row becomes a ``post`` from a
 and time-based findings are then skipped (and say so). A CSV's delimiter is found from the file
 (``,``, ``;``, tab or ``|``) unless given, and a file without a header line
 (``no_header=True``) has its columns named by position. See ``docs/connectors/tables.md``.
+
+Timestamps (``ts``) may be ISO 8601 text, other common date/time text, or Unix time in seconds,
+milliseconds, microseconds or nanoseconds (told apart by magnitude, see
+:func:`orgnet.connectors.dates.unix_unit`); a date outside the plausible range is kept with a null
+``ts`` and counted in ``records_skipped``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people
+from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
 from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events
 
 __all__ = [
@@ -190,18 +196,44 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     return table
 
 
+def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table, Counter[str]]:
+    """Read the ``ts`` column (ISO 8601, other date text, Unix s/ms/us/ns by magnitude) and null implausible dates.
+
+    A value that is not a date is an error naming its row (the column is the user's own, and a
+    wrong mapping must not pass as "no dates"); a date outside the plausible range
+    (:mod:`orgnet.connectors.dates`) is kept as a null ``ts`` and counted.
+    """
+    skipped: Counter[str] = Counter()
+    if "ts" not in table.column_names:
+        return table, skipped
+    ts, unreadable = parse_timestamps(table.column("ts"))
+    if unreadable.any():
+        row = int(np.flatnonzero(unreadable)[0])
+        raise InputError(path, f"row {row + 1}: cannot parse timestamp {table.column('ts')[row].as_py()!r}; "
+                         "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix time in seconds "
+                         "or milliseconds")
+    check = check_dates(ts, date_check=date_check)
+    if check.out_of_bounds:
+        skipped[IMPLAUSIBLE] += check.out_of_bounds
+    if check.isolated:
+        skipped[ISOLATED] += check.isolated
+    return table.set_column(table.column_names.index("ts"), "ts", check.dates), skipped
+
+
 def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
-            kind_map: Mapping[str, str] | None = None) -> ReadResult:
+            kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
     table = _apply_map(table, column_map, path)
     table = _map_kinds(table, kind_map or {}, path)
     if "item" not in table.column_names:
+        # From the row as written (before its date is read), so the same row gets the same item.
         table = table.append_column("item", _content_items(table, source))
+    table, skipped = _timestamps(table, path, date_check)
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
         raise InputError(path, str(exc).removeprefix(f"{path}: ")) from None
     return ReadResult(events=events, people=empty_people(), format=source, path=str(path),
-                      records_read=table.num_rows, records_skipped=Counter())
+                      records_read=table.num_rows, records_skipped=skipped)
 
 
 def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.Table:
@@ -314,7 +346,8 @@ def _target_file(path: Path, suffixes: tuple[str, ...]) -> Path:
 
 
 def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimiter: str | None = None,
-             no_header: bool = False, kind_map: Mapping[str, str] | None = None, **_: Any) -> ReadResult:
+             no_header: bool = False, kind_map: Mapping[str, str] | None = None, date_check: str = "outliers",
+             **_: Any) -> ReadResult:
     """Read events from a CSV file (every column read as text: ids stay strings).
 
     Parameters
@@ -332,6 +365,10 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
     kind_map : mapping, optional
         Value in the file's kind column -> event kind (``{"like": "reaction"}``); values are
         compared without case and surrounding spaces.
+    date_check : {"outliers", "bounds"}
+        Which ``ts`` values are implausible (kept with a null ``ts``, counted): outside
+        1971-01-01 .. now + 1 day, and (``outliers``, the default) isolated from all other
+        dates (:mod:`orgnet.connectors.dates`).
 
     Returns
     -------
@@ -391,7 +428,7 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
         column_map = _headerless_map(len(names), path)
     if sep == ";":
         table = _decimal_commas(table, (column_map or {}).get("weight", "weight"))
-    return _events(table, path, "csv", column_map or {}, kind_map)
+    return _events(table, path, "csv", column_map or {}, kind_map, date_check)
 
 
 def _decimal_commas(table: pa.Table, name: str) -> pa.Table:
@@ -420,7 +457,7 @@ def _headerless_map(width: int, path: Path) -> dict[str, str]:
 
 
 def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
-                 kind_map: Mapping[str, str] | None = None, **_: Any) -> ReadResult:
+                 kind_map: Mapping[str, str] | None = None, date_check: str = "outliers", **_: Any) -> ReadResult:
     """Read events from a Parquet file, a folder of Parquet parts, or a folder holding ``events.parquet``.
 
     Parameters
@@ -431,6 +468,8 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
         Event column -> column name in the file.
     kind_map : mapping, optional
         Value in the file's kind column -> event kind, as for :func:`read_csv`.
+    date_check : {"outliers", "bounds"}
+        As for :func:`read_csv`.
 
     Returns
     -------
@@ -445,7 +484,7 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
         raise InputError(path, f"not a readable Parquet file or dataset: {exc}") from None
     if table.num_rows == 0:
         raise InputError(path, "no rows; expected at least one event")
-    return _events(table, path, "parquet", column_map or {}, kind_map)
+    return _events(table, path, "parquet", column_map or {}, kind_map, date_check)
 
 
 #: Event columns whose values repeat a lot (people, kinds, channels): read as dictionaries, so the
