@@ -7,7 +7,7 @@ date from elsewhere (a file's creation date is not when a mail was written). The
 record with a null ``ts`` (its ties still count; time-based findings leave it out) and count it.
 
 The rules, in one place (documented in ``docs/connectors/email.md`` and
-``docs/connectors/tabular.md``):
+``docs/connectors/tables.md``):
 
 1. **Conventional bounds.** No collaboration record is older than :data:`EARLIEST`
    (1971-01-01): networked e-mail was first sent in late 1971 (Ray Tomlinson, ARPANET), and the
