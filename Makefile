@@ -35,10 +35,12 @@ demo: install
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 screenshots: demo install-test
 	$(BIN)/orgnet screenshots demo-report --out docs/screenshots

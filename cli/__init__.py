@@ -18,6 +18,7 @@ __all__ = ["main"]
 _COMMANDS: tuple[tuple[str, str], ...] = (
     ("analyze", "analyze"),
     ("formats", "formats"),
+    ("rules", "rules"),
     ("inspect", "inspect"),
     ("identities", "identities"),
     ("import_", "import"),

@@ -7,20 +7,21 @@ import time
 import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from orgnet.analysis import AnalysisOptions
 from orgnet.cli._common import console, guarded
-from orgnet.connectors.tabular import parse_column_map
+from orgnet.cli._readers import reader_options as table_options
+from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key
 from orgnet.report import GRAPH_FILES_MAX_TIES
-from orgnet.report.content import highlights
+from orgnet.report.content import group_label, highlights
 
 __all__ = ["command"]
 
@@ -33,44 +34,45 @@ def _step(name: str) -> Iterator[None]:
     console.print(f"[green]✓[/] {name} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
 
 
-def _summary(findings, out: Path) -> None:  # type: ignore[no-untyped-def]
+def _summary(findings: Findings, out: Path) -> None:
     s = findings.summary
-    period = s["period"]
+    period = s.period
     span = f"{period['first'][:10]} to {period['last'][:10]}" if period["first"] else "no timestamps"
-    console.print(f"\n[bold]{s['people']:,}[/] people ({s['active_people']:,} active), "
-                  f"[bold]{s['ties']:,}[/] ties from [bold]{s['events']:,}[/] events, {span}.", highlight=False)
-    _privacy_line(s.get("privacy") or {})
-    if "pagerank" in findings.people.columns:  # aggregate-only reports have no people
+    console.print(f"\n[bold]{s.people:,}[/] people ({s.active_people:,} active), "
+                  f"[bold]{s.ties:,}[/] ties from [bold]{s.events:,}[/] events, {span}.", highlight=False)
+    _privacy_line(s.privacy)
+    if findings.n:  # aggregate-only reports have no people
         top = findings.people.nlargest(10, "pagerank")
+        kind = findings.groups.primary
         t = Table(title="Most central people (PageRank)", title_justify="left")
-        for col in ("person", "name", "department", "pagerank", "partners"):
+        for col in ("person", "name", kind, "pagerank", "partners"):
             t.add_column(col, justify="right" if col in ("pagerank", "partners") else "left")
-        for row in top.itertuples():
-            t.add_row(str(row.person), str(row.name), "" if pd.isna(row.department) else str(row.department),
-                      f"{row.pagerank:.4f}", str(row.partners))
+        for _, row in top.iterrows():
+            group = row.get(kind)
+            t.add_row(escape(str(row["person"])), escape(str(row["name"])),
+                      "" if pd.isna(group) else escape(str(group)), f"{row['pagerank']:.4f}", str(row["partners"]))
         console.print(t)
-    groups = findings.groups.dropna(subset=["ei_index"])
-    kind = "department" if (groups["kind"] == "department").any() else "community"
-    inward = groups[groups["kind"] == kind].nsmallest(8, "ei_index")
+    groups = findings.groups.table
+    kind = findings.groups.primary
+    inward = groups[(groups["kind"] == kind)].dropna(subset=["ei_index"]).nsmallest(8, "ei_index")
     plural = "departments" if kind == "department" else "communities"
     g = Table(title=f"Most inward-looking {plural} (E-I index, -1 = all ties inside)", title_justify="left")
     for col in ("group", "size", "ei_index"):
         g.add_column(col, justify="left" if col == "group" else "right")
     for row in inward.itertuples():
-        g.add_row(str(row.group), str(row.size), f"{row.ei_index:+.2f}")
+        g.add_row(escape(group_label(findings, kind, int(row.code))), str(row.size), f"{row.ei_index:+.2f}")
     console.print(g)
-    for note in s.get("skipped_findings", []):
-        console.print(f"[yellow]skipped:[/] {note}", highlight=False)
-    skipped = s.get("records_skipped") or {}
-    if skipped:
-        console.print("[yellow]records skipped:[/] " + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()),
-                      highlight=False)
+    for note in s.skipped_findings:
+        console.print(f"[yellow]skipped:[/] {escape(note)}", highlight=False)
+    if s.records_skipped:
+        console.print("[yellow]records skipped:[/] " + ", ".join(f"{escape(k)}: {v:,}" for k, v in
+                                                                  s.records_skipped.items()), highlight=False)
     for title, columns, rows in highlights(findings):
         h = Table(title=title, title_justify="left")
         for col in columns:
             h.add_column(col, overflow="fold")
-        for row in rows:
-            h.add_row(*(escape(cell) for cell in row))
+        for cells in rows:
+            h.add_row(*(escape(cell) for cell in cells))
         console.print(h)
     console.print(f"\nReport: [bold]{escape(str(out / 'index.html'))}[/] (open it in a browser; the map, CSVs, "
                   "findings.json and GraphML/GEXF are beside it)", highlight=False)
@@ -85,6 +87,16 @@ def _privacy_line(p: dict) -> None:  # type: ignore[type-arg]
     if p.get("aggregate_only"):
         parts.append("aggregate only")
     console.print("[dim]privacy:[/] " + "; ".join(parts), highlight=False)
+
+
+def _rule_values(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--rule")
+        out[name.strip()] = value.strip()
+    return out
 
 
 def _names(value: str | None) -> tuple[str, ...]:
@@ -112,12 +124,14 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Do not merge duplicate identities automatically, even when the evidence makes them certain.")
 @click.option("--include-bcc", is_flag=True, help="E-mail: count Bcc recipients too (off by default).")
 @click.option("--format", "fmt", help="Reader to use instead of sniffing (see `orgnet formats`).")
-@click.option("--map", "column_map", metavar="COL=NAME,...",
-              help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
+@table_options
 @click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only events before this date (YYYY-MM-DD).")
 @click.option("--by", type=click.Choice(["week", "month", "quarter"]),
               help="Also compute the findings per period, with their trends.")
+@click.option("--rule", "rule_overrides", multiple=True, metavar="NAME=VALUE",
+              help="Change one threshold of the findings (repeatable), e.g. silos.test_z=2.5; `orgnet rules` "
+                   "lists them with their defaults.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
 @click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
@@ -141,13 +155,14 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--open", "open_report", is_flag=True, help="Open the report's index.html in the web browser.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
-            column_map: str | None, since: str | None, until: str | None, seed: int, resolution: float,
+            since: str | None, until: str | None, seed: int, resolution: float,
             include_external: bool, store_path: Path | None = None, engine: str = "local",
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
             aggregate_only: bool = False, exclude_path: Path | None = None, alias_path: Path | None = None,
             org_domains: tuple[str, ...] = (), include_bcc: bool = False, open_report: bool = False,
             by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
+            rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None,
             keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
             no_auto_merge: bool = False) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
@@ -156,12 +171,11 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
     keep_freed_memory()  # large temporary arrays reuse memory instead of faulting in new pages
     options = RunOptions(
         format=fmt,
-        reader_options={"column_map": parse_column_map(column_map), "org_domain": org_domains or None,
-                        "include_bcc": include_bcc},
+        reader_options={**(reader_options or {}), "org_domain": org_domains or None, "include_bcc": include_bcc},
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,
-                                 by=by),
+                                 by=by, rules=Rules().with_overrides(_rule_values(rule_overrides))),
         store=store_path,
         pseudonymize=pseudonymize or key_file is not None,
         key=load_key(key_file) if pseudonymize or key_file is not None else None,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from orgnet import connectors
 from orgnet.cli._common import console, guarded
-from orgnet.connectors.tabular import parse_column_map
+from orgnet.cli._readers import reader_options
 from orgnet.store import import_events, store_info
 
 __all__ = ["command"]
@@ -19,17 +20,16 @@ __all__ = ["command"]
 @click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="DuckDB store file (created on first import).")
 @click.option("--format", "fmt", help="Reader to use instead of sniffing.")
-@click.option("--map", "column_map", metavar="COL=NAME,...",
-              help="Map event columns to the file's columns, e.g. actor=sender,target=recipient,ts=date.")
+@reader_options
 @guarded
-def command(paths: tuple[Path, ...], store_path: Path, fmt: str | None, column_map: str | None) -> None:
-    """Import exports into a store; events already there (same source, item, kind, target) are skipped."""
-    mapping = parse_column_map(column_map)
+def command(paths: tuple[Path, ...], store_path: Path, fmt: str | None, reader_options: dict[str, Any]) -> None:
+    """Import exports into a store; events already there are skipped (see docs/scale.md for the key)."""
     for path in paths:
-        result = connectors.read(path, format=fmt, column_map=mapping)
+        result = connectors.read(path, format=fmt, **reader_options)
         done = import_events(store_path, result.events, str(path), people=result.people)
+        completed = f", {done['completed']:,} stored events given their target" if done["completed"] else ""
         console.print(f"[green]✓[/] {path}: {done['added']:,} new of {done['rows_in']:,} events "
-                      f"({result.format}), {done['people_in']:,} people", highlight=False)
+                      f"({result.format}){completed}, {done['people_in']:,} people", highlight=False)
     info = store_info(store_path)
     console.print(f"{store_path}: {info['events']:,} events, {info['people']:,} people, "
                   f"{info['first'] or '-'} to {info['last'] or '-'}", highlight=False)

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orgnet.cli._common import console, guarded
+from orgnet.cli._readers import reader_options
 from orgnet.inspect import inspect_paths
 
 __all__ = ["command"]
@@ -107,10 +108,12 @@ def _render_identities(ids: dict[str, Any]) -> None:
 @click.option("--org-domain", "org_domains", multiple=True, metavar="DOMAIN",
               help="E-mail domain of the organisation (repeatable); inferred from the senders when not given.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@reader_options
 @guarded
-def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool, org_domains: tuple[str, ...] = ()) -> None:
+def command(paths: tuple[Path, ...], fmt: str | None, as_json: bool, reader_options: dict[str, Any],
+            org_domains: tuple[str, ...] = ()) -> None:
     """Show what exports hold: format, records, people, channels, period, non-human senders, duplicates."""
-    summary = inspect_paths(list(paths), format=fmt, org_domain=list(org_domains) or None)
+    summary = inspect_paths(list(paths), format=fmt, org_domain=list(org_domains) or None, **reader_options)
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
     else:

@@ -10,7 +10,7 @@ Examples
 >>> from orgnet.synthetic import toy_org
 >>> org = toy_org()
 >>> findings = orgnet.analyze(org.events, directory=org.directory)
->>> findings.summary["people"] == len(org.directory)
+>>> findings.summary.people == len(org.directory)
 True
 """
 
@@ -24,16 +24,16 @@ from typing import Any
 _EXPORTS: dict[str, str] = {
     "READERS": "orgnet.connectors",
     "SCHEMA": "orgnet.events",
-    "AnalysisOptions": "orgnet.analysis",
+    "AnalysisOptions": "orgnet.findings",
     "EventSchemaError": "orgnet.events",
-    "Findings": "orgnet.analysis",
+    "Findings": "orgnet.findings",
     "InputError": "orgnet.connectors",
     "LoadedEvents": "orgnet.analysis",
     "OrgGraph": "orgnet.graph",
     "ReadResult": "orgnet.connectors",
     "RunOptions": "orgnet.pipeline",
     "RunResult": "orgnet.pipeline",
-    "analyze": "orgnet.analysis",
+    "analyze": "orgnet.findings",
     "coerce_events": "orgnet.events",
     "concat_events": "orgnet.events",
     "events_from_frame": "orgnet.events",

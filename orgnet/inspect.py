@@ -52,8 +52,9 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
     format : str, optional
         Reader name to use for every path instead of sniffing.
     **options
-        Passed to the reader (e.g. ``column_map`` for CSV); ``org_domain``: the organisation's
-        e-mail domains (see :func:`orgnet.load.load_events`).
+        Passed to the reader: for tables ``column_map``, ``delimiter``, ``no_header`` and
+        ``kind_map`` (``orgnet inspect --map/--delimiter/--no-header/--kinds``).; ``org_domain``: the organisation's e-mail domains
+        (see :func:`orgnet.load.load_events`).
 
     Returns
     -------

@@ -1,10 +1,11 @@
 """Read exports into one events table with one id per person: the first stage of every run.
 
-:func:`load_events` reads each path with its reader, then, over all inputs together:
+:func:`load_events` reads each path with its reader (all e-mail paths together, in one call),
+then, over all inputs together:
 
 1. resolves identities (:func:`orgnet.identity.resolve_identities`: alias file, directory,
    normalised e-mail);
-2. drops the events an earlier input already gave (:func:`drop_repeated_events`), so a
+2. drops the events another input already gave (:func:`drop_repeated_events`), so a
    result never depends on how the files were passed;
 3. decides who is a member and who is external (:mod:`orgnet.identity.membership`) and which
    accounts are not people (:mod:`orgnet.identity.non_human`);
@@ -48,7 +49,7 @@ from orgnet.identity import (
     resolve_identities,
     suggest_duplicates,
 )
-from orgnet.identity.activity import MESSAGE_KINDS, kind_mask, mix, sender_activity
+from orgnet.identity.activity import kind_mask, sender_activity
 from orgnet.identity.membership import person_addresses
 from orgnet.identity.non_human import evidence_kinds, match_ids
 
@@ -58,8 +59,9 @@ __all__ = ["LoadedEvents", "drop_repeated_events", "identify", "load_events", "m
 #: Columns of :attr:`LoadedEvents.merged`.
 MERGED_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence")
 
-#: The key of an event across inputs: the same key from a later input is the same event again.
-EVENT_KEY: tuple[str, ...] = ("source", "item", "kind", "actor", "target")
+#: The key of an event across inputs: the same key from another input is the same event again
+#: (``kind`` is left out: an e-mail read apart from the mail it answers looks like a ``post``).
+EVENT_KEY: tuple[str, ...] = ("source", "item", "actor", "target")
 
 
 def _empty(columns: Sequence[str]) -> pd.DataFrame:
@@ -83,9 +85,9 @@ class LoadedEvents:
         for people) and ``also_known_as`` (ids merged into this person automatically,
         semicolon-joined; ``""`` when none).
     sources : list of dict
-        Per path: ``path``, ``format``, ``records_read``, ``records_skipped`` (reason -> count),
-        ``events`` (as read) and ``duplicate_events`` (of those, already given by an earlier
-        input and dropped).
+        Per read: ``path``, ``format``, ``records_read``, ``records_skipped`` (reason -> count),
+        ``events`` (as read) and ``duplicate_events`` (of those, already given by another input
+        and dropped). The e-mail paths of a run are read together: one entry for all of them.
     membership : Membership or None
         How membership was decided (the report's statement); None for tables built elsewhere.
     duplicates : pandas.DataFrame
@@ -112,7 +114,7 @@ class LoadedEvents:
 
     @property
     def duplicate_events(self) -> int:
-        """Events dropped because an earlier input already gave them."""
+        """Events dropped because another input already gave them."""
         return int(sum(s.get("duplicate_events", 0) for s in self.sources))
 
 
@@ -159,12 +161,42 @@ def load_events(
         paths = [paths]
     org_domain = options.pop("org_domain", None)
     org_domains = [org_domain] if isinstance(org_domain, str) else list(org_domain or [])
-    results = [read_input(p, format, org_domains, options) for p in paths]
+    results = _read_all(list(paths), format, org_domains, options)
     loaded = identify(results, directory=directory, aliases=aliases, org_domains=org_domains,
-                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge,
-                      copies=options.get("dedupe", "headers") != "message-id")
+                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge)
     pa.default_memory_pool().release_unused()  # the readers' temporary Arrow buffers
     return loaded
+
+
+#: E-mail readers: several paths of these are read in one call (see :func:`_read_all`).
+MAIL_FORMATS: tuple[str, ...] = ("mbox", "maildir", "eml")
+
+
+def _read_all(paths: list[str | Path], format: str | None, org_domains: Sequence[str],
+              options: dict[str, Any]) -> list[ReadResult]:
+    """Every path read; all e-mail paths together, in one reader call, where the first of them stands.
+
+    Read together, copies of a mail are counted once, replies are threaded and subjects linked
+    across all of them and dates judged against all of them
+    (:func:`orgnet.connectors.email.read_mail`): a mailbox gives the same events as one folder,
+    as its sub-folders or one path per file.
+    """
+    names = [format or connectors.sniff(p) for p in paths]
+    at = [i for i, name in enumerate(names) if name in MAIL_FORMATS]
+    mail = [paths[i] for i in at]
+    results: list[ReadResult] = []
+    for i, (p, name) in enumerate(zip(paths, names, strict=True)):
+        if len(mail) > 1 and name in MAIL_FORMATS:
+            if i == at[0]:
+                from orgnet.connectors.email import read_mail
+
+                given = {**options, "org_domain": list(org_domains) or None}
+                # The e-mail options this run gives, checked as for any one of the readers.
+                opts = connectors._options_for(connectors.READERS[name], given, p)
+                results.append(read_mail([Path(m) for m in mail], format=format, **opts))
+            continue
+        results.append(read_input(p, name, org_domains, options))
+    return results
 
 
 def read_input(path: str | Path, format: str | None, org_domains: Sequence[str],
@@ -192,20 +224,15 @@ def identify(
     keep_senders: Iterable[str] = (),
     non_human: Iterable[str] = (),
     auto_merge: bool = True,
-    copies: bool = True,
 ) -> LoadedEvents:
     """Everything :func:`load_events` does after reading, on readers' results.
 
     Parameters
     ----------
     results : sequence of ReadResult
-        What the readers returned, in the order given (an earlier input's events win).
+        What the readers returned, in the order given (an earlier input's events win, unless a later one holds them linked).
     directory, aliases, org_domains, keep_senders, non_human, auto_merge
         As in :func:`load_events`.
-    copies : bool
-        Also drop e-mail copies across inputs: the same sender, time, kind and recipients under
-        another Message-ID (what the e-mail readers' ``dedupe="headers"`` does within one input).
-
     Returns
     -------
     LoadedEvents
@@ -215,7 +242,7 @@ def identify(
         from orgnet.directory import normalise_directory
 
         directory = normalise_directory(directory)
-    events, people, dropped = _resolve(results, directory, aliases, copies)
+    events, people, dropped = _resolve(results, directory, aliases)
     people, membership, activity = mark_people(events, people, directory=directory, org_domains=org_domains,
                                                keep_senders=keep_senders, non_human=non_human)
     merged = _empty(MERGED_COLUMNS)
@@ -227,7 +254,7 @@ def identify(
             more = merged[["alias", "person"]]
             combined = more if aliases is None or not len(aliases) else pd.concat(
                 [aliases[["alias", "person"]], more], ignore_index=True)
-            events, people, dropped = _resolve(results, directory, combined, copies)
+            events, people, dropped = _resolve(results, directory, combined)
             # Membership stays what the first pass decided: merging people does not move domains.
             first = membership
             people, membership, activity = mark_people(
@@ -255,11 +282,11 @@ def identify(
     return LoadedEvents(events, people, sources, membership, duplicates, merged)
 
 
-def _resolve(results: Sequence[ReadResult], directory: pd.DataFrame | None, aliases: pd.DataFrame | None,
-             copies: bool) -> tuple[pa.Table, pd.DataFrame, np.ndarray]:
+def _resolve(results: Sequence[ReadResult], directory: pd.DataFrame | None,
+             aliases: pd.DataFrame | None) -> tuple[pa.Table, pd.DataFrame, np.ndarray]:
     events, people = resolve_identities(list(results), directory=directory, aliases=aliases)
     inputs = np.repeat(np.arange(len(results), dtype=np.int32), [r.events.num_rows for r in results])
-    events, dropped = drop_repeated_events(events, inputs, copies=copies)
+    events, dropped = drop_repeated_events(events, inputs)
     return events, people, dropped
 
 
@@ -385,17 +412,17 @@ def mark_external_events(events: pa.Table, people: pd.DataFrame) -> pa.Table:
     return events.set_column(events.schema.get_field_index("external"), "external", pa.array(old | hit))
 
 
-def drop_repeated_events(events: pa.Table, inputs: np.ndarray, *, copies: bool = True) -> tuple[pa.Table, np.ndarray]:
-    """Drop the events an earlier input already gave.
+def drop_repeated_events(events: pa.Table, inputs: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+    """Drop the events another input already gave.
 
-    An event repeats one of an earlier input when it has the same :data:`EVENT_KEY` (source,
-    item, kind, actor, target; ids canonical). With ``copies``, an e-mail also repeats one of
-    an earlier input when its sender, time, kind and set of recipients are the same under
-    another Message-ID (the copies of one mail filed in several folders: the e-mail readers'
-    ``dedupe="headers"`` rule across inputs; mails with no time are never matched so). For
-    each such signature the mails of the input holding most of them are kept (the earliest
-    input on a tie), so two mails a reader kept apart stay apart. Rows within one input are
-    never dropped here: that is the reader's job.
+    An event repeats one of another input when it has the same :data:`EVENT_KEY` (source, item,
+    actor, target; ids canonical): the readers give every copy of a message the same ``item``
+    (e-mail: the mail's key, the same in every folder and file; Slack: channel and timestamp).
+    For each key the rows of one input are kept: the earliest, unless a later one holds the
+    message *linked* (a ``reply`` or ``share`` where the other says ``post``): an e-mail read
+    together with the mail it answers is a reply, read apart it looks like a new post, and the
+    linked copy is what one read of everything gives. Rows within one input are never dropped
+    here (that is the reader's job), so an input's own multiplicity stays.
 
     Parameters
     ----------
@@ -403,8 +430,6 @@ def drop_repeated_events(events: pa.Table, inputs: np.ndarray, *, copies: bool =
         Events of all inputs, concatenated in input order.
     inputs : numpy.ndarray
         The input (0, 1, ...) of each row.
-    copies : bool
-        Also match e-mail copies with another Message-ID.
 
     Returns
     -------
@@ -416,88 +441,37 @@ def drop_repeated_events(events: pa.Table, inputs: np.ndarray, *, copies: bool =
     Examples
     --------
     >>> from orgnet.events import events_from_frame
-    >>> ev = events_from_frame(pd.DataFrame({"kind": ["post"] * 3, "actor": ["a", "a", "a"],
-    ...                                      "target": ["b", "b", "c"], "item": ["m1", "m1", "m1"]}))
-    >>> kept, dropped = drop_repeated_events(ev, np.array([0, 1, 1]))
-    >>> kept.num_rows, dropped.tolist()
-    (2, [0, 1])
+    >>> ev = events_from_frame(pd.DataFrame({"kind": ["post", "post", "reply", "post"], "actor": ["a"] * 4,
+    ...                                      "target": ["b", "b", "b", "c"], "item": ["m1"] * 4}))
+    >>> kept, dropped = drop_repeated_events(ev, np.array([0, 0, 1, 1]))
+    >>> kept.column("kind").to_pylist(), dropped.tolist()
+    (['reply', 'post'], [2, 0])
     """
     n_inputs = int(inputs.max()) + 1 if len(inputs) else 0
     if n_inputs < 2 or len(np.unique(inputs)) < 2:
         return events, np.zeros(n_inputs, np.int64)
-    keep = _first_input_rows(events, inputs)
-    if copies:
-        keep &= ~_later_copies(events, inputs)
+    keep = _chosen_input_rows(events, inputs)
     if keep.all():
         return events, np.zeros(n_inputs, np.int64)
     return _filter(events, keep), np.bincount(inputs[~keep], minlength=n_inputs).astype(np.int64)
 
 
-def _first_input_rows(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
-    """Rows whose key no earlier input has (a group-by on the key, then a hash join back)."""
-    key = {c: events.column(c).cast(pa.string()) for c in EVENT_KEY}
-    key["target"] = pc.fill_null(key["target"], "")  # null keys never join
-    key["source"] = pc.fill_null(key["source"], "")
-    table = pa.table({**key, "input": pa.array(inputs, pa.int32()), "row": pa.array(np.arange(len(inputs)))})
-    first = table.group_by(list(EVENT_KEY)).aggregate([("input", "min")])
-    joined = table.select([*EVENT_KEY, "input", "row"]).join(first, list(EVENT_KEY))
-    keep = np.zeros(len(inputs), dtype=bool)
-    rows = np.asarray(joined.column("row").to_numpy())
-    keep[rows] = np.asarray(joined.column("input").to_numpy()) == np.asarray(joined.column("input_min").to_numpy())
+def _chosen_input_rows(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
+    """Rows of the input chosen for their key (group-bys on the key, then a hash join back)."""
+    key = {c: pc.fill_null(events.column(c).cast(pa.string()), "") for c in EVENT_KEY}  # null keys never join
+    linked = ~kind_mask(events.column("kind"), ("post",))
+    # One rank per row: a linked copy first, then the earliest input.
+    rank = np.where(linked, 0, len(inputs)).astype(np.int64) + inputs
+    table = pa.table({**key, "rank": pa.array(rank), "row": pa.array(np.arange(len(inputs)))})
+    per_input = table.group_by([*EVENT_KEY]).aggregate([("rank", "min")])
+    joined = table.join(per_input, list(EVENT_KEY))
+    n = len(inputs)
+    # The chosen input of a key: the one whose best row has the lowest rank.
+    chosen = np.asarray(joined.column("rank_min").to_numpy()) % n
+    row = np.asarray(joined.column("row").to_numpy())
+    keep = np.zeros(n, dtype=bool)
+    keep[row] = inputs[row] == chosen
     return keep
-
-
-def _later_copies(events: pa.Table, inputs: np.ndarray) -> np.ndarray:
-    """Rows of e-mails that repeat, under another Message-ID, a mail of an earlier input."""
-    mail = np.asarray(pc.fill_null(pc.equal(events.column("source"), "email"), False)
-                      .to_numpy(zero_copy_only=False), dtype=bool)
-    mail &= np.asarray(pc.is_valid(events.column("ts")).to_numpy(zero_copy_only=False), dtype=bool)
-    mail &= kind_mask(events.column("kind"), MESSAGE_KINDS)
-    out = np.zeros(len(inputs), dtype=bool)
-    if not mail.any() or len(np.unique(inputs[mail])) < 2:
-        return out
-    rows = np.flatnonzero(mail)
-    with np.errstate(over="ignore"):
-        _, actor = encode_ids(events.column("actor"), remember=True)
-        _, target = encode_ids(events.column("target"), remember=True)
-        # One mail's rows share its Message-ID: the item up to the recipient.
-        mid = pc.replace_substring_regex(events.column("item").take(pa.array(rows)), r" .*$", "")
-        _, message = encode_ids(mid)
-        ts = np.asarray(events.column("ts").cast(pa.int64()).take(pa.array(rows)).to_numpy(zero_copy_only=False))
-        reply = kind_mask(events.column("kind"), ("reply",))[rows].astype(np.int64)
-        inp, act, tgt = inputs[rows].astype(np.int64), actor[rows].astype(np.int64), target[rows].astype(np.int64)
-        # Rows -> mails (input, Message-ID): the recipients' set as a sum of mixed codes.
-        order = np.lexsort((message, inp))
-        start = np.flatnonzero(np.r_[True, (np.diff(inp[order]) != 0) | (np.diff(message[order]) != 0)])
-        mixed = np.add.reduceat(mix(tgt[order] + 1).view(np.uint64), start)
-        count = np.diff(np.r_[start, len(order)])
-        first = order[start]
-        sig = (act[first], reply[first], ts[first], count.astype(np.int64), mixed.view(np.int64))
-        # Mails -> per signature, the input holding most of them (the earliest on a tie): two
-        # mails a reader kept apart (other subjects) stay apart; the other inputs' are copies.
-        mail_input = inp[first]
-        m_order = np.lexsort((mail_input, *sig[::-1]))
-        new_sig = np.ones(len(m_order), dtype=bool)
-        for part in sig:
-            new_sig[1:] &= part[m_order][1:] == part[m_order][:-1]
-        new_sig = ~new_sig
-        new_sig[0] = True
-        sorted_input = mail_input[m_order]
-        new_run = new_sig | np.r_[True, sorted_input[1:] != sorted_input[:-1]]
-        run_start = np.flatnonzero(new_run)
-        run_size = np.diff(np.r_[run_start, len(m_order)])
-        run_sig = np.cumsum(new_sig)[run_start] - 1
-        run_input = sorted_input[run_start]
-        best = np.lexsort((run_input, -run_size, run_sig))  # per signature: most mails, then earliest
-        chosen = np.full(run_sig.max() + 1, -1, np.int64)
-        firsts = best[np.r_[True, run_sig[best][1:] != run_sig[best][:-1]]]
-        chosen[run_sig[firsts]] = run_input[firsts]
-        copy_mail = np.zeros(len(first), dtype=bool)
-        copy_mail[m_order] = sorted_input != chosen[np.cumsum(new_sig) - 1]
-        mail_of_row = np.empty(len(order), np.int64)
-        mail_of_row[order] = np.repeat(np.arange(len(start)), count)
-        out[rows] = copy_mail[mail_of_row]
-    return out
 
 
 def _filter(events: pa.Table, keep: np.ndarray) -> pa.Table:

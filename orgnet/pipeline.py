@@ -6,14 +6,15 @@ command line, a notebook and the benchmarks run exactly the same pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from orgnet.analysis import AnalysisOptions, Findings, analyze
 from orgnet.directory import read_directory
+from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.identity import read_aliases
 from orgnet.load import LoadedEvents, load_events, mark_loaded
 from orgnet.privacy import (
@@ -102,6 +103,14 @@ def _domains(reader_options: dict[str, Any]) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
+def _membership(loaded: LoadedEvents) -> dict[str, Any] | None:
+    """Who counts as a member and why, as identity resolution stated it (None when it did not)."""
+    info = getattr(loaded, "membership", None)
+    if info is None:
+        return None
+    return dataclasses.asdict(info) if dataclasses.is_dataclass(info) else dict(info)
+
+
 @dataclass
 class RunResult:
     """What a run produced: the findings and where the report is."""
@@ -161,7 +170,7 @@ def run(
         loaded = replace(loaded, events=ex.events, people=ex.people if ex.people is not None else loaded.people)
         directory, excluded = ex.directory, ex.excluded
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
-                       sources=loaded.sources, progress=progress)
+                       sources=loaded.sources, membership=_membership(loaded), progress=progress)
     with progress("Privacy: pseudonyms, small groups"):
         findings = apply_privacy(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,

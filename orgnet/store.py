@@ -1,9 +1,11 @@
 """The DuckDB event store: imports exports idempotently and gives back events for a time window.
 
-An event's key is ``source + item + kind + target``: importing the same export twice adds
-nothing, and overlapping exports (January-February, then February-March) merge without
-duplicates. Each import runs in one transaction, so an interrupted import leaves the store as
-it was. Rows move between Arrow and DuckDB in bulk; no Python loop touches an event.
+An event's key is ``source + item + kind + target``, where a missing target matches any
+target: importing the same export twice adds nothing, and overlapping exports (January-February,
+then February-March) merge without duplicates, even when one export could not name a target that
+the other could (a reply whose thread starts before the export does). Each import runs in one
+transaction, so an interrupted import leaves the store as it was. Rows move between Arrow and
+DuckDB in bulk; no Python loop touches an event.
 
 Examples
 --------
@@ -56,8 +58,12 @@ CREATE TABLE imports (
 );
 """
 
-# The key columns, compared null-safely (a post has no target).
-_KEY = ("source", "item", "kind", "target")
+# The key: an event is (source, item, kind), and the target tells apart the rows of one item sent
+# to several people (an e-mail's recipients, a table's rows). A row without a target is the same
+# event as a row of the same (source, item, kind) with one: the target was not known to the export
+# that gave the first row (see _MERGE).
+_EVENT = ("source", "item", "kind")
+_KEY = (*_EVENT, "target")
 _COLUMNS = ", ".join(SCHEMA.names)
 
 
@@ -149,12 +155,15 @@ def import_events(
     Returns
     -------
     dict
-        ``rows_in`` (events given), ``added`` (new events stored), ``people_in``.
+        ``rows_in`` (events given), ``added`` (new events stored), ``completed`` (stored events
+        without a target that this import named the target of: replaced, not added),
+        ``people_in``.
 
     Notes
     -----
-    Rows are compared by ``source, item, kind, target`` (null-safe), both against the store and
-    within the batch (the first of duplicates wins). The whole import is one transaction.
+    Rows are compared by ``source, item, kind, target``, both against the store and within the
+    batch (the first of duplicates wins); a row without a target matches any row of the same
+    ``source, item, kind``, and gives way to it. The whole import is one transaction.
     """
     validate(events)
     incoming = _incoming(events)
@@ -162,22 +171,10 @@ def import_events(
     with _connect(store_path) as con:
         con.register("incoming_events", incoming)
         con.register("incoming_people", people_rows)
-        key_match = " AND ".join(f"e.{k} IS NOT DISTINCT FROM i.{k}" for k in _KEY)
         before = _one(con, "SELECT count(*) FROM events")[0]
         con.execute("BEGIN")
         try:
-            con.execute(
-                f"""
-                INSERT INTO events
-                SELECT {_COLUMNS} FROM (
-                    SELECT ts, source, CAST(kind AS {_KIND_TYPE}) AS kind, actor, target, weight, channel,
-                           thread, item, external,
-                           row_number() OVER (PARTITION BY source, item, kind, target) AS dup
-                    FROM incoming_events
-                ) AS i
-                WHERE dup = 1 AND NOT EXISTS (SELECT 1 FROM events e WHERE {key_match})
-                """
-            )
+            completed = _merge(con)
             con.execute(
                 """
                 INSERT INTO people SELECT person, name, email, attributes FROM incoming_people
@@ -198,9 +195,46 @@ def import_events(
             con.execute("ROLLBACK")
             raise
         finally:
+            con.execute("DROP TABLE IF EXISTS temp.batch")
             con.unregister("incoming_events")
             con.unregister("incoming_people")
-    return {"rows_in": int(incoming.num_rows), "added": added, "people_in": int(people_rows.num_rows)}
+    return {"rows_in": int(incoming.num_rows), "added": added, "completed": completed,
+            "people_in": int(people_rows.num_rows)}
+
+
+def _merge(con: duckdb.DuckDBPyConnection) -> int:
+    """Add the registered ``incoming_events`` to ``events``; return how many stored rows got a target.
+
+    Three set operations, no loop: (1) the batch keeps one row per key, and drops a row without
+    a target when the batch has the same event with one; (2) a stored row without a target is
+    replaced when the batch names its target; (3) batch rows not already stored are inserted.
+    The store so ends with the same rows whichever of two overlapping exports comes first.
+    """
+    event = " AND ".join(f"e.{k} = b.{k}" for k in _EVENT)
+    con.execute(
+        f"""
+        CREATE TEMP TABLE batch AS
+        SELECT {_COLUMNS} FROM (
+            SELECT ts, source, CAST(kind AS {_KIND_TYPE}) AS kind, actor, target, weight, channel,
+                   thread, item, external,
+                   row_number() OVER (PARTITION BY {", ".join(_KEY)}) AS dup,
+                   count(target) OVER (PARTITION BY {", ".join(_EVENT)}) AS targeted
+            FROM incoming_events
+        ) WHERE dup = 1 AND (target IS NOT NULL OR targeted = 0)
+        """
+    )
+    completed = _one(con, f"""
+        SELECT count(*) FROM events e
+        WHERE e.target IS NULL AND EXISTS (SELECT 1 FROM batch b WHERE {event} AND b.target IS NOT NULL)""")[0]
+    if completed:
+        con.execute(f"""
+            DELETE FROM events e
+            WHERE e.target IS NULL AND EXISTS (SELECT 1 FROM batch b WHERE {event} AND b.target IS NOT NULL)""")
+    con.execute(f"""
+        INSERT INTO events
+        SELECT {_COLUMNS} FROM batch b
+        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {event} AND (e.target = b.target OR b.target IS NULL))""")
+    return int(completed)
 
 
 def _window(since: Any, until: Any) -> tuple[str, list[Any]]:

@@ -63,3 +63,30 @@ def load_orgs() -> ModuleType:
 def orgs() -> ModuleType:
     """The helper module: ``make_findings``, ``XSS_NAME``, ``XSS_DEPARTMENT``."""
     return load_orgs()
+
+
+def _assert_same_findings(a, b) -> None:  # type: ignore[no-untyped-def]
+    """Two Findings hold the same people, ties and sections (every table and figure)."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(a.people, b.people)
+    assert (a.ties != b.ties).nnz == 0
+    pd.testing.assert_frame_equal(a.groups.table, b.groups.table)
+    for kind in a.groups.by_kind:
+        np.testing.assert_array_equal(a.groups.by_kind[kind].codes, b.groups.by_kind[kind].codes)
+    for section in ("ambassadors", "connectors", "silos"):
+        pd.testing.assert_frame_equal(getattr(a, section).table, getattr(b, section).table)
+    assert a.pyramid.overall == b.pyramid.overall
+    sa, sb = dataclasses.asdict(a.summary), dataclasses.asdict(b.summary)
+    for key in ("sources", "methods"):
+        sa.pop(key), sb.pop(key)
+    assert sa == sb
+
+
+@pytest.fixture(scope="session")
+def assert_same_findings():  # type: ignore[no-untyped-def]
+    """``assert_same_findings(a, b)``: two analyses gave the same findings."""
+    return _assert_same_findings

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-import orgnet.analysis as analysis
+import orgnet.findings.compute as analysis
 import orgnet.metrics.centrality as centrality
 from orgnet.analysis import AnalysisOptions, analyze
 from orgnet.synthetic import generate
 
 
-def test_workers_change_nothing(monkeypatch) -> None:
+def test_workers_change_nothing(monkeypatch, assert_same_findings) -> None:
     org = generate(people=600, seed=5)
     opts = dict(betweenness_exact_below=100)  # sampled pivots, as on a large organisation
     alone = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=1, **opts))
@@ -26,7 +24,4 @@ def test_workers_change_nothing(monkeypatch) -> None:
     both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts),
                    progress=progress)
     assert "Silos (started in a worker process)" in steps and "Betweenness: waiting for the workers" in steps
-    pd.testing.assert_frame_equal(alone.people, both.people)
-    pd.testing.assert_frame_equal(alone.groups, both.groups)
-    for name in alone.tables:
-        pd.testing.assert_frame_equal(alone.tables[name], both.tables[name])
+    assert_same_findings(alone, both)

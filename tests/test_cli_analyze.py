@@ -34,14 +34,15 @@ def test_report_files_and_columns(edge_csv: Path, tmp_path: Path) -> None:
     code, text = run("analyze", str(edge_csv), "--map", "actor=sender,target=recipient,ts=date",
                      "--directory", str(tmp_path / "dir.csv"), "--min-group-size", "1", "--out", str(out))
     assert code == 0, text
-    assert {"people.csv", "groups.csv", "findings.json", "map.html"} <= {p.name for p in out.iterdir()}
+    assert {"people.csv", "ties.csv", "groups.csv", "findings.json", "map.html"} <= {p.name for p in out.iterdir()}
     people = pd.read_csv(out / "people.csv", dtype={"person": str})
     assert list(people.columns[:4]) == ["person", "name", "department", "community"]
     assert {"pagerank", "betweenness", "in_strength", "out_strength", "in_degree", "out_degree", "partners"} <= set(
         people.columns)
     assert sorted(people["person"]) == ["ana", "ben", "cy", "dee", "eve"]  # eve: directory member, no events
     groups = pd.read_csv(out / "groups.csv")
-    assert list(groups.columns[:6]) == ["group", "kind", "size", "internal_weight", "external_weight", "ei_index"]
+    assert list(groups.columns[:7]) == ["group", "kind", "code", "size", "internal_weight", "external_weight",
+                                        "ei_index"]
     assert {"is_silo", "bridges", "reason"} <= set(groups.columns)
     legal = groups[(groups["kind"] == "department") & (groups["group"] == "Legal")].iloc[0]
     assert legal["internal_weight"] == 2 and legal["external_weight"] == 1

@@ -97,11 +97,10 @@ def test_from_edges_without_events() -> None:
     assert g.people["active"].tolist() == [False, True, True, False]
 
 
-def test_analyze_with_dask_engine_equals_local(events: pa.Table) -> None:
+def test_analyze_with_dask_engine_equals_local(events: pa.Table, assert_same_findings) -> None:
     local = analyze(events)
     dask = analyze(events, options=AnalysisOptions(engine="dask"))
-    pd.testing.assert_frame_equal(local.people, dask.people)
-    pd.testing.assert_frame_equal(local.groups, dask.groups)
+    assert_same_findings(local, dask)
 
 
 def test_cli_engine_dask(parts: Path, tmp_path: Path) -> None:

@@ -91,8 +91,10 @@ def test_slack_bots_are_non_human_and_no_node(shared_dataset, name: str) -> None
     assert all(people.loc[b, "non_human"].startswith("platform flag") for b in bots)
     findings = analyze(loaded.events, people=loaded.people)
     assert not flagged & set(findings.people["person"])
-    # The pyramid is computed over the nodes: its levels add up to them.
-    assert sum(findings.sections["pyramid"]["overall"].values()) == len(findings.people)
+    # The pyramid is computed over the nodes: its levels (and those it sets apart) add up to them.
+    pyramid = findings.pyramid
+    assert sum(pyramid.overall.values()) + sum(pyramid.excluded.values()) == len(findings.people)
+    assert not any(n for why, n in pyramid.excluded.items() if why.startswith("not a person"))  # no bot is a node
     assert loaded.membership.rule == "platform"
 
 
@@ -130,3 +132,20 @@ def test_directory_still_decides_on_eu_core_and_perry_wolfe(shared_dataset, tmp_
     nodes, before = _directory_run(tmp_path / "pw", edges[["ts", "kind", "actor", "target", "thread", "item"]],
                                    actors[["person", "name", "department"]])
     assert nodes == before and len(nodes) == len(actors)
+
+
+def _sorted_events(loaded: LoadedEvents) -> pd.DataFrame:
+    frame = loaded.events.to_pandas()
+    frame["kind"] = frame["kind"].astype(str)
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+def test_enron_same_events_as_one_folder_sub_folders_or_files(shared_dataset) -> None:  # type: ignore[no-untyped-def]
+    root = shared_dataset("enron_maildir_subset") / "maildir"
+    folder = _sorted_events(load_events([root]))
+    subs = sorted(d for user in root.iterdir() for d in user.iterdir() if d.is_dir())
+    pd.testing.assert_frame_equal(folder, _sorted_events(load_events(subs)))
+    allen = root / "allen-p"
+    files = sorted(p for p in allen.rglob("*") if p.is_file())
+    assert len(files) > 1000
+    pd.testing.assert_frame_equal(_sorted_events(load_events([allen])), _sorted_events(load_events(files)))

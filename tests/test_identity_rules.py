@@ -162,7 +162,7 @@ def test_fan_out_counts_only_together_with_never_replying() -> None:
     assert non_human_evidence(people, replying).tolist() == [""] * len(ids)
     # A high z-score is what makes the fan-out an outlier, not a constant.
     act = activity.set_index("person")
-    from orgnet.metrics.roles import _modified_z
+    from orgnet.metrics.robust import modified_z as _modified_z
 
     z = pd.Series(_modified_z(np.log1p(act["fanout"].to_numpy())), index=act.index)
     assert z["broadcaster@corp.com"] >= FANOUT_Z > z.drop("broadcaster@corp.com").max()

@@ -21,14 +21,15 @@ def test_slack_fixture_figures() -> None:
     assert {k: s[k] for k in ("format", "records_read", "messages", "posts", "replies", "reactions",
                               "mentions", "people", "active_people", "inactive_people", "channels",
                               "threads", "threads_with_replies")} == {
-        "format": "slack", "records_read": 22, "messages": 13, "posts": 7, "replies": 6,
+        "format": "slack", "records_read": 23, "messages": 14, "posts": 7, "replies": 7,
         "reactions": 5, "mentions": 5,
         "people": 7, "active_people": 6,  # bot and watcher inactive; the unlisted author active
-        "inactive_people": 1, "channels": 4, "threads": 9, "threads_with_replies": 3,
+        # threads: a file comment's thread is the file's (file:F01), apart from the upload's
+        "inactive_people": 1, "channels": 4, "threads": 10, "threads_with_replies": 4,
     }
     assert s["records_skipped"]["bot message"] == 2
     assert s["first"] == "2024-01-02T09:00:00Z"
-    assert s["last"] == "2024-01-04T11:02:00.003002Z"
+    assert s["last"] == "2024-01-04T11:03:00.003003Z"  # the reply in the group DM
     json.dumps(s)  # plain JSON types only
 
 
@@ -86,7 +87,7 @@ def test_cli_table_and_json() -> None:
     out = runner.invoke(main, ["inspect", "--json", str(SLACK / "old")])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert data["format"] == "slack" and data["people"] == 3 and data["active_people"] == 2
+    assert data["format"] == "slack" and data["people"] == 5 and data["active_people"] == 2  # with a bot, a deleted
 
 
 def test_cli_bad_input_is_a_clear_error(tmp_path: Path) -> None:

@@ -26,44 +26,60 @@ def test_analysis_re_exports_the_loader() -> None:
     assert ReExported is LoadedEvents
 
 
-def test_same_mbox_twice_gives_the_events_once() -> None:
+def test_same_export_twice_gives_the_events_once() -> None:
     box = FIXTURES / "email" / "list.mbox"
     once, twice = load_events([box]), load_events([box, box])
     pd.testing.assert_frame_equal(_sorted(once), _sorted(twice))
-    assert once.duplicate_events == 0
-    assert twice.duplicate_events == once.events.num_rows
+    # Mail paths are read together: the reader counts the copies as duplicates.
+    dup = "duplicate message-id"
+    assert twice.records_skipped[dup] == once.records_skipped.get(dup, 0) + once.sources[0]["records_read"]
+    slack = FIXTURES / "slack" / "modern"
+    once, twice = load_events([slack]), load_events([slack, slack])
+    pd.testing.assert_frame_equal(_sorted(once), _sorted(twice))
+    assert twice.duplicate_events == once.events.num_rows > 0
     assert [s["duplicate_events"] for s in twice.sources] == [0, once.events.num_rows]
 
 
-def test_one_folder_or_its_sub_folders_give_the_same_events() -> None:
+def test_one_folder_its_sub_folders_or_its_files_give_the_same_events() -> None:
     folder = load_events([COPIES])
     subs = load_events(sorted(p for p in COPIES.iterdir() if p.is_dir()))
+    files = load_events(sorted(p for p in COPIES.rglob("*") if p.is_file()))
     pd.testing.assert_frame_equal(_sorted(folder), _sorted(subs))
-    read = sum(s["events"] for s in subs.sources)
-    assert subs.duplicate_events == read - folder.events.num_rows > 0
+    pd.testing.assert_frame_equal(_sorted(folder), _sorted(files))
     # The two mails one sender sent in one second (other subjects) are both kept.
-    server = _sorted(subs).query("actor == 'expense.server@corp.example'")
+    server = _sorted(folder).query("actor == 'expense.server@corp.example'")
     assert server["item"].nunique() == 2
 
 
-def test_copies_across_inputs_off_with_message_id_dedupe() -> None:
-    subs = sorted(p for p in COPIES.iterdir() if p.is_dir())
-    by_id = load_events(subs, dedupe="message-id")
-    by_headers = load_events(subs)
-    # Only the same Message-ID counts as a repeat: the copies under their own ids stay.
-    assert by_id.events.num_rows > by_headers.events.num_rows
+def test_mail_read_apart_is_de_duplicated_on_its_keys_and_the_linked_copy_kept() -> None:
+    from orgnet.connectors import read
+    from orgnet.load import identify
+
+    together = _sorted(load_events([COPIES]))
+    apart = identify([read(p) for p in sorted(p for p in COPIES.iterdir() if p.is_dir())])
+    events = _sorted(apart)
+    read_rows = sum(s["events"] for s in apart.sources)
+    assert len(events) == len(together) and apart.duplicate_events == read_rows - len(together) > 0
+    # "RE: Budget" is a reply where its folder holds "Budget", a post where it does not: the reply stays.
+    def answer(frame: pd.DataFrame) -> list[str]:
+        return frame.loc[frame["actor"].eq("ben.ray@corp.example") & frame["ts"].notna(), "kind"].tolist()
+
+    assert answer(events) == answer(together) == ["reply"]
 
 
 def test_repeats_are_dropped_by_key_and_within_an_input_never() -> None:
-    frame = pd.DataFrame({"kind": ["post"] * 5, "actor": ["a", "a", "a", "a", "b"],
-                          "target": ["b", "b", "b", "c", None], "item": ["m1", "m1", "m1", "m1", "m2"]})
+    frame = pd.DataFrame({"kind": ["post", "post", "post", "post", "reply", "post"],
+                          "actor": ["a", "a", "a", "a", "a", "b"], "target": ["b", "b", "b", "c", "c", None],
+                          "item": ["m1", "m1", "m1", "m1", "m1", "m2"]})
     events = events_from_frame(frame, source="csv")
-    inputs = np.array([0, 0, 1, 1, 2])
+    inputs = np.array([0, 0, 1, 1, 2, 2])
     kept, dropped = drop_repeated_events(events, inputs)
-    # Row 1 repeats row 0 inside input 0 (the reader's business); row 2 repeats it from input 1.
-    assert kept.column("target").to_pylist() == ["b", "b", "c", None]
-    assert dropped.tolist() == [0, 1, 0]
-    same, none = drop_repeated_events(events, np.zeros(5, np.int32))
+    # Row 1 repeats row 0 inside input 0 (the reader's business) and stays; row 2 repeats it from
+    # input 1; for a -> c the linked copy (a reply, input 2) wins over the earlier post.
+    assert list(zip(kept.column("kind").to_pylist(), kept.column("target").to_pylist(), strict=True)) == [
+        ("post", "b"), ("post", "b"), ("reply", "c"), ("post", None)]
+    assert dropped.tolist() == [0, 2, 0]
+    same, none = drop_repeated_events(events, np.zeros(6, np.int32))
     assert same is events and none.tolist() == [0]
 
 

@@ -1,14 +1,16 @@
 """The planted truth of synthetic organisations, recovered through `analyze()` itself.
 
-`tests/metrics/test_planted.py` checks the detectors one by one; this checks the combination
-the report shows (the same options a user gets by default).
+`tests/findings/test_planted.py` checks the rules one by one; this checks the combination the
+report shows (the same options a user gets by default).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from orgnet.analysis import analyze
+from orgnet.findings import analyze
+from orgnet.report.content import wording
 from orgnet.synthetic import generate
 
 
@@ -16,21 +18,30 @@ from orgnet.synthetic import generate
 def test_analyze_recovers_planted_roles(people: int, seed: int) -> None:
     org = generate(people=people, seed=seed)
     f = analyze(org.events, directory=org.directory)
+    ids = f.people["person"].to_numpy(dtype=str)
 
     planted = set(org.truth["ambassadors"])
-    ranked = f.tables["ambassadors"]["person"].tolist()
+    ranked = ids[f.ambassadors.table["code"]].tolist()
     top = set(ranked[: len(planted)])
     assert len(top & planted) / len(planted) >= 0.9  # precision = recall at the planted count
 
     silos = set(org.truth["silo_departments"])
-    flagged = set(f.groups.query("kind == 'department' and is_silo == True")["group"])
+    s = f.silos.table.query("kind == 'department' and is_silo")
+    flagged = {f.groups.by_kind["department"].label(c) for c in s["code"]}
     assert silos <= flagged and len(flagged - silos) <= 1
 
     brokers = set(org.truth["brokers"])
-    found = set(f.tables["connectors"].query("role == 'information broker'")["person"])
+    con = f.connectors.table
+    found = set(ids[con.loc[con["role"] == "information broker", "code"]])
     assert len(found) >= 3
     assert len(found & brokers) / len(found) >= 0.8
 
-    # Every flag carries its reason with numbers.
-    for reason in [*f.tables["connectors"]["reason"], *f.groups.loc[f.groups["is_silo"] == True, "reason"]]:  # noqa: E712
-        assert any(ch.isdigit() for ch in str(reason))
+    # Every flag carries its evidence, in numbers, worded with the right noun.
+    words = wording(f)
+    for i in range(len(con)):
+        reason = f.connectors.reason(i)
+        assert reason.evidence and all(np.isfinite(list(e.numbers.values())).any() for e in reason.evidence
+                                           if e.numbers)
+        assert any(ch.isdigit() for ch in words.sentence(reason))
+    for i in np.flatnonzero(f.silos.table["is_silo"].to_numpy()):
+        assert any(ch.isdigit() for ch in words.sentence(f.silos.reason(int(i))))

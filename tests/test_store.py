@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from click.testing import CliRunner
 
 from orgnet import store
 from orgnet.cli import main
+from orgnet.connectors import read
 from orgnet.events import SCHEMA, events_from_frame
 
 
@@ -164,3 +167,109 @@ def test_cli_analyze_from_store_with_window(tmp_path: Path) -> None:
     assert summary["period"]["first"].startswith("2025-01-05")
     res = CliRunner().invoke(main, ["analyze", "--out", str(tmp_path / "r2")])
     assert res.exit_code == 2 and "--store" in res.output
+
+
+# -- overlapping Slack exports (issue 12) ----------------------------------------------------------
+
+_EVENT_COLUMNS = ["source", "kind", "actor", "target", "channel", "thread", "item", "ts", "weight"]
+SLACK_MODERN = Path(__file__).resolve().parent / "fixtures" / "slack" / "modern"
+
+
+def _export_between(full: Path, dest: Path, days: list[str]) -> Path:
+    """Write the export Slack would have given for ``days`` only: the lists, and those day files."""
+    dest.mkdir()
+    for p in full.iterdir():
+        if p.is_file():
+            shutil.copy(p, dest / p.name)
+        else:
+            for day in p.glob("*.json"):
+                if day.stem in days:
+                    (dest / p.name).mkdir(exist_ok=True)
+                    shutil.copy(day, dest / p.name / day.name)
+    return dest
+
+
+def _store_rows(db: Path) -> list[tuple]:
+    frame = store.load_events(db).to_pandas()[_EVENT_COLUMNS]
+    return sorted(map(tuple, frame.astype(object).where(frame.notna(), None).itertuples(index=False)), key=repr)
+
+
+def _import_exports(db: Path, exports: list[Path]) -> list[dict]:
+    done = []
+    for export in exports:
+        r = read(export, format="slack")
+        done.append(store.import_events(db, r.events, str(export), people=r.people))
+    return done
+
+
+def _check_overlap_merge(full: Path, tmp_path: Path) -> tuple[int, int, int, int]:
+    days = sorted({p.stem for p in full.glob("*/*.json")})
+    n = len(days)
+    early = _export_between(full, tmp_path / "early", days[: 2 * n // 3])
+    late = _export_between(full, tmp_path / "late", days[n // 3:])
+    whole = _store_rows(_import(tmp_path / "full.duckdb", full))
+    forward = _import_exports(tmp_path / "forward.duckdb", [early, late])
+    _import_exports(tmp_path / "backward.duckdb", [late, early])
+    assert _store_rows(tmp_path / "forward.duckdb") == whole
+    assert _store_rows(tmp_path / "backward.duckdb") == whole
+    rows_in = forward[0]["rows_in"] + forward[1]["rows_in"]
+    return len(whole), forward[0]["rows_in"], forward[1]["rows_in"], rows_in - len(whole)
+
+
+def _import(db: Path, export: Path) -> Path:
+    _import_exports(db, [export])
+    return db
+
+
+def test_overlapping_slack_exports_give_the_full_exports_events(tmp_path: Path) -> None:
+    # A thread_broadcast without parent_user_id (as in the real olake export) whose thread starts a
+    # day earlier: the later export cannot name its target, the earlier one can.
+    full = tmp_path / "export"
+    shutil.copytree(SLACK_MODERN, full)
+    day = full / "general" / "2024-01-03.json"
+    day.write_text(json.dumps([*json.loads(day.read_text()), {
+        "type": "message", "subtype": "thread_broadcast", "user": "U02BEN", "text": "also here",
+        "ts": "1704276240.001504", "thread_ts": "1704186060.000001", "replace_original": False,
+        "delete_original": False, "metadata": {"event_type": "", "event_payload": None}}]))
+    late_only = read(_export_between(full, tmp_path / "only-late", ["2024-01-03", "2024-01-04"])).events
+    broadcast = late_only.filter(pc.equal(late_only.column("item"), "C01GEN:1704276240.001504"))
+    assert broadcast.column("target").to_pylist() == [None]  # this export cannot know it
+    total, early, late, overlap = _check_overlap_merge(full, tmp_path)
+    assert early < total and late < total and overlap > 0
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["slack_houstondatavis", "slack_olake_community"])
+def test_overlapping_real_slack_exports_give_the_full_exports_events(shared_dataset, tmp_path: Path,
+                                                                     name: str) -> None:
+    total, early, late, overlap = _check_overlap_merge(shared_dataset(name), tmp_path)
+    # Both parts are real subsets and overlap by a third of the days.
+    assert early < total and late < total and overlap > 0
+    assert total == read(shared_dataset(name)).events.num_rows
+
+
+# -- tables: one row per recipient, and files without an item column ------------------------------
+
+
+@pytest.mark.realdata
+def test_one_item_to_several_recipients_keeps_every_recipient(shared_dataset, tmp_path: Path) -> None:
+    # enron_perry_wolfe's message_recipients.csv: one row per (message, recipient), the message id
+    # repeated; the target tells the rows of one message apart.
+    path = shared_dataset("enron_perry_wolfe") / "message_recipients.csv"
+    frame = pd.read_csv(path, dtype=str)
+    distinct = len(frame.drop_duplicates(["message_id", "recipient_id"]))
+    r = read(path, column_map={"item": "message_id", "actor": "sender_id", "target": "recipient_id"})
+    db = tmp_path / "org.duckdb"
+    assert store.import_events(db, r.events, "recipients")["added"] == distinct
+    assert distinct > frame["message_id"].nunique()
+    assert store.import_events(db, r.events, "again")["added"] == 0
+
+
+def test_overlapping_tables_without_item_column_merge(tmp_path: Path) -> None:
+    rows = [f"2025-01-{d:02d}T09:00:00Z,ana,ben\n" for d in range(1, 21)]
+    (tmp_path / "a.csv").write_text("ts,actor,target\n" + "".join(rows[:12]))
+    (tmp_path / "b.csv").write_text("ts,actor,target\n" + "".join(rows[8:]))
+    db = tmp_path / "org.duckdb"
+    for name in ("a.csv", "b.csv"):
+        store.import_events(db, read(tmp_path / name).events, name)
+    assert store.store_info(db)["events"] == 20  # a row number would have kept 24 (or lost rows)

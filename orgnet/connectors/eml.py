@@ -1,7 +1,8 @@
-"""Read ``.eml`` files (one file, or a folder of them at any depth) into e-mail events.
+"""Read ``.eml`` files and other one-message files (a file, or a folder of ``.eml`` at any depth).
 
 Each ``.eml`` file holds one RFC 5322 message, as saved by Outlook, Thunderbird or Apple Mail;
-only its header block is read. In a folder, a file that is not a message is a counted skip; a
+only its header block is read. A message file without that extension (a maildir entry such as
+``1.``) is recognised by its content. In a folder, a file that is not a message is a counted skip; a
 single file that is not a message is an :class:`~orgnet.connectors.base.InputError`.
 
 Examples
@@ -23,18 +24,24 @@ from pathlib import Path
 
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.connectors.email import (
-    EmailOptions,
+    Mail,
     looks_like_headers,
+    looks_like_mail,
     mails_from_files,
-    mails_to_result,
     read_header_file,
+    read_mail,
 )
 
-__all__ = ["READER", "read", "sniff"]
+__all__ = ["READER", "collect", "read", "sniff"]
 
 
 def _is_eml(name: str) -> bool:
     return name.lower().endswith(".eml")
+
+
+#: Suffixes of other formats: a file named so is never taken for a message by its content.
+_OTHER_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".parquet", ".pq", ".zip", ".gz", ".mbox", ".mbx",
+                   ".html", ".htm", ".xml", ".md", ".pdf")
 
 
 def _files(path: Path) -> list[Path]:
@@ -56,8 +63,15 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
+def collect(path: Path, bounds: tuple[datetime, datetime] | None, skipped: Counter[str]) -> tuple[list[Mail], int]:
+    """Parse the headers of one message file, or every ``.eml`` file under a folder (a :class:`~orgnet.connectors.email.Collector`)."""
+    p = Path(path)
+    root = p if p.is_dir() else p.parent
+    return mails_from_files(_files(p), root=root, bounds=bounds, skipped=skipped)
+
+
 def read(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     include_bcc: bool = False,
     org_domain: str | Sequence[str] | None = None,
@@ -65,17 +79,21 @@ def read(
     mass_mail: str = "drop",
     recipient_weight: str = "split",
     list_addresses: Sequence[str] = (),
-    earliest: str | datetime | None = "1990-01-01",
+    earliest: str | datetime | None = None,
     latest: str | datetime | None = None,
+    date_check: str = "outliers",
     dedupe: str = "headers",
+    threading: str = "headers+subjects",
 ) -> ReadResult:
-    """Read one ``.eml`` file or every ``.eml`` file under a folder into events and people.
+    """Read one message file or every ``.eml`` file under a folder into events and people.
 
     Parameters
     ----------
-    path : str or Path
-        A ``.eml`` file or a folder (searched at any depth).
-    include_bcc, org_domain, max_recipients, mass_mail, recipient_weight, list_addresses, earliest, latest, dedupe
+    path : str or Path, or a sequence of them
+        A message file (``.eml``, or any name: a maildir entry such as ``1.``) or a folder
+        (searched at any depth for ``.eml`` files); several are read together (see
+        :func:`~orgnet.connectors.email.read_mail`).
+    include_bcc, org_domain, max_recipients, mass_mail, recipient_weight, list_addresses, earliest, latest, date_check, dedupe, threading
         See :class:`~orgnet.connectors.email.EmailOptions`.
 
     Returns
@@ -88,28 +106,30 @@ def read(
     InputError
         No ``.eml`` file found, or a single file given that is not a message.
     """
-    p = Path(path)
-    options = EmailOptions(
-        include_bcc=include_bcc,
-        org_domain=org_domain,
-        max_recipients=max_recipients,
-        mass_mail=mass_mail,
-        recipient_weight=recipient_weight,
-        list_addresses=list_addresses,
-        earliest=earliest,
-        latest=latest,
-        dedupe=dedupe,
-    )
-    skipped: Counter[str] = Counter()
-    root = p if p.is_dir() else p.parent
-    mails, n = mails_from_files(_files(p), root=root, bounds=options.date_bounds(), skipped=skipped)
-    return mails_to_result(mails, format="eml", path=str(p), records_read=n, skipped=skipped, options=options)
+    return read_mail(path, format="eml", include_bcc=include_bcc, org_domain=org_domain,
+                     max_recipients=max_recipients, mass_mail=mass_mail, recipient_weight=recipient_weight,
+                     list_addresses=list_addresses, earliest=earliest, latest=latest, date_check=date_check,
+                     dedupe=dedupe, threading=threading)
 
 
 def sniff(path: Path) -> bool:
-    """Tell whether ``path`` is an ``.eml`` file or a folder with ``.eml`` files (two levels)."""
+    """Tell whether ``path`` is a message file or a folder with ``.eml`` files (two levels).
+
+    A file is a message when it is named ``*.eml``, or when it has no other format's suffix and
+    starts with mail header lines (``Message-ID:``, ``From:``, ``Received:``, ``Return-Path:``,
+    ...) rather than an mbox ``From `` line: maildir entries such as ``1.`` have no extension.
+    """
     if path.is_file():
-        return _is_eml(path.name)
+        if _is_eml(path.name):
+            return True
+        if path.name.lower().endswith(_OTHER_SUFFIXES):
+            return False
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096).lstrip(b"\xef\xbb\xbf")
+        except OSError:
+            return False
+        return not head.startswith(b"From ") and looks_like_mail(head)
     if not path.is_dir():
         return False
     for child in path.iterdir():
@@ -128,5 +148,5 @@ READER = Reader(
     name="eml",
     read=read,
     sniff=sniff,
-    description=".eml messages (a file or a folder of them): one event per recipient",
+    description=".eml messages or message files (a file, a folder of .eml files): one event per recipient",
 )

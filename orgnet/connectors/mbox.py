@@ -1,4 +1,4 @@
-"""Read mbox files (one file, or a folder of ``*.mbox`` files) into e-mail events.
+"""Read mbox files (one file, a folder of them, or several paths together) into e-mail events.
 
 The file is memory-mapped and split on its ``From `` separator lines without the stdlib
 ``mailbox`` module (which parses every message whole and is slow on large archives): only the
@@ -31,20 +31,22 @@ from pathlib import Path
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.connectors.email import (
     MAX_HEADER_BYTES,
-    EmailOptions,
     Mail,
     header_end,
     looks_like_headers,
-    mails_to_result,
     parse_headers,
+    read_mail,
 )
 
-__all__ = ["READER", "iter_mbox_headers", "read", "sniff"]
+__all__ = ["READER", "collect", "iter_mbox_headers", "read", "sniff"]
 
 _SUFFIXES = (".mbox", ".mbx", ".mbox.txt")
-_SEPARATOR = re.compile(
-    rb"(?:\A|\n\r?\n)(From )"
-    rb"|\n(From \S*\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s)"
+# A line starting "From " is a candidate separator; it is one after a blank line or when it looks
+# like an envelope line. Finding the candidates with a plain search and checking each is several
+# times faster than one regular expression with alternatives over the whole file.
+_FROM_LINE = re.compile(rb"\nFrom ")
+_ENVELOPE = re.compile(
+    rb"From \S*\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s"
 )
 
 
@@ -90,28 +92,62 @@ def iter_mbox_headers(path: str | Path) -> Iterator[bytes]:
                     p, "not an mbox file: the first line does not start with 'From ' (a message separator)", 1
                 )
             offset = len(data[: min(size, 4096)]) - len(first)
-            starts = [offset] + [
-                m.start(1) if m.start(1) >= 0 else m.start(2) for m in _SEPARATOR.finditer(data, offset + 5)
-            ]
+            starts = [offset]
+            for m in _FROM_LINE.finditer(data, offset + 5):
+                at = m.start() + 1
+                if data[at - 2] == 10 or data[at - 3:at] == b"\n\r\n" or _ENVELOPE.match(data, at):
+                    starts.append(at)
             starts.append(size)
             for start, stop in zip(starts[:-1], starts[1:], strict=True):
                 end = header_end(data, start, min(stop, start + MAX_HEADER_BYTES))
                 yield bytes(data[start:end])
 
 
-def _files(path: Path) -> list[Path]:
+def _starts_like_mbox(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).lstrip(b"\xef\xbb\xbf\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"From ") and looks_like_headers(head)
+
+
+def _files(path: Path, skipped: Counter[str]) -> list[Path]:
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and _is_mbox_name(p))
+        # By name or by content: a folder of mbox files is not always named *.mbox.
+        files = []
+        for p in sorted(path.iterdir()):
+            if not p.is_file() or p.name.startswith("."):
+                continue
+            if _is_mbox_name(p) or _starts_like_mbox(p):
+                files.append(p)
+            else:
+                skipped["file not an mbox (no 'From ' line at the start)"] += 1
         if not files:
-            raise InputError(path, "no *.mbox files in this folder")
+            raise InputError(path, "no mbox files in this folder (files starting with a 'From ' line)")
         return files
     if not path.exists():
         raise InputError(path, "no such file or folder")
     return [path]
 
 
+def collect(path: Path, bounds: tuple[datetime, datetime] | None, skipped: Counter[str]) -> tuple[list[Mail], int]:
+    """Parse the headers of every message of an mbox file, or of a folder of them (a :class:`~orgnet.connectors.email.Collector`)."""
+    mails: list[Mail] = []
+    n_read = 0
+    for f in _files(Path(path), skipped):
+        for i, header in enumerate(iter_mbox_headers(f), start=1):
+            n_read += 1
+            if not looks_like_headers(header):
+                # A body line "From ..." after a blank line that the writer did not quote.
+                skipped["not a message (no header lines after a 'From ' line)"] += 1
+                continue
+            mails.append(parse_headers(header, f"{f}, message {i}", bounds=bounds))
+    return mails, n_read
+
+
 def read(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     include_bcc: bool = False,
     org_domain: str | Sequence[str] | None = None,
@@ -119,18 +155,22 @@ def read(
     mass_mail: str = "drop",
     recipient_weight: str = "split",
     list_addresses: Sequence[str] = (),
-    earliest: str | datetime | None = "1990-01-01",
+    earliest: str | datetime | None = None,
     latest: str | datetime | None = None,
+    date_check: str = "outliers",
     dedupe: str = "headers",
+    threading: str = "headers+subjects",
 ) -> ReadResult:
-    """Read an mbox file, or every ``*.mbox`` file of a folder, into events and people.
+    """Read an mbox file, or every mbox file of a folder, into events and people.
 
     Parameters
     ----------
-    path : str or Path
-        An mbox file or a folder of them (read together: Message-IDs are de-duplicated across
-        files and replies are threaded across months).
-    include_bcc, org_domain, max_recipients, mass_mail, recipient_weight, list_addresses, earliest, latest, dedupe
+    path : str or Path, or a sequence of them
+        An mbox file (any name) or a folder of them (files named ``*.mbox`` or starting with a
+        ``From`` line), or several such paths. All are read together: copies of a mail are
+        de-duplicated and replies are threaded across files (see
+        :func:`~orgnet.connectors.email.read_mail`).
+    include_bcc, org_domain, max_recipients, mass_mail, recipient_weight, list_addresses, earliest, latest, date_check, dedupe, threading
         See :class:`~orgnet.connectors.email.EmailOptions`.
 
     Returns
@@ -144,49 +184,25 @@ def read(
     InputError
         A file cannot be opened or is not an mbox file.
     """
-    p = Path(path)
-    options = EmailOptions(
-        include_bcc=include_bcc,
-        org_domain=org_domain,
-        max_recipients=max_recipients,
-        mass_mail=mass_mail,
-        recipient_weight=recipient_weight,
-        list_addresses=list_addresses,
-        earliest=earliest,
-        latest=latest,
-        dedupe=dedupe,
-    )
-    bounds = options.date_bounds()
-    mails: list[Mail] = []
-    skipped: Counter[str] = Counter()
-    n_read = 0
-    for f in _files(p):
-        for i, header in enumerate(iter_mbox_headers(f), start=1):
-            n_read += 1
-            if not looks_like_headers(header):
-                # A body line "From ..." after a blank line that the writer did not quote.
-                skipped["not a message (no header lines after a 'From ' line)"] += 1
-                continue
-            mails.append(parse_headers(header, f"{f}, message {i}", bounds=bounds))
-    return mails_to_result(
-        mails, format="mbox", path=str(p), records_read=n_read, skipped=skipped, options=options
-    )
+    return read_mail(path, format="mbox", include_bcc=include_bcc, org_domain=org_domain,
+                     max_recipients=max_recipients, mass_mail=mass_mail, recipient_weight=recipient_weight,
+                     list_addresses=list_addresses, earliest=earliest, latest=latest, date_check=date_check,
+                     dedupe=dedupe, threading=threading)
 
 
 def sniff(path: Path) -> bool:
-    """Tell whether ``path`` is an mbox file or a folder holding ``*.mbox`` files."""
+    """Tell whether ``path`` is an mbox file or a folder holding mbox files (looks at a few files)."""
     if path.is_dir():
-        return any(_is_mbox_name(p) and p.is_file() for p in path.iterdir())
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        return any(_is_mbox_name(p) for p in files) or any(_starts_like_mbox(p) for p in files[:20])
     if not path.is_file():
         return False
-    with open(path, "rb") as f:
-        head = f.read(4096).lstrip(b"\xef\xbb\xbf\r\n")
-    return head.startswith(b"From ") and looks_like_headers(head)
+    return _starts_like_mbox(path)
 
 
 READER = Reader(
     name="mbox",
     read=read,
     sniff=sniff,
-    description="mbox mail archive (a file or a folder of *.mbox files): one event per recipient",
+    description="mbox mail archive (a file or a folder of mbox files): one event per recipient",
 )

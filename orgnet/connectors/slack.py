@@ -11,15 +11,16 @@ What becomes which event (see ``docs/connectors/slack.md`` for the reasons):
 =====================================  =====================================================
 message                                 event
 =====================================  =====================================================
-top-level message                       ``post``; target null (the other member in a 1:1 DM)
+top-level message                       ``post``; target null (the other member in a 1:1 DM; in a
+                                        group DM one row per other member, weight ``1/k``)
 thread reply, ``thread_broadcast``      ``reply`` to ``parent_user_id`` / the thread's author
-each user in ``reactions[].users``      ``reaction`` to the message's author
+each user in ``reactions[].users``      ``reaction`` to the message's author, at the message's ts
 each ``<@U…>`` in the text              ``mention`` of that person (text is never kept)
 ``channel_join``, ``group_join``        ``join``
 ``file_share``                          ``post`` of the file (``share`` if someone else's file)
 message shared (``is_share``)           ``share`` to the original's author (own message: ``post``)
-``file_comment``                        ``reply`` to the file's owner
-``pinned_item``                         ``curate`` (target: the pinned message's author)
+``file_comment``                        ``reply`` to the file's owner, in the file's thread
+``pinned_item``                         ``curate`` (target: the pinned message's author, from the record)
 bot messages, system subtypes           skipped, counted by reason in ``records_skipped``
 =====================================  =====================================================
 
@@ -82,6 +83,8 @@ _JOIN_SUBTYPES = frozenset({"channel_join", "group_join"})
 _MESSAGE_SUBTYPES = frozenset({"thread_broadcast", "me_message", "file_share", "file_mention"})
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+#: A group DM's name: ``mpdm-`` then the members' handles joined by ``--``, then ``-<n>``.
+_MPDM = re.compile(r"mpdm-(.+)-\d+")
 _USERS_FILES = ("users.json", "org_users.json")
 _CONVERSATION_FILES = ("channels.json", "groups.json", "dms.json", "mpims.json")
 _SLACKBOT = "USLACKBOT"
@@ -138,6 +141,7 @@ class _Conversation:
     id: str
     members: list[str] = field(default_factory=list)
     direct: bool = False  # a 1:1 DM: a post is addressed to the other member
+    group: bool = False  # a group DM (mpim): a post is addressed to every other member, 1/k each
 
 
 @dataclass
@@ -148,14 +152,17 @@ class _Columns:
     target: list[str | None] = field(default_factory=list)
     thread: list[str | None] = field(default_factory=list)
     item: list[str] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
 
-    def add(self, ts: float | None, kind: str, actor: str, target: str | None, thread: str | None, item: str) -> None:
+    def add(self, ts: float | None, kind: str, actor: str, target: str | None, thread: str | None, item: str,
+            weight: float = 1.0) -> None:
         self.ts.append(ts)
         self.kind.append(kind)
         self.actor.append(actor)
         self.target.append(target)
         self.thread.append(thread)
         self.item.append(item)
+        self.weight.append(weight)
 
 
 def read(path: str | Path) -> ReadResult:
@@ -187,10 +194,14 @@ def read(path: str | Path) -> ReadResult:
         if users_name is None:
             raise InputError(path, "no users.json in the export; expected a Slack workspace export")
         people = _people(archive.read_json(users_name), archive.where(users_name))
+        # Only users.json decides who is a bot for the events: a flag inferred from messages
+        # would make an event depend on which other messages the export holds.
         bots = set(people.loc[people["is_bot"].fillna(False).astype(bool), "person"]) | {_SLACKBOT}
         guests = set(people.loc[people["external"].fillna(False).astype(bool), "person"])
-        conversations = _conversations(archive, root)
+        handles = _handles(people)
+        conversations = _conversations(archive, root, handles)
         skipped: Counter[str] = Counter()
+        bot_authors: set[str] = set()
         read_count = 0
         tables = []
         day_files = _day_files(archive, root)
@@ -208,11 +219,11 @@ def read(path: str | Path) -> ReadResult:
                     )
                 messages.extend((m, name, i + 1) for i, m in enumerate(data))
             read_count += len(messages)
-            cols = _channel_events(messages, conv, bots, skipped)
+            cols = _channel_events(messages, conv, _Context(bots, handles, skipped, bot_authors))
             if cols.kind:
                 tables.append(_table(cols, conv, guests, archive.where(posixpath.join(root, conv.folder))))
     events = concat_events(tables) if tables else empty_events()
-    people = _add_unlisted(people, events)
+    people = _add_unlisted(people, events, bot_authors)
     return ReadResult(
         events=events, people=people, format=SOURCE, path=str(path),
         records_read=read_count, records_skipped=skipped,
@@ -250,7 +261,7 @@ def _json_list(archive: Archive, name: str) -> list[dict[str, Any]]:
     return data
 
 
-def _conversations(archive: Archive, root: str) -> list[_Conversation]:
+def _conversations(archive: Archive, root: str, handles: dict[str, str]) -> list[_Conversation]:
     out: list[_Conversation] = []
     listed: set[str] = set()
     for filename in _CONVERSATION_FILES:
@@ -266,7 +277,13 @@ def _conversations(archive: Archive, root: str) -> list[_Conversation]:
             # DM folders are named by the DM's id; everything else by its name.
             folder = cid if direct else label
             members = [str(m) for m in entry.get("members") or []]
-            out.append(_Conversation(folder, label, cid or label, members, direct and len(members) == 2))
+            # Group DMs are listed in mpims.json; older exports and some tools put them in
+            # groups.json with is_mpim, and the folder name (mpdm-ana--ben--carla-1) says it too.
+            group = not direct and (filename == "mpims.json" or bool(entry.get("is_mpim"))
+                                    or _MPDM.fullmatch(label) is not None)
+            if group and not members:
+                members = _mpdm_members(label, handles)
+            out.append(_Conversation(folder, label, cid or label, members, direct and len(members) == 2, group))
             listed.add(folder)
     # A folder of day files that no list mentions (a partial export) is still a conversation.
     prefix = root + "/" if root else ""
@@ -278,25 +295,46 @@ def _conversations(archive: Archive, root: str) -> list[_Conversation]:
         }
         - listed
     )
-    out.extend(_Conversation(f, f, f) for f in extra)
+    for f in extra:
+        members = _mpdm_members(f, handles) if _MPDM.fullmatch(f) else []
+        out.append(_Conversation(f, f, f, members, group=bool(members)))
     return out
 
 
-def _channel_events(
-    messages: list[tuple[dict[str, Any], str, int]],
-    conv: _Conversation,
-    bots: set[str],
-    skipped: Counter[str],
-) -> _Columns:
-    # First pass: who wrote each message, so a reply finds its thread's author and a pin its message.
+def _mpdm_members(name: str, handles: dict[str, str]) -> list[str]:
+    """Members of a group DM from its name, ``mpdm-ana--ben--carla-1``, by their handles in users.json.
+
+    Examples
+    --------
+    >>> _mpdm_members("mpdm-ana--ben.b--carla-1", {"ana": "U1", "ben.b": "U2", "carla": "U3"})
+    ['U1', 'U2', 'U3']
+    >>> _mpdm_members("mpdm-ana--zed-1", {"ana": "U1"})  # an unknown handle: the group is unknown
+    []
+    """
+    found = _MPDM.fullmatch(name)
+    if found is None:
+        return []
+    ids = [handles.get(h) for h in found.group(1).split("--")]
+    return [i for i in ids if i is not None] if all(ids) else []
+
+
+@dataclass
+class _Context:
+    """What every conversation's messages are read against."""
+
+    bots: set[str]  # users.json's bots (and Slackbot)
+    handles: dict[str, str]  # handle -> user id, from users.json
+    skipped: Counter[str]
+    bot_authors: set[str]  # user ids seen writing bot messages (filled while reading)
+
+
+def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conversation, ctx: _Context) -> _Columns:
+    # First pass: who wrote each message, so a reply without parent_user_id finds its thread's author.
     author: dict[str, str] = {}
-    file_thread: dict[str, str] = {}
     for m, _, _ in messages:
         if isinstance(m, dict) and m.get("ts") is not None and m.get("user"):
             author[str(m["ts"])] = str(m["user"])
-            f = m.get("file")
-            if m.get("subtype") == "file_share" and isinstance(f, dict) and f.get("id"):
-                file_thread.setdefault(str(f["id"]), f"{conv.id}:{m['ts']}")  # where it was first shared
+    bots, skipped = ctx.bots, ctx.skipped
     cols = _Columns()
     cid = conv.id
     for m, _name, _record in messages:
@@ -323,7 +361,9 @@ def _channel_events(
         if subtype == "file_comment":
             comment = m.get("comment") if isinstance(m.get("comment"), dict) else {}
             user = comment.get("user") or user
-        if subtype == "bot_message" or m.get("bot_id") or (user and str(user) in bots):
+        if subtype == "bot_message" or m.get("bot_id") or m.get("bot_profile") or (user and str(user) in bots):
+            if user:
+                ctx.bot_authors.add(str(user))
             skipped["bot message"] += 1
             continue
         if not user:
@@ -332,27 +372,25 @@ def _channel_events(
         user = str(user)
         item = f"{cid}:{ts_s}"
         thread_ts = m.get("thread_ts")
-        thread = f"{cid}:{thread_ts or ts_s}"
+        thread: str | None = f"{cid}:{thread_ts or ts_s}"
         text: Any = m.get("text")
         if subtype in _JOIN_SUBTYPES:
             cols.add(ts, "join", user, None, None, item)
             continue
         if subtype == "pinned_item":
-            pinned = m.get("item") if isinstance(m.get("item"), dict) else {}
-            target = pinned.get("user")
-            if not target:
-                att = (m.get("attachments") or [{}])[0]
-                target = author.get(str(att.get("ts"))) if isinstance(att, dict) else None
+            target = _pinned_author(m, ctx.handles)
             cols.add(ts, "curate", user, None if target in bots else target, None, item)
             continue
         if subtype == "file_comment":
             f = m.get("file") if isinstance(m.get("file"), dict) else {}
             owner = f.get("user")
             fid = f.get("id")
-            thread = file_thread.get(str(fid), f"file:{fid}") if fid else None
+            # The file's own thread: where it was shared is not in the comment record, and a
+            # thread taken from another message would change with what else the export holds.
+            thread = f"file:{fid}" if fid else None
             cols.add(ts, "reply", user, owner, thread, item)
             text = comment.get("comment")
-        elif subtype is not None and subtype not in _MESSAGE_SUBTYPES and subtype != "bot_message":
+        elif subtype is not None and subtype not in _MESSAGE_SUBTYPES:
             skipped[f"other subtype ({subtype})"] += 1
             continue
         elif subtype == "file_share":
@@ -361,9 +399,9 @@ def _channel_events(
             if owner and str(owner) != user:
                 cols.add(ts, "share", user, str(owner), thread, item)
             else:
-                cols.add(ts, "post", user, _dm_target(conv, user), thread, item)
+                _post(cols, conv, bots, ts, user, thread, item)
         elif thread_ts and str(thread_ts) != ts_s:
-            parent = m.get("parent_user_id") or author.get(str(thread_ts))
+            parent = m.get("parent_user_id") or _root_user(m) or author.get(str(thread_ts))
             # A reply to a bot's thread is still engagement, but no tie to a person.
             cols.add(ts, "reply", user, None if parent in bots else parent, thread, item)
         elif (shared := _shared_message(m)) is not None and shared[0] != user:
@@ -371,8 +409,7 @@ def _channel_events(
             owner, shared_thread = shared
             cols.add(ts, "share", user, None if owner in bots else owner, shared_thread or thread, item)
         else:
-            cols.add(ts, "post", user, _dm_target(conv, user), thread, item)
-        owner_of_message = user
+            _post(cols, conv, bots, ts, user, thread, item)
         for target in _mentions(text, m.get("blocks")):
             if target == user:
                 continue  # old exports open file messages with the uploader's own <@U…>
@@ -392,8 +429,59 @@ def _channel_events(
                 if u in bots:
                     skipped["reaction by a bot"] += 1
                     continue
-                cols.add(ts, "reaction", u, owner_of_message, thread, f"{item}:reaction:{r.get('name')}:{u}")
+                # Slack keeps no time for a reaction: it carries its message's ts (see the docs).
+                cols.add(ts, "reaction", u, user, thread, f"{item}:reaction:{r.get('name')}:{u}")
     return cols
+
+
+def _post(cols: _Columns, conv: _Conversation, bots: set[str], ts: float, user: str, thread: str | None,
+          item: str) -> None:
+    """A top-level message: to the other member of a 1:1 DM, to each other member of a group DM (1/k each)."""
+    if conv.group:
+        others = [m for m in dict.fromkeys(conv.members) if m != user and m not in bots]
+        for member in others:
+            # As an e-mail to k people and a Teams chat message: each recipient gets 1/k.
+            cols.add(ts, "post", user, member, thread, f"{item}:to:{member}", 1.0 / len(others))
+        if others:
+            return
+    cols.add(ts, "post", user, _dm_target(conv, user), thread, item)
+
+
+def _pinned_author(m: dict[str, Any], handles: dict[str, str]) -> str | None:
+    """Whose message or file a pin record pins, from the record alone (and users.json for a handle).
+
+    Slack copies the pinned message into the record: ``item`` (the message or file, with its
+    ``user``) in API-era records, an unfurled attachment (``author_id``, or in 2015-16 exports
+    only the handle ``author_subname``) in exports.
+
+    Examples
+    --------
+    >>> _pinned_author({"attachments": [{"author_subname": "neeraj"}]}, {"neeraj": "U061"})
+    'U061'
+    >>> _pinned_author({"item": {"type": "message", "message": {"user": "U2"}}}, {})
+    'U2'
+    >>> _pinned_author({"attachments": [{"ts": "1.2"}]}, {}) is None  # nothing in the record names the author
+    True
+    """
+    item = m.get("item") if isinstance(m.get("item"), dict) else {}
+    nested = [item.get(k) for k in ("message", "file")]
+    for found in (item.get("user"), *(n.get("user") for n in nested if isinstance(n, dict))):
+        if found:
+            return str(found)
+    for att in m.get("attachments") or []:
+        if not isinstance(att, dict):
+            continue
+        if att.get("author_id"):
+            return str(att["author_id"])
+        if att.get("author_subname") and str(att["author_subname"]) in handles:
+            return handles[str(att["author_subname"])]
+    return None
+
+
+def _root_user(m: dict[str, Any]) -> str | None:
+    # A thread_broadcast may carry its thread's first message as ``root``.
+    root = m.get("root")
+    return str(root["user"]) if isinstance(root, dict) and root.get("user") else None
 
 
 def _shared_message(m: dict[str, Any]) -> tuple[str, str | None] | None:
@@ -455,6 +543,7 @@ def _table(cols: _Columns, conv: _Conversation, guests: set[str], where: str) ->
             "channel": pa.array([conv.label] * n, pa.string()),
             "thread": pa.array(cols.thread, pa.string()),
             "item": pa.array(cols.item, pa.string()),
+            "weight": pa.array(cols.weight, pa.float64()),
             "external": pa.array(external, pa.bool_()),
         }
     )
@@ -480,14 +569,42 @@ def _people(users: Any, where: str) -> pd.DataFrame:
                 or u.get("name"),
                 "email": email.strip().lower() if isinstance(email, str) and email.strip() else None,
                 "handle": u.get("name"),
-                "is_bot": bool(u.get("is_bot") or u.get("is_app_user") or u["id"] == _SLACKBOT),
+                "is_bot": _is_bot(u, profile),
                 "deleted": bool(u.get("deleted")),
                 "title": profile.get("title") or None,
                 "tz": u.get("tz"),
-                "external": bool(u.get("is_restricted") or u.get("is_ultra_restricted")),
+                # Guests (single- and multi-channel) and people of another workspace in a shared
+                # channel (is_stranger) are outside the organisation.
+                "external": bool(u.get("is_restricted") or u.get("is_ultra_restricted") or u.get("is_stranger")),
             }
         )
     return _people_frame(rows)
+
+
+def _is_bot(user: dict[str, Any], profile: dict[str, Any]) -> bool:
+    """Whether users.json marks an account as a bot, in any export format.
+
+    ``is_bot`` (both formats), ``is_workflow_bot`` and ``is_connector_bot`` (Workflow Builder and
+    connector bots in modern exports), a ``bot_id`` in the profile (bot users of 2015-16 exports
+    carry it), and Slackbot, which users.json lists as ``USLACKBOT`` with ``is_bot`` false.
+    ``is_app_user`` is not evidence: Slack sets it for people who authorised the app that made
+    the export.
+
+    Examples
+    --------
+    >>> _is_bot({"id": "USLACKBOT", "is_bot": False}, {}), _is_bot({"id": "U1"}, {"bot_id": "B1"})
+    (True, True)
+    >>> _is_bot({"id": "U2", "is_bot": False, "is_app_user": True}, {})
+    False
+    """
+    return bool(user.get("is_bot") or user.get("is_workflow_bot") or user.get("is_connector_bot")
+                or profile.get("bot_id") or user["id"] == _SLACKBOT)
+
+
+def _handles(people: pd.DataFrame) -> dict[str, str]:
+    # Handle -> id; the first listed wins when a handle was reused (Slack frees a deleted user's).
+    listed = people.dropna(subset=["handle"]).drop_duplicates("handle", keep="first")
+    return dict(zip(listed["handle"].astype(str), listed["person"].astype(str), strict=True))
 
 
 def _people_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -501,15 +618,16 @@ def _people_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.drop_duplicates("person", keep="first").reset_index(drop=True)
 
 
-def _add_unlisted(people: pd.DataFrame, events: pa.Table) -> pd.DataFrame:
+def _add_unlisted(people: pd.DataFrame, events: pa.Table, bot_authors: set[str]) -> pd.DataFrame:
     # Someone who acts in a message but is missing from users.json (a deleted or shared-channel
-    # account) still is a person; they join with what little is known.
+    # account) still is a person; they join with what little is known. An unlisted id that wrote
+    # bot messages (bot_id, bot_profile) is a bot; whether the others were deleted is unknown.
     seen = set(events.column("actor").to_pylist()) | {t for t in events.column("target").to_pylist() if t}
     missing = sorted(seen - set(people["person"]))
     if not missing:
         return people
     extra = _people_frame(
-        [{"person": p, "is_bot": False, "deleted": None, "external": None} for p in missing]
+        [{"person": p, "is_bot": p in bot_authors, "deleted": None, "external": None} for p in missing]
     )
     return pd.concat([people, extra], ignore_index=True)
 

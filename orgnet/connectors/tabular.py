@@ -1,30 +1,66 @@
 """Generic tables of events: CSV and Parquet files (or a folder holding ``events.*``).
 
 Column names are mapped by option (``column_map={"actor": "sender", "target": "recipient"}``,
-``--map actor=sender,target=recipient`` on the command line). A plain edge list (two columns,
-no timestamps, no kind) is accepted: each row becomes a ``post`` from actor to target, and
-time-based findings are then skipped (and say so).
+``--map actor=sender,target=recipient`` on the command line), and the file's kind values to
+event kinds (``kind_map={"like": "reaction"}``, ``--kinds like=reaction``). A plain edge list (two
+columns, no timestamps, no kind) is accepted: each row becomes a ``post`` from actor to target,
+and time-based findings are then skipped (and say so). A CSV's delimiter is found from the file
+(``,``, ``;``, tab or ``|``) unless given, and a file without a header line
+(``no_header=True``) has its columns named by position. See ``docs/connectors/tables.md``.
+
+Timestamps (``ts``) may be ISO 8601 text, other common date/time text, or Unix time in seconds,
+milliseconds, microseconds or nanoseconds (told apart by magnitude, see
+:func:`orgnet.connectors.dates.unix_unit`); a date outside the plausible range is kept with a null
+``ts`` and counted in ``records_skipped``.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people
-from orgnet.events import SCHEMA, EventSchemaError, coerce_events
+from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
+from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events
 
-__all__ = ["READERS", "parse_column_map", "read_csv", "read_parquet"]
+__all__ = [
+    "DELIMITERS", "HEADERLESS_ORDER", "READERS", "parse_column_map", "parse_delimiter", "parse_kind_map",
+    "read_csv", "read_parquet", "sniff_delimiter",
+]
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
+
+#: Delimiters tried when none is given, in order of preference when two split the file equally well.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+#: Tried last: whitespace-separated edge lists (as SNAP publishes them), when no delimiter above fits.
+_LAST_RESORT = " "
+#: Bytes of the file looked at to find its delimiter.
+_SNIFF_BYTES = 64 * 1024
+#: What the columns of a headerless file are, in order, when no --map names them.
+HEADERLESS_ORDER: tuple[str, ...] = ("actor", "target", "weight", "ts")
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
+
+
+def _pairs(text: str | None, option: str, form: str, example: str) -> Iterator[tuple[str, str]]:
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValueError(f"{option}: {part.strip()!r} is not of the form {form} (e.g. {example})")
+        key, value = (x.strip() for x in part.split("=", 1))
+        yield key, value
 
 
 def parse_column_map(text: str | None) -> dict[str, str]:
@@ -39,19 +75,96 @@ def parse_column_map(text: str | None) -> dict[str, str]:
     ...
     ValueError: --map: unknown event column 'who'; expected one of ts, source, kind, actor, target, weight, channel, thread, item, external
     """
-    if not text:
-        return {}
     out: dict[str, str] = {}
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            raise ValueError(f"--map: {part.strip()!r} is not of the form column=name (e.g. actor=sender)")
-        key, value = (s.strip() for s in part.split("=", 1))
+    for key, value in _pairs(text, "--map", "column=name", "actor=sender"):
         if key not in SCHEMA.names:
             raise ValueError(f"--map: unknown event column {key!r}; expected one of {', '.join(SCHEMA.names)}")
         out[key] = value
     return out
+
+
+def parse_kind_map(text: str | None) -> dict[str, str]:
+    """Parse ``"like=reaction,comment=reply"`` into a mapping file value -> event kind.
+
+    Values are compared without case and surrounding spaces, as the reader compares them.
+
+    Examples
+    --------
+    >>> parse_kind_map("Like=reaction, comment=reply")
+    {'like': 'reaction', 'comment': 'reply'}
+    >>> parse_kind_map("like=thumbs")
+    Traceback (most recent call last):
+    ...
+    ValueError: --kinds: 'thumbs' is not an event kind; expected one of view, join, reaction, share, mention, reply, post, curate
+    """
+    out: dict[str, str] = {}
+    for value, kind in _pairs(text, "--kinds", "value=kind", "like=reaction"):
+        if kind.lower() not in KINDS:
+            raise ValueError(f"--kinds: {kind!r} is not an event kind; expected one of {', '.join(KINDS)}")
+        out[value.lower()] = kind.lower()
+    return out
+
+
+def parse_delimiter(text: str | None) -> str | None:
+    """Parse a ``--delimiter`` value: one character, or ``tab``, ``\\t``, ``comma``, ``semicolon``, ``pipe``, ``space``.
+
+    Examples
+    --------
+    >>> parse_delimiter(";"), parse_delimiter("tab"), parse_delimiter(None)
+    (';', '\\t', None)
+    >>> parse_delimiter(";;")
+    Traceback (most recent call last):
+    ...
+    ValueError: --delimiter: expected one character (or tab, comma, semicolon, pipe, space), got ';;'
+    """
+    if text is None or text == "":
+        return None
+    sep = _DELIMITER_NAMES.get(text.lower(), text)
+    if len(sep) != 1 or sep in "\r\n\"":
+        raise ValueError(f"--delimiter: expected one character (or {', '.join(n for n in _DELIMITER_NAMES if n.isalpha())}), "
+                         f"got {text!r}")
+    return sep
+
+
+def sniff_delimiter(sample: str) -> str:
+    """Find the delimiter of a CSV from its first lines.
+
+    Each of :data:`DELIMITERS` is tried with Python's CSV parser (quotes respected): one that
+    splits every sample line into the same number of fields, more than one, qualifies; among
+    those, the one giving the most fields wins, ties going to the earlier delimiter. A space is
+    tried when none qualifies, and a comma is the answer when nothing does (one column).
+
+    Parameters
+    ----------
+    sample : str
+        The start of the file, in whole lines; the last record is left out when there are more
+        than two (a quoted value may run past the sample).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> sniff_delimiter("sender;recipient;date\\nana;ben;06.01.2025\\n")
+    ';'
+    >>> sniff_delimiter('actor,target,note\\nana,ben,"a; b; c"\\n')
+    ','
+    >>> sniff_delimiter("1 2\\n2 3\\n")
+    ' '
+    """
+    best: tuple[int, str] | None = None
+    for sep in (*DELIMITERS, _LAST_RESORT):
+        if sep == _LAST_RESORT and best is not None:
+            break
+        try:
+            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=sep) if row]
+        except csv.Error:
+            continue
+        widths = {len(row) for row in (rows[:-1] if len(rows) > 2 else rows)}
+        if len(widths) == 1 and (n := widths.pop()) > 1 and (best is None or n > best[0]):
+            best = (n, sep)
+    return best[1] if best else ","
 
 
 def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa.Table:
@@ -61,7 +174,9 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     for key, value in column_map.items():
         found = value if value in names else lower.get(value.strip().lower())
         if found is None:
-            raise InputError(path, f"column {value!r} (mapped to {key}) not found; the header has {', '.join(names)}")
+            has = (f"the file has no header and {len(names)} columns (numbered 1 to {len(names)})"
+                   if names == [str(i + 1) for i in range(len(names))] else f"the header has {', '.join(names)}")
+            raise InputError(path, f"column {value!r} (mapped to {key}) not found; {has}")
         rename[found] = key
     # Columns already named like the schema (any case) are taken as they are.
     for name in names:
@@ -81,14 +196,143 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     return table
 
 
-def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str]) -> ReadResult:
+def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table, Counter[str]]:
+    """Read the ``ts`` column (ISO 8601, other date text, Unix s/ms/us/ns by magnitude) and null implausible dates.
+
+    A value that is not a date is an error naming its row (the column is the user's own, and a
+    wrong mapping must not pass as "no dates"); a date outside the plausible range
+    (:mod:`orgnet.connectors.dates`) is kept as a null ``ts`` and counted.
+    """
+    skipped: Counter[str] = Counter()
+    if "ts" not in table.column_names:
+        return table, skipped
+    ts, unreadable = parse_timestamps(table.column("ts"))
+    if unreadable.any():
+        row = int(np.flatnonzero(unreadable)[0])
+        raise InputError(path, f"row {row + 1}: cannot parse timestamp {table.column('ts')[row].as_py()!r}; "
+                         "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix time in seconds "
+                         "or milliseconds")
+    check = check_dates(ts, date_check=date_check)
+    if check.out_of_bounds:
+        skipped[IMPLAUSIBLE] += check.out_of_bounds
+    if check.isolated:
+        skipped[ISOLATED] += check.isolated
+    return table.set_column(table.column_names.index("ts"), "ts", check.dates), skipped
+
+
+def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
+            kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
     table = _apply_map(table, column_map, path)
+    table = _map_kinds(table, kind_map or {}, path)
+    if "item" not in table.column_names:
+        # From the row as written (before its date is read), so the same row gets the same item.
+        table = table.append_column("item", _content_items(table, source))
+    table, skipped = _timestamps(table, path, date_check)
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
         raise InputError(path, str(exc).removeprefix(f"{path}: ")) from None
     return ReadResult(events=events, people=empty_people(), format=source, path=str(path),
-                      records_read=table.num_rows, records_skipped=Counter())
+                      records_read=table.num_rows, records_skipped=skipped)
+
+
+def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.Table:
+    """Bring the kind column to event kinds: without case or spaces, then through ``kind_map``.
+
+    The column is dictionary-encoded (a handful of distinct values) and mapped through its
+    dictionaries only, which also puts it on the contract's fast path for kinds.
+    """
+    if "kind" not in table.column_names:
+        return table
+    col = table.column("kind")
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col.cast(pa.string()))
+    chunks, offset = [], 0
+    for chunk in col.chunks:
+        kinds = _kind_values(chunk.dictionary, kind_map)
+        bad = pc.and_(pc.invert(pc.is_in(kinds, value_set=pa.array(KINDS))), pc.is_valid(kinds))
+        if pc.any(bad, min_count=0).as_py():
+            codes = pa.array(np.flatnonzero(bad.to_numpy(zero_copy_only=False)), chunk.indices.type)
+            used = pc.is_in(chunk.indices, value_set=codes).to_numpy(zero_copy_only=False)
+            if used.any():
+                row = int(np.flatnonzero(used)[0])
+                value = chunk.dictionary.cast(pa.string())[chunk.indices[row].as_py()].as_py()
+                _unknown_kind(path, offset + row, value, kinds.filter(bad).to_pylist(), kind_map)
+        chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, kinds))
+        offset += len(chunk)
+    values = pa.chunked_array(chunks, pa.dictionary(col.type.index_type, pa.string()))
+    return table.set_column(table.column_names.index("kind"), "kind", values)
+
+
+def _kind_values(values: pa.Array | pa.ChunkedArray, kind_map: Mapping[str, str]) -> Any:
+    values = pc.utf8_lower(pc.utf8_trim_whitespace(values.cast(pa.string())))
+    if not kind_map:
+        return values
+    keys = pa.array(list(kind_map), pa.string())
+    mapped = pc.take(pa.array(list(kind_map.values()), pa.string()), pc.index_in(values, value_set=keys))
+    return pc.if_else(pc.is_valid(mapped), mapped, values)
+
+
+def _unknown_kind(path: Path, row: int, value: Any, unknown: list[str], kind_map: Mapping[str, str]) -> None:
+    found = sorted(set(unknown))
+    given = f" after --kinds {','.join(f'{k}={v}' for k, v in kind_map.items())}" if kind_map else ""
+    raise InputError(
+        path,
+        f"row {row + 1}: kind {value!r} is not an event kind{given}; expected one of {', '.join(KINDS)}. "
+        f"Map the file's values with --kinds VALUE=KIND,... (values to map: {', '.join(found[:10])}"
+        f"{', ...' if len(found) > 10 else ''})",
+    )
+
+
+#: Columns that make up a row's content when the file has no item column.
+_CONTENT = ("ts", "source", "kind", "actor", "target", "weight", "channel", "thread", "external")
+
+
+def _content_items(table: pa.Table, source: str) -> pa.Array:
+    """Item ids from each row's content, for files without an item column.
+
+    ``<source>:<64-bit hash of the row's event columns>``, and ``#<n>`` on the n-th repeat of an
+    identical row. The same row gets the same item in any file that holds it, so overlapping
+    files merge in the store (a row number would name a different row in each file).
+
+    Examples
+    --------
+    >>> t = pa.table({"actor": ["ana", "ben", "ana"], "target": ["ben", "ana", "ben"]})
+    >>> items = _content_items(t, "csv").to_pylist()
+    >>> items[2] == items[0] + "#1", items[0] == _content_items(t.slice(0, 1), "csv")[0].as_py()
+    (True, True)
+    """
+    present = [name for name in _CONTENT if name in table.column_names]
+    # One text per row (columns in a fixed order, a separator no id holds, a mark for empty cells),
+    # hashed in one vectorised pass.
+    row = pc.binary_join_element_wise(*(table.column(n).cast(pa.string()) for n in present), "\x1f",
+                                      null_handling="replace", null_replacement="\x00")
+    text = row.combine_chunks() if isinstance(row, pa.ChunkedArray) else row
+    digest = pd.util.hash_array(text.to_numpy(zero_copy_only=False), categorize=False)
+    items = pc.binary_join_element_wise(f"{source}:", pc.cast(pa.array(digest), pa.string()), "")
+    if not pd.Series(digest).duplicated().any():
+        return items
+    repeat = _repeat_number(digest)
+    suffix = pc.binary_join_element_wise("#", pc.cast(pa.array(repeat), pa.string()), "")
+    return pc.if_else(pa.array(repeat > 0), pc.binary_join_element_wise(items, suffix, ""), items)
+
+
+def _repeat_number(keys: np.ndarray) -> np.ndarray:
+    """For each position, how many earlier positions hold the same key (0 for the first).
+
+    Examples
+    --------
+    >>> _repeat_number(np.array([5, 3, 5, 5, 3], np.uint64)).tolist()
+    [0, 0, 1, 2, 1]
+    """
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    index = np.arange(len(keys))
+    starts = np.ones(len(keys), bool)
+    starts[1:] = ranked[1:] != ranked[:-1]
+    out = np.empty(len(keys), np.int64)
+    out[order] = index - np.maximum.accumulate(np.where(starts, index, 0))
+    return out
 
 
 def _target_file(path: Path, suffixes: tuple[str, ...]) -> Path:
@@ -102,17 +346,29 @@ def _target_file(path: Path, suffixes: tuple[str, ...]) -> Path:
 
 
 def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimiter: str | None = None,
+             no_header: bool = False, kind_map: Mapping[str, str] | None = None, date_check: str = "outliers",
              **_: Any) -> ReadResult:
     """Read events from a CSV file (every column read as text: ids stay strings).
 
     Parameters
     ----------
     path : Path
-        A ``.csv``/``.tsv`` file, or a folder holding ``events.csv``.
+        A ``.csv``/``.tsv``/``.txt`` file, or a folder holding ``events.csv``.
     column_map : mapping, optional
-        Event column -> column name in the file.
+        Event column -> column name in the file (with ``no_header``: its position, from 1).
     delimiter : str, optional
-        Field separator; ``\\t`` for ``.tsv``, else ``,``.
+        Field separator; found from the file when not given (:func:`sniff_delimiter`; tab for
+        ``.tsv``).
+    no_header : bool
+        The first line is data: columns are named ``1``, ``2``, ... and, unless ``column_map``
+        names them, taken in the order of :data:`HEADERLESS_ORDER` (actor, target, weight, ts).
+    kind_map : mapping, optional
+        Value in the file's kind column -> event kind (``{"like": "reaction"}``); values are
+        compared without case and surrounding spaces.
+    date_check : {"outliers", "bounds"}
+        Which ``ts`` values are implausible (kept with a null ``ts``, counted): outside
+        1971-01-01 .. now + 1 day, and (``outliers``, the default) isolated from all other
+        dates (:mod:`orgnet.connectors.dates`).
 
     Returns
     -------
@@ -121,31 +377,40 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
     Raises
     ------
     InputError
-        The file is empty, a column is missing, or a value cannot be parsed (the message
-        names the file, the row and what was expected).
+        The file is empty, a column is missing, a kind is not an event kind (and not mapped), or
+        a value cannot be parsed (the message names the file, the row and what was expected).
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "mail.csv"
-    >>> _ = f.write_text("sender,recipient,date\\nana,ben,2025-01-06\\nben,ana,2025-01-07\\n")
+    >>> _ = f.write_text("sender;recipient;date\\nana;ben;2025-01-06\\nben;ana;2025-01-07\\n")
     >>> r = read_csv(f, column_map={"actor": "sender", "target": "recipient", "ts": "date"})
     >>> r.events.num_rows, r.events.column("kind")[0].as_py()
     (2, 'post')
+    >>> _ = f.write_text("ana,ben,2\\nben,cy,1\\n")
+    >>> read_csv(f, no_header=True).events.select(["actor", "target", "weight"]).to_pylist()[0]
+    {'actor': 'ana', 'target': 'ben', 'weight': 2.0}
     """
     path = _target_file(Path(path), _CSV_SUFFIXES)
     if path.stat().st_size == 0:
         raise InputError(path, "file is empty; expected a header line naming the columns (at least actor)")
-    sep = delimiter or ("\t" if path.suffix == ".tsv" else ",")
     try:
         with path.open("rb") as fh:
-            head = fh.readline().decode("utf-8-sig").rstrip("\r\n")
-        names = next(csv.reader([head], delimiter=sep)) if head.strip() else []
-        if not names:
-            raise InputError(path, "no header line; expected column names (at least actor)", record=1)
+            raw = fh.read(_SNIFF_BYTES)
+            if fh.read(1):  # more follows: whole lines only, and never half a character
+                cut = raw.rfind(b"\n")
+                raw = raw[:cut + 1] if cut >= 0 else raw + fh.readline()
+        sample = raw.decode("utf-8-sig")
+        sep = delimiter or ("\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample))
+        first = next(csv.reader(io.StringIO(sample), delimiter=sep), [])
+        if not first or not any(c.strip() for c in first):
+            what = "a first line of data" if no_header else "a header line naming the columns (at least actor)"
+            raise InputError(path, f"the first line is empty; expected {what}", record=1)
+        names = [str(i + 1) for i in range(len(first))] if no_header else first
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=0 if no_header else 1),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=True),
@@ -153,15 +418,46 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start}); expected a UTF-8 CSV") from None
     except pa.ArrowInvalid as exc:
-        raise InputError(path, f"not a valid CSV: {exc}") from None
-    except csv.Error as exc:  # the header line itself is malformed (e.g. a bare carriage return)
-        raise InputError(path, f"cannot read the header line ({exc})", record=1) from None
+        hint = "" if delimiter else f" (read with delimiter {sep!r} found from the file; name it with --delimiter)"
+        raise InputError(path, f"not a valid CSV: {exc}{hint}") from None
+    except csv.Error as exc:  # the first line itself is malformed (e.g. a bare carriage return)
+        raise InputError(path, f"cannot read the first line ({exc})", record=1) from None
     if table.num_rows == 0:
         raise InputError(path, "no data rows after the header; expected at least one event")
-    return _events(table, path, "csv", column_map or {})
+    if no_header and not column_map:
+        column_map = _headerless_map(len(names), path)
+    if sep == ";":
+        table = _decimal_commas(table, (column_map or {}).get("weight", "weight"))
+    return _events(table, path, "csv", column_map or {}, kind_map, date_check)
 
 
-def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_: Any) -> ReadResult:
+def _decimal_commas(table: pa.Table, name: str) -> pa.Table:
+    """Read ``0,5`` as 0.5 in the weight column of a ``;``-separated file (spreadsheets of much of
+    Europe write both), when every value in that column is a number written that way."""
+    names = {n.strip().lower(): n for n in table.column_names}
+    column = name if name in table.column_names else names.get(name.strip().lower())
+    if column is None:
+        return table
+    values = pc.utf8_trim_whitespace(table.column(column))
+    written = pc.match_substring_regex(values, r"^[+-]?[0-9]*,[0-9]+$|^[+-]?[0-9]+$")
+    if not pc.all(pc.or_kleene(written, pc.is_null(values)), min_count=0).as_py() or \
+            not pc.any(pc.match_substring(values, ","), min_count=0).as_py():
+        return table
+    return table.set_column(table.column_names.index(column), column, pc.replace_substring(values, ",", "."))
+
+
+def _headerless_map(width: int, path: Path) -> dict[str, str]:
+    if width > len(HEADERLESS_ORDER):
+        raise InputError(
+            path,
+            f"a file without a header has {width} columns, more than {', '.join(HEADERLESS_ORDER)}; name them "
+            "by position with --map, e.g. --map actor=1,target=2,ts=3",
+        )
+    return {name: str(i + 1) for i, name in enumerate(HEADERLESS_ORDER[:width])}
+
+
+def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
+                 kind_map: Mapping[str, str] | None = None, date_check: str = "outliers", **_: Any) -> ReadResult:
     """Read events from a Parquet file, a folder of Parquet parts, or a folder holding ``events.parquet``.
 
     Parameters
@@ -170,6 +466,10 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_
         The file or folder.
     column_map : mapping, optional
         Event column -> column name in the file.
+    kind_map : mapping, optional
+        Value in the file's kind column -> event kind, as for :func:`read_csv`.
+    date_check : {"outliers", "bounds"}
+        As for :func:`read_csv`.
 
     Returns
     -------
@@ -184,7 +484,7 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None, **_
         raise InputError(path, f"not a readable Parquet file or dataset: {exc}") from None
     if table.num_rows == 0:
         raise InputError(path, "no rows; expected at least one event")
-    return _events(table, path, "parquet", column_map or {})
+    return _events(table, path, "parquet", column_map or {}, kind_map, date_check)
 
 
 #: Event columns whose values repeat a lot (people, kinds, channels): read as dictionaries, so the
@@ -219,6 +519,7 @@ def _sniff_parquet(path: Path) -> bool:
 
 
 READERS = (
-    Reader("parquet", read_parquet, _sniff_parquet, "Parquet file or folder of events (columns by --map)"),
-    Reader("csv", read_csv, _sniff_csv, "CSV file of events or an edge list (columns by --map)"),
+    Reader("parquet", read_parquet, _sniff_parquet, "Parquet file or folder of events (--map, --kinds)"),
+    Reader("csv", read_csv, _sniff_csv,
+           "CSV file of events or an edge list (--map, --delimiter, --no-header, --kinds)"),
 )

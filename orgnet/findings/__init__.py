@@ -5,3 +5,42 @@ is a silo, what changed) with every threshold a documented option, and returns t
 that refer to people and groups by code. Only the report turns codes into names and evidence
 into sentences.
 """
+
+from orgnet.findings.compute import AnalysisOptions, analyze, eligible_people
+from orgnet.findings.model import (
+    Ambassadors,
+    Connectors,
+    Findings,
+    Formal,
+    Grouping,
+    GroupMatrix,
+    Groups,
+    Periods,
+    Pyramid,
+    Responses,
+    Silos,
+    Summary,
+)
+from orgnet.findings.reasons import Evidence, Reason
+from orgnet.findings.rules import Rules
+
+__all__ = [
+    "Ambassadors",
+    "AnalysisOptions",
+    "Connectors",
+    "Evidence",
+    "Findings",
+    "Formal",
+    "GroupMatrix",
+    "Grouping",
+    "Groups",
+    "Periods",
+    "Pyramid",
+    "Reason",
+    "Responses",
+    "Rules",
+    "Silos",
+    "Summary",
+    "analyze",
+    "eligible_people",
+]

@@ -249,11 +249,11 @@ def _webmail(domain: str) -> bool:
     return False
 
 
-def aligned(people: pd.DataFrame, activity: pd.DataFrame | None, column: str, fill: float) -> np.ndarray:
-    """An ``activity`` column lined up with ``people`` by person id (``fill`` for people who sent nothing).
+def aligned(people: pd.DataFrame, activity: pd.DataFrame | None, column: str | list[str], fill: float) -> np.ndarray:
+    """``activity`` column(s) lined up with ``people`` by person id (``fill`` for people who sent nothing).
 
     One hash look-up of the ids in Arrow (pandas' map on string indexes is far slower at a
-    million people).
+    million people); several columns give a 2-D array, one column per name.
 
     Examples
     --------
@@ -261,14 +261,14 @@ def aligned(people: pd.DataFrame, activity: pd.DataFrame | None, column: str, fi
     ...         "messages", 0).tolist()
     [5.0, 3.0, 0.0]
     """
-    out = np.full(len(people), fill, dtype=float)
-    if activity is None or not len(activity):
-        return out
-    where = pc.index_in(_arrow(people["person"]), value_set=_arrow(activity["person"]))
-    found = np.asarray(pc.fill_null(where, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    hit = found >= 0
-    out[hit] = activity[column].to_numpy(dtype=float)[found[hit]]
-    return out
+    columns = [column] if isinstance(column, str) else list(column)
+    out = np.full((len(people), len(columns)), fill, dtype=float)
+    if activity is not None and len(activity):
+        where = pc.index_in(_arrow(people["person"]), value_set=_arrow(activity["person"]))
+        found = np.asarray(pc.fill_null(where, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        hit = found >= 0
+        out[hit] = activity[columns].to_numpy(dtype=float)[found[hit]]
+    return out[:, 0] if isinstance(column, str) else out
 
 
 def decide_membership(

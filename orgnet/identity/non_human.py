@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 
 from orgnet.identity.membership import aligned, person_addresses
 from orgnet.identity.resolve import _arrow, _normalise_ids
-from orgnet.metrics.roles import _modified_z
+from orgnet.metrics.robust import modified_z as _modified_z
 
 __all__ = ["ADDRESS_PATTERNS", "DOMAIN_PATTERNS", "EVIDENCE_KINDS", "NAME_PATTERNS", "address_evidence", "evidence_kinds",
            "match_ids", "non_human_evidence"]
@@ -183,18 +183,18 @@ def _activity_evidence(people: pd.DataFrame, activity: pd.DataFrame | None,
     none = np.zeros(n, dtype=bool)
     if activity is None or not len(activity):
         return none, none, lambda rows: ([""] * len(rows), [""] * len(rows))
-    messages = aligned(people, activity, "messages", 0)
-    replies = aligned(people, activity, "replies", 0)
-    fanout = aligned(people, activity, "fanout", np.nan)
-    fan, never = none, none
     org = activity["fanout"].to_numpy(dtype=float)
     timed = np.isfinite(org)
-    org_median = float(np.median(org[timed])) if timed.any() else np.nan
+    z_all = np.full(len(activity), np.nan)
     if timed.sum() >= 3:
         # The z-score of each sender against all senders' (log) median fan-outs.
-        z_all = np.full(len(activity), np.nan)
         z_all[timed] = _modified_z(np.log1p(org[timed]))
-        z = aligned(people, activity.assign(z=z_all), "z", np.nan)
+    table = aligned(people, activity.assign(z=z_all), ["messages", "replies", "fanout", "z"], np.nan)
+    messages, replies = np.nan_to_num(table[:, 0]), np.nan_to_num(table[:, 1])
+    fanout, z = table[:, 2], table[:, 3]
+    org_median = float(np.median(org[timed])) if timed.any() else np.nan
+    fan, never = none, none
+    if timed.sum() >= 3:
         fan = np.isfinite(fanout) & (np.nan_to_num(z) >= FANOUT_Z) & (fanout > org_median)
     total, total_replies = activity["messages"].sum(), activity["replies"].sum()
     rate = total_replies / total if total else 0.0

@@ -1,9 +1,8 @@
-"""Passionate ambassadors: sustained, contagious engagement that reaches across the organisation.
+"""Components of passionate engagement, counted per person from the events.
 
 An ambassador is active most weeks, starts conversations that draw responses from many
 distinct people in several groups, and gives back (responds to others, shares their content).
-Each of these is a *component* counted per person with group-bys over the events; the score
-combines them so that no single one — least of all volume — can carry a person:
+Each of these is a *component* counted per person with group-bys over the events:
 
 * ``weeks_active`` — weeks (7-day periods from the first event) with any contribution
   (any kind but ``view`` and ``join``);
@@ -11,46 +10,36 @@ combines them so that no single one — least of all volume — can carry a pers
   ``reaction``, ``share`` in the thread) from someone else;
 * ``responders`` — distinct people who responded to them: in their threads, or with a
   response kind (``reply``, ``reaction``, ``share``, ``mention``) targeted at them;
-* ``departments`` — distinct groups those responders belong to;
+* ``responder_groups`` — distinct groups those responders belong to;
 * ``people_answered`` — distinct other people they replied or reacted to (giving back);
 * ``people_shared`` — distinct other people whose content they shared.
 
 Every component but ``conversations`` counts *distinct* people or weeks, not actions: a
 hundred replies inside one small circle are volume, replies to forty people are reach. The raw
-action counts are reported too (``responses_given``, ``shares_of_others``) but not scored.
-
-**Score** — the geometric mean of the six percentile ranks, each rank taken among the people
-who contributed at all (average ranks for ties, so a zero shared by many gives a small but
-positive rank). A geometric mean rewards being high on *every* component: a high-volume poster
-who draws few distinct responders or never responds to others is pulled down by those ranks,
-where an arithmetic mean would let volume compensate. Percentile ranks make the components
-comparable whatever their scale and make the score independent of the organisation's size.
-People with no contribution score 0.
-
-**How many to flag** — the full ranking is returned so a caller can take any top K; the
-``flagged`` column marks people whose score is an upper outlier of the organisation's own
-score distribution: a modified z-score (Iglewicz & Hoaglin 1993: ``0.6745 (x - median) /
-MAD``) of ``logit(score)`` at or above ``3.5`` (their recommended outlier cut-off), among
-contributors. The logit spreads the scores near 1 where ambassadors sit.
+action counts are counted too (``responses_given``, ``shares_of_others``). How the components
+make a score and who is flagged is a rule: :mod:`orgnet.findings.ambassadors`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import rankdata
 
-from orgnet.metrics.time import _kind_is, _thread_codes, _utc_times
+from orgnet.metrics._check import BoolArray, IntArray, check_codes
+from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
 
-__all__ = ["AMBASSADOR_COMPONENTS", "ambassador_scores"]
+__all__ = ["AMBASSADOR_COMPONENTS", "AmbassadorComponents", "ambassador_components"]
 
 #: Score components, in the order they appear in the output.
 AMBASSADOR_COMPONENTS: tuple[str, ...] = (
     "weeks_active",
     "conversations",
     "responders",
-    "departments",
+    "responder_groups",
     "people_answered",
     "people_shared",
 )
@@ -107,51 +96,53 @@ def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, 
 _DENSE_CELLS = 50_000_000
 
 
-def _plural(count: np.ndarray, word: str, many: str | None = None) -> np.ndarray:
-    """``"<count> <word>"`` per element, ``many`` (default word + "s") unless the count is 1 (object array)."""
-    text = np.asarray([str(c) for c in count.tolist()], dtype=object)
-    return text + np.where(count == 1, " " + word, " " + (many or word + "s")).astype(object)
+@dataclass
+class AmbassadorComponents:
+    """The components behind the ambassador score, one array per component aligned with the people.
+
+    Attributes
+    ----------
+    weeks_active, conversations, responders, responder_groups, people_answered, people_shared : numpy.ndarray
+        The :data:`AMBASSADOR_COMPONENTS` (int64 per person).
+    responses_given, shares_of_others : numpy.ndarray
+        Action counts (replies and reactions to others; shares of others' content), not scored.
+    contributed : numpy.ndarray
+        Bool per person: acted in any event that is not ``view`` or ``join``.
+    weeks : int
+        Weeks spanned by the timed events (0 without timestamps).
+    """
+
+    weeks_active: IntArray
+    conversations: IntArray
+    responders: IntArray
+    responder_groups: IntArray
+    people_answered: IntArray
+    people_shared: IntArray
+    responses_given: IntArray
+    shares_of_others: IntArray
+    contributed: BoolArray
+    weeks: int
+
+    def scored(self) -> dict[str, IntArray]:
+        """The :data:`AMBASSADOR_COMPONENTS`, by name."""
+        return {name: getattr(self, name) for name in AMBASSADOR_COMPONENTS}
 
 
-def _modified_z(values: np.ndarray) -> np.ndarray:
-    med = np.median(values)
-    mad = np.median(np.abs(values - med))
-    if mad == 0:
-        mad = np.mean(np.abs(values - med)) * 1.2533  # mean absolute deviation fallback
-    if mad == 0:
-        return np.zeros_like(values)
-    return 0.6745 * (values - med) / mad
-
-
-def ambassador_scores(
-    events: pd.DataFrame,
-    groups: np.ndarray,
-    *,
-    ids: np.ndarray | list[str] | None = None,
-    outlier_z: float = 3.5,
-) -> pd.DataFrame:
-    """Rank every person as a passionate ambassador, with the components behind the score.
+def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> AmbassadorComponents:
+    """Count, per person, the components of passionate engagement (see the module docstring).
 
     Parameters
     ----------
     events : pandas.DataFrame
-        One row per event with ``kind`` (str), ``actor`` and ``target`` (node codes, -1 =
-        none), ``thread`` (str or missing, or integer codes with -1 = none) and ``ts`` (timestamps). ``OrgGraph.events`` with
-        ``OrgGraph.actor`` / ``OrgGraph.target`` as codes.
+        One row per event with ``kind`` (str or categorical), ``actor`` and ``target`` (node
+        codes, -1 = none), ``thread`` (str or missing, or integer codes with -1 = none) and
+        ``ts`` (timestamps, may be missing).
     groups : numpy.ndarray
-        Integer group code per person (departments; -1 = none): its length is the number of
-        people.
-    ids : sequence of str, optional
-        Person ids by node (default: the codes as text).
-    outlier_z : float
-        Modified z-score of ``logit(score)`` from which a person is ``flagged`` (3.5).
+        Integer group code per person (-1 = none): its length is the number of people.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per person, best first: ``rank`` (1 = best), ``code``, ``person``, ``score``,
-        the :data:`AMBASSADOR_COMPONENTS` counts, ``responses_given`` and ``shares_of_others``
-        (action counts), ``weeks`` (weeks in the data), ``flagged`` and ``reason``.
+    AmbassadorComponents
 
     Examples
     --------
@@ -164,32 +155,29 @@ def ambassador_scores(
     ...     "kind": ["post", "reply", "reply", "reply", "post", "reply", "post", "post"],
     ...     "actor": [0, 2, 3, 4, 0, 0, 1, 1], "target": [-1, 0, 0, 0, -1, 2, -1, -1],
     ...     "thread": ["t1", "t1", "t1", "t1", "t2", "x", "t3", "t4"], "ts": ts})
-    >>> out = ambassador_scores(ev, np.array([0, 0, 0, 1, 1]), ids=list("abcde"))
-    >>> out[["rank", "person", "responders", "departments", "weeks_active"]].head(2).to_dict("records")
-    [{'rank': 1, 'person': 'a', 'responders': 3, 'departments': 2, 'weeks_active': 2}, \
-{'rank': 2, 'person': 'c', 'responders': 1, 'departments': 1, 'weeks_active': 1}]
-    >>> out.loc[0, "reason"]
-    'responses from 3 people in 2 departments; active 2 of 2 weeks; 1 conversation drew responses; 1 response to 1 person; shared content of 0 people'
+    >>> c = ambassador_components(ev, np.array([0, 0, 0, 1, 1]))
+    >>> c.responders.tolist(), c.responder_groups.tolist(), c.weeks_active.tolist(), c.weeks
+    ([3, 0, 1, 0, 0], [2, 0, 1, 0, 0], [2, 1, 1, 1, 1], 2)
     """
-    groups = np.asarray(groups, dtype=np.int64)
+    first = np.asarray(groups)
+    groups, _ = check_codes(first, first.size, func="ambassador_components")
     n = len(groups)
-    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
     # Every group-by below is an array operation over event codes: kinds compared by their
     # category codes, threads as dense integer codes, times as integers.
     kind = events["kind"]
     actor = np.asarray(events["actor"], dtype=np.int64)
     target = np.asarray(events["target"], dtype=np.int64)
     m = len(actor)
-    thread, _ = _thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
-    times = _utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
-    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    thread, _ = thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
+    times = utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
+    clock, clock_unit = epoch_ticks(times)
     ok = (actor >= 0) & (actor < n)
     has_time = clock != np.iinfo(np.int64).min
 
-    contributing = ok & ~_kind_is(kind, _PASSIVE)
+    contributing = ok & ~kind_is(kind, _PASSIVE)
     timed = ok & has_time
     if timed.any():
-        unit = pd.Timedelta(1, unit=times.dtype.unit)
+        unit = pd.Timedelta(1, unit=clock_unit)
         day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
         t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
         weeks_total = int((int(clock[timed].max()) - t0) // week_len) + 1
@@ -207,7 +195,7 @@ def ambassador_scores(
     # Threads and who started them (the earliest post of each thread; among equally early
     # posts the first in event order; posts with no time after every timed one).
     n_threads = int(thread.max()) + 1 if m else 0
-    posts = np.flatnonzero(ok & _kind_is(kind, ("post",)) & (thread >= 0))
+    posts = np.flatnonzero(ok & kind_is(kind, ("post",)) & (thread >= 0))
     never = np.iinfo(np.int64).max
     post_time = np.where(has_time[posts], clock[posts], never)
     earliest = np.full(n_threads, never)
@@ -217,7 +205,7 @@ def ambassador_scores(
     np.minimum.at(first_post, thread[at_earliest], at_earliest)
     starter = np.where(first_post < m, actor[np.minimum(first_post, max(m - 1, 0))], -1)
 
-    in_thread = np.flatnonzero(ok & _kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
+    in_thread = np.flatnonzero(ok & kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
     in_thread = in_thread[starter[thread[in_thread]] >= 0]
     thread_starter = starter[thread[in_thread]]
     keep = actor[in_thread] != thread_starter
@@ -226,7 +214,7 @@ def ambassador_scores(
     answered[thread[in_thread]] = True
     conversations = _count_per(starter[answered], n)
 
-    targeted = np.flatnonzero(ok & _kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
+    targeted = np.flatnonzero(ok & kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
     # Distinct (person, responder) pairs: responders per person, and the groups they come from.
     person = np.concatenate([thread_starter, target[targeted]])
     responder = np.concatenate([actor[in_thread], actor[targeted]])
@@ -238,52 +226,16 @@ def ambassador_scores(
     departments = _distinct_per(pair_person[pairs_group >= 0], pairs_group[pairs_group >= 0], n)
 
     others = ok & (target >= 0) & (target != actor)
-    giving = others & _kind_is(kind, _GIVING)
-    sharing = others & _kind_is(kind, ("share",))
+    giving = others & kind_is(kind, _GIVING)
+    sharing = others & kind_is(kind, ("share",))
     responses_given = _count_per(actor[giving], n)
     shares_of_others = _count_per(actor[sharing], n)
     people_answered = _distinct_per(actor[giving], target[giving], n)
     people_shared = _distinct_per(actor[sharing], target[sharing], n)
 
-    components = {
-        "weeks_active": weeks_active,
-        "conversations": conversations,
-        "responders": responders,
-        "departments": departments,
-        "people_answered": people_answered,
-        "people_shared": people_shared,
-    }
-    score = np.zeros(n)
-    active = np.flatnonzero(contributed)
-    if len(active):
-        logs = np.zeros(len(active))
-        for values in components.values():
-            logs += np.log(rankdata(values[active], method="average") / len(active))
-        score[active] = np.exp(logs / len(components))
-
-    flagged = np.zeros(n, dtype=bool)
-    if len(active) >= 3:
-        s = np.clip(score[active], 1e-9, 1 - 1e-9)
-        z = _modified_z(np.log(s / (1 - s)))
-        flagged[active] = z >= outlier_z
-
-    frame = pd.DataFrame({"code": np.arange(n), "person": ids_arr, "score": score, **components})
-    frame["responses_given"] = responses_given
-    frame["shares_of_others"] = shares_of_others
-    frame["weeks"] = weeks_total
-    frame["flagged"] = flagged
-    frame = frame.sort_values(["score", "responders", "code"], ascending=[False, False, True], kind="stable")
-    frame.insert(0, "rank", np.arange(1, n + 1))
-
-    # Reasons as whole columns of text (no Python formatting row by row).
-    col = {c: frame[c].to_numpy() for c in ("responders", "departments", "weeks_active", "weeks", "conversations",
-                                              "responses_given", "people_answered", "people_shared")}
-    reason = ("responses from " + _plural(col["responders"], "person", "people") + " in "
-              + _plural(col["departments"], "department") + "; active "
-              + np.asarray([str(c) for c in col["weeks_active"].tolist()], dtype=object) + f" of {weeks_total} weeks; "
-              + _plural(col["conversations"], "conversation") + " drew responses; "
-              + _plural(col["responses_given"], "response") + " to "
-              + _plural(col["people_answered"], "person", "people") + "; shared content of "
-              + _plural(col["people_shared"], "person", "people"))
-    frame["reason"] = reason.tolist()
-    return frame.reset_index(drop=True)
+    return AmbassadorComponents(
+        weeks_active=weeks_active, conversations=conversations, responders=responders,
+        responder_groups=departments, people_answered=people_answered, people_shared=people_shared,
+        responses_given=responses_given, shares_of_others=shares_of_others, contributed=contributed,
+        weeks=weeks_total,
+    )

@@ -11,21 +11,29 @@ for Burt's constraint over everyone, replaced by a listing of the triangles.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.metrics.groups import membership, without_self_ties
+from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency, check_codes, check_nodes
+from orgnet.metrics.groups import membership
 
 __all__ = [
     "BROKERAGE_ROLES",
+    "GroupStrength",
+    "StructuralHoles",
     "burt_constraint",
     "effective_size",
     "gould_fernandez",
     "group_spread",
+    "group_strength",
     "groups_reached",
     "participation_coefficient",
+    "structural_holes",
 ]
 
 #: Gould & Fernandez (1989) roles of the broker ``b`` on a two-path ``a -> b -> c``.
@@ -35,29 +43,6 @@ BROKERAGE_ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "r
 _BLOCK = 4096
 # Pairs of ties (open or closed two-paths) examined at once when listing triangles.
 _WEDGES = 4_000_000
-
-
-def _square(adjacency: sp.sparray | sp.spmatrix) -> sp.csr_array:
-    """Checked ties: float weights, canonical CSR, no self-ties, no stored zeros (never mutates the input)."""
-    a = sp.csr_array(adjacency, dtype=np.float64)
-    if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
-    if not a.has_canonical_format:
-        a = a.copy()
-        a.sum_duplicates()
-    a = without_self_ties(a)
-    if a.nnz and a.data.min() < 0:
-        raise ValueError("adjacency must not have negative tie weights")
-    return a
-
-
-def _codes(groups: np.ndarray, n: int) -> np.ndarray:
-    codes = np.asarray(groups)
-    if codes.shape != (n,):
-        raise ValueError(f"groups must have one code per person ({n}); got shape {codes.shape}")
-    if not np.issubdtype(codes.dtype, np.integer):
-        raise ValueError("groups must be integer codes (-1 = no group); use OrgGraph.group_codes")
-    return codes.astype(np.int64)
 
 
 def _masked_product(left: sp.csr_array, right: sp.csr_array, mask: sp.csr_array) -> sp.csr_array:
@@ -79,7 +64,7 @@ def _masked_product(left: sp.csr_array, right: sp.csr_array, mask: sp.csr_array)
     return sp.csr_array(sp.vstack(blocks, format="csr"))
 
 
-def _values_at(matrix: sp.sparray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _values_at(matrix: sp.csr_array, rows: npt.NDArray[np.integer[Any]], cols: npt.NDArray[np.integer[Any]]) -> FloatArray:
     """Entries of a sparse matrix at (rows, cols), 0 where it has none (vectorised lookup)."""
     coo = sp.coo_array(matrix)
     n = np.int64(matrix.shape[1])
@@ -93,7 +78,7 @@ def _values_at(matrix: sp.sparray, rows: np.ndarray, cols: np.ndarray) -> np.nda
     return np.where(keys[pos] == wanted, data[pos], 0.0)
 
 
-def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
+def burt_constraint(adjacency: Adjacency) -> FloatArray:
     r"""Burt's constraint on each person: how much their contacts are tied to each other.
 
     With mutual weights :math:`s_{ij} = a_{ij} + a_{ji}` and proportions
@@ -140,10 +125,54 @@ def burt_constraint(adjacency: sp.sparray) -> np.ndarray:
     >>> burt_constraint(star).round(3).tolist()
     [0.333, 1.0, 1.0, 1.0]
     """
-    return _structural_holes(_square(adjacency))[0]
+    return _structural_holes(check_adjacency(adjacency, func="burt_constraint", drop_self_ties=True))[0]
 
 
-def _structural_holes(a: sp.csr_array, effective: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+class StructuralHoles(NamedTuple):
+    """Burt's two measures of a person's contacts, from :func:`structural_holes`."""
+
+    #: Burt's constraint per person (:func:`burt_constraint`); NaN for people with no tie.
+    constraint: FloatArray
+    #: Burt's effective size per person (:func:`effective_size`); NaN for people with no tie.
+    effective_size: FloatArray
+
+
+def structural_holes(adjacency: Adjacency) -> StructuralHoles:
+    """Burt's constraint and effective size of everyone, from one listing of the triangles.
+
+    Both measures' indirect terms live on the triangles of the undirected ties, so computing
+    them together costs about what one of them does (:func:`burt_constraint`,
+    :func:`effective_size` give one each).
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (self-ties are ignored).
+
+    Returns
+    -------
+    StructuralHoles
+        ``constraint`` and ``effective_size``, one value per person (NaN with no tie).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> star = sp.csr_array(([1.0] * 3, ([0, 0, 0], [1, 2, 3])), shape=(4, 4))
+    >>> constraint, size = structural_holes(star)
+    >>> constraint.round(3).tolist(), size.tolist()
+    ([0.333, 1.0, 1.0, 1.0], [3.0, 1.0, 1.0, 1.0])
+    """
+    return _both(check_adjacency(adjacency, func="structural_holes", drop_self_ties=True))
+
+
+def _both(a: sp.csr_array) -> StructuralHoles:
+    """:func:`structural_holes` of checked ties."""
+    constraint, size = _structural_holes(a, effective=True)
+    assert size is not None  # asked for
+    return StructuralHoles(constraint, size)
+
+
+def _structural_holes(a: sp.csr_array, effective: bool = False) -> tuple[FloatArray, FloatArray | None]:
     r"""Burt's constraint and (with ``effective``) effective size of everyone, from one listing of the triangles.
 
     Both indirect terms live on triangles. For constraint see :func:`burt_constraint`; the
@@ -263,7 +292,7 @@ def _triangles(up: np.ndarray, lo: np.ndarray, rank: np.ndarray) -> Iterator[tup
         start = stop
 
 
-def effective_size(adjacency: sp.sparray) -> np.ndarray:
+def effective_size(adjacency: Adjacency) -> FloatArray:
     r"""Burt's effective size: the number of contacts minus their redundancy.
 
     .. math:: e_i = \sum_{j \in N(i)} \left(1 - \sum_{q} p_{iq} m_{jq}\right)
@@ -296,16 +325,17 @@ def effective_size(adjacency: sp.sparray) -> np.ndarray:
     >>> effective_size(triangle).tolist()
     [1.0, 1.0, 1.0]
     """
-    return _structural_holes(_square(adjacency), effective=True)[1]
+    return _both(check_adjacency(adjacency, func="effective_size", drop_self_ties=True)).effective_size
 
 
 def _binary(a: sp.csr_array) -> sp.csr_array:
-    b = a.copy()
+    b: sp.csr_array = a.copy()
     b.data = np.ones_like(b.data)
     return b
 
 
-def gould_fernandez(adjacency: sp.sparray, groups: np.ndarray, *, open_only: bool = True) -> pd.DataFrame:
+def gould_fernandez(adjacency: Adjacency, groups: npt.ArrayLike, *, open_only: bool = True,
+                    brokers: npt.ArrayLike | None = None) -> pd.DataFrame:
     """Gould–Fernandez brokerage roles: how often each person brokers, by role.
 
     A person ``b`` brokers on every directed two-path ``a -> b -> c`` with ``a != c``. With
@@ -333,11 +363,16 @@ def gould_fernandez(adjacency: sp.sparray, groups: np.ndarray, *, open_only: boo
         Integer group code per person (``-1`` = no group).
     open_only : bool
         Count only two-paths with no tie ``a -> c`` (default), else every two-path.
+    brokers : array of int, optional
+        Node codes of the brokers wanted (default: everyone). The closed two-paths are then
+        found from those brokers' rows only: a caller reporting a few flagged people does not
+        pay for everyone's.
 
     Returns
     -------
     pandas.DataFrame
-        One row per person, columns :data:`BROKERAGE_ROLES` (integer counts) and ``total``.
+        One row per person (or per broker asked for, indexed by node code), columns
+        :data:`BROKERAGE_ROLES` (integer counts) and ``total``.
 
     Notes
     -----
@@ -361,21 +396,16 @@ def gould_fernandez(adjacency: sp.sparray, groups: np.ndarray, *, open_only: boo
     >>> A = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
     >>> gould_fernandez(A, np.array([0, 1, 1])).loc[1].to_dict()
     {'coordinator': 0, 'itinerant': 0, 'gatekeeper': 1, 'representative': 0, 'liaison': 0, 'total': 1}
+    >>> gould_fernandez(A, np.array([0, 1, 1]), brokers=[1])["gatekeeper"].to_dict()
+    {1: 1}
     """
-    return _gould_fernandez_of(adjacency, groups, open_only=open_only)
-
-
-def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only: bool = True,
-                        rows: np.ndarray | None = None) -> pd.DataFrame:
-    """:func:`gould_fernandez`; with ``rows``, the counts are right for those brokers only.
-
-    The closed two-paths through broker ``b`` come from row ``b`` of masked products, so
-    callers that report a few flagged brokers skip the products' rows of everyone else.
-    """
-    a = _square(adjacency)
+    a = check_adjacency(adjacency, func="gould_fernandez", drop_self_ties=True)
     n = a.shape[0]
-    codes = _codes(groups, n)
-    k = int(codes.max()) + 1 if n and codes.max() >= 0 else 0
+    codes, k = check_codes(groups, n, func="gould_fernandez")
+    # The closed two-paths through broker b come from row b of masked products: with brokers
+    # given, only their rows are computed (each once), and only their counts are right.
+    wanted = None if brokers is None else check_nodes(brokers, n, func="gould_fernandez", name="brokers")
+    rows = None if wanted is None else np.unique(wanted)
     grouped = (codes >= 0).astype(np.float64)
     keep = sp.diags_array(grouped)
     b = sp.csr_array(keep @ _binary(a) @ keep)
@@ -387,12 +417,9 @@ def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only:
     out_g = sp.csr_array(b @ g)  # O[b, h]
     mutual_g = sp.csr_array(b.multiply(b.T) @ g)  # U[b, g]
 
-    def rowsum(m: sp.sparray) -> np.ndarray:
-        return np.asarray(m.sum(axis=1)).ravel()
-
-    i_tot, o_tot = rowsum(in_g), rowsum(out_g)
-    i_own, o_own, u_own = rowsum(in_g.multiply(own)), rowsum(out_g.multiply(own)), rowsum(mutual_g.multiply(own))
-    same_all = rowsum(in_g.multiply(out_g)) - rowsum(mutual_g)  # sum_g I O - U over every group
+    i_tot, o_tot = _row_sums(in_g), _row_sums(out_g)
+    i_own, o_own, u_own = _row_sums(in_g.multiply(own)), _row_sums(out_g.multiply(own)), _row_sums(mutual_g.multiply(own))
+    same_all = _row_sums(in_g.multiply(out_g)) - _row_sums(mutual_g)  # sum_g I O - U over every group
     same_own = i_own * o_own - u_own
 
     counts = {
@@ -400,7 +427,7 @@ def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only:
         "itinerant": same_all - same_own,
         "gatekeeper": (i_tot - i_own) * o_own,
         "representative": i_own * (o_tot - o_own),
-        "liaison": (i_tot - i_own) * (o_tot - o_own) - (rowsum(in_g.multiply(out_g)) - i_own * o_own),
+        "liaison": (i_tot - i_own) * (o_tot - o_own) - (_row_sums(in_g.multiply(out_g)) - i_own * o_own),
     }
 
     if open_only and b.nnz:
@@ -415,7 +442,6 @@ def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only:
         bdt = sp.csr_array(b_diff.T)  # ... in another group
         mask = b
         if rows is not None:
-            rows = np.asarray(rows, dtype=np.int64)
             bst, bdt, mask = bst[rows], bdt[rows], b[rows]
         # The common in-neighbours a (a -> b, a -> c) split three ways, so the two-step work is
         # that of one product: a in b's group; a elsewhere and c in a's group; a elsewhere, c not.
@@ -442,56 +468,117 @@ def _gould_fernandez_of(adjacency: sp.sparray, groups: np.ndarray, *, open_only:
 
     frame = pd.DataFrame({role: np.rint(counts[role]).astype(np.int64) for role in BROKERAGE_ROLES})
     frame["total"] = frame[list(BROKERAGE_ROLES)].sum(axis=1)
-    return frame
+    if wanted is None:
+        return frame
+    brokers_only: pd.DataFrame = frame.iloc[wanted]
+    return brokers_only
 
 
-def _group_strength(adjacency: sp.sparray, codes: np.ndarray) -> tuple[sp.csr_array, np.ndarray]:
-    """Undirected strength (``A + A.T``) from each person to each group (``n x k``), and the checked codes."""
-    a = _square(adjacency)
-    codes = _codes(codes, a.shape[0])
+@dataclass(frozen=True, eq=False)
+class GroupStrength:
+    """Undirected tie strength from each person to each group, and the measures read from it.
+
+    Participation, groups reached and group spread all start from the same ``n x k`` matrix;
+    :func:`group_strength` builds it once and its methods give each measure from it.
+
+    Attributes
+    ----------
+    by_group : scipy.sparse.csr_array
+        ``n x k``: entry ``(i, s)`` sums the weight of ties (``A + A.T``, self-ties left out)
+        between person ``i`` and members of group ``s``; only positive entries are stored.
+    codes : numpy.ndarray of int64
+        Group code per person (``-1`` = no group), as checked.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array(([1.0, 2.0, 1.0], ([0, 0, 0], [1, 2, 3])), shape=(4, 4))
+    >>> strength = group_strength(A, np.array([0, 0, 1, 2]))
+    >>> strength.by_group.toarray().tolist()[0], strength.groups_reached().tolist()
+    ([1.0, 2.0, 1.0], [2, 0, 1, 1])
+    """
+
+    by_group: sp.csr_array
+    codes: IntArray
+
+    def own(self) -> FloatArray:
+        """Each person's strength to their own group (0 for people with no group)."""
+        own = np.zeros(self.by_group.shape[0])
+        rows = np.flatnonzero(self.codes >= 0)
+        if len(rows):
+            own[rows] = np.asarray(self.by_group[rows, self.codes[rows]]).ravel()
+        return own
+
+    def participation(self) -> FloatArray:
+        """Participation coefficient per person (:func:`participation_coefficient`)."""
+        total = _row_sums(self.by_group)
+        squares = _row_sums(self.by_group.multiply(self.by_group))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(total > 0, 1.0 - squares / np.where(total > 0, total, 1.0) ** 2, 0.0)
+        return np.clip(out, 0.0, 1.0)
+
+    def groups_reached(self, *, include_own: bool = False) -> IntArray:
+        """Distinct groups each person has a tie with (:func:`groups_reached`)."""
+        # Tie weights are positive, so the product stores exactly the groups reached.
+        count = np.diff(self.by_group.indptr).astype(np.int64)
+        if include_own:
+            return count
+        return count - (self.own() > 0).astype(np.int64)
+
+    def spread(self) -> tuple[FloatArray, FloatArray]:
+        """Outside share and effective number of other groups per person (:func:`group_spread`)."""
+        total = _row_sums(self.by_group)
+        own = self.own()
+        squares = _row_sums(self.by_group.multiply(self.by_group)) - own**2
+        outside = total - own
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, outside / np.where(total > 0, total, 1.0), 0.0)
+            spread = np.where(squares > 0, outside**2 / np.where(squares > 0, squares, 1.0), 0.0)
+        return np.clip(share, 0.0, 1.0), spread
+
+
+def _row_sums(matrix: sp.csr_array) -> FloatArray:
+    return np.asarray(matrix.sum(axis=1), dtype=np.float64).ravel()
+
+
+def group_strength(adjacency: Adjacency, groups: npt.ArrayLike, *, weighted: bool = True) -> GroupStrength:
+    """Undirected tie strength from each person to each group (see :class:`GroupStrength`).
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (both directions count; self-ties are ignored).
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group; ties to such people are left out).
+    weighted : bool
+        Use tie weights (default), else every tie counts 1.
+
+    Returns
+    -------
+    GroupStrength
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_array(([1.0, 1.0, 1.0], ([0, 0, 1], [1, 2, 2])), shape=(3, 3))
+    >>> strength = group_strength(A, np.array([0, 0, 1]))
+    >>> strength.participation().tolist(), [x.tolist() for x in strength.spread()]
+    ([0.5, 0.5, 0.0], [[0.5, 0.5, 1.0], [1.0, 1.0, 1.0]])
+    """
+    return _group_strength(check_adjacency(adjacency, func="group_strength", drop_self_ties=True), groups,
+                           weighted=weighted, func="group_strength")
+
+
+def _group_strength(a: sp.csr_array, groups: npt.ArrayLike, *, weighted: bool, func: str) -> GroupStrength:
+    """:func:`group_strength` of checked ties, with ``func`` named in errors about ``groups``."""
+    codes, k = check_codes(groups, a.shape[0], func=func)
+    if not weighted:
+        a = _binary(a)
     sym = sp.csr_array(a + a.T)
-    k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
-    by_group = sp.csr_array(sym @ membership(codes, k))
-    return by_group, codes
+    return GroupStrength(sp.csr_array(sym @ membership(codes, k)), codes)
 
 
-def _participation_of(by_group: sp.csr_array) -> np.ndarray:
-    total = np.asarray(by_group.sum(axis=1)).ravel()
-    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(total > 0, 1.0 - squares / np.where(total > 0, total, 1.0) ** 2, 0.0)
-    return np.clip(out, 0.0, 1.0)
-
-
-def _own_group(by_group: sp.csr_array, codes: np.ndarray) -> np.ndarray:
-    """Each person's strength to their own group (0 for people with no group)."""
-    own = np.zeros(by_group.shape[0])
-    rows = np.flatnonzero(codes >= 0)
-    if len(rows):
-        own[rows] = np.asarray(by_group[rows, codes[rows]]).ravel()
-    return own
-
-
-def _reached_of(by_group: sp.csr_array, codes: np.ndarray, include_own: bool = False) -> np.ndarray:
-    # Tie weights are positive, so the product stores exactly the groups reached.
-    count = np.diff(by_group.indptr).astype(np.int64)
-    if include_own:
-        return count
-    return count - (_own_group(by_group, codes) > 0).astype(np.int64)
-
-
-def _spread_of(by_group: sp.csr_array, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    total = np.asarray(by_group.sum(axis=1)).ravel()
-    own = _own_group(by_group, codes)
-    squares = np.asarray(by_group.multiply(by_group).sum(axis=1)).ravel() - own**2
-    outside = total - own
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, outside / np.where(total > 0, total, 1.0), 0.0)
-        spread = np.where(squares > 0, outside**2 / np.where(squares > 0, squares, 1.0), 0.0)
-    return np.clip(share, 0.0, 1.0), spread
-
-
-def participation_coefficient(adjacency: sp.sparray, groups: np.ndarray, *, weighted: bool = True) -> np.ndarray:
+def participation_coefficient(adjacency: Adjacency, groups: npt.ArrayLike, *, weighted: bool = True) -> FloatArray:
     r"""Guimerà–Amaral participation coefficient: how evenly ties spread over groups.
 
     .. math:: P_i = 1 - \sum_s \left(\frac{k_{is}}{k_i}\right)^2
@@ -527,14 +614,11 @@ def participation_coefficient(adjacency: sp.sparray, groups: np.ndarray, *, weig
     >>> participation_coefficient(A, np.array([0, 0, 1])).tolist()
     [0.5, 0.5, 0.0]
     """
-    a = _square(adjacency)
-    if not weighted:
-        a = _binary(a)
-    by_group, _ = _group_strength(a, groups)
-    return _participation_of(by_group)
+    a = check_adjacency(adjacency, func="participation_coefficient", drop_self_ties=True)
+    return _group_strength(a, groups, weighted=weighted, func="participation_coefficient").participation()
 
 
-def groups_reached(adjacency: sp.sparray, groups: np.ndarray, *, include_own: bool = False) -> np.ndarray:
+def groups_reached(adjacency: Adjacency, groups: npt.ArrayLike, *, include_own: bool = False) -> IntArray:
     """Number of distinct groups a person has a tie with (in either direction).
 
     Parameters
@@ -560,11 +644,11 @@ def groups_reached(adjacency: sp.sparray, groups: np.ndarray, *, include_own: bo
     >>> groups_reached(A, np.array([0, 0, 1, 2]), include_own=True).tolist()
     [2, 2, 1, 1]
     """
-    by_group, codes = _group_strength(adjacency, groups)
-    return _reached_of(by_group, codes, include_own)
+    a = check_adjacency(adjacency, func="groups_reached", drop_self_ties=True)
+    return _group_strength(a, groups, weighted=True, func="groups_reached").groups_reached(include_own=include_own)
 
 
-def group_spread(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def group_spread(adjacency: Adjacency, groups: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     r"""Share of a person's tie weight outside their own group, and over how many other groups it spreads.
 
     With :math:`k_{is}` the undirected strength (``A + A.T``) from ``i`` to members of group
@@ -601,5 +685,5 @@ def group_spread(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray,
     >>> float(share[0]), round(float(others[0]), 3)
     (0.75, 1.8)
     """
-    by_group, codes = _group_strength(adjacency, groups)
-    return _spread_of(by_group, codes)
+    a = check_adjacency(adjacency, func="group_spread", drop_self_ties=True)
+    return _group_strength(a, groups, weighted=True, func="group_spread").spread()

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
 from orgnet.metrics.pivots import dependencies
 from orgnet.workers import Workers, available_cores
 
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-def undirected_ties(adjacency: sp.sparray) -> sp.coo_array:
+def undirected_ties(adjacency: Adjacency) -> sp.coo_array:
     """The undirected ties of a directed adjacency: upper triangle of ``A + A.T``, in CSR order.
 
     Every undirected view (igraph graphs, betweenness distances) is built from this one function,
@@ -43,20 +44,19 @@ def undirected_ties(adjacency: sp.sparray) -> sp.coo_array:
     >>> t.row.tolist(), t.col.tolist(), t.data.tolist()
     ([0], [1], [3.0])
     """
-    a = sp.csr_array(adjacency)
+    a = check_adjacency(adjacency, func="undirected_ties")
     sym = (a + a.T).tocsr()
     sym.sum_duplicates()
-    return sp.triu(sym, k=1, format="csr").tocoo()
+    ties: sp.coo_array = sp.triu(sym, k=1, format="csr").tocoo()
+    return ties
 
 
-def _csr(adjacency: sp.sparray | sp.spmatrix) -> sp.csr_array:
-    a = sp.csr_array(adjacency)
-    if a.shape[0] != a.shape[1]:
-        raise ValueError(f"adjacency must be square; got shape {a.shape}")
-    return a
+def _csr(adjacency: Adjacency) -> sp.csr_array:
+    # The checks of start_betweenness (which is moving to the parallel-work module).
+    return check_adjacency(adjacency, func="start_betweenness")
 
 
-def strengths(adjacency: sp.sparray) -> tuple[np.ndarray, np.ndarray]:
+def strengths(adjacency: Adjacency) -> tuple[FloatArray, FloatArray]:
     """Weighted in- and out-strength (sum of incoming / outgoing tie weights).
 
     Examples
@@ -67,11 +67,11 @@ def strengths(adjacency: sp.sparray) -> tuple[np.ndarray, np.ndarray]:
     >>> s_in.tolist(), s_out.tolist()
     ([0.5, 2.0, 1.0], [3.0, 0.0, 0.5])
     """
-    a = _csr(adjacency)
-    return np.asarray(a.sum(axis=0)).ravel(), np.asarray(a.sum(axis=1)).ravel()
+    a = check_adjacency(adjacency, func="strengths")
+    return np.asarray(a.sum(axis=0), dtype=np.float64).ravel(), np.asarray(a.sum(axis=1), dtype=np.float64).ravel()
 
 
-def degrees(adjacency: sp.sparray) -> tuple[np.ndarray, np.ndarray]:
+def degrees(adjacency: Adjacency) -> tuple[IntArray, IntArray]:
     """In- and out-degree: number of distinct people a person receives from / sends to.
 
     Examples
@@ -81,13 +81,13 @@ def degrees(adjacency: sp.sparray) -> tuple[np.ndarray, np.ndarray]:
     >>> d_in.tolist(), d_out.tolist()
     ([1, 1, 1], [2, 0, 1])
     """
-    a = _csr(adjacency)
+    a = check_adjacency(adjacency, func="degrees")
     out_deg = np.diff(a.indptr).astype(np.int64)
     in_deg = np.bincount(a.indices, minlength=a.shape[0]).astype(np.int64)
     return in_deg, out_deg
 
 
-def distinct_partners(adjacency: sp.sparray) -> np.ndarray:
+def distinct_partners(adjacency: Adjacency) -> IntArray:
     """Number of distinct people a person has a tie with, in either direction.
 
     Examples
@@ -96,20 +96,21 @@ def distinct_partners(adjacency: sp.sparray) -> np.ndarray:
     >>> distinct_partners(sp.csr_array([[0, 2.0, 1.0], [0, 0, 0], [0.5, 0, 0]])).tolist()
     [2, 1, 1]
     """
-    a = _csr(adjacency)
+    a = check_adjacency(adjacency, func="distinct_partners")
     sym = (a + a.T).tocsr()
     sym.sum_duplicates()
-    return np.diff(sym.indptr).astype(np.int64)
+    partners: IntArray = np.diff(sym.indptr).astype(np.int64)
+    return partners
 
 
 def pagerank(
-    adjacency: sp.sparray,
+    adjacency: Adjacency,
     *,
     damping: float = 0.85,
     tol: float = 1e-12,
     max_iter: int = 200,
     weighted: bool = True,
-) -> np.ndarray:
+) -> FloatArray:
     """PageRank by power iteration on the sparse matrix (networkx's definition).
 
     Rows are normalised to transition probabilities; people with no outgoing tie
@@ -139,7 +140,7 @@ def pagerank(
     >>> pr.round(4).tolist()
     [0.3333, 0.3333, 0.3333]
     """
-    a = _csr(adjacency)
+    a = check_adjacency(adjacency, func="pagerank")
     n = a.shape[0]
     if n == 0:
         return np.zeros(0)
@@ -156,7 +157,8 @@ def pagerank(
         x = damping * (at @ (prev * inv)) + (damping * prev[dangling].sum() + 1.0 - damping) / n
         if np.abs(x - prev).sum() < n * tol:
             break
-    return x / x.sum()
+    rank: FloatArray = x / x.sum()
+    return rank
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,7 @@ class PendingBetweenness:
 
 
 def betweenness(
-    adjacency: sp.sparray,
+    adjacency: Adjacency,
     *,
     weighted: bool = False,
     exact_below: int = 5000,
@@ -423,8 +425,9 @@ def betweenness(
     >>> betweenness(path).values.tolist()
     [0.0, 0.5, 0.0]
     """
+    a = check_adjacency(adjacency, func="betweenness")
     return start_betweenness(
-        adjacency, weighted=weighted, exact_below=exact_below, pivots=pivots, epsilon=epsilon, delta=delta,
+        a, weighted=weighted, exact_below=exact_below, pivots=pivots, epsilon=epsilon, delta=delta,
         seed=seed, graph=graph, directed=directed, per_person_bounds=per_person_bounds, workers=workers,
     ).result()
 
@@ -498,7 +501,7 @@ def start_betweenness(
         vd = vertex_diameter_estimate(graph, n, seed=seed)
         k, target = rk_sample_size(epsilon, delta, vd), epsilon
     if n < exact_below or k is None or k >= n:
-        raw = np.asarray(graph.betweenness(directed=directed, weights=dist), dtype=float)  # type: ignore[attr-defined]
+        raw = np.asarray(graph.betweenness(directed=directed, weights=dist), dtype=np.float64)  # type: ignore[union-attr]
         return _done(BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed))
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
+
+from orgnet.metrics._check import Adjacency, IntArray, check_adjacency
+
+if TYPE_CHECKING:
+    import igraph
 
 __all__ = ["leiden", "relabel_by_size"]
 
 
-def relabel_by_size(labels: np.ndarray) -> np.ndarray:
+def relabel_by_size(labels: npt.ArrayLike) -> IntArray:
     """Renumber communities 0, 1, ... from the largest down (ties: smallest member first).
 
     Examples
@@ -18,8 +25,8 @@ def relabel_by_size(labels: np.ndarray) -> np.ndarray:
     >>> relabel_by_size(np.array([5, 2, 2, 9, 9, 9])).tolist()
     [2, 1, 1, 0, 0, 0]
     """
-    labels = np.asarray(labels)
-    uniq, first, inverse, counts = np.unique(labels, return_index=True, return_inverse=True, return_counts=True)
+    values = np.asarray(labels).ravel()
+    uniq, first, inverse, counts = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
     order = np.lexsort((first, -counts))
     rank = np.empty(len(uniq), dtype=np.int64)
     rank[order] = np.arange(len(uniq))
@@ -27,13 +34,13 @@ def relabel_by_size(labels: np.ndarray) -> np.ndarray:
 
 
 def leiden(
-    adjacency: sp.sparray,
+    adjacency: Adjacency,
     *,
     resolution: float = 1.0,
     seed: int = 0,
     n_iterations: int = 2,
-    graph: object | None = None,
-) -> np.ndarray:
+    graph: igraph.Graph | None = None,
+) -> IntArray:
     """Leiden communities (modularity) on the undirected view of the ties.
 
     Parameters
@@ -67,7 +74,7 @@ def leiden(
     """
     import igraph as ig
 
-    a = sp.csr_array(adjacency)
+    a = check_adjacency(adjacency, func="leiden")
     n = a.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)

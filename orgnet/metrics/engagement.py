@@ -20,8 +20,13 @@ could have taken part, not only the active.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+from orgnet.metrics._check import check_codes
 
 __all__ = ["LEVEL_OF_KIND", "PYRAMID_LEVELS", "engagement_levels", "pyramid_counts"]
 
@@ -41,7 +46,7 @@ LEVEL_OF_KIND: dict[str, int] = {
 }
 
 
-def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -> pd.Categorical:
+def engagement_levels(kind: npt.ArrayLike | pd.Series, actor: npt.ArrayLike, n: int) -> pd.Categorical[str]:
     """Pyramid level of each of ``n`` members: the highest level of any event they acted in.
 
     Parameters
@@ -61,7 +66,8 @@ def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -
     Raises
     ------
     ValueError
-        An unknown kind, or arrays of different lengths.
+        An unknown kind, arrays of different lengths, or actor codes that are not integers
+        of at least -1.
 
     Examples
     --------
@@ -72,24 +78,27 @@ def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -
     """
     # Integer codes per kind without a categorical built from millions of Python strings:
     # a categorical input keeps its codes, anything else is factorised (hashing, no sort).
-    if isinstance(getattr(kind, "dtype", None), pd.CategoricalDtype):
-        cat = kind.cat if isinstance(kind, pd.Series) else pd.Categorical(kind)
+    given: Any = kind  # a Series, a Categorical, an array or a list
+    if isinstance(getattr(given, "dtype", None), pd.CategoricalDtype):
+        cat = given.cat if isinstance(given, pd.Series) else pd.Categorical(given)
         codes = cat.codes
         kind_codes = np.asarray(codes.to_numpy() if isinstance(codes, pd.Series) else codes)  # int8: no copy
         categories = pd.Index(cat.categories)
         used = np.bincount(kind_codes[kind_codes >= 0], minlength=len(categories)) > 0
     else:
-        kind_codes, categories = pd.factorize(np.asarray(kind, dtype=object))
+        kind_codes, categories = pd.factorize(np.asarray(given, dtype=object))
         kind_codes = np.asarray(kind_codes, dtype=np.int64)
         categories = pd.Index(categories)
         used = np.ones(len(categories), dtype=bool)
-    actor = np.asarray(actor, dtype=np.int64)
-    if len(kind_codes) != len(actor):
-        raise ValueError(f"kind and actor must have the same length; got {len(kind_codes)} and {len(actor)}")
+    if n < 0:
+        raise ValueError(f"engagement_levels: n must be a number of members (>= 0); got {n}")
+    # Codes of n or more are people outside the members (left out, as -1 is).
+    actor, _ = check_codes(actor, len(kind_codes), func="engagement_levels", name="actor", per="event")
     present = [c for c, u in zip(categories, used, strict=True) if u]
     unknown = sorted(set(map(str, present)) - set(LEVEL_OF_KIND))
     if unknown:
-        raise ValueError(f"unknown event kind(s) {', '.join(unknown)}; expected one of {', '.join(LEVEL_OF_KIND)}")
+        raise ValueError(f"engagement_levels: unknown event kind(s) {', '.join(unknown)}; "
+                         f"expected one of {', '.join(LEVEL_OF_KIND)}")
     per_category = np.array([LEVEL_OF_KIND.get(str(c), 0) for c in categories], dtype=np.int8)
     # A missing kind (code -1) takes the level of the last kind in sorted order (as a sorted
     # categorical's code -1 did): appended last, where index -1 reads.
@@ -102,14 +111,13 @@ def engagement_levels(kind: np.ndarray | pd.Series, actor: np.ndarray, n: int) -
         np.maximum.at(level, actor, event_level)
     else:
         np.maximum.at(level, actor[ok], event_level[ok])
-    level = level.astype(np.int64)
-    return pd.Categorical.from_codes(level, categories=list(PYRAMID_LEVELS), ordered=True)
+    return pd.Categorical.from_codes(level.astype(np.int64), categories=pd.Index(PYRAMID_LEVELS), ordered=True)
 
 
 def pyramid_counts(
-    levels: pd.Categorical | pd.Series,
-    groups: np.ndarray | None = None,
-    labels: np.ndarray | list[str] | None = None,
+    levels: pd.Categorical[Any] | pd.Series,
+    groups: npt.ArrayLike | None = None,
+    labels: npt.ArrayLike | list[str] | None = None,
 ) -> pd.DataFrame:
     """Counts and shares per pyramid level, overall and per group.
 
@@ -143,17 +151,13 @@ def pyramid_counts(
     rows = [np.bincount(codes[codes >= 0], minlength=n_levels)]
     names = ["(all)"]
     if groups is not None:
-        groups = np.asarray(groups, dtype=np.int64)
-        if len(groups) != len(codes):
-            raise ValueError(f"groups must have one code per member ({len(codes)}); got {len(groups)}")
-        k = int(groups.max()) + 1 if len(groups) and groups.max() >= 0 else 0
-        if labels is None:
-            labels = [str(g) for g in range(k)]
-        k = max(k, len(labels))
-        ok = (groups >= 0) & (codes >= 0)
-        table = np.bincount(groups[ok] * n_levels + codes[ok], minlength=k * n_levels).reshape(k, n_levels)
+        group, k = check_codes(groups, len(codes), func="pyramid_counts", per="member")
+        names_of = [str(g) for g in range(k)] if labels is None else [str(x) for x in np.asarray(labels).tolist()]
+        k = max(k, len(names_of))
+        ok = (group >= 0) & (codes >= 0)
+        table = np.bincount(group[ok] * n_levels + codes[ok], minlength=k * n_levels).reshape(k, n_levels)
         rows.extend(table)
-        names.extend(str(x) for x in labels)
+        names.extend(names_of)
     counts = np.vstack(rows)
     frame = pd.DataFrame(counts, columns=list(PYRAMID_LEVELS))
     members = counts.sum(axis=1)

@@ -1,30 +1,33 @@
 """Formal against informal structure: departments and the reporting line against communities.
 
 Agreement between two partitions (NMI, ARI) comes from their contingency table alone, built
-with one sparse COO -> CSR conversion. Departments that split into several informal
-communities, communities that cross departments and managers' centrality against the
-informal leaders are group-bys over that table and over centrality arrays.
+with one sparse COO -> CSR conversion; how each group's members spread over the other
+partition's groups, direct reports and how far ties follow the reporting line are group-bys
+over codes. Which departments "split" and who is an informal leader are rules:
+:mod:`orgnet.findings.formal`.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import comb
 
+from orgnet.metrics._check import Adjacency, IntArray, check_adjacency, check_codes
+
 __all__ = [
     "adjusted_rand_index",
-    "community_spans",
     "contingency_table",
-    "department_splits",
-    "managers_vs_informal",
+    "direct_reports",
+    "membership_spread",
     "normalized_mutual_info",
     "reporting_line_agreement",
 ]
 
 
-def contingency_table(labels_a: np.ndarray, labels_b: np.ndarray) -> sp.csr_array:
+def contingency_table(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> sp.csr_array:
     """Counts of people by (label in ``a``, label in ``b``); people with ``-1`` in either are left out.
 
     Labels are renumbered densely in sorted order, so rows and columns follow the sorted
@@ -35,13 +38,15 @@ def contingency_table(labels_a: np.ndarray, labels_b: np.ndarray) -> sp.csr_arra
     >>> contingency_table(np.array([0, 0, 1, 1]), np.array([5, 6, 6, -1])).toarray().tolist()
     [[1, 1], [0, 1]]
     """
-    a = np.asarray(labels_a)
-    b = np.asarray(labels_b)
-    if a.shape != b.shape:
-        raise ValueError(f"the two labelings must have the same length; got {a.shape} and {b.shape}")
-    ok = (a >= 0) & (b >= 0) if np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer) else None
-    if ok is None:
-        raise ValueError("labels must be integer codes (-1 = none)")
+    return _contingency(labels_a, labels_b, "contingency_table")
+
+
+def _contingency(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike, func: str) -> sp.csr_array:
+    """:func:`contingency_table`, with ``func`` named in errors."""
+    first = np.asarray(labels_a)
+    a, _ = check_codes(first, first.size, func=func, name="labels_a")
+    b, _ = check_codes(labels_b, len(a), func=func, name="labels_b")
+    ok = (a >= 0) & (b >= 0)
     _, ia = np.unique(a[ok], return_inverse=True)
     _, ib = np.unique(b[ok], return_inverse=True)
     ka = int(ia.max()) + 1 if len(ia) else 0
@@ -59,7 +64,7 @@ def _entropy(counts: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum())
 
 
-def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
+def normalized_mutual_info(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> float:
     r"""Normalised mutual information, ``I(A; B) / ((H(A) + H(B)) / 2)`` (arithmetic mean).
 
     The arithmetic normalisation is scikit-learn's default and the one most community
@@ -73,7 +78,7 @@ def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     >>> round(normalized_mutual_info(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])), 6)
     0.0
     """
-    table = contingency_table(labels_a, labels_b).tocoo()
+    table = _contingency(labels_a, labels_b, "normalized_mutual_info").tocoo()
     n = table.data.sum()
     if n == 0:
         return float("nan")
@@ -88,7 +93,7 @@ def normalized_mutual_info(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     return round(float(np.clip(mi / ((ha + hb) / 2), 0.0, 1.0)), 12)
 
 
-def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
+def adjusted_rand_index(labels_a: npt.ArrayLike, labels_b: npt.ArrayLike) -> float:
     r"""Adjusted Rand index (Hubert & Arabie 1985) from the contingency table.
 
     .. math:: \frac{\sum_{ij} \binom{n_{ij}}{2} - E}{\tfrac12 (\sum_i \binom{a_i}{2} + \sum_j
@@ -104,7 +109,7 @@ def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     >>> round(adjusted_rand_index(np.array([0, 0, 0, 1, 1, 1]), np.array([0, 0, 1, 1, 2, 2])), 4)
     0.2424
     """
-    table = contingency_table(labels_a, labels_b)
+    table = _contingency(labels_a, labels_b, "adjusted_rand_index")
     n = int(table.sum())
     if n < 2:
         return float("nan")
@@ -118,256 +123,88 @@ def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     return float((sum_ij - expected) / (maximum - expected))
 
 
-def _spread(
-    outer: np.ndarray,
-    inner: np.ndarray,
-    outer_labels: list[str],
-    inner_labels: list[str],
-    min_share: float,
-    min_members: int,
-) -> pd.DataFrame:
-    """For each outer group, the inner groups holding at least ``min_share`` of its members.
+def membership_spread(outer: npt.ArrayLike, inner: npt.ArrayLike) -> pd.DataFrame:
+    """How each outer group's members spread over inner groups (e.g. a department over communities).
 
-    One sort of the (outer, inner) counts; each outer group is then a slice of the sorted
-    arrays (its figures summed as pandas summed them, slice by slice).
-    """
-    ok = (outer >= 0) & (inner >= 0)
-    o, i = outer[ok], inner[ok]
-    columns = ["code", "size", "n_parts", "largest_share", "effective_parts", "parts", "part_shares"]
-    if not len(o):
-        out = pd.DataFrame([], columns=columns)
-        out.insert(1, "group", [])
-        return out
-    width = int(i.max()) + 1
-    pairs, count = np.unique(o * width + i, return_counts=True)
-    pair_outer, pair_inner = pairs // width, pairs % width
-    size = np.bincount(pair_outer, weights=count).astype(np.int64)
-    share = count / size[pair_outer]
-    # Per outer group: largest part first (ties: lower inner code first).
-    order = np.lexsort((pair_inner, -count, pair_outer))
-    pair_outer, pair_inner, count, share = pair_outer[order], pair_inner[order], count[order], share[order]
-    entropy_term = -share * np.log(share)
-    big = (share >= min_share) & (count >= min_members)
-    codes = np.unique(pair_outer)
-    bounds = np.searchsorted(pair_outer, np.append(codes, codes[-1] + 1)).tolist()
-    rows = []
-    for g, lo, hi in zip(codes.tolist(), bounds[:-1], bounds[1:], strict=True):
-        keep = big[lo:hi]
-        rows.append(
-            {
-                "code": int(g),
-                "size": int(count[lo:hi].sum()),
-                "n_parts": int(keep.sum()),
-                "largest_share": float(share[lo]),
-                "effective_parts": float(np.exp(entropy_term[lo:hi].sum())),
-                "parts": [inner_labels[x] for x in pair_inner[lo:hi][keep].tolist()],
-                "part_shares": [round(float(x), 3) for x in share[lo:hi][keep]],
-            }
-        )
-    out = pd.DataFrame(rows, columns=columns)
-    out.insert(1, "group", [outer_labels[c] for c in out["code"]])
-    return out
-
-
-def _labels(labels: list[str] | np.ndarray | None, codes: np.ndarray) -> list[str]:
-    k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
-    if labels is None:
-        return [str(i) for i in range(k)]
-    return [str(x) for x in labels]
-
-
-def department_splits(
-    departments: np.ndarray,
-    communities: np.ndarray,
-    *,
-    department_labels: list[str] | np.ndarray | None = None,
-    community_labels: list[str] | np.ndarray | None = None,
-    min_share: float = 0.2,
-    min_members: int = 2,
-) -> pd.DataFrame:
-    """Departments whose members fall into several informal communities.
-
-    A department *splits* when at least two communities each hold at least ``min_share``
-    (default 20%) of its members and at least ``min_members`` (default 2) people: a fifth of
-    a department working as its own cluster is a visible fault line, a single person is not.
+    One sort of the (outer, inner) counts; each outer group is then a slice of the sorted arrays.
+    People with no outer or no inner group (code ``-1``) are left out.
 
     Parameters
     ----------
-    departments, communities : numpy.ndarray
-        Integer codes per person (``-1`` = none; left out).
-    department_labels, community_labels : sequence of str, optional
-        Names by code.
-    min_share : float
-        Share of the department a community must hold to count as one of its parts.
-    min_members : int
-        People a community must hold in the department to count.
+    outer, inner : numpy.ndarray
+        Integer codes per person (``-1`` = none).
 
     Returns
     -------
     pandas.DataFrame
-        One row per department: ``code``, ``group``, ``size``, ``n_parts`` (communities
-        counted), ``largest_share``, ``effective_parts`` (exp of the entropy of its members
-        over communities), ``parts``, ``part_shares``, ``splits`` and ``reason``.
+        One row per outer group with members: ``code``, ``size``, ``largest_share``,
+        ``effective_parts`` (exp of the entropy of its members over inner groups), ``parts``
+        (inner codes, largest first; ties: lower code first), ``part_sizes`` and
+        ``part_shares`` (aligned with ``parts``).
 
     Examples
     --------
     >>> dept = np.array([0, 0, 0, 0, 1, 1, 1])
     >>> comm = np.array([0, 0, 1, 1, 2, 2, 2])
-    >>> out = department_splits(dept, comm, department_labels=["Sales", "Legal"])
-    >>> out[["group", "splits", "reason"]].to_dict("records")
-    [{'group': 'Sales', 'splits': True, 'reason': 'splits into 2 communities (50%, 50% of its 4 members)'}, \
-{'group': 'Legal', 'splits': False, 'reason': 'one community holds 100% of its 3 members'}]
+    >>> out = membership_spread(dept, comm)
+    >>> out[["code", "size", "largest_share"]].to_dict("records")
+    [{'code': 0, 'size': 4, 'largest_share': 0.5}, {'code': 1, 'size': 3, 'largest_share': 1.0}]
+    >>> out.loc[0, "parts"].tolist(), out.loc[0, "part_shares"].tolist()
+    ([0, 1], [0.5, 0.5])
     """
-    departments = np.asarray(departments, dtype=np.int64)
-    communities = np.asarray(communities, dtype=np.int64)
-    out = _spread(
-        departments, communities, _labels(department_labels, departments),
-        _labels(community_labels, communities), min_share, min_members,
-    )
-    out["splits"] = out["n_parts"] >= 2
-    out["reason"] = [
-        f"splits into {r.n_parts} communities ({', '.join(f'{100 * s:.0f}%' for s in r.part_shares)} of its {r.size} members)"
-        if r.splits
-        else f"one community holds {100 * r.largest_share:.0f}% of its {r.size} members"
-        for r in out.itertuples()
-    ]
-    return out
+    first = np.asarray(outer)
+    out_codes, _ = check_codes(first, first.size, func="membership_spread", name="outer")
+    in_codes, _ = check_codes(inner, len(out_codes), func="membership_spread", name="inner")
+    ok = (out_codes >= 0) & (in_codes >= 0)
+    o, i = out_codes[ok], in_codes[ok]
+    columns = ["code", "size", "largest_share", "effective_parts", "parts", "part_sizes", "part_shares"]
+    if not len(o):
+        return pd.DataFrame({c: pd.Series([], dtype=object if c.startswith("part") else float) for c in columns})
+    width = int(i.max()) + 1
+    pairs, count = np.unique(o * width + i, return_counts=True)
+    pair_outer, pair_inner = pairs // width, pairs % width
+    size = np.bincount(pair_outer, weights=count).astype(np.int64)
+    share = count / size[pair_outer]
+    order = np.lexsort((pair_inner, -count, pair_outer))
+    pair_outer, pair_inner, count, share = pair_outer[order], pair_inner[order], count[order], share[order]
+    codes, starts = np.unique(pair_outer, return_index=True)
+    bounds = np.append(starts, len(pair_outer))
+    entropy = np.add.reduceat(-share * np.log(share), starts)
+    return pd.DataFrame({
+        "code": codes.astype(np.int64),
+        "size": size[codes],
+        "largest_share": share[starts],
+        "effective_parts": np.exp(entropy),
+        "parts": np.split(pair_inner.astype(np.int64), bounds[1:-1]),
+        "part_sizes": np.split(count.astype(np.int64), bounds[1:-1]),
+        "part_shares": np.split(share, bounds[1:-1]),
+    })
 
 
-def community_spans(
-    communities: np.ndarray,
-    departments: np.ndarray,
-    *,
-    community_labels: list[str] | np.ndarray | None = None,
-    department_labels: list[str] | np.ndarray | None = None,
-    min_share: float = 0.2,
-    min_members: int = 2,
-) -> pd.DataFrame:
-    """Informal communities that cross departments (the mirror of :func:`department_splits`).
-
-    A community *spans* departments when at least two departments each make up at least
-    ``min_share`` of its members and at least ``min_members`` people.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per community: ``code``, ``group``, ``size``, ``n_parts`` (departments
-        counted), ``largest_share``, ``effective_parts``, ``parts``, ``part_shares``,
-        ``spans`` and ``reason``.
-
-    Examples
-    --------
-    >>> comm = np.array([0, 0, 0, 0, 1, 1])
-    >>> dept = np.array([0, 0, 1, 1, 1, 1])
-    >>> out = community_spans(comm, dept, department_labels=["Sales", "Legal"])
-    >>> out.loc[0, "reason"]
-    'spans 2 departments (Sales 50%, Legal 50% of its 4 members)'
-    """
-    communities = np.asarray(communities, dtype=np.int64)
-    departments = np.asarray(departments, dtype=np.int64)
-    out = _spread(
-        communities, departments, _labels(community_labels, communities),
-        _labels(department_labels, departments), min_share, min_members,
-    )
-    out["spans"] = out["n_parts"] >= 2
-    out["reason"] = [
-        f"spans {r.n_parts} departments ("
-        + ", ".join(f"{p} {100 * s:.0f}%" for p, s in zip(r.parts, r.part_shares, strict=True))
-        + f" of its {r.size} members)"
-        if r.spans
-        else f"{100 * r.largest_share:.0f}% of its {r.size} members are in one department"
-        for r in out.itertuples()
-    ]
-    return out
-
-
-def _percentile_rank(values: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    if not len(values):
-        return values.astype(float)
-    return rankdata(values, method="max") / len(values)
-
-
-def managers_vs_informal(
-    centrality: np.ndarray,
-    manager: np.ndarray,
-    *,
-    ids: np.ndarray | list[str] | None = None,
-    leader_percentile: float = 0.9,
-) -> pd.DataFrame:
-    """Managers' informal standing against the informal leaders.
-
-    *Managers* are the people someone reports to (``manager`` codes). *Informal leaders*
-    are people at or above the ``leader_percentile`` (default 0.9: the top tenth) of the
-    organisation's own ``centrality`` distribution (PageRank or in-strength: people others
-    come to). A percentile of the organisation itself, so it means the same in any size.
+def direct_reports(manager: npt.ArrayLike) -> IntArray:
+    """Number of people reporting to each person.
 
     Parameters
     ----------
-    centrality : numpy.ndarray
-        One value per person (e.g. :func:`orgnet.metrics.centrality.pagerank` on advice ties).
     manager : numpy.ndarray
         Node code of each person's manager (``-1`` = none or not in the data).
-    ids : sequence of str, optional
-        Person ids by node.
-    leader_percentile : float
-        Percentile rank (0-1] from which a person is an informal leader.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per manager or informal leader: ``code``, ``person``, ``is_manager``,
-        ``direct_reports``, ``centrality``, ``percentile``, ``is_informal_leader``, ``reason``;
-        managers first, then by centrality.
+    numpy.ndarray
+        Count per person (int64).
 
     Examples
     --------
-    >>> pr = np.array([0.1, 0.4, 0.05, 0.3, 0.15])
-    >>> boss = np.array([-1, 0, 0, 0, 0])  # everyone reports to person 0
-    >>> out = managers_vs_informal(pr, boss, ids=list("abcde"))
-    >>> out[["person", "is_manager", "is_informal_leader"]].to_dict("records")
-    [{'person': 'a', 'is_manager': True, 'is_informal_leader': False}, \
-{'person': 'b', 'is_manager': False, 'is_informal_leader': True}]
-    >>> out.loc[0, "reason"]
-    'manages 4 people; centrality in the top 80% (0.1)'
+    >>> direct_reports(np.array([-1, 0, 0, 1])).tolist()
+    [2, 1, 0, 0]
     """
-    centrality = np.asarray(centrality, dtype=float)
-    manager = np.asarray(manager, dtype=np.int64)
-    n = len(centrality)
-    if manager.shape != (n,):
-        raise ValueError(f"manager must have one code per person ({n}); got shape {manager.shape}")
-    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
-    reports = np.bincount(manager[manager >= 0], minlength=n)[:n]
-    pct = _percentile_rank(centrality)
-    leader = pct >= leader_percentile
-    keep = (reports > 0) | leader
-    codes = np.flatnonzero(keep)
-    frame = pd.DataFrame(
-        {
-            "code": codes,
-            "person": ids_arr[codes],
-            "is_manager": reports[codes] > 0,
-            "direct_reports": reports[codes],
-            "centrality": centrality[codes],
-            "percentile": pct[codes],
-            "is_informal_leader": leader[codes],
-        }
-    )
-    top = np.ceil(100 * (1 - frame["percentile"] + 1 / max(n, 1)))
-    frame["reason"] = [
-        "; ".join(
-            ([f"manages {r.direct_reports} people"] if r.is_manager else ["no direct reports"])
-            + [f"centrality in the top {t:.0f}% ({r.centrality:.3g})"]
-            + (["informal leader"] if r.is_informal_leader and r.is_manager else [])
-        )
-        for r, t in zip(frame.itertuples(), top, strict=True)
-    ]
-    frame = frame.sort_values(["is_manager", "centrality", "code"], ascending=[False, False, True])
-    return frame.reset_index(drop=True)
+    first = np.asarray(manager)
+    boss, _ = check_codes(first, first.size, func="direct_reports", name="manager", n_groups=first.size)
+    return np.bincount(boss[boss >= 0], minlength=len(boss))[: len(boss)].astype(np.int64)
 
 
-def reporting_line_agreement(adjacency: sp.sparray, manager: np.ndarray) -> dict[str, float]:
+def reporting_line_agreement(adjacency: Adjacency, manager: npt.ArrayLike) -> dict[str, float]:
     """How far the informal ties follow the reporting line.
 
     Parameters
@@ -392,10 +229,10 @@ def reporting_line_agreement(adjacency: sp.sparray, manager: np.ndarray) -> dict
     >>> reporting_line_agreement(A, np.array([-1, 0, 0]))
     {'reporting_ties': 2, 'share_tie_to_manager': 0.5, 'share_go_to_manager': 0.5, 'share_manager_top_contact': 0.0}
     """
-    a = sp.csr_array(adjacency, dtype=np.float64)
-    manager = np.asarray(manager, dtype=np.int64)
-    people = np.flatnonzero(manager >= 0)
-    bosses = manager[people]
+    a = check_adjacency(adjacency, func="reporting_line_agreement")
+    boss, _ = check_codes(manager, a.shape[0], func="reporting_line_agreement", name="manager", n_groups=a.shape[0])
+    people = np.flatnonzero(boss >= 0)
+    bosses = boss[people]
     m = len(people)
     if m == 0:
         return {"reporting_ties": 0, "share_tie_to_manager": np.nan, "share_go_to_manager": np.nan,

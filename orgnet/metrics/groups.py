@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
+
+# without_self_ties lives with the input checks that use it; it stays importable from here.
+from orgnet.metrics._check import (
+    Adjacency,
+    FloatArray,
+    check_adjacency,
+    check_codes,
+    check_values,
+    without_self_ties,
+)
 
 __all__ = ["ei_index", "group_matrix", "group_ties", "membership", "without_self_ties"]
 
 
-def without_self_ties(a: sp.csr_array) -> sp.csr_array:
-    """A CSR matrix without its diagonal entries and stored zeros (a new matrix only when it has some).
-
-    Examples
-    --------
-    >>> b = without_self_ties(sp.csr_array(np.array([[1.0, 2.0], [0.0, 0.0]])))
-    >>> b.toarray().tolist(), b.nnz
-    ([[0.0, 2.0], [0.0, 0.0]], 1)
-    """
-    rows = np.repeat(np.arange(a.shape[0], dtype=a.indices.dtype), np.diff(a.indptr))
-    drop = (a.indices == rows) | (a.data == 0)
-    if not drop.any():
-        return a
-    keep = ~drop
-    indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[keep], minlength=a.shape[0]), out=indptr[1:])
-    return sp.csr_array((a.data[keep], a.indices[keep], indptr), shape=a.shape)
-
-
-def membership(codes: np.ndarray, n_groups: int | None = None) -> sp.csr_array:
+def membership(codes: npt.ArrayLike, n_groups: int | None = None) -> sp.csr_array:
     """Sparse ``n x k`` indicator of group membership (rows of people with code -1 are empty).
 
     Examples
@@ -35,14 +27,13 @@ def membership(codes: np.ndarray, n_groups: int | None = None) -> sp.csr_array:
     >>> membership(np.array([0, 1, -1, 1])).toarray().tolist()
     [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0], [0.0, 1.0]]
     """
-    codes = np.asarray(codes, dtype=np.int64)
-    k = int(codes.max()) + 1 if n_groups is None else n_groups
-    k = max(k, 0)
-    rows = np.flatnonzero(codes >= 0)
-    return sp.csr_array((np.ones(len(rows)), (rows, codes[rows])), shape=(len(codes), k))
+    values = np.asarray(codes)
+    checked, k = check_codes(values, len(values), func="membership", name="codes", n_groups=n_groups)
+    rows = np.flatnonzero(checked >= 0)
+    return sp.csr_array((np.ones(len(rows)), (rows, checked[rows])), shape=(len(checked), k))
 
 
-def group_matrix(adjacency: sp.sparray, codes: np.ndarray, n_groups: int | None = None) -> np.ndarray:
+def group_matrix(adjacency: Adjacency, codes: npt.ArrayLike, n_groups: int | None = None) -> FloatArray:
     """Group-to-group tie weight: entry ``(g, h)`` sums ties from members of g to members of h.
 
     Examples
@@ -52,11 +43,13 @@ def group_matrix(adjacency: sp.sparray, codes: np.ndarray, n_groups: int | None 
     >>> group_matrix(A, np.array([0, 0, 1])).tolist()
     [[3.0, 1.0], [0.0, 0.0]]
     """
-    g = membership(codes, n_groups)
-    return np.asarray((g.T @ sp.csr_array(adjacency) @ g).toarray())
+    a = check_adjacency(adjacency, func="group_matrix")
+    checked, k = check_codes(codes, a.shape[0], func="group_matrix", name="codes", n_groups=n_groups)
+    g = membership(checked, k)
+    return np.asarray((g.T @ a @ g).toarray(), dtype=np.float64)
 
 
-def group_ties(adjacency: sp.sparray, codes: np.ndarray, n_groups: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def group_ties(adjacency: Adjacency, codes: npt.ArrayLike, n_groups: int | None = None) -> tuple[FloatArray, FloatArray]:
     """Internal and external tie weight per group.
 
     A tie counts as internal when both ends are in the group and as external when exactly
@@ -70,22 +63,21 @@ def group_ties(adjacency: sp.sparray, codes: np.ndarray, n_groups: int | None = 
     >>> [x.tolist() for x in group_ties(A, np.array([0, 0, 1]))]
     [[3.0, 0.0], [1.0, 1.0]]
     """
-    a = sp.csr_array(adjacency)
-    codes = np.asarray(codes, dtype=np.int64)
-    k = max(int(codes.max()) + 1 if n_groups is None and len(codes) else (n_groups or 0), 0)
+    a = check_adjacency(adjacency, func="group_ties")
+    checked, k = check_codes(codes, a.shape[0], func="group_ties", name="codes", n_groups=n_groups)
     # Tie by tie, not the dense k x k group matrix: thousands of departments made millions of cells.
     rows = np.repeat(np.arange(a.shape[0], dtype=np.int64), np.diff(a.indptr))
-    g_row = codes[rows]
-    same = (g_row >= 0) & (g_row == codes[a.indices])
+    g_row = checked[rows]
+    same = (g_row >= 0) & (g_row == checked[a.indices])
     internal = np.bincount(g_row[same], weights=a.data[same], minlength=k)[:k].astype(np.float64)
-    member = codes >= 0
-    sent = np.bincount(codes[member], weights=np.asarray(a.sum(axis=1)).ravel()[member], minlength=k)[:k]
-    received = np.bincount(codes[member], weights=np.asarray(a.sum(axis=0)).ravel()[member], minlength=k)[:k]
+    member = checked >= 0
+    sent = np.bincount(checked[member], weights=np.asarray(a.sum(axis=1)).ravel()[member], minlength=k)[:k]
+    received = np.bincount(checked[member], weights=np.asarray(a.sum(axis=0)).ravel()[member], minlength=k)[:k]
     external = sent + received - 2 * internal
     return internal, external
 
 
-def ei_index(internal: np.ndarray, external: np.ndarray) -> np.ndarray:
+def ei_index(internal: npt.ArrayLike, external: npt.ArrayLike) -> FloatArray:
     """Krackhardt & Stern's E-I index, ``(E - I) / (E + I)``: -1 all inside, +1 all outside.
 
     Groups with no ties get NaN.
@@ -95,8 +87,10 @@ def ei_index(internal: np.ndarray, external: np.ndarray) -> np.ndarray:
     >>> ei_index(np.array([3.0, 0.0, 0.0]), np.array([1.0, 1.0, 0.0])).tolist()
     [-0.5, 1.0, nan]
     """
-    internal = np.asarray(internal, dtype=float)
-    external = np.asarray(external, dtype=float)
-    total = internal + external
+    inside = np.asarray(internal)
+    inside = check_values(inside, inside.size, func="ei_index", name="internal", per="group")
+    outside = check_values(external, len(inside), func="ei_index", name="external", per="group")
+    total = inside + outside
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, (external - internal) / total, np.nan)
+        out: FloatArray = np.where(total > 0, (outside - inside) / total, np.nan)
+    return out

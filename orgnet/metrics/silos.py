@@ -1,69 +1,38 @@
-"""Silos: groups whose ties stay inside, measured against chance and against the organisation.
+"""Silo measures: how far each group's ties stay inside, against chance and against the organisation.
 
-For a grouping (departments or communities) each group gets Krackhardt's E-I index, the E-I
-index expected when people are relabelled at random (group sizes kept), the share of its tie
-weight that goes outside against the organisation's, the share of members with any outside
-tie, and the people who carry its outside ties (bridges). ``is_silo`` combines these with a
-documented rule, and every group carries its reason in numbers.
-
-The rule (defaults, and why). A group with at least ``min_size`` (2) members is a silo when
-its outside share ``x = E / (E + I)`` (the share of its members' tie weight that crosses its
-boundary) is, against ``m``, the median of that share over the organisation's groups (the
-typical group of *this* organisation, so the rule fits an inward-looking firm and an open one):
-
-* **clearly below it** — ``x <= share_of_median * m`` (0.25: at most a quarter of the typical
-  group's share, the same "a quarter of typical" convention as peripheral people); and
-* **below it beyond chance** — a one-sided binomial test of the group's outside weight ``E``
-  out of ``E + I`` against ``m`` (every unit of tie weight, i.e. every interaction, a trial),
-  with p at most the tail of a z-score of ``-test_z`` (3: p <= 0.00135). A group with little
-  weight is not flagged because it happened to have none outside: with ``m`` = 26% a group
-  needs about 26 units of tie weight, none of them outside, before the test can pass.
-* optionally (``outlier_z``, default off) also a low outlier among groups: a modified z-score
-  (Iglewicz & Hoaglin 1993) of the logit of the share at or below ``-outlier_z``. The modified
-  z is always reported (``external_share_z``).
-
-When groups cannot be told apart this way (fewer than 3 groups with ties, a median share of 0,
-or at most ``island_share`` = 5% of the organisation's tie weight crossing any boundary), a
-group is a silo when its own share is at most ``island_share`` and its E-I index is at least
-``-z_max`` (3) standard deviations below its permutation baseline: in four towns with no tie
-between them each town is an island, though none is more closed than the others.
-
-The E-I index against its permutation baseline (group members shuffled, sizes kept) is reported
-for every group but is not otherwise part of the rule: in real organisations almost every
-department is more inward than a random relabelling, since people work with their own team.
-The organisation's pooled share (``org_external_share``, ``sum E / sum (E + I)``) is reported
-next to each group's for comparison.
+For a grouping (departments or communities): Krackhardt's E-I index and the E-I index expected
+when people are relabelled at random (group sizes kept: :func:`ei_permutation_baseline`), each
+person's tie weight inside and outside their group (:func:`external_ties`), a one-sided binomial
+test of a group's outside share against a reference share (:func:`below_share_test`) and the
+fewest members who carry most of a group's outside ties (:func:`outside_carriers`). Which group
+is a silo is a rule over these measures: :mod:`orgnet.findings.silos`.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import betainc
 from scipy.stats import norm
 
-from orgnet.metrics.groups import ei_index, group_ties, membership, without_self_ties
+from orgnet.metrics._check import (
+    Adjacency,
+    FloatArray,
+    IntArray,
+    check_adjacency,
+    check_codes,
+    check_mask,
+    check_values,
+)
+from orgnet.metrics.groups import ei_index, group_ties, membership
 
-__all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "silo_report"]
+__all__ = ["below_share_test", "ei_permutation_baseline", "external_ties", "outside_carriers"]
 
 # (tie, shuffle) pairs compared at once, and shuffles whose labels sit side by side per person.
 _CHUNK_ENTRIES = 20_000_000
 _SHUFFLES = 32
-
-
-def _check(adjacency: sp.sparray, groups: np.ndarray) -> tuple[sp.csr_array, np.ndarray, int]:
-    a = sp.csr_array(adjacency, dtype=np.float64)
-    if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise ValueError(f"adjacency must be a square matrix; got shape {a.shape}")
-    # Self-ties and stored zeros dropped; a copy only when there are some (never the caller's matrix).
-    a = without_self_ties(a)
-    codes = np.asarray(groups)
-    if codes.shape != (a.shape[0],) or not np.issubdtype(codes.dtype, np.integer):
-        raise ValueError(f"groups must be one integer code per person ({a.shape[0]}); got {codes.dtype} {codes.shape}")
-    codes = codes.astype(np.int64)
-    k = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
-    return a, codes, k
 
 
 def _ties(a: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -135,8 +104,8 @@ def _ei_of_labelings(a: sp.csr_array, labelings: np.ndarray, k: int) -> np.ndarr
 
 
 def ei_permutation_baseline(
-    adjacency: sp.sparray,
-    groups: np.ndarray,
+    adjacency: Adjacency,
+    groups: npt.ArrayLike,
     *,
     n_permutations: int = 200,
     seed: int = 0,
@@ -184,7 +153,9 @@ def ei_permutation_baseline(
     >>> base["ei"].round(2).tolist(), bool((base["ei_expected"] > 0).all())
     ([-0.71, -0.71], True)
     """
-    a, codes, k = _check(adjacency, groups)
+    # Self-ties dropped: a tie inside one person is neither inside nor outside a group.
+    a = check_adjacency(adjacency, func="ei_permutation_baseline", drop_self_ties=True)
+    codes, k = check_codes(groups, a.shape[0], func="ei_permutation_baseline")
     return _baseline(a, codes, k, *group_ties(a, codes, k), n_permutations=n_permutations, seed=seed)
 
 
@@ -232,7 +203,7 @@ def _baseline(a: sp.csr_array, codes: np.ndarray, k: int, internal: np.ndarray, 
     )
 
 
-def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def external_ties(adjacency: Adjacency, groups: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Tie weight each person has inside and outside their own group (both directions).
 
     Parameters
@@ -254,7 +225,8 @@ def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray
     >>> [x.tolist() for x in external_ties(A, np.array([0, 0, 1]))]
     [[3.0, 3.0, 0.0], [1.0, 0.0, 1.0]]
     """
-    a, codes, k = _check(adjacency, groups)
+    a = check_adjacency(adjacency, func="external_ties", drop_self_ties=True)
+    codes, k = check_codes(groups, a.shape[0], func="external_ties")
     sym = sp.csr_array(a + a.T)
     total = np.asarray(sym.sum(axis=1)).ravel()
     g = membership(codes, k)
@@ -262,15 +234,7 @@ def external_ties(adjacency: sp.sparray, groups: np.ndarray) -> tuple[np.ndarray
     return inside, total - inside
 
 
-def _modified_z(values: np.ndarray) -> np.ndarray:
-    med = np.median(values)
-    mad = np.median(np.abs(values - med))
-    if mad == 0:
-        mad = np.mean(np.abs(values - med)) * 1.2533  # mean absolute deviation fallback
-    return np.zeros_like(values) if mad == 0 else 0.6745 * (values - med) / mad
-
-
-def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tuple[np.ndarray, np.ndarray]:
+def below_share_test(external: npt.ArrayLike, total: npt.ArrayLike, p0: float) -> tuple[FloatArray, FloatArray]:
     """One-sided binomial test that a group's outside share is below ``p0``.
 
     ``P(X <= E)`` for ``X ~ Binomial(E + I, p0)``, written with the regularised incomplete beta
@@ -299,8 +263,11 @@ def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tupl
     >>> round(float(p[0]), 6), round(float(z[0]), 2), bool(z[1] > -3)
     (0.000119, -3.67, True)
     """
-    e = np.asarray(external, dtype=float)
-    n = np.asarray(total, dtype=float)
+    e = np.asarray(external)
+    e = check_values(e, e.size, func="below_share_test", name="external", per="group")
+    n = check_values(total, len(e), func="below_share_test", name="total", per="group")
+    if not 0 < p0 < 1:
+        raise ValueError(f"below_share_test: p0 must be in (0, 1); got {p0}")
     ok = (n > 0) & (e < n)
     p = np.ones(len(e))
     p[ok] = betainc(n[ok] - e[ok], e[ok] + 1.0, 1.0 - p0)
@@ -310,202 +277,62 @@ def below_share_test(external: np.ndarray, total: np.ndarray, p0: float) -> tupl
     return p, z
 
 
-def _fmt_pct(x: float) -> str:
-    return "n/a" if not np.isfinite(x) else f"{100 * x:.0f}%"
+def outside_carriers(adjacency: Adjacency, groups: npt.ArrayLike, *, share: float = 0.8,
+                     among: npt.ArrayLike | None = None) -> tuple[IntArray, IntArray, FloatArray]:
+    """Per group, the fewest members who together carry ``share`` of its outside tie weight.
 
-
-def silo_report(
-    adjacency: sp.sparray,
-    groups: np.ndarray,
-    *,
-    labels: np.ndarray | list[str] | None = None,
-    ids: np.ndarray | list[str] | None = None,
-    n_permutations: int = 200,
-    seed: int = 0,
-    z_max: float = -3.0,
-    outlier_z: float | None = None,
-    bridge_share: float = 0.8,
-    island_share: float = 0.05,
-    min_size: int = 2,
-    share_of_median: float = 0.25,
-    test_z: float = 3.0,
-) -> pd.DataFrame:
-    """Silo indicators per group, the bridges carrying its outside ties, and ``is_silo``.
+    Members are taken by outside weight, largest first (ties broken by node code), until they
+    carry ``share`` of the group's outside weight: one sort over everyone and a group-by
+    cumulative sum, no loop over groups.
 
     Parameters
     ----------
     adjacency : sparse matrix
         Weighted directed ties.
     groups : numpy.ndarray
-        Integer group code per person (``-1`` = no group).
-    labels : sequence of str, optional
-        Group names by code (default: the codes as text).
-    ids : sequence of str, optional
-        Person ids by node (default: node codes as text), used to name bridges.
-    n_permutations, seed : int
-        Permutation baseline (:func:`ei_permutation_baseline`).
-    z_max : float
-        Where groups cannot be told apart (see the module docstring), a silo's E-I z-score
-        against the baseline is at most this (default -3).
-    outlier_z : float, optional
-        If given, a silo's outside share (logit) must also be at least this many robust
-        z-scores below the median group's (default None: not required; the column
-        ``external_share_z`` is reported either way).
-    island_share : float
-        Where groups cannot be told apart (see the module docstring), a group whose outside
-        share is at most this (default 0.05: fewer than 1 in 20 of its ties) is closed.
-    share_of_median : float
-        A silo's outside share is at most this fraction of the median group's (0.25).
-    test_z : float
-        A silo's outside weight is below the median group's share beyond chance: one-sided
-        binomial p-value at most ``Phi(-test_z)`` (3: p <= 0.00135), see :func:`below_share_test`.
-    bridge_share : float
-        Bridges are the fewest members who together carry this share of the group's outside
-        tie weight (default 0.8); the group is ``fragile`` when one person does.
-    min_size : int
-        Groups smaller than this are never flagged (default 2: one person is not a group).
+        Integer group code per person (``-1``: no group).
+    share : float
+        Share of the outside weight the carriers hold together (0.8).
+    among : numpy.ndarray of bool, optional
+        Only these people can be carriers (their weight counts either way).
 
     Returns
     -------
-    pandas.DataFrame
-        One row per group code: ``group``, ``size``, ``internal``, ``external`` (tie weight),
-        the columns of :func:`ei_permutation_baseline`, ``external_share`` (``E / (E + I)``),
-        ``external_share_z`` (its robust z among groups), ``typical_external_share`` (the
-        median group's), ``share_test_z`` and ``share_test_p`` (the binomial test against it),
-        ``org_external_share`` (pooled over groups), ``members_outside``
-        (members with any outside tie), ``share_members_outside``, ``bridges`` (list of ids,
-        largest carrier first), ``n_bridges``, ``fragile``, ``is_silo`` and ``reason``.
+    indptr : numpy.ndarray
+        Group ``g``'s carriers are ``members[indptr[g]:indptr[g + 1]]``.
+    members : numpy.ndarray
+        Node codes, largest carrier first within each group.
+    carried : numpy.ndarray
+        Per group, the share of its outside weight they carry (NaN: no outside weight).
 
     Examples
     --------
-    Three teams of four; B and C work together, A is joined to B by one tie from person 3:
-
     >>> import scipy.sparse as sp
-    >>> A = np.kron(np.eye(3), np.ones((4, 4))) - np.eye(12)
-    >>> A[4:, 4:] += (A[4:, 4:] == 0) * 0.5 - np.eye(8) * 0.5
-    >>> A[3, 4] = 1
-    >>> report = silo_report(sp.csr_array(A), np.repeat([0, 1, 2], 4), labels=["A", "B", "C"])
-    >>> report[["group", "is_silo", "bridges", "fragile"]].to_dict("records")
-    [{'group': 'A', 'is_silo': True, 'bridges': ['3'], 'fragile': True}, \
-{'group': 'B', 'is_silo': False, ...}, {'group': 'C', 'is_silo': False, ...}]
-    >>> print(report.loc[0, "reason"])
-    silo: 8% of its tie weight crosses the boundary (1 of 13) vs 57% for the typical group (silo: at most 14%; binomial z -3.4) and 49% for the organisation; E-I -0.85 vs 0.70 expected at random (z -14.5); 1 of 4 members have an outside tie; 1 person carries 100% of outside ties (3): fragile
+    >>> A = sp.csr_array([[0, 1.0, 3.0, 0], [1.0, 0, 0, 1.0], [0, 0, 0, 1.0], [0, 0, 0, 0]])
+    >>> indptr, members, carried = outside_carriers(A, np.array([0, 0, 1, 1]))
+    >>> members[indptr[0]:indptr[1]].tolist(), carried.round(2).tolist()
+    ([0, 1], [1.0, 1.0])
     """
-    a, codes, k = _check(adjacency, groups)
-    n = a.shape[0]
-    if labels is None:
-        labels = [str(g) for g in range(k)]
-    labels = [str(x) for x in labels]
-    k = max(k, len(labels))
-    ids_arr = np.arange(n).astype(str) if ids is None else np.asarray(ids, dtype=object).astype(str)
-    internal, external = group_ties(a, codes, k)
-    base = _baseline(a, codes, k, internal, external, n_permutations=n_permutations, seed=seed)
-    if len(base) < k:
-        base = base.reindex(range(k))
-    size = np.bincount(codes[codes >= 0], minlength=k)
-    # The organisation's share is pooled over groups the way each group's is measured (a tie
-    # between two groups is outside weight for both), so a group of average openness sits at it.
-    pooled = float((internal + external).sum())
-    org_share = float(external.sum()) / pooled if pooled > 0 else np.nan
+    a = check_adjacency(adjacency, func="outside_carriers", drop_self_ties=True)
+    codes, k = check_codes(groups, a.shape[0], func="outside_carriers")
+    _, outside_w = external_ties(a, codes)
+    has_out = (codes >= 0) & (outside_w > 0)
+    group_total = np.bincount(codes[has_out], weights=outside_w[has_out], minlength=k)
+    can = has_out if among is None else has_out & check_mask(among, a.shape[0], func="outside_carriers", name="among")
+    people = np.flatnonzero(can)
+    order = np.lexsort((people, -outside_w[people], codes[people]))
+    people = people[order]
+    g, w = codes[people], outside_w[people]
+    cumulative = np.cumsum(w)
+    starts = np.searchsorted(g, np.arange(k))
+    before_group = np.concatenate([[0.0], cumulative])[starts]
     with np.errstate(invalid="ignore", divide="ignore"):
-        ext_share = np.where(internal + external > 0, external / (internal + external), np.nan)
-
-    inside_w, outside_w = external_ties(a, codes)
-    member = codes >= 0
-    has_out = member & (outside_w > 0)
-    members_out = np.bincount(codes[has_out], minlength=k)
-
-    # Bridges: within each group, members by outside weight (largest first) until they carry
-    # bridge_share of it. One sort over everyone; a group-by cumulative sum, no loop over people.
-    carriers = pd.DataFrame({"group": codes[has_out], "w": outside_w[has_out], "id": ids_arr[has_out]})
-    carriers = carriers.sort_values(["group", "w", "id"], ascending=[True, False, True], kind="stable")
-    group_total = carriers.groupby("group")["w"].transform("sum")
-    before = (carriers.groupby("group")["w"].cumsum() - carriers["w"]) / group_total
-    chosen = carriers[before < bridge_share - 1e-12]
-    carried = chosen.groupby("group")["w"].sum() / carriers.groupby("group")["w"].sum()
-    # One list per group, cut from the sorted column (no Python aggregation per group).
-    n_bridges = np.bincount(chosen["group"].to_numpy(np.int64), minlength=k)[:k]
-    chosen_ids = chosen["id"].to_numpy(dtype=object).tolist()
-    ends = np.cumsum(n_bridges).tolist()
-    bridges = [chosen_ids[end - count:end] for end, count in zip(ends, n_bridges.tolist(), strict=True)]
-    carried_share = np.full(k, np.nan)
-    carried_share[carried.index.to_numpy(np.int64)] = carried.to_numpy(dtype=float)
-    fragile = (n_bridges == 1) & (external > 0)
-
-    ei_z = base["ei_z"].to_numpy()
-    total = internal + external
-    has_ties = total > 0
-    ranked = has_ties & (size >= min_size)
-    typical = float(np.median(ext_share[ranked])) if ranked.any() else np.nan
-    share = np.nan_to_num(ext_share, nan=np.inf)
-    share_z = np.zeros(k)
-    if ranked.sum() >= 3:
-        clipped = np.clip(ext_share[ranked], 1e-3, 1 - 1e-3)
-        share_z[ranked] = _modified_z(np.log(clipped / (1 - clipped)))
-    # Groups can be told apart from the typical one only when there are several with ties and
-    # the typical group has some outside weight; otherwise (or when almost nothing crosses any
-    # boundary) each closed group is an island.
-    degenerate = ranked.sum() < 3 or not typical > 0 or not typical < 1 or np.nan_to_num(org_share) <= island_share
-    test_p, test_zs = np.ones(k), np.full(k, np.inf)
-    if degenerate:
-        below_chance = np.nan_to_num(ei_z, nan=np.inf) <= z_max
-        closed = (share <= island_share + 1e-12) & below_chance
-    else:
-        test_p, test_zs = below_share_test(external, total, typical)
-        closed = (share <= share_of_median * typical + 1e-12) & (test_p <= norm.cdf(-test_z))
-        if outlier_z is not None:
-            closed &= share_z <= -outlier_z
-    is_silo = ranked & closed
-
-    reasons = []
-    base_ei, base_expected, base_z = (base[c].to_numpy() for c in ("ei", "ei_expected", "ei_z"))
-    for g in range(k):
-        if not has_ties[g]:
-            reasons.append(f"not a silo: its {size[g]} members have no ties")
-            continue
-        if degenerate:
-            crossing = (f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary vs {_fmt_pct(org_share)} for "
-                        f"the organisation (groups cannot be ranked: islands at most {_fmt_pct(island_share)})")
-        else:
-            crossing = (f"{_fmt_pct(ext_share[g])} of its tie weight crosses the boundary ({external[g]:.4g} of {total[g]:.4g})"
-                        f" vs {_fmt_pct(typical)} for the typical group (silo: at most {_fmt_pct(share_of_median * typical)};"
-                        f" binomial z {test_zs[g]:.1f}) and {_fmt_pct(org_share)} for the organisation")
-        parts = [
-            crossing,
-            f"E-I {base_ei[g]:.2f} vs {base_expected[g]:.2f} expected at random (z {base_z[g]:.1f})",
-            f"{members_out[g]} of {size[g]} members have an outside tie",
-        ]
-        if n_bridges[g]:
-            who = ", ".join(bridges[g][:5]) + (", ..." if n_bridges[g] > 5 else "")
-            people = "1 person carries" if n_bridges[g] == 1 else f"{n_bridges[g]} people carry"
-            parts.append(f"{people} {_fmt_pct(carried_share[g])} of outside ties ({who})" + (": fragile" if fragile[g] else ""))
-        verdict = "silo" if is_silo[g] else "not a silo"
-        if not is_silo[g] and size[g] < min_size:
-            verdict += f" (fewer than {min_size} members)"
-        reasons.append(f"{verdict}: " + "; ".join(parts))
-
-    frame = pd.DataFrame(
-        {
-            "group": labels[:k] + [str(g) for g in range(len(labels), k)],
-            "size": size,
-            "internal": internal,
-            "external": external,
-        }
-    )
-    for col in base.columns:
-        frame[col] = base[col].to_numpy()
-    frame["external_share"] = ext_share
-    frame["external_share_z"] = share_z
-    frame["typical_external_share"] = typical
-    frame["share_test_z"] = test_zs
-    frame["share_test_p"] = test_p
-    frame["org_external_share"] = org_share
-    frame["members_outside"] = members_out
+        before = (cumulative - w - before_group[g]) / group_total[g]
+    chosen = before < share - 1e-12
+    members = people[chosen]
+    counts = np.bincount(g[chosen], minlength=k)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    carried_w = np.bincount(g[chosen], weights=w[chosen], minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        frame["share_members_outside"] = np.where(size > 0, members_out / np.maximum(size, 1), np.nan)
-    frame["bridges"] = bridges
-    frame["n_bridges"] = n_bridges
-    frame["fragile"] = fragile
-    frame["is_silo"] = is_silo
-    frame["reason"] = reasons
-    return frame
+        carried = np.where(group_total > 0, carried_w / group_total, np.nan)
+    return indptr, members.astype(np.int64), carried

@@ -10,7 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.robust import grouped_medians
 
 __all__ = [
     "PERIODS",
@@ -23,26 +27,13 @@ __all__ = [
 ]
 
 
-def thread_values(thread: Any) -> pd.Series:
-    """Thread ids as a Series: integer codes stay integers (``-1`` = none), anything else text.
-
-    Integer codes (e.g. from ``pyarrow.compute.dictionary_encode``) keep millions of events
-    from being turned into Python strings.
-
-    Examples
-    --------
-    >>> thread_values(np.array([3, -1])).tolist(), thread_values(["t1", None]).tolist()
-    ([3, <NA>], ['t1', <NA>])
-    """
-    values = pd.Series(thread).reset_index(drop=True)
-    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("Int64").mask(values < 0)
-    return values.astype("string")
-
 #: Period names accepted by ``by``.
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 _FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q"}
-_RESPONSES = ("reply", "reaction", "share")
+#: Event kinds that answer a post for response times. Reactions are left out: most exports give
+#: a reaction no time of its own (Slack's carries the time of the message reacted to), so a
+#: reaction would count as an answer after 0 seconds.
+_RESPONSES = ("reply", "share")
 
 
 def _utc_naive(ts: Any) -> pd.Series:
@@ -142,63 +133,10 @@ def per_period(graph: Any, metric: Callable[[Any], dict[str, Any]], *, by: str =
     return pd.DataFrame(rows)
 
 
-def _kinds(kind: Any) -> pd.Series:
-    """Event kinds for comparisons: a categorical of text stays categorical (no per-event strings)."""
-    values = pd.Series(kind).reset_index(drop=True)
-    if isinstance(values.dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in values.cat.categories):
-        return values
-    return values.astype(str)
-
-
-def _utc_times(ts: Any) -> pd.Series:
-    """Times as a tz-aware UTC Series; one that already is stays as it is (no conversion of millions)."""
-    values = pd.Series(ts).reset_index(drop=True)
-    dtype = values.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) == "UTC":
-        return values
-    return pd.to_datetime(values, utc=True)
-
-
-def _thread_codes(thread: Any) -> tuple[np.ndarray, Callable[[np.ndarray], pd.Series]]:
-    """Dense thread codes per event (-1 = none), and a function giving the thread values of some events.
-
-    The values come out as :func:`thread_values` gives them (integer codes as ``Int64``,
-    anything else as text), built for the selected events only.
-    """
-    values = thread if isinstance(thread, (pd.Series, np.ndarray)) else pd.Series(thread)
-    dtype = getattr(values, "dtype", None)
-    if (dtype is not None and pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-            and not isinstance(dtype, pd.api.extensions.ExtensionDtype)):
-        raw = np.asarray(values, dtype=np.int64)
-        code = raw if not len(raw) or raw.min() >= -1 else np.where(raw >= 0, raw, -1)
-
-        def picked(rows: np.ndarray) -> pd.Series:
-            return pd.Series(pd.array(raw[rows], dtype="Int64"))
-
-        return code, picked
-    text = thread_values(values)
-    code, _ = pd.factorize(text, use_na_sentinel=True)
-
-    def picked_text(rows: np.ndarray) -> pd.Series:
-        return text.iloc[rows].reset_index(drop=True)
-
-    return np.asarray(code, dtype=np.int64), picked_text
-
-
-def _kind_is(kind: Any, names: tuple[str, ...]) -> np.ndarray:
-    """Per event, whether its kind is one of ``names`` (a categorical is compared by its codes)."""
-    values = pd.Series(kind).reset_index(drop=True) if not isinstance(kind, pd.Series) else kind
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        wanted = np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), names)
-        # Codes as they are (int8 for a few kinds); -1 (missing) reads the False appended last.
-        return np.append(wanted, False)[values.cat.codes.to_numpy()]
-    return np.asarray(_kinds(values).isin(names), dtype=bool)
-
-
 def first_responses(
     ts: Any,
     kind: Any,
-    actor: np.ndarray,
+    actor: npt.ArrayLike,
     thread: Any,
 ) -> pd.DataFrame:
     """Each thread-starting post and the first response to it by someone else.
@@ -207,8 +145,8 @@ def first_responses(
     ----------
     ts, kind, actor, thread : arrays, one value per event
         Times, kinds, actor codes (or ids) and thread ids. A thread starts with its earliest
-        ``post``; responses are ``reply``, ``reaction`` and ``share`` events in the thread by
-        another actor, after the post.
+        ``post``; responses are ``reply`` and ``share`` events in the thread by another actor,
+        after the post (reactions have no time of their own in most exports).
 
     Returns
     -------
@@ -224,17 +162,17 @@ def first_responses(
     [{'thread': 'a', 'delay': Timedelta('0 days 00:30:00'), 'answered': True}, \
 {'thread': 'b', 'delay': NaT, 'answered': False}]
     """
-    times = _utc_times(ts)
+    times = utc_times(ts)
     actors = pd.Series(np.asarray(actor))
     columns = ["thread", "actor", "posted", "first_response", "delay", "answered"]
     # Threads as dense integer codes (-1 = none), times as integers: group-bys become array
     # operations over the events (no merge, no sort of millions of rows).
-    code, thread_out = _thread_codes(thread)
-    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    code, thread_out = thread_codes(thread)
+    clock, _ = epoch_ticks(times)
     usable = (code >= 0) & (clock != np.iinfo(np.int64).min)
     n_threads = int(code.max()) + 1 if len(code) else 0
-    is_post = usable & _kind_is(kind, ("post",))
-    is_response = usable & _kind_is(kind, _RESPONSES)
+    is_post = usable & kind_is(kind, ("post",))
+    is_response = usable & kind_is(kind, _RESPONSES)
 
     # The thread's post: its earliest, the first in event order among equally early ones.
     post = np.flatnonzero(is_post)
@@ -277,7 +215,7 @@ def first_responses(
     return out[columns]
 
 
-def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
+def response_half_life(ts: Any, kind: Any, actor: npt.ArrayLike, thread: Any, *,
                         responses: pd.DataFrame | None = None) -> dict[str, Any]:
     """Median time from a post to its first response (among answered posts), and the answer rate.
 
@@ -298,12 +236,18 @@ def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
     Examples
     --------
     >>> t = pd.to_datetime(["2025-01-06 09:00", "2025-01-06 11:00", "2025-01-06 12:00", "2025-01-06 13:00"], utc=True)
-    >>> response_half_life(t, ["post", "reply", "post", "reaction"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])["half_life_hours"]
-    1.5
+    >>> out = response_half_life(t, ["post", "reply", "post", "share"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])
+    >>> out["half_life_hours"], out["answered"]
+    (1.5, 2)
+
+    A reaction is not a timed answer (it carries the time of the message reacted to):
+
+    >>> response_half_life(t, ["post", "reply", "post", "reaction"], np.array([0, 1, 1, 0]), ["a", "a", "b", "b"])["answered"]
+    1
     """
     fr = first_responses(ts, kind, actor, thread) if responses is None else responses
     answered = fr[fr["answered"]]
-    half = answered["delay"].median() if len(answered) else pd.NaT
+    half: Any = answered["delay"].median() if len(answered) else pd.NaT  # a Timedelta (or NaT)
     return {
         "half_life": half,
         "half_life_hours": float(half / pd.Timedelta(hours=1)) if len(answered) else float("nan"),
@@ -316,7 +260,7 @@ def response_half_life(ts: Any, kind: Any, actor: np.ndarray, thread: Any, *,
 def response_rate_by_hour(
     ts: Any,
     kind: Any,
-    actor: np.ndarray,
+    actor: npt.ArrayLike,
     thread: Any,
     *,
     within: pd.Timedelta | None = None,
@@ -347,11 +291,12 @@ def response_rate_by_hour(
     """
     fr = first_responses(ts, kind, actor, thread) if responses is None else responses
     ok = fr["answered"] if within is None else fr["answered"] & (fr["delay"] <= within)
+    delay: Any = fr["delay"]  # Timedeltas (pandas-stubs cannot divide a Series by a Timedelta)
     fr = fr.assign(
         weekday=fr["posted"].dt.day_of_week,
         hour=fr["posted"].dt.hour,
         ok=ok,
-        hours=fr["delay"] / pd.Timedelta(hours=1),
+        hours=delay / pd.Timedelta(hours=1),
     )
     table = fr.groupby(["weekday", "hour"]).agg(
         posts=("thread", "size"), answered=("ok", "sum"), median_delay_hours=("hours", "median")
@@ -365,11 +310,11 @@ def response_rate_by_hour(
 
 def getting_outside(
     ts: Any,
-    actor: np.ndarray,
-    target: np.ndarray,
-    groups: np.ndarray,
+    actor: npt.ArrayLike,
+    target: npt.ArrayLike,
+    groups: npt.ArrayLike,
     *,
-    external: np.ndarray | None = None,
+    external: npt.ArrayLike | None = None,
     external_party: Any = None,
     by: str = "month",
     min_contacts: int = 3,
@@ -471,12 +416,8 @@ def getting_outside(
     period = active // width
     n_active = np.bincount(period, minlength=span)
     outside = np.bincount(period, weights=contacts >= min_contacts, minlength=span).astype(np.int64)
-    # Median contacts per period: the middle value(s) of each period's sorted contacts.
-    order = np.lexsort((contacts, period))
-    ordered = contacts[order].astype(np.float64)
-    starts = np.cumsum(n_active) - n_active
     present = np.flatnonzero(n_active)
-    median = (ordered[starts[present] + (n_active[present] - 1) // 2] + ordered[starts[present] + n_active[present] // 2]) / 2
+    median = grouped_medians(contacts, period, span)[present]
     stats = pd.DataFrame({"active": n_active[present].astype(np.int64), "outside": outside[present],
                           "median_contacts": median}, index=present + first)
     stats = stats.reindex(np.arange(first, last + 1))
@@ -490,9 +431,7 @@ _DENSE_KEYS = 200_000_000
 
 def _period_ordinals(ts: Any, by: str) -> tuple[np.ndarray, np.ndarray]:
     """Period ordinal (pandas ``Period`` ordinal of ``_FREQ[by]``) per timestamp, and which have one."""
-    times = _utc_times(ts)
-    unit = times.dtype.unit
-    clock = np.asarray(times.array.asi8, dtype=np.int64)
+    clock, unit = epoch_ticks(utc_times(ts))
     valid = clock != np.iinfo(np.int64).min
     if not valid.any():
         return np.zeros(len(clock), dtype=np.int64), valid
@@ -501,7 +440,8 @@ def _period_ordinals(ts: Any, by: str) -> tuple[np.ndarray, np.ndarray]:
     day = clock // per_day if everywhere else np.where(valid, clock, clock[valid][0]) // per_day
     lo, hi = int(day.min()), int(day.max())
     days = pd.Series(pd.to_datetime(np.arange(lo, hi + 1), unit="D"))
-    table = np.asarray(days.dt.to_period(_FREQ[by]).array.asi8, dtype=np.int64)
+    ordinals: Any = days.dt.to_period(_FREQ[by]).array  # a PeriodArray: its integers are the ordinals
+    table = np.asarray(ordinals.asi8, dtype=np.int64)
     day -= lo
     return table[day], valid
 

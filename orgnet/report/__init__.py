@@ -13,9 +13,10 @@ from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
-from orgnet.analysis import Findings
+from orgnet.findings import Findings
 from orgnet.report.background import start, write_graph_files, write_tables
 from orgnet.report.content import pyramid_view
+from orgnet.report.document import JSON_MAX_PEOPLE, findings_document
 from orgnet.report.files import staging_folder, write_json
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
@@ -31,9 +32,6 @@ __all__ = ["GRAPH_FILES_MAX_TIES", "JSON_MAX_PEOPLE", "MAP_MAX_PEOPLE", "write_r
 #: networkx load a few million ties at most, and at 10 million the files are gigabytes.
 GRAPH_FILES_MAX_TIES = 2_000_000
 
-#: Above this many people findings.json leaves out the per-person table (it is people.csv).
-JSON_MAX_PEOPLE = 200_000
-
 
 def write_report(
     findings: Findings,
@@ -44,6 +42,7 @@ def write_report(
     seed: int = 0,
     max_graph_ties: int | None = GRAPH_FILES_MAX_TIES,
     workers: int | None = None,
+    max_json_people: int = JSON_MAX_PEOPLE,
 ) -> Path:
     """Write the report folder atomically: nothing is half-written if anything fails.
 
@@ -61,9 +60,9 @@ def write_report(
         Seed of the map layouts.
     max_graph_ties : int or None
         Write ``graph.graphml`` and ``graph.gexf`` only up to this many ties (None or 0: always);
-        the report says when they were left out. Above :data:`JSON_MAX_PEOPLE` people,
-        ``findings.json`` leaves out the per-person table (``people.csv`` has it) and says so
-        under ``people_omitted``.
+        the report says when they were left out.
+    max_json_people : int
+        Above this many people ``findings.json`` leaves out the per-person table.
     workers : int or None
         With more than one (default: the cores available) and a map per group to draw, the
         maps, the tables and the graph files are written by worker processes while this one
@@ -75,7 +74,7 @@ def write_report(
         The report folder; open ``index.html`` in it.
     """
     out = Path(out)
-    ties = findings.graph.n_ties
+    ties = int(findings.ties.nnz)
     graph_note = ""
     if max_graph_ties and ties > max_graph_ties:
         graph_note = (f"graph.graphml and graph.gexf were not written: {ties:,} ties is more than Gephi "
@@ -84,7 +83,7 @@ def write_report(
     # A large organisation's maps (a layout per group), tables and graph files go to worker
     # processes on a machine with several cores, while this process writes the rest.
     cores = available_cores() if workers is None else workers
-    background = [] if cores < 2 or findings.graph.n <= max_map_people or map_group_column(findings) is None else (
+    background = [] if cores < 2 or findings.n <= max_map_people or map_group_column(findings) is None else (
         ["maps", "tables"] + ([] if graph_note else ["graph_files"]))
     with staging_folder(out) as stage, ExitStack() as cleanup:
         pending = None
@@ -96,7 +95,6 @@ def write_report(
         else:
             with progress("Drawing the maps"):
                 maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
-        aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
         if "tables" not in background:
             with progress("Writing tables"):
                 tables = write_tables(findings, stage)
@@ -111,16 +109,7 @@ def write_report(
             with progress("Exporting GraphML and GEXF"):
                 graph_files = write_graph_files(findings, stage)
         with progress("Writing findings.json"):
-            n = len(findings.people)
-            people: dict[str, Any] = {}
-            if not aggregate and n <= JSON_MAX_PEOPLE:
-                people = {"people": findings.people}
-            elif not aggregate:
-                people = {"people_omitted": {"people": n, "file": "people.csv",
-                                             "reason": f"more than {JSON_MAX_PEOPLE:,} people: the per-person "
-                                                       "table is in people.csv only"}}
-            write_json({"summary": findings.summary, **people, "groups": findings.groups,
-                        **findings.sections}, stage / "findings.json")
+            write_json(findings_document(findings, max_people=max_json_people), stage / "findings.json")
         if pending is not None:
             with progress(f"Waiting for the workers: {', '.join(_TASKS[t] for t in background)}"):
                 written = pending.result()

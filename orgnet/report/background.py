@@ -19,7 +19,6 @@ JSON the caller writes; the files are the same as when written in-process.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import pickle
 import sys
@@ -27,28 +26,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
-from orgnet.analysis import Findings
-from orgnet.events import empty_events
+from orgnet.findings import Findings
 from orgnet.report.exports import NodeText, write_gexf, write_graphml
-from orgnet.report.files import write_csv
 from orgnet.report.map import write_maps
+from orgnet.report.tables import write_tables
 from orgnet.workers import Workers
 
 __all__ = ["Pending", "start", "write_graph_files", "write_tables"]
-
-
-def write_tables(findings: Findings, stage: Path) -> list[str]:
-    """Write ``people.csv`` (unless aggregate-only), ``groups.csv`` and every further table; returns their names."""
-    # Aggregate-only findings hold groups in place of people: no people.csv at all.
-    aggregate = bool((findings.summary.get("privacy") or {}).get("aggregate_only"))
-    if not aggregate:
-        write_csv(findings.people, stage / "people.csv")
-    write_csv(findings.groups, stage / "groups.csv")
-    for name, table in findings.tables.items():
-        write_csv(table, stage / f"{name}.csv")
-    return ([] if aggregate else ["people.csv"]) + ["groups.csv"] + [f"{n}.csv" for n in findings.tables]
 
 
 def write_graph_files(findings: Findings, stage: Path) -> list[str]:
@@ -82,12 +66,7 @@ class Pending:
 
 def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int) -> Pending:
     """Start one worker process per task (``maps``, ``graph_files``, ``tables``) writing into ``stage``."""
-    light = dataclasses.replace(
-        findings,
-        graph=dataclasses.replace(findings.graph, events=empty_events(), actor=np.zeros(0, dtype=np.int64),
-                                  target=np.zeros(0, dtype=np.int64), _cache={}),
-        sections={},
-    )
+    light = findings  # the findings hold no event log: people, groups, sections and ties only
     folder = tempfile.TemporaryDirectory(prefix="orgnet-report-")
     try:
         with open(Path(folder.name) / "findings.pickle", "wb") as f:

@@ -1,19 +1,20 @@
-"""What the report shows: Findings turned into plain, display-ready rows, each marked available or not.
+"""What the report shows: typed findings turned into display-ready rows, each marked available or not.
 
-Every view here reads what :func:`orgnet.analysis.analyze` put in :class:`~orgnet.analysis.Findings`
-and only selects, sorts, joins names and counts rows for display. A view whose input is absent
-comes back with ``available=False`` and a note, so the report says "not available in this
-analysis" instead of failing. The two display-only aggregates the reporter may make itself when
-a section is missing are named as such (:func:`display_group_matrix`, and counting
-``people.pyramid_level`` in :func:`pyramid_view`) and the report says where each figure came from.
+Every view reads one section of :class:`~orgnet.findings.Findings`, turns node and group codes into
+names and labels (after privacy) and evidence into sentences (:mod:`orgnet.report.words`), and
+selects and sorts rows for display. A view whose finding could not be computed comes back with
+``available=False`` and the reason, so the report says why instead of showing an empty list.
 
 Examples
 --------
->>> import pandas as pd
->>> split_list("central connector; information broker")
-['central connector', 'information broker']
->>> split_list(["a", None, "b"]), split_list(float("nan")), split_list(3)
-(['a', 'b'], [], ['3'])
+>>> from orgnet.findings import analyze
+>>> from orgnet.synthetic import toy_org
+>>> f = analyze(toy_org().events, directory=toy_org().directory)
+>>> view = ambassadors_view(f, top=3)
+>>> view.available, len(view.data["rows"]), sorted(view.data["rows"][0])[:3]
+(True, 3, ['components', 'department', 'flagged'])
+>>> wording(f).noun
+'department'
 """
 
 from __future__ import annotations
@@ -25,32 +26,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orgnet.analysis import Findings
+from orgnet.findings import Findings
+from orgnet.metrics.engagement import PYRAMID_LEVELS
+from orgnet.report.words import Wording
 
 __all__ = [
     "PYRAMID_LEVELS",
     "View",
     "ambassadors_view",
     "connectors_view",
-    "display_group_matrix",
-    "group_column",
+    "display_names",
+    "group_label",
     "group_matrix_view",
     "highlights",
     "people_flags",
     "periods_view",
+    "privacy_lines",
     "pyramid_view",
     "silos_view",
-    "split_list",
+    "wording",
 ]
-
-#: Engagement levels from the least to the most engaged (Charlene Li's pyramid).
-PYRAMID_LEVELS = ("watcher", "sharer", "commenter", "producer", "curator")
 
 #: Roles that mark a person as a broker on the map.
 BROKER_ROLES = ("information broker",)
-
-#: The order roles are shown in; roles not listed follow in alphabetical order.
-ROLE_ORDER = ("central connector", "boundary spanner", "information broker", "peripheral", "newcomer")
 
 NOT_AVAILABLE = "not available in this analysis"
 
@@ -62,33 +60,16 @@ class View:
     Attributes
     ----------
     available : bool
-        False when the analysis did not produce the section's input.
+        False when the analysis could not produce the section.
     data : dict
         The rows, labels and numbers the template renders.
     note : str
-        Why the section is missing, or where its figures came from.
+        Why the section is missing, or a remark on its figures.
     """
 
     available: bool
     data: dict[str, Any] = field(default_factory=dict)
     note: str = ""
-
-
-def split_list(value: Any) -> list[str]:
-    """A cell holding several values (list, or text separated by ``;``) as a list of strings."""
-    if value is None or value is pd.NA:
-        return []
-    if isinstance(value, float) and math.isnan(value):
-        return []
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [str(v) for v in value if v is not None and v is not pd.NA and str(v) != ""]
-    return [part.strip() for part in str(value).split(";") if part.strip()]
-
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
 
 
 def _number(value: Any) -> float | None:
@@ -99,37 +80,42 @@ def _number(value: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _names(findings: Findings) -> pd.Series:
+def display_names(findings: Findings) -> np.ndarray:
+    """Display name per node code: the name, else the person id (pseudonyms when pseudonymised)."""
     p = findings.people
-    return pd.Series(p["name"].astype("string").fillna(p["person"].astype("string")).to_numpy(dtype=object),
-                     index=p["person"].astype(str).to_numpy())
+    if not len(p):
+        return np.zeros(0, dtype=object)
+    return p["name"].astype("string").fillna(p["person"].astype("string")).to_numpy(dtype=object)
 
 
-def _departments(findings: Findings) -> pd.Series:
-    p = findings.people
-    return pd.Series(p["department"].astype("string").to_numpy(dtype=object), index=p["person"].astype(str).to_numpy())
+def group_label(findings: Findings, kind: str, code: int) -> str:
+    """A group's label, "" when there is none or privacy hides it."""
+    g = findings.groups.by_kind.get(kind)
+    return (g.label(int(code)) or "") if g is not None else ""
 
 
-def group_column(findings: Findings) -> str:
-    """The people column maps and heatmaps group by: ``department`` when known, else ``community``."""
-    p = findings.people
-    if "department" in p.columns and p["department"].notna().any():
-        return "department"
-    return "community"
+def _labels(findings: Findings, kind: str) -> list[str | None]:
+    g = findings.groups.by_kind.get(kind)
+    return [] if g is None else [g.label(i) for i in range(len(g))]
+
+
+def wording(findings: Findings, kind: str | None = None) -> Wording:
+    """The :class:`~orgnet.report.words.Wording` of this report (for the primary grouping by default)."""
+    kind = kind or findings.groups.primary
+    return Wording(noun=kind, group_labels=_labels(findings, kind), names=display_names(findings))
+
+
+def _departments(findings: Findings) -> np.ndarray:
+    """Each person's group label in the primary grouping (department, else community), "" when none or hidden."""
+    p, kind = findings.people, findings.groups.primary
+    if kind not in p.columns or not len(p):
+        return np.full(len(p), "", dtype=object)
+    return p[kind].astype("string").fillna("").to_numpy(dtype=object)
 
 
 def privacy_lines(findings: Findings) -> list[str]:
-    """What the report hides and how, from ``summary["privacy"]``, as sentences for the first page.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> f = SimpleNamespace(summary={"privacy": {"pseudonymised": True, "key_fingerprint": "ab12",
-    ...                                          "min_group_size": 5, "groups_suppressed": {"department": 2}}})
-    >>> privacy_lines(f)[:2]
-    ['Pseudonymised: every person id, name and e-mail is a keyed pseudonym (key fingerprint ab12).', 'Groups with fewer than 5 people are not shown (2 departments hidden).']
-    """
-    p = findings.summary.get("privacy") or {}
+    """What the report hides and how, from ``summary.privacy``, as sentences for the first page."""
+    p = findings.summary.privacy or {}
     lines = []
     if p.get("pseudonymised"):
         fp = p.get("key_fingerprint")
@@ -140,7 +126,7 @@ def privacy_lines(findings: Findings) -> list[str]:
     size = p.get("min_group_size")
     if size and int(size) > 1:
         hidden = p.get("groups_suppressed") or {}
-        counted = ", ".join(f"{int(n)} {k}{'s' if int(n) != 1 else ''}" for k, n in hidden.items() if n)
+        counted = ", ".join(f"{int(n)} {Wording.plural(k, int(n))}" for k, n in hidden.items() if n)
         lines.append(f"Groups with fewer than {int(size)} people are not shown"
                      + (f" ({counted} hidden)." if counted else " (none needed hiding)."))
     elif p:
@@ -154,8 +140,8 @@ def privacy_lines(findings: Findings) -> list[str]:
     return lines
 
 
-def _hidden_note(findings: Findings, what: str, key: str) -> str | None:
-    p = findings.summary.get("privacy") or {}
+def _aggregated_note(findings: Findings, what: str, key: str) -> str | None:
+    p = findings.summary.privacy or {}
     if not p.get("aggregate_only"):
         return None
     found = (p.get("aggregated") or {}).get(key)
@@ -164,253 +150,190 @@ def _hidden_note(findings: Findings, what: str, key: str) -> str | None:
 
 
 def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
-    """The ranked ambassadors with their score, components and reason (``tables["ambassadors"]``)."""
-    table = findings.tables.get("ambassadors")
-    if table is None:
-        return View(False, note=_hidden_note(findings, "Ambassadors", "ambassadors")
-                    or f"Ambassadors are {NOT_AVAILABLE}.")
-    t = table.sort_values("rank", kind="stable") if "rank" in table.columns else table
-    names, depts = _names(findings), _departments(findings)
-    fixed = {"rank", "person", "name", "department", "score", "reason"}
-    components = [c for c in t.columns if c not in fixed and pd.api.types.is_numeric_dtype(t[c])
-                  and not pd.api.types.is_bool_dtype(t[c])]
+    """The ranked ambassadors with their score, components and reason."""
+    section = findings.ambassadors
+    hidden = _aggregated_note(findings, "Ambassadors", "ambassadors")
+    if hidden:
+        return View(False, note=hidden)
+    if section.note:
+        return View(False, note=section.note)
+    t = section.table
+    if not len(t):
+        return View(False, note="No one contributed, so there is no ambassador to rank.")
+    names, depts, words = display_names(findings), _departments(findings), wording(findings)
+    components = ["weeks_active", "conversations", "responders", "responder_groups", "people_answered",
+                  "people_shared"]
     rows = []
-    for i, rec in enumerate(t.head(top).to_dict("records")):
-        person = _text(rec.get("person"))
+    for i in range(min(top, len(t))):
+        r = t.iloc[i]
+        code = int(r["code"])
         rows.append({
-            "rank": _text(rec.get("rank", i + 1)),
-            "person": person,
-            "name": _text(rec.get("name")) or _text(names.get(person, person)),
-            "department": _text(rec.get("department")) or _text(depts.get(person)),
-            "score": _number(rec.get("score")),
-            "components": [(c.replace("_", " "), _number(rec.get(c))) for c in components],
-            "reason": _text(rec.get("reason")),
+            "rank": int(r["rank"]), "name": str(names[code]), "department": str(depts[code]),
+            "score": _number(r["score"]), "flagged": bool(r["flagged"]),
+            "components": [(c.replace("_", " ").replace("responder groups", f"responder {words.plural(words.noun)}"),
+                            _number(r[c])) for c in components],
+            "reason": words.sentence(section.reason(i)),
         })
-    return View(True, {"rows": rows, "total": len(t), "components": [c.replace("_", " ") for c in components]})
+    return View(True, {"rows": rows, "total": len(t), "flagged": section.flagged,
+                       "components": [c.replace("_", " ") for c in components]})
 
 
 def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
-    """People by connector role (``tables["connectors"]``), the best-scored first in each role."""
-    table = findings.tables.get("connectors")
-    if table is None or "role" not in table.columns:
-        hidden = _hidden_note(findings, "Connectors", "connectors")
-        if hidden:
-            return View(False, note=hidden)
-        return View(False, note=f"Connector roles (central connectors, boundary spanners, brokers, "
-                                f"peripheral people, newcomers) are {NOT_AVAILABLE}.")
-    names, depts = _names(findings), _departments(findings)
-    present = [str(r) for r in table["role"].dropna().unique()]
-    ordered = [r for r in ROLE_ORDER if r in present] + sorted(r for r in present if r not in ROLE_ORDER)
+    """People by connector role, the best-scored first in each role."""
+    section = findings.connectors
+    hidden = _aggregated_note(findings, "Connectors", "connectors")
+    if hidden:
+        return View(False, note=hidden)
+    t = section.table
+    names, depts, words = display_names(findings), _departments(findings), wording(findings)
     roles = []
-    for role in ordered:
-        t = table[table["role"].astype(str) == role]
-        if "score" in t.columns:
-            ascending = role in ("peripheral", "newcomer")
-            t = t.sort_values("score", ascending=ascending, kind="stable")
-        rows = [{
-            "person": _text(rec.get("person")),
-            "name": _text(rec.get("name")) or _text(names.get(_text(rec.get("person")), rec.get("person"))),
-            "department": _text(rec.get("department")) or _text(depts.get(_text(rec.get("person")))),
-            "score": _number(rec.get("score")),
-            "reason": _text(rec.get("reason")),
-        } for rec in t.head(per_role).to_dict("records")]
-        roles.append({"role": role, "count": len(t), "rows": rows})
-    return View(True, {"roles": roles})
+    for role in section.ROLES:
+        rows_of = np.flatnonzero(t["role"].astype(str).to_numpy() == role) if len(t) else np.zeros(0, np.int64)
+        if not len(rows_of):
+            continue
+        ascending = role in ("peripheral", "newcomer")
+        order = rows_of[np.argsort(t["score"].to_numpy(float)[rows_of] * (1 if ascending else -1), kind="stable")]
+        rows = [{"name": str(names[int(t["code"].iat[i])]), "department": str(depts[int(t["code"].iat[i])]),
+                 "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i)))}
+                for i in order[:per_role]]
+        roles.append({"role": role, "count": len(rows_of), "rows": rows})
+    notes = [f"{role.capitalize()}s: not computed ({why})." for role, why in section.notes.items()]
+    if not roles:
+        return View(False, note=" ".join(notes) or "No one holds a connector role.")
+    return View(True, {"roles": roles, "notes": notes})
 
 
 def silos_view(findings: Findings, *, top: int = 25) -> View:
-    """Groups flagged as silos (the ``top`` most inward-looking) with their E-I index and their bridges.
-
-    Without ``is_silo`` (the analysis did not flag silos) the view lists the most
-    inward-looking groups by E-I index, and says that no group was flagged.
-    """
-    g = findings.groups
-    names = _names(findings)
-    flagged = "is_silo" in g.columns
-    if flagged:
-        t = g[g["is_silo"].fillna(False).astype(bool)]
-        note = ""
-    else:
-        t = g.dropna(subset=["ei_index"]).nsmallest(top, "ei_index") if "ei_index" in g.columns else g.head(0)
-        note = (f"Silo flags are {NOT_AVAILABLE}; the groups below are only the most inward-looking by "
-                "E-I index (-1: every tie inside the group).")
-    t = t.sort_values("ei_index", kind="stable") if "ei_index" in t.columns else t
+    """Groups flagged as silos (the ``top`` most inward-looking) with their E-I index and their bridges."""
+    t = findings.silos.table
+    names = display_names(findings)
+    flagged = np.flatnonzero(t["is_silo"].to_numpy(bool)) if len(t) else np.zeros(0, np.int64)
+    order = flagged[np.argsort(t["ei"].to_numpy(float)[flagged], kind="stable")]
     rows = []
-    for rec in t.head(top).to_dict("records"):
-        raw = rec.get("bridges")
-        if isinstance(raw, (int, np.integer, float, np.floating)) and not isinstance(raw, bool):
-            count = _number(raw)
-            bridge_names: list[str] = []
-        else:
-            ids = split_list(raw)
-            bridge_names = [_text(names.get(i, i)) for i in ids]
-            count = float(len(ids)) if "bridges" in rec else None
+    words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
+    for i in order[:top]:
+        r = t.iloc[int(i)]
+        kind = str(r["kind"])
+        words = words_by[kind]
         rows.append({
-            "group": _text(rec.get("group")), "kind": _text(rec.get("kind")), "size": _text(rec.get("size")),
-            "ei_index": _number(rec.get("ei_index")),
-            "bridges": bridge_names, "bridge_count": None if count is None else int(count),
-            "reason": _text(rec.get("reason")),
+            "group": group_label(findings, kind, int(r["code"])), "kind": kind, "size": int(r["size"]),
+            "ei_index": _number(r["ei"]),
+            "bridges": [str(names[c]) for c in np.asarray(r["bridges"], dtype=np.int64)] if len(names) else [],
+            "bridge_count": int(r["n_bridges"]),
+            "reason": words.sentence(findings.silos.reason(int(i))),
         })
-    data = {"rows": rows, "flagged": flagged, "has_bridges": "bridges" in g.columns, "total": len(t),
-            "more": max(0, len(t) - len(rows))}
-    return View(flagged or bool(rows), data, note)
+    return View(True, {"rows": rows, "flagged": True, "total": len(flagged), "more": max(0, len(flagged) - len(rows)),
+                       "has_bridges": True})
 
 
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
-    """Counts per engagement level, overall and per group.
-
-    Read from ``sections["pyramid"]`` (``{"levels", "overall", "by_group"}``; ``overall`` and each
-    group map level -> count). When only ``people.pyramid_level`` exists, the reporter counts it
-    (a display-only aggregate, said so in the note).
-    """
-    section = findings.sections.get("pyramid")
-    levels = list(PYRAMID_LEVELS)
-    if isinstance(section, dict) and section.get("overall") is not None:
-        levels = [str(x) for x in section.get("levels", levels)]
-        overall = {str(k): int(v) for k, v in dict(section["overall"]).items()}
-        by_group = {str(g): {str(k): int(v) for k, v in dict(c).items()}
-                    for g, c in dict(section.get("by_group") or {}).items()}
-        note = "From the analysis (findings.json, section pyramid)."
-    elif "pyramid_level" in findings.people.columns:
-        lv = findings.people["pyramid_level"].astype("string")
-        overall = {lev: int((lv == lev).sum()) for lev in levels}
-        col = group_column(findings)
-        grp = findings.people[col].astype("string").fillna("(none)")
-        counts = pd.crosstab(grp, lv)
-        by_group = {str(g): {lev: int(counts.loc[g, lev]) if lev in counts.columns else 0 for lev in levels}
-                    for g in counts.index}
-        note = "Counted by the reporter from people.csv (pyramid_level); display only."
-    else:
-        return View(False, note=f"The engagement pyramid is {NOT_AVAILABLE}.")
-    extra = [k for k in overall if k not in levels]
-    levels += extra
-    total = sum(overall.get(lev, 0) for lev in levels)
-    groups = sorted(by_group.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    group_rows = [{"group": g, "total": sum(c.values()), "counts": [c.get(lev, 0) for lev in levels]}
-                  for g, c in groups[:max_groups]]
-    return View(True, {"levels": levels, "counts": [overall.get(lev, 0) for lev in levels], "total": total,
-                       "groups": group_rows, "more_groups": max(0, len(groups) - max_groups)}, note)
-
-
-def display_group_matrix(findings: Findings) -> tuple[str, list[str], np.ndarray]:
-    """Display-only group-to-group tie weights, made by the reporter when the analysis gave none.
-
-    Sums tie weight between the groups of :func:`group_column` with
-    :func:`orgnet.metrics.groups.group_matrix` (no new metric: the same function analysis uses).
-    """
-    from orgnet.metrics.groups import group_matrix
-
-    column = group_column(findings)
-    codes, labels = findings.graph.group_codes(column)
-    return column, [str(x) for x in labels], group_matrix(findings.graph.adjacency, codes, len(labels))
+    """Counts per engagement level, overall and per group."""
+    p = findings.pyramid
+    levels = list(p.levels)
+    counts = [int(p.overall.get(lev, 0)) for lev in levels]
+    total = sum(counts)
+    if total == 0:
+        return View(False, note="No one in the data can hold a pyramid level.")
+    by = p.by_group
+    group_rows = []
+    if len(by):
+        sums = by[levels].sum(axis=1).to_numpy()
+        order = np.lexsort((by["code"].to_numpy(), -sums))
+        for i in order:
+            if sums[i] == 0:
+                continue
+            label = group_label(findings, p.grouping, int(by["code"].iat[i]))
+            if not label:
+                continue
+            group_rows.append({"group": label, "total": int(sums[i]), "counts": [int(by[lev].iat[i]) for lev in levels]})
+    excluded = "; ".join(f"{n:,} {why}" for why, n in p.excluded.items())
+    note = f"Not in the pyramid: {excluded}." if excluded else ""
+    return View(True, {"levels": levels, "counts": counts, "total": total, "groups": group_rows[:max_groups],
+                       "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping}, note)
 
 
 def group_matrix_view(findings: Findings, *, max_groups: int = 30) -> View:
-    """The group-to-group matrix for the heatmap, each row as shares of the row group's tie weight.
-
-    From ``sections["group_matrix"]`` (``{"kind", "labels", "matrix"}`` or a square DataFrame),
-    else from :func:`display_group_matrix`. Only the ``max_groups`` groups with most tie weight
-    are drawn.
-    """
-    section = findings.sections.get("group_matrix")
-    if isinstance(section, pd.DataFrame):
-        kind, labels, m = "group", [str(x) for x in section.index], section.to_numpy(dtype=float)
-        note = "From the analysis (findings.json, section group_matrix)."
-    elif isinstance(section, dict) and section.get("matrix") is not None:
-        kind = str(section.get("kind", "group"))
-        labels = [str(x) for x in section["labels"]]
-        m = np.asarray(section["matrix"], dtype=float)
-        note = "From the analysis (findings.json, section group_matrix)."
-    elif findings.graph.n:
-        kind, labels, m = display_group_matrix(findings)
-        note = ("Computed by the reporter for display from the graph's ties (the analysis gave no group "
-                "matrix): tie weight summed between groups.")
-    else:
-        return View(False, note=f"The group-to-group matrix is {NOT_AVAILABLE}.")
-    if m.size == 0 or len(labels) < 2:
+    """The group-to-group matrix for the heatmap, each row as shares of the row group's tie weight."""
+    m = findings.groups.matrix
+    labels = [group_label(findings, m.kind, int(c)) for c in m.codes]
+    keep_codes = [i for i, lab in enumerate(labels) if lab]
+    if len(keep_codes) < 2:
         return View(False, note="There are fewer than two groups, so there is no group-to-group matrix.")
-    weight = m.sum(axis=0) + m.sum(axis=1)
+    w = np.asarray(m.weights, dtype=float)[np.ix_(keep_codes, keep_codes)]
+    labels = [labels[i] for i in keep_codes]
+    weight = w.sum(axis=0) + w.sum(axis=1)
     keep = np.sort(np.argsort(-weight, kind="stable")[:max_groups])
-    sub = m[np.ix_(keep, keep)]
-    row_total = m[keep].sum(axis=1, keepdims=True)
+    sub = w[np.ix_(keep, keep)]
+    row_total = w[keep].sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(row_total > 0, sub / row_total, 0.0)
-    return View(True, {"kind": kind, "labels": [labels[i] for i in keep], "share": share, "weight": sub,
-                       "hidden": len(labels) - len(keep)}, note)
+        share = np.where(row_total > 0, sub / np.where(row_total > 0, row_total, 1), 0.0)
+    return View(True, {"kind": m.kind, "labels": [labels[i] for i in keep], "share": share, "weight": sub,
+                       "hidden": m.groups - len(keep)}, "")
+
+
+def trend_lines(findings: Findings) -> list[str]:
+    """What changed between the first and last complete periods, in words (names, not ids)."""
+    per = findings.periods
+    if per is None or per.compared is None:
+        return []
+    names = display_names(findings)
+    words = wording(findings, per.grouping)
+    span = f"between {per.compared[0]} and {per.compared[1]}"
+    texts = {"new_ambassadors": "became ambassadors", "former_ambassadors": "were ambassadors and no longer are",
+             "new_silos": "became silos", "silos_no_longer": "are no longer silos",
+             "more_inward": "turned inward (E-I fell by 0.3 or more)"}
+    out = []
+    for key, text in texts.items():
+        codes = per.changes.get(key, np.zeros(0, np.int64))
+        people = "ambassador" in key
+        items = [str(names[c]) for c in codes] if people else [lab for c in codes if (lab := words.group_labels[c]
+                                                                                     if c < len(words.group_labels)
+                                                                                     else None)]
+        if not items:
+            continue
+        shown = ", ".join(items[:10]) + (f" and {len(items) - 10} more" if len(items) > 10 else "")
+        noun = words.count(len(items), "person" if people else per.grouping)
+        out.append(f"{noun} {text} {span}: {shown}")
+    return out
 
 
 def periods_view(findings: Findings) -> View:
-    """Per-period figures and trend notes from ``sections["periods"]`` (shown when there are several).
-
-    Accepts ``{"by", "periods": [records], "trends": [text or {"text"|"reason"}]}``, or a list of
-    per-period records; each record has ``period`` (or ``label``/``start``) and numeric figures.
-    """
-    section = findings.sections.get("periods")
-    if section is None:
-        return View(False, note=f"Trends over time are {NOT_AVAILABLE} (run with several periods, e.g. --by month).")
-    if isinstance(section, pd.DataFrame):
-        section = {"periods": section.to_dict("records")}
-    if isinstance(section, list):
-        section = {"periods": section}
-    records = [r for r in section.get("periods", []) if isinstance(r, dict)]
-    if len(records) < 2:
-        return View(False, note="Trends need at least two periods; this analysis has "
-                                f"{len(records)}.")
-    labels = [_text(r.get("period", r.get("label", r.get("start", i + 1)))) for i, r in enumerate(records)]
-    keys: list[str] = []
-    for r in records:
-        for k, v in r.items():
-            if k not in ("period", "label", "start", "end") and _number(v) is not None and not isinstance(v, bool) \
-                    and k not in keys:
-                keys.append(k)
-    series = [{"name": k.replace("_", " "), "values": [_number(r.get(k)) for r in records]} for k in keys]
-    trends = []
-    for t in section.get("trends", []) or []:
-        if isinstance(t, dict):
-            trends.append(_text(t.get("text") or t.get("reason") or "; ".join(f"{k}: {v}" for k, v in t.items())))
-        else:
-            trends.append(_text(t))
-    return View(True, {"by": _text(section.get("by")), "labels": labels, "series": series, "trends": trends})
+    """Per-period figures and what changed."""
+    per = findings.periods
+    if per is None:
+        note = "; ".join(findings.summary.skipped_findings) or "run with --by week, month or quarter"
+        return View(False, note=f"Trends over time are {NOT_AVAILABLE} ({note}).")
+    t = per.table
+    if len(t) < 2:
+        return View(False, note=f"Trends need at least two periods; this analysis has {len(t)}.")
+    labels = [str(x) + (" (partial)" if part else "") for x, part in zip(t["period"], t["partial"], strict=True)]
+    keys = ["events", "active_people", "ties", "ambassadors_flagged", "silos_flagged"]
+    series = [{"name": k.replace("_", " "), "values": [_number(v) for v in t[k]]} for k in keys if k in t.columns]
+    trends = trend_lines(findings)
+    if per.note:
+        trends.append(per.note[0].upper() + per.note[1:] + ".")
+    return View(True, {"by": per.by, "labels": labels, "series": series, "trends": trends})
 
 
 def people_flags(findings: Findings, *, ambassadors_marked: int = 50) -> pd.DataFrame:
-    """Per person (aligned with ``findings.people``): roles, reasons, ambassador and broker marks.
-
-    Roles come from ``people.roles`` and ``tables["connectors"]``; the ``ambassadors_marked``
-    best-ranked ambassadors are marked; reasons are the ambassador and connector reasons.
-    """
-    p = findings.people
-    ids = p["person"].astype(str).to_numpy()
-    roles: list[list[str]] = [split_list(v) for v in p["roles"]] if "roles" in p.columns else [[] for _ in ids]
-    reasons: list[list[str]] = [[] for _ in ids]
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    ambassador = np.zeros(len(ids), dtype=bool)
-    amb = findings.tables.get("ambassadors")
-    if amb is not None and "person" in amb.columns:
-        t = amb.sort_values("rank", kind="stable") if "rank" in amb.columns else amb
-        t = t.head(ambassadors_marked)
-        where = position.reindex(t["person"].astype(str)).to_numpy()
-        ok = ~np.isnan(where)
-        ambassador[where[ok].astype(np.int64)] = True
-        rank = t["rank"].to_numpy() if "rank" in t.columns else np.arange(1, len(t) + 1)
-        reason = t["reason"].to_numpy() if "reason" in t.columns else np.full(len(t), "")
-        for i, r, why in zip(where[ok].astype(np.int64), rank[ok], reason[ok], strict=True):
-            label = f"ambassador #{r}"
-            roles[i] = [label] + [x for x in roles[i] if x != "ambassador"]
-            if _text(why):
-                reasons[i].append(f"ambassador: {_text(why)}")
-    con = findings.tables.get("connectors")
-    if con is not None and {"person", "role"} <= set(con.columns):
-        where = position.reindex(con["person"].astype(str)).to_numpy()
-        reason = con["reason"].to_numpy() if "reason" in con.columns else np.full(len(con), "")
-        for i, role, why in zip(where, con["role"].astype(str), reason, strict=True):
-            if np.isnan(i):
-                continue
-            k = int(i)
-            if role not in roles[k]:
-                roles[k].append(role)
-            if _text(why):
-                reasons[k].append(f"{role}: {_text(why)}")
+    """Per person (aligned with ``findings.people``): roles, reasons, ambassador and broker marks."""
+    n = findings.n
+    roles: list[list[str]] = [[] for _ in range(n)]
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    ambassador = np.zeros(n, dtype=bool)
+    words = wording(findings)
+    amb = findings.ambassadors
+    for i in range(min(ambassadors_marked, len(amb.table))):
+        code = int(amb.table["code"].iat[i])
+        ambassador[code] = True
+        roles[code].append(f"ambassador #{int(amb.table['rank'].iat[i])}")
+        reasons[code].append("ambassador: " + words.sentence(amb.reason(i)))
+    con = findings.connectors
+    for i in range(len(con.table)):
+        code, role = int(con.table["code"].iat[i]), str(con.table["role"].iat[i])
+        if role not in roles[code]:
+            roles[code].append(role)
+        reasons[code].append(f"{role}: " + words.sentence(con.reason(i)))
     broker = np.array([any(r in BROKER_ROLES for r in rs) for rs in roles], dtype=bool)
     return pd.DataFrame({"roles": roles, "reasons": reasons, "ambassador": ambassador, "broker": broker})
 
@@ -424,20 +347,20 @@ def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str]
         Only the tables whose findings exist; every cell is text.
     """
     out: list[tuple[str, list[str], list[list[str]]]] = []
+    noun = findings.groups.primary
     amb = ambassadors_view(findings, top=top)
     if amb.available and amb.data["rows"]:
-        out.append(("Passionate ambassadors", ["#", "name", "department", "why"],
-                    [[r["rank"], r["name"], r["department"], r["reason"]] for r in amb.data["rows"]]))
+        out.append(("Passionate ambassadors", ["#", "name", noun, "why"],
+                    [[str(r["rank"]), r["name"], r["department"], r["reason"]] for r in amb.data["rows"]]))
     con = connectors_view(findings, per_role=top)
     for role in con.data.get("roles", []):
         if role["role"] in BROKER_ROLES and role["rows"]:
-            out.append((f"{role['role'].capitalize()}s ({role['count']:,})", ["name", "department", "why"],
+            out.append((f"{role['role'].capitalize()}s ({role['count']:,})", ["name", noun, "why"],
                         [[r["name"], r["department"], r["reason"]] for r in role["rows"]]))
     silos = silos_view(findings, top=top)
-    if silos.data.get("flagged"):
+    if silos.data.get("rows"):
         rows = [[r["group"], r["kind"], "–" if r["ei_index"] is None else f"{r['ei_index']:+.2f}",
-                 ", ".join(r["bridges"]) if r["bridges"] else ("" if r["bridge_count"] is None
-                                                               else str(r["bridge_count"]))]
+                 ", ".join(r["bridges"]) if r["bridges"] else "no one"]
                 for r in silos.data["rows"]]
         out.append((f"Silos ({silos.data['total']:,} flagged)", ["group", "kind", "E-I", "bridged by"], rows))
     return out

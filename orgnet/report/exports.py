@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.analysis import Findings
-from orgnet.report.content import split_list
+from orgnet.findings import Findings
 
 __all__ = ["NodeText", "export_columns", "write_gexf", "write_graphml", "xml_text"]
 
@@ -85,8 +84,6 @@ def export_columns(findings: Findings) -> list[tuple[str, str, pd.Series]]:
             kind, s = "string", s.dt.strftime("%Y-%m-%dT%H:%M:%S")
         else:
             kind = "string"
-            if s.dtype == object and s.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
-                s = s.map(lambda v: "; ".join(split_list(v)))
         out.append((str(col), kind, s))
     return out
 
@@ -131,7 +128,7 @@ def _wrapped(text: np.ndarray, present: np.ndarray, before: str, after: str) -> 
 
 
 def _ties(findings: Findings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    coo = sp.coo_array(findings.graph.adjacency)
+    coo = sp.coo_array(findings.ties)
     return coo.row, coo.col, coo.data
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from orgnet.analysis import Findings
+from orgnet.findings import Findings
 from orgnet.report import content
 
 __all__ = ["heatmap_cell_size", "heatmap_cells", "pyramid_bars", "render_index", "sparkline"]
@@ -124,11 +124,12 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
     s = findings.summary
     ctx = {
         "s": s,
-        "period": s.get("period") or {},
-        "sources": s.get("sources") or [],
-        "methods": s.get("methods") or {},
-        "skipped": s.get("records_skipped") or {},
-        "skipped_findings": s.get("skipped_findings") or [],
+        "noun": findings.groups.primary,
+        "period": s.period,
+        "sources": s.sources,
+        "methods": {k: v for k, v in s.methods.items() if isinstance(v, str)},
+        "skipped": s.records_skipped,
+        "skipped_findings": s.skipped_findings,
         "privacy": content.privacy_lines(findings),
         "pyramid": pyramid,
         "pyramid_bars": pyramid_bars(pyramid) if pyramid.available else [],

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.analysis import Findings
-from orgnet.report.content import group_column, people_flags
+from orgnet.findings import Findings
+from orgnet.report.content import people_flags, wording
 
 __all__ = [
     "MAP_MAX_PEOPLE",
@@ -183,7 +183,7 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     p = findings.people
     rows = np.arange(len(p)) if rows is None else np.asarray(rows, dtype=np.int64)
     sub = p.iloc[rows]
-    a = findings.graph.adjacency
+    a = findings.ties
     adjacency = a[rows][:, rows] if len(rows) != a.shape[0] else a
     flags = people_flags(findings) if flags is None else flags
     f = flags.iloc[rows]
@@ -248,10 +248,13 @@ def group_file_name(label: str) -> str:
 
 
 def map_group_column(findings: Findings, *, max_groups: int = MAP_MAX_GROUPS) -> str | None:
-    """The people column the group map uses: the first of department, division, site, community
-    with between 2 and ``max_groups`` groups (else the first one present; the map then shows the
-    largest groups only). ``None`` when people have none of these columns.
+    """The grouping the group map uses: the first of department, division, site, community with
+    between 2 and ``max_groups`` groups (else the first one present; the map then shows the
+    largest groups only). Aggregate-only reports use the primary grouping. ``None`` when there is
+    none.
     """
+    if findings.aggregate_only:
+        return findings.groups.primary if len(findings.groups.primary_grouping) else None
     p = findings.people
     present = [c for c in _GROUP_COLUMNS if c in p.columns and p[c].notna().any()]
     for c in present:
@@ -260,21 +263,33 @@ def map_group_column(findings: Findings, *, max_groups: int = MAP_MAX_GROUPS) ->
     return present[0] if present else None
 
 
-def group_map_data(findings: Findings, *, column: str | None = None, seed: int = 0,
-                   groups: pd.DataFrame | None = None, max_groups: int = MAP_MAX_GROUPS) -> dict[str, Any]:
-    """Map data with one node per group (size: members) and weighted group-to-group edges.
-
-    The group-to-group weights are a display-only sum of the people's ties
-    (:func:`orgnet.metrics.groups.group_matrix`, the function the analysis uses). Only the
-    ``max_groups`` largest groups are drawn.
-    """
+def _group_weights(findings: Findings, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels, sizes and group-to-group tie weights of the groups shown (hidden groups left out)."""
+    grouping = findings.groups.by_kind.get(column)
+    if grouping is not None and column in findings.groups.ties:
+        shown = np.flatnonzero(~grouping.hidden)
+        table = findings.groups.table
+        rows = table[table["kind"] == column].set_index("code")["size"]
+        sizes = rows.reindex(shown).fillna(0).to_numpy(np.int64)
+        m = findings.groups.ties[column].toarray()[np.ix_(shown, shown)].astype(float)
+        return np.asarray(grouping.labels, dtype=object)[shown], sizes, m
     from orgnet.metrics.groups import group_matrix
 
-    column = column or map_group_column(findings, max_groups=max_groups) or group_column(findings)
     codes, labels = _codes_from(findings.people[column])
-    m = group_matrix(findings.graph.adjacency, codes, len(labels))
-    sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
+    m = group_matrix(findings.ties, codes, len(labels))
+    return labels, np.bincount(codes[codes >= 0], minlength=len(labels)), m
+
+
+def group_map_data(findings: Findings, *, column: str | None = None, seed: int = 0,
+                   max_groups: int = MAP_MAX_GROUPS) -> dict[str, Any]:
+    """Map data with one node per group (size: members) and weighted group-to-group edges.
+
+    Only the ``max_groups`` largest groups are drawn; groups hidden by privacy never are.
+    """
+    column = column or map_group_column(findings, max_groups=max_groups) or findings.groups.primary
+    labels, sizes, m = _group_weights(findings, column)
     total = len(labels)
+    keep = np.arange(total)
     if total > max_groups:
         keep = np.sort(np.argsort(-sizes, kind="stable")[:max_groups])
         m, labels, sizes = m[np.ix_(keep, keep)], labels[keep], sizes[keep]
@@ -285,27 +300,30 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
     info_reason = [""] * len(labels)
     ei = np.full(len(labels), np.nan)
     silo = np.zeros(len(labels), dtype=bool)
-    g = findings.groups if groups is None else groups
-    if len(g) and "group" in g.columns:
-        mine = g[g["kind"].astype(str) == column] if "kind" in g.columns else g
-        idx = pd.Series(np.arange(len(labels)), index=labels)
-        where = idx.reindex(mine["group"].astype(str)).to_numpy()
-        ok = ~np.isnan(where)
-        pos = where[ok].astype(np.int64)
-        if "ei_index" in mine.columns:
-            ei[pos] = mine["ei_index"].to_numpy(dtype=float)[ok]
-        if "is_silo" in mine.columns:
-            silo[pos] = mine["is_silo"].fillna(False).to_numpy(dtype=bool)[ok]
-        if "reason" in mine.columns:
-            for i, r in zip(pos, mine["reason"].astype("string").fillna("").to_numpy(dtype=object)[ok], strict=True):
-                info_reason[i] = str(r)
+    if column in findings.groups.by_kind:
+        silos = findings.silos.table
+        position = {str(lab): i for i, lab in enumerate(labels)}
+        words = wording(findings, column)
+        grouping = findings.groups.by_kind[column]
+        for j in np.flatnonzero((silos["kind"] == column).to_numpy()):
+            label = grouping.label(int(silos["code"].iat[j]))
+            i = position.get(label) if label is not None else None
+            if i is None:
+                continue
+            ei[i] = float(silos["ei"].iat[j])
+            silo[i] = bool(silos["is_silo"].iat[j])
+            if silo[i]:
+                info_reason[i] = words.sentence(findings.silos.reason(int(j)))
     colours = {"labels": labels.tolist(), "colours": [_PALETTE[i % len(_PALETTE)] for i in range(len(labels))],
                "codes": list(range(len(labels)))}
     roles = [[f"{int(s):,} people", f"E-I index {e:+.2f}" if np.isfinite(e) else "E-I index n/a"]
              + (["silo"] if flag else []) for s, e, flag in zip(sizes, ei, silo, strict=True)]
+    people = int(findings.summary.people)
+    links = [] if findings.aggregate_only else [f"maps/{group_file_name(str(lab))}" for lab in labels]
     return {
         "what": "groups", "title": f"{column}s as nodes", "groupKind": column,
-        "note": f"{findings.graph.n:,} people: each node is a {column}; open one to see its people"
+        "note": f"{people:,} people: each node is a {column}"
+                + ("" if findings.aggregate_only else "; open one to see its people")
                 + (f"; the {len(labels):,} largest of {total:,} {column}s are shown" if total > len(labels) else "")
                 + (f" (lines: each {column}'s {GROUP_MAP_TIES} strongest ties)" if len(labels) > GROUP_MAP_TIES + 1
                    else ""),
@@ -316,7 +334,7 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
         "mark": [0] * len(labels),
         "info": {column: labels.tolist(), "roles": roles, "reasons": [[r] if r else [] for r in info_reason]},
         "edges": _edge_columns(sp.csr_array(m), hi=12),
-        "links": [f"maps/{group_file_name(str(lab))}" for lab in labels],
+        "links": links,
     }
 
 
@@ -381,9 +399,15 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     group_data : dict or None
         The group map's data when the main map shows groups.
     """
-    flags = people_flags(findings)
-    n = findings.graph.n
+    n = findings.n
     column = map_group_column(findings)
+    if findings.aggregate_only:
+        if column is None:
+            return [], None
+        data = group_map_data(findings, column=column, seed=seed)
+        render_map(data, folder / "map.html")
+        return ["map.html"], data
+    flags = people_flags(findings)
     if n <= max_people or column is None:
         rows, note = None, ""
         if n > max_people and "pagerank" in findings.people.columns:

@@ -11,7 +11,6 @@ import pytest
 from orgnet.connectors import maildir as maildir_reader
 from orgnet.connectors import read, sniff
 from orgnet.connectors.base import InputError
-from orgnet.connectors.email import message_id_of_item
 from orgnet.events import SCHEMA
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "email"
@@ -37,7 +36,7 @@ def test_nested_tree_not_only_cur_and_new():
     assert res.records_skipped["duplicate copy (same sender, Date, recipients and subject; other Message-ID)"] == 1
     assert res.records_skipped["mass mail (more than 50 recipients)"] == 1
     assert res.records_skipped["date implausible (kept without timestamp)"] == 1  # the 2040 mail
-    budget = df[df["item"].map(message_id_of_item) == "<a1@example.org>"]
+    budget = df[(df["actor"] == "ana@example.org") & (df["thread"] == "<a1@example.org>")]
     # To and Cc both kept (a reader keeping only the first To: would lose cy), the sender's own
     # address in Cc is no tie, and Bcc is left out unless asked for.
     assert sorted(budget["target"]) == ["ben@example.org", "cy@example.org"]
@@ -48,16 +47,21 @@ def test_nested_tree_not_only_cur_and_new():
         ["ben@example.org", "ana@example.org", "<a1@example.org>"]
     ]
     assert df.loc[df["actor"] == "cy@example.org", "ts"].isna().all()
-    assert df["item"].is_unique
+    assert not df.duplicated(["item", "kind", "actor", "target"]).any()
+    assert df.groupby("item")["actor"].nunique().eq(1).all()  # one item per mail
 
 
 def test_bcc_and_dedupe_options():
     res = maildir_reader.read(TREE, include_bcc=True, dedupe="message-id")
     df = frame(res)
-    first = df[df["item"].map(message_id_of_item) == "<a1@example.org>"]
+    first = df[df["item"] == "<a1@example.org>"]  # with dedupe="message-id", item is the Message-ID
     assert sorted(first["target"]) == ["ben@example.org", "cy@example.org", "dan@example.org"]
     assert "duplicate copy (same sender, Date, recipients and subject; other Message-ID)" not in res.records_skipped
-    assert (df["item"].map(message_id_of_item) == "<a1-copy.JavaMail@example.org>").any()
+    assert (df["item"] == "<a1-copy.JavaMail@example.org>").any()
+    # With the default, the copies are one mail, and the sender's copy (with its Bcc) is kept.
+    df = frame(maildir_reader.read(TREE, include_bcc=True))
+    assert sorted(df.loc[df["actor"] == "ana@example.org", "target"]) == [
+        "ben@example.org", "cy@example.org", "dan@example.org"]
 
 
 def test_people_names_from_x_from():
@@ -83,8 +87,10 @@ def test_non_utf8_file_is_read(tmp_path):
 
 
 def test_errors_and_sniff(tmp_path):
-    with pytest.raises(InputError, match="not a folder"):
-        maildir_reader.read(TREE / "cy" / "inbox" / "2.")
+    with pytest.raises(InputError, match="no such"):
+        maildir_reader.read(TREE / "nobody")
+    one = maildir_reader.read(TREE / "cy" / "inbox" / "4.")  # one message file of a maildir
+    assert one.records_read == 1 and one.events.column("actor").to_pylist() == ["k..allen@example.org"]
     assert sniff(TREE) == "maildir"
     assert read(TREE).format == "maildir"
     assert not maildir_reader.sniff(FIXTURES / "eml")  # .eml files are the eml reader's
@@ -103,20 +109,22 @@ def test_enron_three_mailboxes(shared_dataset):
     # Message-ID de-duplication drops nothing here: the CMU release gave every file its own
     # Message-ID, so the copies of one mail in sent/, _sent_mail/, all_documents/ and in the
     # other custodians' inboxes differ by Message-ID. They agree on sender, Date, To, Cc and
-    # Subject: 2,545 copies go that way, leaving 4,684 distinct messages.
+    # Subject: 2,549 copies go that way, leaving 4,680 distinct messages.
     assert res.records_skipped["duplicate message-id"] == 0
     copies = res.records_skipped["duplicate copy (same sender, Date, recipients and subject; other Message-ID)"]
-    assert copies == 2545
+    assert copies == 2549
     distinct = res.records_read - copies
-    assert distinct == 4684
-    # Of those, 350 have no recipient (contacts, calendar entries, notes to self) and 72 go to
-    # more than 50 people; the other 4,262 are in the events.
-    assert res.records_skipped["no recipient (none, or only the sender)"] == 350
+    assert distinct == 4680
+    # Of those, 349 have no recipient (contacts, calendar entries, notes to self) and 72 go to
+    # more than 50 people; the other 4,259 are in the events, one item each.
+    assert res.records_skipped["no recipient (none, or only the sender)"] == 349
     assert res.records_skipped["mass mail (more than 50 recipients)"] == 72
-    mids = df["item"].map(message_id_of_item)
-    assert mids.nunique() == distinct - 350 - 72 == 4262
-    # the 1979-12-31 dates and the "0001" years of the original are nulls, counted
-    assert res.records_skipped["date implausible (kept without timestamp)"] == 31
+    assert df["item"].nunique() == distinct - 349 - 72 == 4259
+    # The "0001" years of the original are before 1971; the 1979-12-31 dates (clients with an
+    # unset clock) are isolated: 20 years before the bulk, nothing in between. Both are nulls,
+    # counted, and never replaced by another date.
+    assert res.records_skipped["date implausible (kept without timestamp)"] == 21
+    assert res.records_skipped["date isolated from all other dates (kept without timestamp)"] == 7
     assert df["ts"].dropna().between("1999-01-01", "2003-01-01").all()
     # both of Phillip Allen's addresses are there: merging them is identity resolution's job
     assert {"phillip.allen@enron.com", "k..allen@enron.com"} <= set(df["actor"])
@@ -128,6 +136,7 @@ def test_enron_three_mailboxes(shared_dataset):
 def test_enron_message_id_only(shared_dataset):
     res = maildir_reader.read(shared_dataset("enron_maildir_subset") / "maildir", dedupe="message-id",
                               mass_mail="downweight")
-    mids = frame(res)["item"].map(message_id_of_item)
+    mids = frame(res)["item"]  # the Message-ID with dedupe="message-id"
+    assert mids.str.match(r"^<[^<>@]+@[^<>@]+>$").all()
     assert res.records_skipped["duplicate message-id"] == 0
     assert mids.nunique() == 7229 - res.records_skipped["no recipient (none, or only the sender)"] == 6806

@@ -54,9 +54,9 @@ def test_modern_kinds_and_counts() -> None:
     df = frame(r)
     assert r.format == "slack"
     assert r.events.schema.equals(SCHEMA)
-    assert r.records_read == 22
+    assert r.records_read == 23
     assert dict(Counter(df["kind"])) == {
-        "join": 1, "post": 7, "share": 1, "reply": 6, "curate": 1, "mention": 5, "reaction": 5,
+        "join": 1, "post": 8, "share": 1, "reply": 7, "curate": 1, "mention": 5, "reaction": 5,
     }
     assert r.records_skipped == Counter({
         "system message (channel_topic)": 1,
@@ -81,16 +81,18 @@ def test_threads_replies_and_their_targets() -> None:
         ("U01ANA", "U01ANA"): 1,  # the author answering in their own thread
         ("U02BEN", None): 1,  # replying in a bot's thread is no tie to a person
         ("U01ANA", "U02BEN"): 1,  # file_comment -> the file's owner
+        ("U01ANA", "U03CAR"): 1,  # in the group DM's thread
     })
     root = df[(df["kind"] == "post") & (df["actor"] == "U01ANA") & (df["channel"] == "general")].iloc[0]
     replies = df[(df["kind"] == "reply") & (df["channel"] == "general")]
     assert (replies["thread"].isin([root["thread"], "C01GEN:1704186420.000007"])).all()
     assert root["thread"] == root["item"] == "C01GEN:1704186060.000001"
     assert root["ts"] == pd.Timestamp("2024-01-02T09:01:00.000001Z")
-    # The file comment sits in the thread of the message where the file was first shared.
+    # A file comment sits in the file's own thread, with what it mentions: where the file was
+    # shared is not in the comment record, and must not depend on what else the export holds.
     comment = df[(df["kind"] == "reply") & (df["channel"] == "help")].iloc[0]
-    upload = df[(df["kind"] == "post") & (df["channel"] == "help") & (df["actor"] == "U02BEN")].iloc[0]
-    assert comment["thread"] == upload["thread"]
+    assert comment["thread"] == "file:F01"
+    assert (df.loc[df["item"].str.startswith(comment["item"]), "thread"] == "file:F01").all()
 
 
 def test_reactions_mentions_shares_pins() -> None:
@@ -114,9 +116,17 @@ def test_direct_messages_and_group_dms() -> None:
     df = frame(read(MODERN))
     dm = df[df["channel"] == "D01AB"]
     assert triples(dm, "post") == Counter({("U01ANA", "U02BEN"): 1, ("U02BEN", "U01ANA"): 1})
+    assert dm["weight"].eq(1.0).all()
+    # A group DM message goes to each other member (mpims.json), 1/k each, as Teams chats and e-mail.
     mpim = df[df["channel"] == "mpdm-ana--ben--carla-1"]
-    assert triples(mpim, "post") == Counter({("U03CAR", None): 1})
-    assert len(mpim) == 3
+    posts = mpim[mpim["kind"] == "post"]
+    assert triples(posts, "post") == Counter({("U03CAR", "U01ANA"): 1, ("U03CAR", "U02BEN"): 1})
+    assert posts["weight"].tolist() == [0.5, 0.5] and posts["ts"].nunique() == 1
+    assert set(posts["item"]) == {"G01ABC:1704366120.003002:to:U01ANA", "G01ABC:1704366120.003002:to:U02BEN"}
+    # Reactions and replies in a group DM stay one row each, to the author.
+    assert triples(mpim, "reaction") == Counter({("U01ANA", "U03CAR"): 1, ("U02BEN", "U03CAR"): 1})
+    assert triples(mpim, "reply") == Counter({("U01ANA", "U03CAR"): 1})
+    assert mpim.loc[mpim["kind"] != "post", "weight"].eq(1.0).all()
 
 
 def test_people_include_watchers_guests_bots_and_unlisted() -> None:
@@ -162,13 +172,19 @@ def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
 def test_old_format_without_threads() -> None:
     r = read(OLD)
     df = frame(r)
-    assert r.records_read == 5
-    assert dict(Counter(df["kind"])) == {"join": 2, "post": 2, "mention": 2, "reaction": 1}
+    assert r.records_read == 9
+    assert dict(Counter(df["kind"])) == {"join": 2, "post": 2, "mention": 2, "reaction": 1, "curate": 1}
     posts = df[df["kind"] == "post"]
     assert (posts["thread"] == posts["item"]).all()  # no threads: each post is its own
     assert triples(df, "mention") == Counter({("U1OLD", "U2OLD"): 1, ("U2OLD", "U1OLD"): 1})
-    assert r.records_skipped == Counter({"system message (channel_archive)": 1})
-    assert len(r.people) == 3  # the quiet member is still a member
+    # A 2015 pin names the pinned message's author by handle only (author_subname).
+    assert triples(df, "curate") == Counter({("U2OLD", "U1OLD"): 1})
+    # bot_message without a user, Slackbot (not in a 2015 users.json), a bot user's message.
+    assert r.records_skipped == Counter({"system message (channel_archive)": 1, "bot message": 3})
+    people = r.people.set_index("person")
+    assert len(people) == 5  # the quiet member is still a member
+    assert people["is_bot"].tolist() == [False, False, False, True, False]
+    assert people["deleted"].tolist() == [False, False, False, False, True]  # 2015: no is_bot key
 
 
 # -- malformed input -----------------------------------------------------------------------------
@@ -331,3 +347,104 @@ def test_many_channels_list_the_archive_once(tmp_path: Path, monkeypatch: pytest
     r = read(tmp_path)
     assert r.records_read == n and r.events.num_rows == n
     assert calls["names"] <= 3
+
+
+# -- issue 12: events that do not depend on what else the export holds; group DMs; bots -------
+
+
+def _drop_message(export: Path, day: str, ts: str) -> None:
+    path = export / day
+    path.write_text(json.dumps([m for m in json.loads(path.read_text()) if m.get("ts") != ts]))
+
+
+@pytest.mark.parametrize(("fixture", "day", "pinned"), [
+    (OLD, "general/2015-06-05.json", "1433500200.000004"),
+    (MODERN, "general/2024-01-02.json", "1704186060.000001"),
+])
+def test_a_pin_names_its_target_without_the_pinned_message(tmp_path: Path, fixture: Path, day: str,
+                                                           pinned: str) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(fixture, export)
+    _drop_message(export, day, pinned)  # an export that starts after the pinned message
+    full, part = frame(read(fixture)), frame(read(export))
+    cols = ["ts", "kind", "actor", "target", "item", "weight"]
+    pins = part.loc[part["kind"] == "curate", cols].reset_index(drop=True)
+    assert pins.equals(full.loc[full["kind"] == "curate", cols].reset_index(drop=True))
+    assert pins["target"].notna().all()
+
+
+def test_group_dm_from_groups_json_and_from_its_folder_name(tmp_path: Path) -> None:
+    # Older exports list group DMs in groups.json with is_mpim; the members may be missing, and a
+    # partial export may hold the folder only: the handles in mpdm-<a>--<b>--<c>-1 name them.
+    users = [{"id": f"U{i}", "name": h, "profile": {}} for i, h in enumerate(["ana", "ben", "carla", "dora.d"])]
+    (tmp_path / "users.json").write_text(json.dumps(users))
+    (tmp_path / "channels.json").write_text("[]")
+    (tmp_path / "groups.json").write_text(json.dumps([
+        {"id": "G1", "name": "mpdm-ana--ben--carla-1", "created": 1704067200, "creator": "U0", "is_group": True,
+         "is_mpim": True, "members": [], "topic": {"value": "", "creator": "", "last_set": 0},
+         "purpose": {"value": "Group messaging with: @ana @ben @carla", "creator": "U0", "last_set": 1704067200}},
+    ]))
+    message = {"type": "message", "user": "U0", "text": "hi", "ts": "1704189600.000100"}
+    for folder in ("mpdm-ana--ben--carla-1", "mpdm-ana--dora.d-1", "mpdm-ana--zed-1"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "2024-01-02.json").write_text(json.dumps([message]))
+    df = frame(read(tmp_path))
+    got = {c: sorted(zip(g["target"].astype(object).where(g["target"].notna(), None), g["weight"], strict=True),
+                     key=str)
+           for c, g in df.groupby("channel")}
+    assert got == {
+        "mpdm-ana--ben--carla-1": [("U1", 0.5), ("U2", 0.5)],
+        "mpdm-ana--dora.d-1": [("U3", 1.0)],
+        "mpdm-ana--zed-1": [(None, 1.0)],  # a handle users.json does not know: members unknown
+    }
+
+
+def test_reactions_carry_their_message_time() -> None:
+    # Slack keeps no time for a reaction: each reaction has the ts of the message it is on.
+    df = frame(read(MODERN))
+    reactions = df[df["kind"] == "reaction"]
+    message_item = reactions["item"].str.replace(r":reaction:.*$", "", regex=True)
+    message_ts = df[df["kind"].isin(["post", "reply", "share"])].assign(
+        message=lambda d: d["item"].str.replace(r":to:.*$", "", regex=True)).drop_duplicates("message")
+    merged = reactions.assign(message=message_item).merge(message_ts[["message", "ts"]], on="message",
+                                                          suffixes=("", "_message"))
+    assert len(merged) == len(reactions)
+    assert (merged["ts"] == merged["ts_message"]).all()
+
+
+def test_unlisted_author_of_bot_messages_is_a_bot(tmp_path: Path) -> None:
+    (tmp_path / "users.json").write_text(json.dumps([{"id": "U1", "name": "ana"}]))
+    (tmp_path / "channels.json").write_text(json.dumps([{"id": "C1", "name": "general"}]))
+    (tmp_path / "general").mkdir()
+    (tmp_path / "general" / "2024-01-02.json").write_text(json.dumps([
+        {"type": "message", "user": "U9APP", "bot_id": "B9", "text": "poll", "ts": "1704189600.000100",
+         "bot_profile": {"id": "B9", "app_id": "A9", "name": "Poll", "deleted": False}},
+        {"type": "message", "user": "U1", "text": "voted", "ts": "1704189700.000200",
+         "thread_ts": "1704189600.000100", "parent_user_id": "U9APP"},
+    ]))
+    r = read(tmp_path)
+    assert r.records_skipped["bot message"] == 1
+    people = r.people.set_index("person")
+    assert bool(people.loc["U9APP", "is_bot"]) and not bool(people.loc["U1", "is_bot"])
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("name", "bots", "deleted", "deleted_bots"), [
+    # users.json of 2016: no bot user listed, one deleted account (no is_bot key, as 2016 wrote it).
+    ("slack_houstondatavis", 0, 1, 0),
+    # users.json of 2026: 16 is_bot plus Slackbot; 26 deleted, 9 of them bots (removed integrations).
+    ("slack_olake_community", 17, 26, 9),
+])
+def test_bots_and_deleted_accounts_on_real_exports(shared_dataset, name: str, bots: int, deleted: int,
+                                                   deleted_bots: int) -> None:
+    users = json.loads((shared_dataset(name) / "users.json").read_text())
+    r = read(shared_dataset(name))
+    p = r.people.set_index("person")
+    is_bot, gone = p["is_bot"].fillna(False).astype(bool), p["deleted"].fillna(False).astype(bool)
+    assert (int(is_bot.sum()), int(gone.sum()), int((is_bot & gone).sum())) == (bots, deleted, deleted_bots)
+    # Every flag comes from users.json as written.
+    listed_bots = {u["id"] for u in users if u.get("is_bot") or u["id"] == "USLACKBOT"}
+    assert set(is_bot[is_bot].index) == listed_bots
+    assert set(gone[gone].index) == {u["id"] for u in users if u.get("deleted")}
+    df = frame(r)
+    assert not (set(df["actor"]) | set(df["target"].dropna())) & listed_bots  # bots never act or receive

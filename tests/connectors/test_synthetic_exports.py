@@ -18,10 +18,10 @@ What each format cannot carry is asserted as a documented difference, not skippe
   is a ``post`` with no personal recipient; a reply goes to the post's author (weight 1, the list in
   ``Cc`` is not a person). Mail has no users table: its people are those who sent or received.
 
-The scale tests (``-m slow``) read 100,000-person exports and write their read times to
-``benchmarks/results/connectors_scale.json``::
+The scale tests (``-m slow``) read 100,000-person exports; asked with ``ORGNET_RECORD=1`` they write
+their read times to ``benchmarks/results/connectors_scale.json`` (a plain test run never rewrites it)::
 
-    .venv/bin/pytest -m slow -s tests/connectors/test_synthetic_exports.py
+    ORGNET_RECORD=1 .venv/bin/pytest -m slow -s tests/connectors/test_synthetic_exports.py
 """
 
 from __future__ import annotations
@@ -339,6 +339,9 @@ def scale_orgs() -> dict[int, SyntheticOrg]:
 
 def _record(fmt: str, entry: dict[str, Any]) -> None:
     # One entry per format; other formats' entries are kept (the tests may run one at a time).
+    # Recorded only when asked (ORGNET_RECORD=1): a test run never rewrites tracked files.
+    if os.environ.get("ORGNET_RECORD") != "1":
+        return
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data.setdefault("formats", {})[fmt] = entry
     data["machine"] = {
@@ -346,7 +349,7 @@ def _record(fmt: str, entry: dict[str, Any]) -> None:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
-    data["command"] = "pytest -m slow -s tests/connectors/test_synthetic_exports.py"
+    data["command"] = "ORGNET_RECORD=1 pytest -m slow -s tests/connectors/test_synthetic_exports.py"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 

@@ -33,50 +33,28 @@ def weighted_digraphs(draw, max_n: int = 9, max_groups: int = 3):
     return dense, groups
 
 
-def _nx(dense: np.ndarray) -> nx.DiGraph:
-    g = nx.DiGraph()
-    g.add_nodes_from(range(len(dense)))
-    rows, cols = np.nonzero(dense)
-    g.add_weighted_edges_from((int(i), int(j), float(dense[i, j])) for i, j in zip(rows, cols, strict=True))
-    return g
-
-
-def _loop_reference(dense: np.ndarray, func) -> np.ndarray:
-    """networkx's per-node code path (the definition itself), for every person with a tie.
-
-    That path says NaN for people with only incoming ties (it tests ``G[v]``, the successors);
-    both measures depend only on mutual weights, which reversing every tie leaves unchanged,
-    so those people are taken from the reversed graph.
-    """
-    g = _nx(dense)
-    out = np.full(len(dense), np.nan)
-    for graph in (g.reverse(copy=True), g):
-        nodes = [v for v in graph if graph.out_degree(v) > 0]
-        for v, x in func(graph, nodes=nodes, weight="weight").items():
-            out[v] = x
-    return out
-
-
 @settings(max_examples=60, deadline=None)
 @given(weighted_digraphs())
-def test_constraint_matches_networkx(case):
+def test_constraint_matches_networkx(nx_digraph, nx_per_person, case):
     dense, _ = case
     ours = burt_constraint(sp.csr_array(dense))
-    np.testing.assert_allclose(ours, _loop_reference(dense, nx.constraint), rtol=1e-9, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(ours, nx_per_person(sp.csr_array(dense), nx.constraint), rtol=1e-9, atol=1e-12,
+                               equal_nan=True)
     # networkx's sparse shortcut (all nodes at once) agrees too.
-    shortcut = nx.constraint(_nx(dense), weight="weight")
+    shortcut = nx.constraint(nx_digraph(sp.csr_array(dense)), weight="weight")
     np.testing.assert_allclose(ours, [shortcut[v] for v in range(len(dense))], rtol=1e-9, atol=1e-12, equal_nan=True)
 
 
 @settings(max_examples=60, deadline=None)
 @given(weighted_digraphs())
-def test_effective_size_matches_networkx(case):
+def test_effective_size_matches_networkx(nx_per_person, case):
     # Compared with networkx's per-node definition. Its all-nodes sparse shortcut (networkx
     # 3.6) divides column j by row j's maximum (broadcast over the wrong axis) and disagrees
     # with its own definition on weighted graphs, so it is not the reference here.
     dense, _ = case
     ours = effective_size(sp.csr_array(dense))
-    np.testing.assert_allclose(ours, _loop_reference(dense, nx.effective_size), rtol=1e-9, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(ours, nx_per_person(sp.csr_array(dense), nx.effective_size), rtol=1e-9, atol=1e-12,
+                               equal_nan=True)
 
 
 def test_effective_size_unweighted_is_borgatti():
@@ -106,7 +84,7 @@ def test_structural_holes_on_blocked_rows():
         brokerage._BLOCK = old
 
 
-def test_constraint_triangle_chunks_agree():
+def test_constraint_triangle_chunks_agree(nx_per_person):
     # Triangles listed a few two-paths at a time must give what one pass gives, and networkx's figures.
     import orgnet.metrics.brokerage as brokerage
 
@@ -121,7 +99,8 @@ def test_constraint_triangle_chunks_agree():
         np.testing.assert_allclose(burt_constraint(sp.csr_array(dense)), full, rtol=1e-12)
     finally:
         brokerage._WEDGES = old
-    np.testing.assert_allclose(full, _loop_reference(dense, nx.constraint), rtol=1e-9, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(full, nx_per_person(sp.csr_array(dense), nx.constraint), rtol=1e-9, atol=1e-12,
+                               equal_nan=True)
 
 
 def _brute_force_brokerage(dense: np.ndarray, groups: np.ndarray, open_only: bool) -> np.ndarray:
@@ -237,15 +216,37 @@ def test_empty_graph():
 
 
 def test_gould_fernandez_for_some_brokers_equals_everyone():
-    # The counts of the brokers asked for, computed from their rows only, equal the full counts.
-    from orgnet.metrics.brokerage import _gould_fernandez_of
-
+    # The counts of the brokers asked for, computed from their rows only, equal the full counts,
+    # in the order asked for (a broker asked for twice is counted once, listed twice).
     rng = np.random.default_rng(9)
     dense = (rng.random((40, 40)) < 0.2).astype(float)
     np.fill_diagonal(dense, 0)
     groups = rng.integers(-1, 4, size=40)
-    rows = np.array([0, 3, 7, 8, 21, 39])
+    rows = np.array([39, 0, 3, 7, 8, 21, 3])
     full = gould_fernandez(sp.csr_array(dense), groups)
-    some = _gould_fernandez_of(sp.csr_array(dense), groups, rows=rows)
-    np.testing.assert_array_equal(some.loc[rows].to_numpy(), full.loc[rows].to_numpy())
+    some = gould_fernandez(sp.csr_array(dense), groups, brokers=rows)
+    assert some.index.tolist() == rows.tolist()
+    np.testing.assert_array_equal(some.to_numpy(), full.loc[rows].to_numpy())
     np.testing.assert_array_equal(full[list(BROKERAGE_ROLES)].to_numpy(), _brute_force_brokerage(dense, groups, True))
+
+
+def test_group_spread_matches_a_loop():
+    from orgnet.metrics.brokerage import group_spread
+
+    rng = np.random.default_rng(5)
+    n = 25
+    dense = (rng.random((n, n)) < 0.2) * rng.integers(1, 5, size=(n, n)).astype(float)
+    np.fill_diagonal(dense, 0)
+    groups = rng.integers(-1, 4, size=n)
+    share, others = group_spread(sp.csr_array(dense), groups)
+    sym = dense + dense.T
+    for i in range(n):
+        weight = {}
+        for j in range(n):
+            if sym[i, j] and groups[j] >= 0:
+                weight[groups[j]] = weight.get(groups[j], 0.0) + sym[i, j]
+        total = sum(weight.values())
+        out = {g: w for g, w in weight.items() if g != groups[i]}
+        e = sum(out.values())
+        assert share[i] == pytest.approx(e / total if total else 0.0)
+        assert others[i] == pytest.approx(e**2 / sum(w * w for w in out.values()) if out else 0.0)

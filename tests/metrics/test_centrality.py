@@ -19,30 +19,21 @@ def random_digraph(n: int, p: float, seed: int) -> sp.csr_array:
     return sp.csr_array(dense)
 
 
-def to_nx(a: sp.csr_array) -> nx.DiGraph:
-    g = nx.DiGraph()
-    g.add_nodes_from(range(a.shape[0]))
-    coo = a.tocoo()
-    for i, j, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
-        g.add_edge(i, j, weight=w, distance=1.0 / w)
-    return g
-
-
 SEEDS = range(6)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_pagerank_matches_networkx(seed: int) -> None:
+def test_pagerank_matches_networkx(seed: int, nx_digraph) -> None:
     a = random_digraph(40, 0.08, seed)  # sparse enough to have dangling people
     ours = pagerank(a)
-    ref = nx.pagerank(to_nx(a), alpha=0.85, weight="weight", tol=1e-13, max_iter=1000)
+    ref = nx.pagerank(nx_digraph(a), alpha=0.85, weight="weight", tol=1e-13, max_iter=1000)
     assert np.abs(ours - np.array([ref[i] for i in range(a.shape[0])])).max() < 1e-5
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_strengths_and_degrees_match_networkx(seed: int) -> None:
+def test_strengths_and_degrees_match_networkx(seed: int, nx_digraph) -> None:
     a = random_digraph(30, 0.15, seed)
-    g = to_nx(a)
+    g = nx_digraph(a)
     s_in, s_out = strengths(a)
     d_in, d_out = degrees(a)
     for i in range(a.shape[0]):
@@ -57,12 +48,12 @@ def test_strengths_and_degrees_match_networkx(seed: int) -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("weighted", [True, False])
 @pytest.mark.parametrize("directed", [True, False])
-def test_exact_betweenness_matches_networkx(seed: int, weighted: bool, directed: bool) -> None:
+def test_exact_betweenness_matches_networkx(seed: int, weighted: bool, directed: bool, nx_digraph) -> None:
     # Random weights make shortest paths unique, so floating-point ties cannot differ.
     a = random_digraph(35, 0.1, seed)
     res = betweenness(a, weighted=weighted, directed=directed)
     assert res.method == "exact" and res.weighted is weighted and res.directed is directed
-    g = to_nx(a) if directed else to_nx(sp.csr_array(a + a.T)).to_undirected()
+    g = nx_digraph(a) if directed else nx_digraph(sp.csr_array(a + a.T)).to_undirected()
     ref = nx.betweenness_centrality(g, weight="distance" if weighted else None, normalized=True)
     assert np.abs(res.values - np.array([ref[i] for i in range(a.shape[0])])).max() < 1e-9
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from orgnet.metrics.formal import (
     adjusted_rand_index,
-    community_spans,
     contingency_table,
-    department_splits,
+    direct_reports,
+    membership_spread,
     normalized_mutual_info,
 )
 
@@ -72,12 +72,14 @@ def test_relabelling_keeps_agreement():
     assert math.isclose(adjusted_rand_index(a, b), adjusted_rand_index((a + 7)[perm], b[perm]))
 
 
-def test_splits_and_spans():
+def test_membership_spread_counts_every_part():
     dept = np.array([0] * 10 + [1] * 10)
     comm = np.array([0] * 5 + [1] * 5 + [1] * 9 + [2])
-    splits = department_splits(dept, comm, department_labels=["A", "B"])
-    assert splits["splits"].tolist() == [True, False]
-    assert splits.loc[1, "reason"] == "one community holds 90% of its 10 members"
-    spans = community_spans(comm, dept, department_labels=["A", "B"])
-    assert spans.set_index("code").loc[1, "spans"]
-    assert spans.set_index("code").loc[1, "reason"] == "spans 2 departments (B 64%, A 36% of its 14 members)"
+    out = membership_spread(dept, comm).set_index("code")
+    assert out.loc[1, "parts"].tolist() == [1, 2] and out.loc[1, "part_sizes"].tolist() == [9, 1]
+    assert out.loc[0, "largest_share"] == 0.5
+    assert math.isclose(out.loc[0, "effective_parts"], 2.0)
+
+
+def test_direct_reports():
+    assert direct_reports(np.array([-1, 0, 0, 1, 0])).tolist() == [3, 1, 0, 0, 0]

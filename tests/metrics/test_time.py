@@ -28,10 +28,19 @@ def test_period_labels_span_and_iso_weeks():
 
 def test_first_response_ignores_self_and_earlier_events():
     t = pd.to_datetime(["2025-01-06 09:00", "2025-01-06 09:05", "2025-01-06 10:00", "2025-01-06 08:00"], utc=True)
-    fr = first_responses(t, ["post", "reply", "reaction", "reply"], np.array([0, 0, 1, 2]), ["a"] * 4)
+    fr = first_responses(t, ["post", "reply", "share", "reply"], np.array([0, 0, 1, 2]), ["a"] * 4)
     assert fr.loc[0, "delay"] == pd.Timedelta(hours=1)
-    hl = response_half_life(t, ["post", "reply", "reaction", "reply"], np.array([0, 0, 1, 2]), ["a"] * 4)
+    hl = response_half_life(t, ["post", "reply", "share", "reply"], np.array([0, 0, 1, 2]), ["a"] * 4)
     assert hl["half_life_hours"] == 1.0 and hl["share_answered"] == 1.0
+
+
+def test_reactions_are_not_timed_answers():
+    # A Slack reaction carries the time of the message it reacts to: it must not answer the post.
+    t = pd.to_datetime(["2025-01-06 09:00", "2025-01-06 09:00", "2025-01-06 11:00"], utc=True)
+    fr = first_responses(t, ["post", "reaction", "reply"], np.array([0, 1, 2]), ["a"] * 3)
+    assert fr.loc[0, "delay"] == pd.Timedelta(hours=2)
+    only_reaction = first_responses(t[:2], ["post", "reaction"], np.array([0, 1]), ["a"] * 2)
+    assert not only_reaction.loc[0, "answered"]
 
 
 def test_response_rate_within():

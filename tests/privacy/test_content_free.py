@@ -238,7 +238,7 @@ def run_and_search(export: Path, fmt: str | None, out: Path, capsys: pytest.Capt
                    caplog: pytest.LogCaptureFixture) -> dict[str, list[str]]:
     caplog.set_level(logging.DEBUG)
     result = run([export], out, RunOptions(format=fmt, min_group_size=0))
-    assert result.findings.summary["events"] > 0, "the fixture gave no events; the test would prove nothing"
+    assert result.findings.summary.events > 0, "the fixture gave no events; the test would prove nothing"
     captured = capsys.readouterr()
     return leaks(out, captured.out, captured.err, caplog.text)
 

@@ -1,4 +1,4 @@
-"""Fixtures of the report tests: hand-built Findings (see ``orgs.py``) and reports written from them."""
+"""Fixtures of the report tests: real findings of ``orgs.py``'s organisation and reports written from them."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import pytest
 
 @pytest.fixture(scope="session")
 def full_findings(orgs: ModuleType):  # type: ignore[no-untyped-def]
-    """300 people with every analytics table and section present."""
+    """300 people, a directory, timestamps and monthly periods: every section computed."""
     return orgs.make_findings(300, seed=1)
 
 
 @pytest.fixture(scope="session")
 def bare_findings(orgs: ModuleType):  # type: ignore[no-untyped-def]
-    """300 people with only what analyze() gives today (no ambassadors, roles, pyramid, periods)."""
-    return orgs.make_findings(300, seed=1, analytics=False)
+    """The same people with no timestamps and no directory: what cannot be computed must be said."""
+    return orgs.make_findings(300, seed=1, timed=False, directory=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import networkx as nx
@@ -37,15 +38,18 @@ def test_graphml_rereads_with_the_same_people_ties_and_attributes(full_findings,
     write_graphml(full_findings, path)
     g = nx.read_graphml(path)
     assert isinstance(g, nx.DiGraph)
-    assert g.number_of_nodes() == full_findings.graph.n
-    assert g.number_of_edges() == full_findings.graph.n_ties
+    assert g.number_of_nodes() == full_findings.n
+    assert g.number_of_edges() == full_findings.ties.nnz
     assert set(g.nodes) == set(full_findings.people["person"])
-    a = full_findings.graph.adjacency.tocoo()
+    a = full_findings.ties.tocoo()
     ids = full_findings.people["person"].to_numpy()
     for i, j, w in list(zip(a.row, a.col, a.data, strict=True))[:200]:
         assert g.edges[ids[i], ids[j]]["weight"] == pytest.approx(w)
     names = {c for c, _, _ in export_columns(full_findings)}
-    assert {"name", "department", "community", "pagerank", "betweenness", "roles", "pyramid_level"} <= names
+    # Every per-person measure is a node attribute, not only inside a reason.
+    assert {"name", "department", "community", "pagerank", "betweenness", "roles", "pyramid_level", "constraint",
+            "effective_size", "participation", "groups_reached", "brokerage", "liaison", "ambassador_score",
+            "responders", "responder_groups", "weeks_active"} <= names
     _check_attributes(g, full_findings, by="graphml")
     assert orgs.XSS_NAME in {d["name"] for _, d in g.nodes(data=True)}
 
@@ -54,8 +58,8 @@ def test_gexf_rereads_with_the_same_people_ties_and_attributes(full_findings, tm
     path = tmp_path / "graph.gexf"
     write_gexf(full_findings, path)
     g = nx.read_gexf(path)
-    assert g.number_of_nodes() == full_findings.graph.n
-    assert g.number_of_edges() == full_findings.graph.n_ties
+    assert g.number_of_nodes() == full_findings.n
+    assert g.number_of_edges() == full_findings.ties.nnz
     assert set(g.nodes) == set(full_findings.people["person"])
     assert orgs.XSS_NAME in {d["label"] for _, d in g.nodes(data=True)}
     _check_attributes(g, full_findings, by="gexf")
@@ -66,10 +70,10 @@ def test_exports_of_odd_values(full_findings, tmp_path: Path) -> None:
     people = f.people.copy()
     people.loc[1, "name"] = 'quote " amp & lt < ctrl \x01 end'
     people.loc[2, "department"] = pd.NA
-    odd = type(f)(graph=f.graph, people=people, groups=f.groups, summary=f.summary)
+    odd = dataclasses.replace(f, people=people)
     write_graphml(odd, tmp_path / "g.graphml")
     g = nx.read_graphml(tmp_path / "g.graphml")
     assert g.nodes[people.loc[1, "person"]]["name"] == 'quote " amp & lt < ctrl  end'
     assert "department" not in g.nodes[people.loc[2, "person"]]
     write_gexf(odd, tmp_path / "g.gexf")
-    assert nx.read_gexf(tmp_path / "g.gexf").number_of_nodes() == f.graph.n
+    assert nx.read_gexf(tmp_path / "g.gexf").number_of_nodes() == f.n

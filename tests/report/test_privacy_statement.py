@@ -35,7 +35,8 @@ def test_aggregate_only_writes_no_people(tmp_path: Path) -> None:
     out = _run(tmp_path, "--aggregate-only")
     assert not (out / "people.csv").exists() and not (out / "ambassadors.csv").exists()
     data = json.loads((out / "findings.json").read_text())
-    assert "people" not in data
+    assert data["people"] is None and not data["ambassadors"]["rows"] and not data["connectors"]["rows"]
+    assert all(not row["bridges"] for row in data["silos"]["rows"])
     names = __import__("pandas").read_csv(EXAMPLE / "directory.csv")["name"]
     text = "".join(p.read_text(errors="ignore") for p in out.iterdir() if p.suffix in (".csv", ".json", ".html"))
     assert not any(name in text for name in names)

@@ -22,40 +22,53 @@ def _map_data(page: Path) -> dict:
 
 def test_every_file_is_written(full_report: Path, full_findings) -> None:
     names = {p.relative_to(full_report).as_posix() for p in full_report.rglob("*") if p.is_file()}
-    expected = {"index.html", "map.html", "people.csv", "groups.csv", "ambassadors.csv", "connectors.csv",
+    expected = {"index.html", "map.html", "people.csv", "ties.csv", "groups.csv", "ambassadors.csv", "connectors.csv",
                 "findings.json", "graph.graphml", "graph.gexf", "pyramid.png", "pyramid.svg",
                 "group_map.png", "group_map.svg"}
     assert expected <= names
     assert not list(full_report.parent.glob(".*partial")), "the staging folder is gone"
     index = (full_report / "index.html").read_text(encoding="utf-8")
-    for name in ("map.html", "people.csv", "groups.csv", "ambassadors.csv", "connectors.csv", "findings.json",
+    for name in ("map.html", "people.csv", "ties.csv", "groups.csv", "ambassadors.csv", "connectors.csv", "findings.json",
                  "graph.graphml", "graph.gexf", "pyramid.png", "group_map.png"):
         assert f'href="{name}"' in index, name
 
 
-def test_index_shows_every_finding(full_report: Path) -> None:
+def test_index_shows_every_finding(full_report: Path, full_findings) -> None:
     index = (full_report / "index.html").read_text(encoding="utf-8")
     for heading in ("Engagement pyramid", "Passionate ambassadors", "Connectors by role", "Silos",
                     "group to group", "Trends over time", "What this report is built from"):
         assert heading in index
     assert "not available in this analysis" not in index
-    for role in ("Central connector", "Boundary spanner", "Information broker", "Peripheral"):
-        assert role in index
+    roles = set(full_findings.connectors.table["role"])
+    assert {"central connector", "boundary spanner"} <= roles
+    for role in roles:
+        assert role.capitalize() in index, role
     assert 'aria-label="Engagement pyramid"' in index and 'aria-label="Group-to-group heatmap"' in index
-    assert "became an ambassador in 2024-02" in index  # a trend note
     assert "2024-01" in index and "2024-03" in index
+    # Reasons are worded by the report from the evidence, with the department noun.
+    assert "responses from" in index and "departments" in index
+    silo = full_findings.silos.table.query("is_silo and kind == 'department'")
+    assert len(silo) == 1 and "of its tie weight crosses its boundary" in index
 
 
 def test_missing_findings_are_said_to_be_missing(bare_findings, tmp_path: Path) -> None:
     out = write_report(bare_findings, tmp_path / "bare")
     index = (out / "index.html").read_text(encoding="utf-8")
-    for what in ("Ambassadors are not available", "Connector roles", "The engagement pyramid is not available",
-                 "Trends over time are not available", "Silo flags are not available"):
+    for what in ("Trends over time are not available", "the events carry no timestamps",
+                 "Newcomers: not computed"):
         assert what in index, what
-    # The heatmap falls back to a display-only sum of ties, and says so.
-    assert "Computed by the reporter for display" in index
     assert (out / "map.html").exists() and (out / "graph.graphml").exists()
-    assert not (out / "pictures" / "pyramid.png").exists()
+
+
+def test_without_a_directory_groups_are_communities(bare_findings, tmp_path: Path) -> None:
+    assert bare_findings.groups.primary == "community"
+    out = write_report(bare_findings, tmp_path / "communities")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    words = set(re.findall(r"[a-z]+", re.sub(r"<[^>]+>", " ", index).lower()))
+    assert "community" in words and "communities" in words
+    assert "department" not in words and "departments" not in words
+    reasons = json.loads((out / "findings.json").read_text())["connectors"]["rows"]
+    assert reasons and not any("department" in r["reason"]["text"] for r in reasons)
 
 
 def test_names_are_escaped_everywhere(full_report: Path, grouped_report: Path, orgs) -> None:
@@ -64,7 +77,6 @@ def test_names_are_escaped_everywhere(full_report: Path, grouped_report: Path, o
         text = page.read_text(encoding="utf-8")
         assert "<img src=x" not in text, page
         assert "<script>alert(" not in text, page
-        assert "<b>bold</b>" not in text, page
     index = (full_report / "index.html").read_text(encoding="utf-8")
     assert str(markupsafe.escape(orgs.XSS_NAME)) in index
     assert str(markupsafe.escape(orgs.XSS_DEPARTMENT)) in index
@@ -74,7 +86,7 @@ def test_names_are_escaped_everywhere(full_report: Path, grouped_report: Path, o
 
 def test_small_organisation_map_draws_people(full_report: Path, full_findings) -> None:
     data = _map_data(full_report / "map.html")
-    n = full_findings.graph.n
+    n = full_findings.n
     assert data["what"] == "people" and len(data["ids"]) == n
     for key in ("labels", "x", "y", "mark"):
         assert len(data[key]) == n, key
@@ -82,11 +94,11 @@ def test_small_organisation_map_draws_people(full_report: Path, full_findings) -
     assert {"pagerank", "betweenness"} <= set(data["sizeBy"])
     assert all(len(v["size"]) == n for v in data["sizeBy"].values())
     assert len(data["edges"]["from"]) == len(data["edges"]["to"]) > 0
+    ids = full_findings.people["person"].to_numpy(dtype=str)
     marks = dict(zip(data["ids"], data["mark"], strict=True))
-    ambassadors = set(full_findings.tables["ambassadors"]["person"])
-    assert all(marks[p] & 1 for p in ambassadors)
-    brokers = full_findings.tables["connectors"].query("role == 'information broker'")["person"]
-    assert all(marks[p] & 2 for p in brokers)
+    assert all(marks[p] & 1 for p in ids[full_findings.ambassadors.table["code"]])
+    brokers = full_findings.connectors.table.query("role == 'information broker'")["code"]
+    assert all(marks[p] & 2 for p in ids[brokers])
     assert "vis-network" in (full_report / "map.html").read_text(encoding="utf-8")[:2_000_000]
     assert "http://" not in data and not (full_report / "maps").exists()
 
@@ -95,7 +107,7 @@ def test_large_organisation_map_shows_groups_with_drill_downs(grouped_report: Pa
     data = _map_data(grouped_report / "map.html")
     departments = full_findings.people["department"].dropna().unique()
     assert data["what"] == "groups" and sorted(data["labels"]) == sorted(departments)
-    assert sum(data["sizeBy"]["members"]["value"]) == full_findings.graph.n
+    assert sum(data["sizeBy"]["members"]["value"]) == full_findings.n
     for link in data["links"]:
         assert re.fullmatch(r"maps/[A-Za-z0-9_-]+\.html", link), link
         page = _map_data(grouped_report / link)
@@ -167,19 +179,17 @@ def test_many_groups_map_shows_the_largest(full_findings, tmp_path: Path) -> Non
     assert len(data["ids"]) == 2 and "largest" in data["note"]
 
 
-def test_large_graphs_skip_the_graph_files_and_the_json_people(full_findings, tmp_path: Path, monkeypatch) -> None:
-    import orgnet.report as report
-
-    ties = full_findings.graph.n_ties
+def test_large_graphs_skip_the_graph_files_and_the_json_people(full_findings, tmp_path: Path) -> None:
+    ties = full_findings.ties.nnz
     out = write_report(full_findings, tmp_path / "big", max_graph_ties=ties - 1)
     assert not (out / "graph.graphml").exists() and not (out / "graph.gexf").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="graph.graphml"' not in index and f"{ties:,} ties" in index and "--graph-files-max-ties 0" in index
     assert (write_report(full_findings, tmp_path / "all", max_graph_ties=0) / "graph.gexf").exists()
     # Above the JSON limit the per-person table is only in people.csv, and findings.json says so.
-    monkeypatch.setattr(report, "JSON_MAX_PEOPLE", len(full_findings.people) - 1)
-    data = json.loads((write_report(full_findings, tmp_path / "json") / "findings.json").read_text())
-    assert "people" not in data and data["people_omitted"]["people"] == len(full_findings.people)
+    out = write_report(full_findings, tmp_path / "json", max_json_people=len(full_findings.people) - 1)
+    data = json.loads((out / "findings.json").read_text())
+    assert data["people"] is None and data["people_omitted"]["people"] == len(full_findings.people)
     assert data["people_omitted"]["file"] == "people.csv" and data["groups"]
 
 

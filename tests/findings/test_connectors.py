@@ -1,4 +1,4 @@
-"""Roles on hand-built graphs: who is flagged, and every flag carries numbers."""
+"""Connector roles on hand-built graphs: who is flagged, and every flag carries its evidence."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from orgnet.metrics.centrality import betweenness
-from orgnet.metrics.roles import (
-    ROLE_COLUMNS,
+from orgnet.findings.connectors import (
     boundary_spanners,
     central_connectors,
+    connector_roles,
     information_brokers,
     newcomers,
     peripheral_people,
+    person_measures,
 )
+from orgnet.findings.model import Connectors
+from orgnet.findings.rules import ConnectorRules
+from orgnet.metrics.centrality import betweenness
+from orgnet.report.words import Wording
+
+
+def _measures(a, groups, bt=None):  # type: ignore[no-untyped-def]
+    return person_measures(a, groups, betweenness_values=betweenness(a).values if bt is None else bt)
 
 
 def _caveman(k: int = 5, size: int = 8, seed: int = 0):
@@ -30,31 +38,32 @@ def _caveman(k: int = 5, size: int = 8, seed: int = 0):
     return sp.csr_array(dense), groups
 
 
-def test_every_role_table_has_the_columns_and_numeric_reasons():
+def test_every_role_carries_evidence_worded_with_numbers():
     a, groups = _caveman()
-    ids = [f"p{i}" for i in range(a.shape[0])]
-    bt = betweenness(a).values
-    tables = [
-        central_connectors(a, groups, ids=ids),
-        boundary_spanners(a, groups, ids=ids),
-        information_brokers(a, groups, bt, ids=ids),
-        peripheral_people(a, ids=ids),
-    ]
-    for table in tables:
-        assert list(table.columns[: len(ROLE_COLUMNS)]) == list(ROLE_COLUMNS)
-        assert table["reason"].str.len().gt(0).all()
-        assert table["reason"].str.contains(r"\d").all()
+    m = _measures(a, groups)
+    table, notes = connector_roles(m, groups, 5, eligible=np.ones(len(m), bool), contributes=np.ones(len(m), bool))
+    # Person 0 bridges every team but is also everyone's contact: a central connector, so not a broker.
+    assert set(table["role"]) >= {"central connector", "boundary spanner"}
+    assert notes == {"newcomer": "the events carry no timestamps"}
+    section = Connectors(table, "department", notes)
+    words = Wording(noun="department", group_labels=[f"T{i}" for i in range(5)], names=[f"p{i}" for i in range(40)])
+    for i in range(len(table)):
+        reason = section.reason(i)
+        assert reason.finding == table["role"].iat[i] and reason.evidence
+        text = words.sentence(reason)
+        assert any(ch.isdigit() for ch in text), text
+        if table["role"].iat[i] in ("boundary spanner", "information broker"):
+            assert "other department" in text, text
 
 
 def test_the_bridge_is_a_broker_and_spanner():
     a, groups = _caveman()
-    ids = np.array([f"p{i}" for i in range(a.shape[0])])
-    bt = betweenness(a).values
-    brokers = information_brokers(a, groups, bt, ids=ids)
-    assert brokers.loc[0, "person"] == "p0"
-    assert "p0" in set(boundary_spanners(a, groups, ids=ids)["person"])
-    excluded = information_brokers(a, groups, bt, ids=ids, exclude=np.arange(a.shape[0]) == 0)
-    assert "p0" not in set(excluded["person"])
+    m = _measures(a, groups)
+    brokers = information_brokers(m)
+    assert brokers.loc[0, "code"] == 0
+    assert 0 in set(boundary_spanners(m)["code"])
+    assert 0 not in set(information_brokers(m, exclude=np.arange(a.shape[0]) == 0)["code"])
+    assert 0 not in set(information_brokers(m, eligible=np.arange(a.shape[0]) != 0)["code"])
 
 
 def test_central_connector_within_department():
@@ -64,9 +73,10 @@ def test_central_connector_within_department():
     cols = [10] * 9 + [20] * 19
     a = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     groups = np.repeat([0, 1, 2, 3], 10)
-    out = central_connectors(a, groups, top_share=0.02)
+    out = central_connectors(_measures(a, groups), groups, rules=ConnectorRules(top_share=0.02))
     assert set(out["code"]) == {10, 20}
-    assert "robust z-scores" in out.set_index("code").loc[10, "reason"]
+    row = out.set_index("code").loc[10]
+    assert row["group"] == 1 and row["group_z"] >= 3.5
 
 
 def test_peripheral_and_newcomers():
@@ -74,7 +84,8 @@ def test_peripheral_and_newcomers():
     rows, cols = np.nonzero(np.triu(np.ones((8, 8)), 1))
     a = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     a = sp.csr_array(a + sp.csr_array(([1.0], ([8], [0])), shape=(n, n)))
-    out = peripheral_people(a)
+    m = _measures(a, np.zeros(n, dtype=np.int64))
+    out = peripheral_people(m)
     assert set(out["code"]) == {8, 9, 10, 11}
     end = pd.Timestamp("2025-06-30", tz="UTC")
     hired = pd.Series(pd.to_datetime(["2019-01-01"] * n, utc=True))
@@ -82,47 +93,20 @@ def test_peripheral_and_newcomers():
     first = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
     first[9] = pd.Timestamp("2025-06-20", tz="UTC")
     hired[9] = pd.NaT
-    new = newcomers(a, hire_date=hired, first_activity=first, end=end)
-    assert set(new["code"]) == {8, 9}
-    assert new.set_index("code").loc[8, "reason"].startswith("hired 29 days before the end of the data; 1 contact")
-    assert new.set_index("code").loc[9, "reason"].startswith("first active 10 days")
+    new = newcomers(m, hire_date=hired, first_activity=first, end=end).set_index("code")
+    assert set(new.index) == {8, 9}
+    assert new.loc[8, "days_known"] == 29 and new.loc[8, "hired"] == 1 and new.loc[8, "partners"] == 1
+    assert new.loc[9, "days_known"] == 10 and new.loc[9, "hired"] == 0
 
 
 def test_relabelling_people_permutes_flags():
     a, groups = _caveman(seed=2)
     n = a.shape[0]
-    ids = np.array([f"p{i}" for i in range(n)])
     perm = np.random.default_rng(1).permutation(n)
     b = sp.csr_array(a.toarray()[np.ix_(perm, perm)])
-    for fn in (boundary_spanners,):
-        one = set(fn(a, groups, ids=ids)["person"])
-        two = set(fn(b, groups[perm], ids=ids[perm])["person"])
-        assert one == two
-    one = set(central_connectors(a, groups, ids=ids)["person"])
-    two = set(central_connectors(b, groups[perm], ids=ids[perm])["person"])
-    assert one == two
-
-
-def test_group_spread_matches_a_loop():
-    from orgnet.metrics.brokerage import group_spread
-
-    rng = np.random.default_rng(5)
-    n = 25
-    dense = (rng.random((n, n)) < 0.2) * rng.integers(1, 5, size=(n, n)).astype(float)
-    np.fill_diagonal(dense, 0)
-    groups = rng.integers(-1, 4, size=n)
-    share, others = group_spread(sp.csr_array(dense), groups)
-    sym = dense + dense.T
-    for i in range(n):
-        weight = {}
-        for j in range(n):
-            if sym[i, j] and groups[j] >= 0:
-                weight[groups[j]] = weight.get(groups[j], 0.0) + sym[i, j]
-        total = sum(weight.values())
-        out = {g: w for g, w in weight.items() if g != groups[i]}
-        e = sum(out.values())
-        assert share[i] == pytest.approx(e / total if total else 0.0)
-        assert others[i] == pytest.approx(e**2 / sum(w * w for w in out.values()) if out else 0.0)
+    ma, mb = _measures(a, groups), _measures(b, groups[perm])
+    assert set(perm[boundary_spanners(mb)["code"]]) == set(boundary_spanners(ma)["code"])
+    assert set(perm[central_connectors(mb, groups[perm])["code"]]) == set(central_connectors(ma, groups)["code"])
 
 
 def _hub(n_other_groups: int, own_ties: int):
@@ -143,19 +127,17 @@ def _hub(n_other_groups: int, own_ties: int):
 def test_broker_needs_several_other_groups_and_most_weight_outside():
     # A liaison between three other groups is a broker; a spanner into one other group is not.
     a, groups = _hub(3, own_ties=2)
-    bt = betweenness(a).values
-    out = information_brokers(a, groups, bt, betweenness_share=0.1)
+    out = information_brokers(_measures(a, groups), rules=ConnectorRules(broker_share=0.1))
     assert out["code"].tolist() == [0]
     assert out.loc[0, "outside_share"] == pytest.approx(12 / 16)
-    assert out.loc[0, "other_groups"] == pytest.approx(3.0)
-    assert "over 3.0 effective other groups" in out.loc[0, "reason"]
+    assert out.loc[0, "effective_other_groups"] == pytest.approx(3.0)
     a, groups = _hub(1, own_ties=1)
-    out = information_brokers(a, groups, betweenness(a).values, betweenness_share=0.2)
+    out = information_brokers(_measures(a, groups), rules=ConnectorRules(broker_share=0.2))
     assert out.empty  # one other group: a boundary spanner, not a liaison
     # Most weight inside the own group (a manager with a thin outside): not a broker either.
     a, groups = _hub(3, own_ties=5)
     dense = a.toarray()
     dense[0, 1:6] = dense[1:6, 0] = 4
     a = sp.csr_array(dense)
-    out = information_brokers(a, groups, betweenness(a).values, betweenness_share=0.1)
+    out = information_brokers(_measures(a, groups), rules=ConnectorRules(broker_share=0.1))
     assert out.empty

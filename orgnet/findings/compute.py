@@ -1,0 +1,515 @@
+"""Computing the findings: analyze(events, directory, options) -> Findings, where measures become findings.
+
+Connectors give events, :class:`~orgnet.graph.OrgGraph` gives arrays, :mod:`orgnet.metrics`
+measures; the modules of this package apply the rules (:mod:`orgnet.findings.rules`) and this one
+puts the sections together. Nothing here writes a sentence or a person id: sections refer to
+people and groups by code (:mod:`orgnet.findings.model`).
+
+Examples
+--------
+>>> from orgnet.synthetic import toy_org
+>>> org = toy_org()
+>>> f = analyze(org.events, directory=org.directory)
+>>> f.summary.people == len(org.directory), sorted(f.groups.by_kind)
+(True, ['community', 'department'])
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, ExitStack, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from orgnet.events import encode_ids, has_timestamps
+from orgnet.findings.ambassadors import ambassador_ranking
+from orgnet.findings.connectors import connector_roles, person_measures
+from orgnet.findings.formal import formal_structure
+from orgnet.findings.model import (
+    Ambassadors,
+    Connectors,
+    Findings,
+    Grouping,
+    GroupMatrix,
+    Groups,
+    Pyramid,
+    Responses,
+    Silos,
+    Summary,
+)
+from orgnet.findings.periods import period_findings
+from orgnet.findings.rules import Rules
+from orgnet.findings.silos import silo_table
+from orgnet.graph import OrgGraph
+from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
+from orgnet.metrics.centrality import PendingBetweenness, pagerank, start_betweenness
+from orgnet.metrics.communities import leiden
+from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
+from orgnet.metrics.groups import ei_index, group_ties, membership
+from orgnet.metrics.time import first_responses, getting_outside, response_half_life, response_rate_by_hour
+from orgnet.workers import BackgroundCall, available_cores
+
+__all__ = ["AnalysisOptions", "analyze", "eligible_people"]
+
+#: A step reporter: called with a step's description, returns a context manager around it.
+StepReporter = Callable[[str], AbstractContextManager[Any]]
+
+
+def _no_progress(_: str) -> AbstractContextManager[Any]:
+    return nullcontext()
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to compute and how; every default is documented in ``docs/metrics.md``.
+
+    Attributes
+    ----------
+    since, until : str or None
+        Analyse events with ``since <= ts < until`` (dates or ISO timestamps).
+    seed : int
+        Seed for Leiden, sampled betweenness and the silo baseline: same seed, same results.
+    resolution : float
+        Leiden modularity resolution.
+    betweenness_exact_below : int
+        Exact betweenness below this many people, sampled pivots above.
+    betweenness_pivots : int or None
+        Number of source pivots when sampling; None: the Riondato-Kornaropoulos sample size
+        for ``betweenness_epsilon`` and ``betweenness_delta``.
+    betweenness_epsilon, betweenness_delta : float
+        Target additive error on normalised betweenness, and the probability that some
+        person's value falls outside its stated bounds (see docs/scale.md).
+    weighted_paths : bool
+        Betweenness paths use distance = 1 / tie weight; by default a path's length is its
+        number of ties (hops).
+    betweenness_directed : bool
+        Betweenness along the direction of ties; by default ties count in either direction
+        (someone who only answers still sits between the people they answer).
+    include_external : bool
+        Keep ties with parties outside the organisation (they never hold a person role).
+    top : int
+        How many of the top brokers the summary checks for sampling certainty.
+    by : {"week", "month", "quarter"} or None
+        Also compute the findings per period, with their trends.
+    engine : {"local", "dask"}
+        Where events are aggregated into ties (:func:`orgnet.engines.aggregate_edges`);
+        only the adjacency's construction changes, never a result.
+    scheduler : str or None
+        Dask scheduler address for ``engine="dask"`` (a local cluster when None).
+    workers : int or None
+        Processes for the work that runs beside the rest on large graphs (None: the cores
+        available; 1: none). Results do not depend on it.
+    rules : Rules
+        Every threshold that turns a measure into a flag (:mod:`orgnet.findings.rules`).
+    """
+
+    since: str | None = None
+    until: str | None = None
+    seed: int = 0
+    resolution: float = 1.0
+    betweenness_exact_below: int = 5000
+    betweenness_pivots: int | None = None
+    betweenness_epsilon: float = 0.1
+    betweenness_delta: float = 0.1
+    weighted_paths: bool = False
+    betweenness_directed: bool = False
+    include_external: bool = False
+    top: int = 10
+    by: str | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    rules: Rules = field(default_factory=Rules)
+
+
+def eligible_people(people: pd.DataFrame) -> np.ndarray:
+    """Who can hold a person role: members of the organisation who are people.
+
+    People marked ``external`` (outside the organisation) or with evidence in ``non_human``
+    (distribution lists, announcement and no-reply senders, bots) are not eligible; tables
+    without those columns make everyone eligible.
+
+    Examples
+    --------
+    >>> eligible_people(pd.DataFrame({"external": [False, True, False], "non_human": ["", "", "bot"]})).tolist()
+    [True, False, False]
+    """
+    ok = np.ones(len(people), dtype=bool)
+    if "external" in people.columns:
+        ok &= ~people["external"].fillna(False).to_numpy(dtype=bool)
+    if "non_human" in people.columns:
+        ok &= people["non_human"].fillna("").astype(str).str.len().to_numpy() == 0
+    return ok
+
+
+def _iso(value: _dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def _period(events: pa.Table) -> tuple[str | None, str | None]:
+    if not has_timestamps(events):
+        return None, None
+    lo, hi = pc.min_max(events.column("ts")).values()
+    return _iso(lo.as_py()), _iso(hi.as_py())
+
+
+def _kind_categories(kind: pa.ChunkedArray) -> pd.Series:
+    """Event kinds as a pandas categorical with sorted categories, encoded by Arrow (no per-event strings)."""
+    text = (pa.types.is_string, pa.types.is_large_string)
+    if kind.null_count == 0 and (any(t(kind.type) for t in text) or (
+            pa.types.is_dictionary(kind.type) and any(t(kind.type.value_type) for t in text))):
+        encoded = kind if pa.types.is_dictionary(kind.type) else pc.dictionary_encode(kind)
+        whole = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks else encoded.chunk(0)
+        names = np.asarray(whole.dictionary.to_pylist(), dtype=object).astype(str)
+        index = whole.indices.to_numpy(zero_copy_only=False)
+        used = np.bincount(index, minlength=len(names)) > 0
+        keep = [i for i in np.argsort(names, kind="stable") if used[i]]
+        remap = np.full(len(names), -1, dtype=np.int8 if len(names) < 127 else np.int32)
+        remap[keep] = np.arange(len(keep))
+        return pd.Series(pd.Categorical.from_codes(remap[index], categories=pd.Index([str(x) for x in names[keep]])))
+    return pd.Series(kind.to_pandas(), dtype=str).astype("category")
+
+
+def coded_events(graph: OrgGraph) -> pd.DataFrame:
+    """Events as codes for the group-bys of the measures: no per-event Python strings.
+
+    The graph's code arrays are used as they are (``copy=False``): at 50M events a copy of
+    actor, target and thread is 1.2 GB.
+    """
+    ev = graph.events
+    _, thread = encode_ids(ev.column("thread"))
+    return pd.DataFrame(copy=False, data={
+        "kind": _kind_categories(ev.column("kind")) if ev.num_rows else pd.Categorical([]),
+        "actor": graph.actor,
+        "target": graph.target,
+        "thread": thread.astype(np.int64),
+        "ts": ev.column("ts").to_pandas(),
+    })
+
+
+def _grouping(graph: OrgGraph, kind: str) -> Grouping:
+    codes, labels = graph.group_codes(kind)
+    return Grouping(kind, np.asarray(codes, dtype=np.int64), np.asarray(labels, dtype=object).astype(str).astype(object))
+
+
+def _group_rows(ties: Any, g: Grouping) -> pd.DataFrame:
+    internal, external = group_ties(ties, g.codes, len(g))
+    return pd.DataFrame({"kind": g.kind, "code": np.arange(len(g), dtype=np.int64), "size": g.sizes().astype(np.int64),
+                         "internal_weight": internal, "external_weight": external,
+                         "ei_index": ei_index(internal, external)})
+
+
+#: The group-to-group matrix (the heatmap) covers at most this many groups: the busiest.
+MATRIX_GROUPS = 60
+
+
+def _group_to_group(ties: Any, g: Grouping) -> sp.csr_array:
+    """Tie weight from group to group (the diagonal: inside each group)."""
+    member = membership(g.codes, len(g))
+    return sp.csr_array(member.T @ ties @ member)
+
+
+def _busiest_groups(m: sp.csr_array, g: Grouping) -> GroupMatrix:
+    """Tie weight between the groups with most tie weight, dense (the full matrix stays sparse)."""
+    weight = np.asarray(m.sum(axis=0)).ravel() + np.asarray(m.sum(axis=1)).ravel()
+    keep = np.sort(np.argsort(-weight, kind="stable")[:MATRIX_GROUPS])
+    return GroupMatrix(g.kind, keep.astype(np.int64), m[keep][:, keep].toarray(), len(g))
+
+
+def _silo_tables(ties: Any, groupings: list[Grouping], rules: Rules, seed: int,
+                 eligible: np.ndarray) -> pd.DataFrame:
+    """The silo table of each grouping, one table (also run in a worker process)."""
+    return pd.concat([silo_table(ties, g.codes, kind=g.kind, n_groups=len(g), rules=rules.silos, seed=seed,
+                                 eligible=eligible) for g in groupings], ignore_index=True)
+
+
+#: From this many people the silo test runs in a worker process (when there are several cores).
+_BACKGROUND_SILOS_FROM = 20_000
+
+
+def analyze(
+    events: pa.Table,
+    *,
+    directory: pd.DataFrame | None = None,
+    people: pd.DataFrame | None = None,
+    options: AnalysisOptions | None = None,
+    sources: Iterable[dict[str, Any]] = (),
+    membership: Mapping[str, Any] | None = None,
+    progress: StepReporter = _no_progress,
+) -> Findings:
+    """Build the graph and compute the findings.
+
+    Parameters
+    ----------
+    events : pyarrow.Table
+        Events (Event schema), canonical ids.
+    directory : pandas.DataFrame, optional
+        HR roster (:func:`orgnet.directory.read_directory`).
+    people : pandas.DataFrame, optional
+        People seen by the connectors (members with no activity included), with ``external``
+        and ``non_human`` when identity resolution set them.
+    options : AnalysisOptions, optional
+        Defaults when not given.
+    sources : iterable of dict
+        What was read (see :class:`orgnet.load.LoadedEvents`), copied into the summary.
+    membership : mapping, optional
+        Who counts as a member and why (from identity resolution), copied into the summary.
+    progress : callable
+        ``progress(step)`` returns a context manager wrapped around each step.
+
+    Returns
+    -------
+    Findings
+    """
+    opts = options or AnalysisOptions()
+    with progress("Building the graph"):
+        if opts.engine == "local":
+            graph = OrgGraph.from_events(events, directory=directory, people=people, since=opts.since,
+                                         until=opts.until, include_external=opts.include_external)
+        else:
+            from orgnet.engines import aggregate_edges
+
+            edges = aggregate_edges(events, opts.engine, opts.scheduler, since=opts.since, until=opts.until,
+                                    include_external=opts.include_external)
+            graph = OrgGraph.from_edges(edges, events=events, directory=directory, people=people, since=opts.since,
+                                        until=opts.until, include_external=opts.include_external)
+    pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers
+    a = graph.adjacency
+    with progress("PageRank"):
+        pr = pagerank(a)
+    # Sampled betweenness on a large graph runs in worker processes while the measures that do
+    # not need it are computed; it is collected before the connector roles.
+    with progress("Betweenness"):
+        pending = start_betweenness(
+            a, weighted=opts.weighted_paths, exact_below=opts.betweenness_exact_below,
+            pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
+            seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
+            ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
+            workers=opts.workers,
+        )
+    with ExitStack() as cleanup:  # the workers stop whatever happens
+        cleanup.callback(pending.close)
+        return _analyze_rest(graph, pr, events, directory, opts, list(sources), membership, progress, pending,
+                             cleanup)
+
+
+def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: pd.DataFrame | None,
+                  opts: AnalysisOptions, sources: list[dict[str, Any]], membership_info: Mapping[str, Any] | None,
+                  progress: StepReporter, pending: PendingBetweenness, cleanup: ExitStack) -> Findings:
+    a = graph.adjacency
+    rules = opts.rules
+    table = graph.people.copy()
+    eligible = eligible_people(table)
+    with progress("Communities (Leiden)"):
+        community = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=graph.igraph(directed=False))
+        # People with no tie are in no community (not each in one of their own).
+        label = pd.Series(np.char.add("C", (community + 1).astype(str)), dtype="string")
+        has_tie = (np.diff(a.indptr) > 0) | (np.bincount(a.indices, minlength=graph.n) > 0)
+        table["community"] = label.mask(~has_tie).array
+        graph.people["community"] = table["community"].to_numpy()
+        graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it
+
+    with progress("Groups and E-I index"):
+        groupings = {}
+        if graph.people["department"].notna().any():
+            groupings["department"] = _grouping(graph, "department")
+        groupings["community"] = _grouping(graph, "community")
+        primary = "department" if "department" in groupings and len(groupings["department"]) else "community"
+        group_table = pd.concat([_group_rows(a, g) for g in groupings.values()], ignore_index=True)
+    grouping = groupings[primary]
+    codes = grouping.codes
+    # The silo test (a permutation baseline per group) needs only the ties and the group codes:
+    # on a large organisation a worker process runs it beside the steps below.
+    silo_call = None
+    if graph.n >= _BACKGROUND_SILOS_FROM and (opts.workers or available_cores()) > 1:
+        with progress("Silos (started in a worker process)"):
+            silo_call = BackgroundCall(_silo_tables, a, list(groupings.values()), rules, opts.seed, eligible)
+            cleanup.callback(silo_call.close)
+
+    timed = has_timestamps(graph.events)
+    frame = coded_events(graph)
+    skipped: list[str] = []
+    with progress("Ambassadors"):
+        components = ambassador_components(frame, codes)
+        ranked = ambassador_ranking(components, eligible, rules.ambassadors)
+        listed = max(int(ranked["flagged"].sum()),
+                     min(rules.ambassadors.min_listed, int((ranked["score"] > 0).sum())))
+        ambassadors = Ambassadors(ranked.head(listed).reset_index(drop=True), int(components.weeks), primary)
+        score = np.zeros(graph.n)
+        score[ranked["code"].to_numpy(np.int64)] = ranked["score"].to_numpy()
+    with progress("Engagement pyramid"):
+        pyramid, levels = _pyramid(frame, graph, table, eligible, grouping)
+    if silo_call is None:
+        with progress("Silos"):
+            silos = _silo_tables(a, list(groupings.values()), rules, opts.seed, eligible)
+    with progress("Group-to-group matrix"):
+        group_ties_by_kind = {kind: _group_to_group(a, g) for kind, g in groupings.items()}
+        matrix = _busiest_groups(group_ties_by_kind[primary], grouping)
+    with progress("Formal vs informal structure"):
+        manager = graph.index_of(table["manager"].fillna("").to_numpy(dtype=str)) \
+            if table["manager"].notna().any() else None
+        formal = formal_structure(a, groupings["department"].codes if "department" in groupings else None,
+                                  groupings["community"].codes, pr, manager, rules.formal)
+    responses = Responses(note="" if timed else "the events carry no timestamps")
+    periods = None
+    if timed:
+        with progress("Response times and getting outside"):
+            answered = first_responses(frame["ts"], frame["kind"], frame["actor"], frame["thread"])
+            if len(answered):
+                responses.half_life = response_half_life(frame["ts"], frame["kind"], frame["actor"],
+                                                         frame["thread"], responses=answered)
+                responses.by_weekday_hour = response_rate_by_hour(frame["ts"], frame["kind"], frame["actor"],
+                                                                  frame["thread"], responses=answered)
+            else:
+                responses.note = "no threads: no post can be matched with its answers"
+            del answered  # one row per thread: gigabytes at 50M events
+            responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
+                                                        by=opts.by or "month")
+        if opts.by:
+            with progress(f"Findings per {opts.by}"):
+                periods = period_findings(graph, opts.by, grouping, eligible=eligible, rules=rules, seed=opts.seed,
+                                          coded_events=coded_events)
+    else:
+        skipped.append("time-based findings (periods, response times, trends, newcomers): "
+                       "the events carry no timestamps")
+    with nullcontext() if not pending.background else progress("Betweenness: waiting for the workers"):
+        bc = pending.result()
+    with progress("Connectors, spanners, brokers"):
+        measures = person_measures(a, codes, pagerank_values=pr, betweenness_values=bc.values)
+        first_activity, end = _first_activity(graph) if timed else (None, None)
+        found, notes = connector_roles(
+            measures, codes, len(grouping), eligible=eligible, contributes=components.contributed,
+            hire_date=table["hire_date"], first_activity=first_activity, end=end, rules=rules.connectors)
+        connectors = Connectors(found, primary, notes)
+    if silo_call is not None:
+        with progress("Silos: waiting for the worker"):
+            silos = silo_call.result()
+
+    people = _people_table(table, measures, components, score, levels, found, eligible,
+                           bc.certain_top(opts.top))
+    first, last = _period(graph.events)
+    summary = Summary(
+        people=graph.n, members=int(eligible.sum()), active_people=int(table["active"].sum()), ties=graph.n_ties,
+        tie_weight=float(a.sum()), events=int(graph.events.num_rows),
+        period={"first": first, "last": last, "since": opts.since, "until": opts.until},
+        sources=sources or [{"path": None, "format": "events table", "events": int(events.num_rows)}],
+        records_skipped=_sum_skips(sources), directory=directory is not None,
+        departments=len(groupings["department"]) if "department" in groupings else 0,
+        communities=len(groupings["community"]),
+        methods={
+            "pagerank": "power iteration on row-normalised tie weights, damping 0.85, dangling people spread "
+                        "uniformly",
+            "betweenness": bc.description,
+            "betweenness_method": bc.method,
+            "betweenness_error": {"pivots": bc.pivots, "epsilon": bc.epsilon, "delta": bc.delta,
+                                  "certain_top": int(people["betweenness_certain"].sum()), "top": opts.top},
+            "communities": f"Leiden (igraph), modularity, resolution {opts.resolution}, seed {opts.seed}, "
+                           "undirected tie weights",
+            "ei_index": "Krackhardt & Stern (E - I) / (E + I) over tie weights",
+            "responses": "first reply or share by someone else in the thread (reactions carry no time of "
+                         "their own)",
+        },
+        skipped_findings=skipped,
+        membership=dict(membership_info or {}),
+    )
+    result = Findings(people=people, ties=a, groups=Groups(primary, groupings, group_table, matrix, group_ties_by_kind),
+                      ambassadors=ambassadors, connectors=connectors, silos=Silos(silos), pyramid=pyramid,
+                      responses=responses, formal=formal, summary=summary, periods=periods)
+    summary.flagged = flag_counts(result)
+    return result
+
+
+def flag_counts(findings: Findings) -> dict[str, int]:
+    """How many ambassadors, people per connector role and silos were flagged."""
+    roles = findings.connectors.table["role"].astype(str).value_counts()
+    silos = findings.silos.table
+    shown = silos["kind"] == findings.groups.primary
+    return {"ambassadors": findings.ambassadors.flagged,
+            **{f"{role}s": int(roles.get(role, 0)) for role in findings.connectors.ROLES if role in roles},
+            "silos": int(silos.loc[shown, "is_silo"].sum())}
+
+
+def _first_activity(graph: OrgGraph) -> tuple[pd.Series, pd.Timestamp]:
+    ts = graph.events.column("ts").to_pandas()
+    # The datetime array itself (not .to_numpy(): tz-aware times would become Python objects).
+    first = pd.Series(ts.array).groupby(graph.actor).min()
+    first = first[first.index >= 0]
+    out = pd.Series(pd.NaT, index=range(graph.n), dtype=ts.dtype)
+    out.iloc[first.index.to_numpy(np.int64)] = first.array
+    return out, ts.max()
+
+
+def _pyramid(frame: pd.DataFrame, graph: OrgGraph, table: pd.DataFrame, eligible: np.ndarray,
+             grouping: Grouping) -> tuple[Pyramid, np.ndarray]:
+    """The pyramid counts (overall and per group), and each person's level code (-1: none)."""
+    levels = engagement_levels(frame["kind"], graph.actor, graph.n)
+    counted = eligible.copy()
+    excluded: dict[str, int] = {}
+    if "external" in table.columns:
+        excluded["outside the organisation"] = int(table["external"].fillna(False).to_numpy(bool).sum())
+    if "non_human" in table.columns:
+        excluded["not a person (list, announcement, bot)"] = int(
+            (table["non_human"].fillna("").astype(str).str.len() > 0).sum())
+    if "deleted" in table.columns:
+        # A deleted account that never took part cannot be watching: not counted as a watcher.
+        gone = table["deleted"].fillna(False).to_numpy(dtype=bool) & (np.asarray(levels.codes) == 0) & counted
+        excluded["deleted accounts that never took part"] = int(gone.sum())
+        counted &= ~gone
+    code = np.where(counted, np.asarray(levels.codes, dtype=np.int64), -1)
+    k = len(PYRAMID_LEVELS)
+    overall = np.bincount(code[code >= 0], minlength=k)
+    g = grouping.codes
+    ok = (code >= 0) & (g >= 0)
+    per_group = np.bincount(g[ok] * k + code[ok], minlength=len(grouping) * k).reshape(len(grouping), k)
+    by_group = pd.DataFrame(per_group, columns=list(PYRAMID_LEVELS))
+    by_group.insert(0, "code", np.arange(len(grouping), dtype=np.int64))
+    return Pyramid(tuple(PYRAMID_LEVELS), {lev: int(c) for lev, c in zip(PYRAMID_LEVELS, overall, strict=True)},
+                   grouping.kind, by_group, {k_: v for k_, v in excluded.items() if v}), code
+
+
+def _people_table(table: pd.DataFrame, measures: pd.DataFrame, components: Any, score: np.ndarray,
+                  levels: np.ndarray, found: pd.DataFrame, eligible: np.ndarray,
+                  certain: np.ndarray) -> pd.DataFrame:
+    """One row per person: identity and attributes, roles, pyramid level and every measure."""
+    out = table.copy()
+    out["roles"] = _join_roles(len(out), found)
+    names = np.array([*PYRAMID_LEVELS, None], dtype=object)  # code -1 reads the None appended last
+    out["pyramid_level"] = pd.array(names[levels], dtype="string")
+    out["eligible"] = eligible
+    for col in measures.columns:
+        out[col] = measures[col].to_numpy()
+    out["betweenness_certain"] = certain
+    out["ambassador_score"] = score
+    for col in AMBASSADOR_COMPONENTS:
+        out[col] = getattr(components, col)
+    first = ["person", "name", "department", "community", "roles", "pyramid_level", "eligible"]
+    rest = [c for c in out.columns if c not in first]
+    return out[first + rest]
+
+
+def _join_roles(n: int, connectors: pd.DataFrame) -> np.ndarray:
+    roles = np.full(n, "", dtype=object)
+    if len(connectors):
+        # Each person's distinct roles, sorted, joined: one sort, one join per person with roles.
+        pairs = connectors[["code", "role"]].drop_duplicates().sort_values(["code", "role"])
+        codes = pairs["code"].to_numpy(np.int64)
+        names = pairs["role"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        ends = np.r_[starts[1:], len(codes)]
+        roles[codes[starts]] = ["; ".join(names[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return roles
+
+
+def _sum_skips(sources: list[dict[str, Any]]) -> dict[str, int]:
+    total: Counter[str] = Counter()
+    for s in sources:
+        total.update(s.get("records_skipped", {}))
+    return dict(sorted(total.items()))

@@ -1,0 +1,259 @@
+"""Every threshold that turns a measure into a flag, with its default and why, in one place.
+
+The rules are grouped by finding. Each default is either a published convention (cited) or a
+position in the organisation's own distribution (a percentile, a share of the median, a robust
+z-score), so a rule means the same in a 50-person team and a 100,000-person company and is never
+fitted to one data set. Change any of them from Python (``Rules(silos=SiloRules(test_z=2.5))``)
+or from the command line (``orgnet analyze --rule silos.test_z=2.5``); ``docs/metrics.md`` has
+the same table in prose.
+
+Examples
+--------
+>>> r = Rules().with_overrides({"silos.test_z": "2.5", "connectors.top_share": "0.05"})
+>>> r.silos.test_z, r.connectors.top_share, Rules().silos.test_z
+(2.5, 0.05, 3.0)
+>>> sorted(Rules.names())[:3]
+['ambassadors.min_listed', 'ambassadors.outlier_z', 'connectors.broker_min_other_groups']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+__all__ = [
+    "AmbassadorRules",
+    "ConnectorRules",
+    "FormalRules",
+    "Rules",
+    "SiloRules",
+    "TrendRules",
+]
+
+
+def _attribute_docs(doc: str) -> dict[str, str]:
+    """The numpydoc ``Attributes`` section of a docstring as name -> one-line text."""
+    lines = doc.split("Attributes\n")[-1].splitlines()
+    out: dict[str, str] = {}
+    name = None
+    for line in lines:
+        text = line.strip()
+        if not text or set(text) == {"-"}:
+            continue
+        if " : " in text and not line.startswith(" " * 8):
+            name = text.split(" : ")[0]
+            out[name] = ""
+        elif name is not None:
+            out[name] = (out[name] + " " + text).strip()
+    return out
+
+
+@dataclass(frozen=True)
+class AmbassadorRules:
+    """Passionate ambassadors.
+
+    Attributes
+    ----------
+    outlier_z : float
+        A person is flagged when the modified z-score (Iglewicz & Hoaglin 1993:
+        ``0.6745 (x - median) / MAD``) of the logit of their score among contributors is at or
+        above this: 3.5, the authors' recommended outlier cut-off.
+    min_listed : int
+        The ranked list holds at least this many people when that many contribute, so a
+        community manager has names to look at beside the flagged ones (25).
+    """
+
+    outlier_z: float = 3.5
+    min_listed: int = 25
+
+
+@dataclass(frozen=True)
+class ConnectorRules:
+    """Central connectors, boundary spanners, information brokers, peripheral people, newcomers.
+
+    Attributes
+    ----------
+    top_share : float
+        Central connector: PageRank or weighted in-degree in the organisation's top 2% (a
+        handful per hundred people, the usual size of an ONA "go-to" list).
+    group_z : float
+        Central connector within a group: modified z-score of log weighted in-degree among the
+        group's own people at least 3.5 (Iglewicz & Hoaglin's outlier cut-off).
+    min_group : int
+        Groups smaller than 5 are not ranked internally (a z-score of four people says little).
+    spanner_percentile : float
+        Boundary spanner: participation coefficient at or above the 90th percentile of people
+        with ties.
+    spanner_min_groups : int
+        ... and ties into at least 2 other groups.
+    broker_share : float
+        Information broker: betweenness in the top 10% ...
+    broker_min_outside_share : float
+        ... at least half of the tie weight outside the own group ...
+    broker_min_other_groups : float
+        ... spread over at least 2 effective other groups (inverse Simpson; with the own group
+        three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint
+        at or below the median, and not a central connector (Cross & Parker's distinction).
+    peripheral_share_of_median : float
+        Peripheral: distinct contacts at most a quarter of the median of people with ties (at
+        least 1); only people who contribute (a watcher with no tie is expected).
+    newcomer_days : int
+        Newcomer: hired or first active within 90 days (a quarter, the usual onboarding
+        horizon) of the end of the data ...
+    newcomer_percentile : float
+        ... with distinct contacts at or below the 25th percentile of the established people.
+    """
+
+    top_share: float = 0.02
+    group_z: float = 3.5
+    min_group: int = 5
+    spanner_percentile: float = 0.9
+    spanner_min_groups: int = 2
+    broker_share: float = 0.10
+    broker_min_outside_share: float = 0.5
+    broker_min_other_groups: float = 2.0
+    peripheral_share_of_median: float = 0.25
+    newcomer_days: int = 90
+    newcomer_percentile: float = 0.25
+
+
+@dataclass(frozen=True)
+class SiloRules:
+    """Silos (see :mod:`orgnet.findings.silos` for the rule in full).
+
+    Attributes
+    ----------
+    share_of_median : float
+        A silo's outside share is at most a quarter of the typical (median) group's.
+    test_z : float
+        ... and below it beyond chance: one-sided binomial p at most ``Phi(-3)`` = 0.00135.
+    island_share : float
+        Where groups cannot be told apart (fewer than 3 groups with ties, a median share of 0,
+        or at most this share of the organisation's weight crossing any boundary), a group is
+        an island when at most 5% of its tie weight crosses its boundary ...
+    z_max : float
+        ... and its E-I index is at least 3 standard deviations below its permutation baseline.
+    outlier_z : float or None
+        Optionally also a low outlier among groups (modified z of the logit share at or below
+        minus this); off by default, the z is reported either way.
+    min_size : int
+        One person is not a group: groups of fewer than 2 are never flagged.
+    bridge_share : float
+        Bridges are the fewest members who together carry 80% of the group's outside weight.
+    permutations : int
+        Shuffles of the E-I permutation baseline (200).
+    """
+
+    share_of_median: float = 0.25
+    test_z: float = 3.0
+    island_share: float = 0.05
+    z_max: float = -3.0
+    outlier_z: float | None = None
+    min_size: int = 2
+    bridge_share: float = 0.8
+    permutations: int = 200
+
+
+@dataclass(frozen=True)
+class FormalRules:
+    """Formal against informal structure.
+
+    Attributes
+    ----------
+    split_share : float
+        A department splits when at least two communities each hold 20% of its members (a fifth
+        working as its own cluster is a visible fault line) ...
+    split_members : int
+        ... and at least 2 people each (one person is not a fault line).
+    leader_percentile : float
+        An informal leader: not a manager, with PageRank at or above the 90th percentile of
+        managers'.
+    """
+
+    split_share: float = 0.2
+    split_members: int = 2
+    leader_percentile: float = 0.9
+
+
+@dataclass(frozen=True)
+class TrendRules:
+    """Trends between periods.
+
+    Attributes
+    ----------
+    full_period : float
+        A period counts for trends when the data covers at least 80% of it (a partial first or
+        last period is small by construction).
+    ei_drop : float
+        A group "turned inward" when its E-I index fell by at least 0.3 between the first and
+        last complete periods (monthly windows are sparse and E-I moves by chance).
+    """
+
+    full_period: float = 0.8
+    ei_drop: float = 0.3
+
+
+@dataclass(frozen=True)
+class Rules:
+    """All the rules; see each class for the defaults and why."""
+
+    ambassadors: AmbassadorRules = field(default_factory=AmbassadorRules)
+    connectors: ConnectorRules = field(default_factory=ConnectorRules)
+    silos: SiloRules = field(default_factory=SiloRules)
+    formal: FormalRules = field(default_factory=FormalRules)
+    trends: TrendRules = field(default_factory=TrendRules)
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every rule as ``section.name``."""
+        out: list[str] = []
+        defaults = cls()
+        for section in fields(cls):
+            out.extend(f"{section.name}.{f.name}" for f in fields(getattr(defaults, section.name)))
+        return out
+
+    def describe(self) -> list[tuple[str, float | int | None, str]]:
+        """Every rule as ``(section.name, current value, what it means)``, from the docstrings.
+
+        Examples
+        --------
+        >>> name, value, text = Rules().describe()[0]
+        >>> name, value, text.startswith("A person is flagged when the modified z-score")
+        ('ambassadors.outlier_z', 3.5, True)
+        """
+        out: list[tuple[str, float | int | None, str]] = []
+        for section in fields(self):
+            rules = getattr(self, section.name)
+            doc = _attribute_docs(type(rules).__doc__ or "")
+            out.extend((f"{section.name}.{f.name}", getattr(rules, f.name), doc.get(f.name, ""))
+                       for f in fields(rules))
+        return out
+
+    def with_overrides(self, overrides: Mapping[str, str | float | int | None]) -> Rules:
+        """A copy with some rules changed, named ``section.name`` (values may be text).
+
+        Raises
+        ------
+        ValueError
+            An unknown rule, or a value that is not a number.
+        """
+        out = self
+        for key, raw in overrides.items():
+            section, _, name = key.partition(".")
+            if key not in self.names():
+                raise ValueError(f"unknown rule {key!r}; expected one of: {', '.join(sorted(self.names()))}")
+            current = getattr(out, section)
+            kind = type(getattr(Rules(), section)).__dataclass_fields__[name].type
+            value: float | int | None
+            if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "none", "off")):
+                if "None" not in str(kind):
+                    raise ValueError(f"rule {key} needs a number")
+                value = None
+            else:
+                try:
+                    value = int(raw) if str(kind) == "int" else float(raw)
+                except ValueError:
+                    raise ValueError(f"rule {key}: expected a number, got {raw!r}") from None
+            out = dataclasses.replace(out, **{section: dataclasses.replace(current, **{name: value})})
+        return out

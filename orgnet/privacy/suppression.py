@@ -1,0 +1,249 @@
+"""Small-group suppression: groups below a minimum size leave every section, by label and by figure.
+
+Sections refer to groups by code (:mod:`orgnet.findings.model`), so hiding a group is removing its
+code wherever it appears: its rows (groups, silos, pyramid, formal structure), its row and column of
+the group matrices, its code inside lists (communities a department splits into, silos per period,
+trends), its E-I column per period and the within-group evidence of central connectors. Its label
+is blanked and its members lose their group (code ``-1``, no label in the people table), so no map
+or count made from people can show it either. Only the number of hidden groups of each kind is
+recorded, never which.
+
+Examples
+--------
+>>> from orgnet.findings import analyze
+>>> from orgnet.synthetic import toy_org
+>>> f = analyze(toy_org().events, directory=toy_org().directory)
+>>> f.groups.by_kind["department"].sizes().tolist()
+[9, 6, 4, 3, 4, 5, 9, 20]
+>>> s = suppress_small_groups(f, 5)
+>>> s.groups.by_kind["department"].hidden.nonzero()[0].tolist(), s.groups.by_kind["department"].labels[2]
+([2, 3, 4], '')
+>>> sorted(s.groups.table.query("kind == 'department'")["code"])
+[0, 1, 5, 6, 7]
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from orgnet.findings.model import Connectors, Findings, Formal, Grouping, GroupMatrix, Groups, Periods
+
+__all__ = ["suppress_small_groups", "suppressed_groups"]
+
+Mask = npt.NDArray[np.bool_]
+
+
+def suppressed_groups(sizes: pd.Series, min_group_size: int) -> list[Any]:
+    """Which groups of one partition to hide: those below the threshold, plus complementary suppression.
+
+    When exactly one group of a partition would be hidden, the next smallest is hidden too, so
+    the hidden group's figures cannot be recovered by subtracting the others from the totals.
+    Ties in size are broken by the index (label or code), so the choice is deterministic.
+
+    Parameters
+    ----------
+    sizes : pandas.Series
+        Members per group, indexed by label or code.
+    min_group_size : int
+        Smallest group shown; 0 or 1 hides nothing.
+
+    Returns
+    -------
+    list
+        The index values of the groups to hide, sorted.
+
+    Examples
+    --------
+    >>> suppressed_groups(pd.Series({"Legal": 3, "Sales": 40, "HR": 6, "IT": 12}), 5)
+    ['HR', 'Legal']
+    >>> suppressed_groups(pd.Series({"A": 1, "B": 2, "C": 50}), 5)
+    ['A', 'B']
+    >>> suppressed_groups(pd.Series([7, 3, 9]), 5)
+    [0, 1]
+    """
+    if min_group_size <= 1 or not len(sizes):
+        return []
+    order = sizes.astype(np.int64).sort_index(kind="stable").sort_values(kind="stable")
+    hidden = order.index[order.to_numpy() < min_group_size].tolist()
+    if len(hidden) == 1 and len(order) > 1:
+        hidden.append(order.index.tolist()[1])
+    return sorted(hidden)
+
+
+def _rule(min_group_size: int) -> str:
+    if min_group_size <= 1:
+        return "no group is hidden (suppression off)"
+    return (f"groups with fewer than {min_group_size} people are not shown; when only one group of a kind "
+            "would be hidden, the next smallest is hidden too (complementary suppression)")
+
+
+def suppress_small_groups(findings: Findings, min_group_size: int = 5) -> Findings:
+    """New findings where groups smaller than ``min_group_size`` appear nowhere.
+
+    Complementary suppression is applied per grouping (see :func:`suppressed_groups`). A hidden
+    group's code leaves every section; its label is blanked and :attr:`Grouping.hidden
+    <orgnet.findings.model.Grouping.hidden>` marks it; its members keep their own rows but are in
+    no group of that kind. Central connectors flagged by the within-group rule of a hidden group
+    keep the role; their evidence no longer names the group (``group`` -1, ``group_z`` NaN).
+    Silo counts (``summary.flagged``, silos per period) count shown groups only.
+
+    Parameters
+    ----------
+    findings : Findings
+        Findings (pseudonymised or not).
+    min_group_size : int
+        Smallest group shown; 0 or 1 turns suppression off.
+
+    Returns
+    -------
+    Findings
+        A new object (the input is left as it was) with ``summary.privacy`` recording
+        ``min_group_size``, ``groups_suppressed`` (kind -> how many) and ``suppression_rule``.
+    """
+    hidden: dict[str, Mask] = {}
+    for kind, g in findings.groups.by_kind.items():
+        mask = np.asarray(g.hidden, dtype=bool).copy()
+        mask[suppressed_groups(pd.Series(g.sizes()), min_group_size)] = True
+        if mask.any():
+            hidden[kind] = mask
+    summary = copy.deepcopy(findings.summary)
+    summary.privacy.update({
+        "min_group_size": int(min_group_size),
+        "groups_suppressed": {kind: int(mask.sum()) for kind, mask in sorted(hidden.items())},
+        "suppression_rule": _rule(min_group_size),
+    })
+    if not hidden:
+        return replace(findings, summary=summary)
+
+    people = findings.people.assign(**{
+        kind: findings.people[kind].mask(_members(findings.groups.by_kind[kind], mask))
+        for kind, mask in hidden.items() if kind in findings.people.columns})
+    silos = _without_rows(findings.silos.table, hidden)
+    primary = findings.groups.primary
+    if "silos" in summary.flagged:
+        summary.flagged["silos"] = int(silos.loc[silos["kind"] == primary, "is_silo"].sum())
+    pyramid = findings.pyramid
+    if pyramid.grouping in hidden:
+        pyramid = replace(pyramid, by_group=_without_codes(pyramid.by_group, hidden[pyramid.grouping]))
+    periods = findings.periods
+    if periods is not None and periods.grouping in hidden:
+        periods = _periods(periods, hidden[periods.grouping])
+    return replace(
+        findings, people=people, groups=_groups(findings.groups, hidden), silos=replace(findings.silos, table=silos),
+        pyramid=pyramid, formal=_formal(findings.formal, hidden), connectors=_connectors(findings.connectors, hidden),
+        periods=periods, summary=summary)
+
+
+def _members(g: Grouping, mask: Mask) -> Mask:
+    """Who is in a hidden group."""
+    codes = np.asarray(g.codes, dtype=np.int64)
+    out = np.zeros(len(codes), dtype=bool)
+    inside = codes >= 0
+    out[inside] = mask[codes[inside]]
+    return out
+
+
+def _is_hidden(codes: Any, mask: Mask) -> Mask:
+    """Per code (``-1`` and out-of-range codes are not hidden)."""
+    c = np.asarray(codes, dtype=np.int64)
+    ok = (c >= 0) & (c < len(mask))
+    out = np.zeros(len(c), dtype=bool)
+    out[ok] = mask[c[ok]]
+    return out
+
+
+def _without_codes(table: pd.DataFrame, mask: Mask, column: str = "code") -> pd.DataFrame:
+    return table[~_is_hidden(table[column], mask)].reset_index(drop=True)
+
+
+def _without_rows(table: pd.DataFrame, hidden: dict[str, Mask]) -> pd.DataFrame:
+    """Drop the rows of a (kind, code) table whose group is hidden."""
+    drop = np.zeros(len(table), dtype=bool)
+    kinds = table["kind"].astype(str).to_numpy()
+    for kind, mask in hidden.items():
+        drop |= (kinds == kind) & _is_hidden(table["code"], mask)
+    return table[~drop].reset_index(drop=True)
+
+
+def _groups(groups: Groups, hidden: dict[str, Mask]) -> Groups:
+    by_kind = {}
+    for kind, g in groups.by_kind.items():
+        if kind not in hidden:
+            by_kind[kind] = g
+            continue
+        mask = hidden[kind]
+        codes = np.where(_members(g, mask), -1, g.codes).astype(np.int64)
+        labels = np.asarray(g.labels, dtype=object).copy()
+        labels[mask] = ""
+        by_kind[kind] = Grouping(kind, codes, labels, mask.copy())
+    matrix = groups.matrix
+    if matrix.kind in hidden:
+        keep = ~_is_hidden(matrix.codes, hidden[matrix.kind])
+        matrix = GroupMatrix(matrix.kind, np.asarray(matrix.codes)[keep],
+                             np.asarray(matrix.weights)[np.ix_(keep, keep)], matrix.groups)
+    ties = dict(groups.ties)
+    for kind, m in groups.ties.items():
+        if kind in hidden:
+            shown = sp.diags_array((~hidden[kind]).astype(m.dtype))
+            kept = sp.csr_array(shown @ m @ shown)
+            kept.eliminate_zeros()
+            ties[kind] = kept
+    return replace(groups, by_kind=by_kind, table=_without_rows(groups.table, hidden), matrix=matrix, ties=ties)
+
+
+def _parts(table: pd.DataFrame | None, outer: Mask | None, inner: Mask | None) -> pd.DataFrame | None:
+    """Rows of hidden groups dropped; hidden groups (and their shares) dropped from ``parts``."""
+    if table is None:
+        return None
+    out = table if outer is None else _without_codes(table, outer)
+    if inner is not None and "parts" in out.columns:
+        out = out.copy()
+        keep = [~_is_hidden(p, inner) for p in out["parts"]]  # one short list per group
+        out["parts"] = [np.asarray(p, dtype=np.int64)[k].tolist() for p, k in zip(out["parts"], keep, strict=True)]
+        if "part_shares" in out.columns:
+            out["part_shares"] = [np.asarray(s, dtype=float)[k].tolist()
+                                  for s, k in zip(out["part_shares"], keep, strict=True)]
+    return out
+
+
+def _formal(formal: Formal, hidden: dict[str, Mask]) -> Formal:
+    dept, comm = hidden.get("department"), hidden.get("community")
+    return replace(formal, department_splits=_parts(formal.department_splits, dept, comm),
+                   community_spans=_parts(formal.community_spans, comm, dept))
+
+
+def _connectors(connectors: Connectors, hidden: dict[str, Mask]) -> Connectors:
+    t = connectors.table
+    if connectors.grouping not in hidden or "group" not in t.columns or not len(t):
+        return connectors
+    named = _is_hidden(t["group"], hidden[connectors.grouping])
+    if not named.any():
+        return connectors
+    t = t.copy()
+    t.loc[named, "group"] = -1
+    if "group_z" in t.columns:
+        t.loc[named, "group_z"] = np.nan
+    return replace(connectors, table=t)
+
+
+def _periods(periods: Periods, mask: Mask) -> Periods:
+    def shown(codes: Any) -> npt.NDArray[np.int64]:
+        c = np.asarray(codes, dtype=np.int64)
+        return c[~_is_hidden(c, mask)]
+
+    silos = [shown(c) for c in periods.silos]
+    table = periods.table.copy()
+    if "silos_flagged" in table.columns and len(silos) == len(table):
+        table["silos_flagged"] = np.array([len(c) for c in silos], dtype=np.int64)
+    ei = periods.ei_index
+    ei = ei.loc[:, ~_is_hidden(np.asarray(ei.columns, dtype=np.int64), mask)]
+    group_changes = ("new_silos", "silos_no_longer", "more_inward")
+    changes = {k: shown(v) if k in group_changes else v for k, v in periods.changes.items()}
+    return replace(periods, table=table, silos=silos, ei_index=ei, changes=changes)

@@ -1,0 +1,241 @@
+"""findings.json: every section of the findings as one documented JSON document.
+
+Codes become person ids and group labels here (after privacy), and every reason is written twice:
+as data (``evidence``: kind, numbers, the groups and people it refers to) and as the sentence the
+report shows (``text``). The document is described field by field in ``docs/findings.schema.json``
+(JSON Schema 2020-12); a test validates real reports against it.
+
+Examples
+--------
+>>> from orgnet.findings import analyze
+>>> from orgnet.synthetic import toy_org
+>>> doc = findings_document(analyze(toy_org().events, directory=toy_org().directory))
+>>> sorted(doc)[:6]
+['$schema', 'ambassadors', 'connectors', 'formal', 'groups', 'people']
+>>> doc["ambassadors"]["rows"][0]["reason"]["evidence"][0]["kind"]
+'responders'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from orgnet.findings import Findings, Grouping
+from orgnet.findings.reasons import Evidence, Reason
+from orgnet.report.content import display_names, wording
+from orgnet.report.words import Wording
+
+__all__ = ["JSON_MAX_PEOPLE", "SCHEMA_ID", "findings_document"]
+
+#: Above this many people findings.json leaves out the per-person table (it is people.csv).
+JSON_MAX_PEOPLE = 200_000
+
+#: The document's schema identifier (``docs/findings.schema.json``).
+SCHEMA_ID = "https://orgnet.dev/schemas/findings-1.json"
+
+
+class _Names:
+    """Codes to ids, names and labels for one document."""
+
+    def __init__(self, findings: Findings) -> None:
+        p = findings.people
+        self.ids = p["person"].astype(str).to_numpy(dtype=object) if len(p) else np.zeros(0, dtype=object)
+        self.names = display_names(findings)
+        self.groups: dict[str, Grouping] = findings.groups.by_kind
+
+    def person(self, code: int) -> str:
+        return str(self.ids[code])
+
+    def label(self, kind: str, code: int) -> str | None:
+        g = self.groups.get(kind)
+        return None if g is None else g.label(int(code))
+
+
+def _evidence(e: Evidence, names: _Names, kind: str) -> dict[str, Any]:
+    return {"kind": e.kind, "numbers": {k: float(v) for k, v in e.numbers.items()},
+            "groups": [names.label(kind, c) for c in e.groups if names.label(kind, c) is not None],
+            "people": [names.person(c) for c in e.people]}
+
+
+def _reason(reason: Reason, names: _Names, kind: str, words: Wording) -> dict[str, Any]:
+    return {"finding": reason.finding, "text": words.sentence(reason),
+            "evidence": [_evidence(e, names, kind) for e in reason.evidence]}
+
+
+def _records(frame: pd.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    from orgnet.report.files import to_jsonable
+
+    cols = [c for c in frame.columns if c not in drop]
+    return to_jsonable(frame[cols])  # type: ignore[no-any-return]
+
+
+def _ambassadors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
+    a = f.ambassadors
+    rows = _records(a.table, drop=("code",))
+    for i, row in enumerate(rows):
+        row["person"] = names.person(int(a.table["code"].iat[i]))
+        row["name"] = str(names.names[int(a.table["code"].iat[i])])
+        row["reason"] = _reason(a.reason(i), names, a.grouping, words)
+    return {"grouping": a.grouping, "weeks": a.weeks, "flagged": a.flagged, "note": a.note or None, "rows": rows}
+
+
+def _connectors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
+    c = f.connectors
+    rows = []
+    for i in range(len(c.table)):
+        r = c.table.iloc[i]
+        code = int(r["code"])
+        reason = c.reason(i)
+        rows.append({"person": names.person(code), "name": str(names.names[code]), "role": str(r["role"]),
+                     "score": float(r["score"]), "reason": _reason(reason, names, c.grouping, words)})
+    return {"grouping": c.grouping, "roles": list(c.ROLES), "notes": dict(c.notes), "rows": rows}
+
+
+def _silos(f: Findings, names: _Names) -> dict[str, Any]:
+    t = f.silos.table
+    rows = _records(t, drop=("bridges",))
+    words_by = {kind: wording(f, kind) for kind in f.groups.by_kind}
+    for i, row in enumerate(rows):
+        kind = str(t["kind"].iat[i])
+        row["group"] = names.label(kind, int(t["code"].iat[i]))
+        row["bridges"] = [names.person(c) for c in np.asarray(t["bridges"].iat[i], dtype=np.int64)]
+        row["reason"] = _reason(f.silos.reason(i), names, kind, words_by[kind])
+    return {"rows": [r for r in rows if r["group"] is not None]}
+
+
+def _groups(f: Findings, names: _Names) -> dict[str, Any]:
+    g = f.groups
+    rows = _records(g.table)
+    for i, row in enumerate(rows):
+        row["group"] = names.label(str(g.table["kind"].iat[i]), int(g.table["code"].iat[i]))
+    m = g.matrix
+    shown = [i for i, c in enumerate(m.codes) if names.label(m.kind, int(c)) is not None]
+    return {
+        "primary": g.primary,
+        "kinds": {kind: {"groups": len(grouping), "hidden": int(grouping.hidden.sum())}
+                  for kind, grouping in g.by_kind.items()},
+        "rows": [r for r in rows if r["group"] is not None],
+        "matrix": {"kind": m.kind, "labels": [names.label(m.kind, int(m.codes[i])) for i in shown],
+                   "weights": np.asarray(m.weights, dtype=float)[np.ix_(shown, shown)].tolist(), "groups": m.groups},
+    }
+
+
+def _pyramid(f: Findings, names: _Names) -> dict[str, Any]:
+    p = f.pyramid
+    by_group = {}
+    for i in range(len(p.by_group)):
+        label = names.label(p.grouping, int(p.by_group["code"].iat[i]))
+        if label is not None:
+            by_group[label] = {lev: int(p.by_group[lev].iat[i]) for lev in p.levels}
+    return {"levels": list(p.levels), "grouping": p.grouping, "overall": dict(p.overall), "by_group": by_group,
+            "excluded": dict(p.excluded)}
+
+
+def _responses(f: Findings) -> dict[str, Any]:
+    from orgnet.report.files import to_jsonable
+
+    r = f.responses
+    return {"note": r.note or None, "half_life": to_jsonable(r.half_life),
+            "by_weekday_hour": None if r.by_weekday_hour is None else to_jsonable(r.by_weekday_hour),
+            "getting_outside": None if r.getting_outside is None else to_jsonable(r.getting_outside)}
+
+
+def _parts_table(frame: pd.DataFrame | None, names: _Names, kind: str, parts_kind: str) -> list[dict[str, Any]] | None:
+    if frame is None:
+        return None
+    rows = _records(frame)
+    for row in rows:
+        row["group"] = names.label(kind, int(row["code"]))
+        row["parts"] = [names.label(parts_kind, int(c)) for c in row["parts"]]
+    return [r for r in rows if r["group"] is not None]
+
+
+def _formal(f: Findings, names: _Names) -> dict[str, Any]:
+    from orgnet.report.files import to_jsonable
+
+    fo = f.formal
+    out: dict[str, Any] = {"available": fo.available, "note": fo.note or None, "nmi": fo.nmi, "ari": fo.ari,
+                           "department_splits": _parts_table(fo.department_splits, names, "department", "community"),
+                           "community_spans": _parts_table(fo.community_spans, names, "community", "department"),
+                           "reporting_line": to_jsonable(fo.reporting_line), "managers": None}
+    if fo.managers is not None:
+        rows = _records(fo.managers, drop=("code",))
+        for i, row in enumerate(rows):
+            row["person"] = names.person(int(fo.managers["code"].iat[i]))
+        out["managers"] = rows
+    return to_jsonable(out)  # type: ignore[no-any-return]
+
+
+def _periods(f: Findings, names: _Names) -> dict[str, Any] | None:
+    per = f.periods
+    if per is None:
+        return None
+    rows = _records(per.table)
+    for i, row in enumerate(rows):
+        row["ambassadors"] = [names.person(c) for c in per.ambassadors[i]] if i < len(per.ambassadors) else []
+        row["silos"] = [lab for c in (per.silos[i] if i < len(per.silos) else [])
+                        if (lab := names.label(per.grouping, int(c))) is not None]
+        ei = per.ei_index.iloc[i] if i < len(per.ei_index) else pd.Series(dtype=float)
+        row["ei_index"] = {lab: (None if not np.isfinite(v) else round(float(v), 4))
+                           for c, v in ei.items() if (lab := names.label(per.grouping, int(c))) is not None}
+    changes = {}
+    for key, codes in per.changes.items():
+        if "ambassador" in key:
+            changes[key] = [names.person(c) for c in codes]
+        else:
+            changes[key] = [lab for c in codes if (lab := names.label(per.grouping, int(c))) is not None]
+    return {"by": per.by, "grouping": per.grouping, "periods": rows, "compared": list(per.compared or []) or None,
+            "changes": changes, "note": per.note or None}
+
+
+def _summary(f: Findings) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from orgnet.report.files import to_jsonable
+
+    return to_jsonable(asdict(f.summary))  # type: ignore[no-any-return]
+
+
+def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) -> dict[str, Any]:
+    """The findings as a JSON-ready dict (every section; codes as ids and labels).
+
+    Parameters
+    ----------
+    findings : Findings
+        After privacy.
+    max_people : int
+        Above this many people the per-person table is left out (``people_omitted`` says so;
+        ``people.csv`` has it).
+
+    Returns
+    -------
+    dict
+        See ``docs/findings.schema.json``.
+    """
+    names = _Names(findings)
+    words = wording(findings)
+    doc: dict[str, Any] = {
+        "$schema": SCHEMA_ID,
+        "summary": _summary(findings),
+        "groups": _groups(findings, names),
+        "ambassadors": _ambassadors(findings, names, words),
+        "connectors": _connectors(findings, names, words),
+        "silos": _silos(findings, names),
+        "pyramid": _pyramid(findings, names),
+        "responses": _responses(findings),
+        "formal": _formal(findings, names),
+        "periods": _periods(findings, names),
+    }
+    n = len(findings.people)
+    if findings.aggregate_only:
+        doc["people"] = None
+    elif n <= max_people:
+        doc["people"] = findings.people
+    else:
+        doc["people"] = None
+        doc["people_omitted"] = {"people": n, "file": "people.csv",
+                                 "reason": f"more than {max_people:,} people: the per-person table is in people.csv only"}
+    return doc

@@ -1,0 +1,100 @@
+"""The report's CSV tables: people, ties, groups (with their silo figures), ambassadors and connectors.
+
+Codes become ids, names and labels here; every reason is written as the report's sentence, its
+numbers are columns beside it. Aggregate-only reports name no individual: no people, ties,
+ambassador or connector table at all.
+
+Examples
+--------
+>>> from orgnet.findings import analyze
+>>> from orgnet.synthetic import toy_org
+>>> t = report_tables(analyze(toy_org().events, directory=toy_org().directory))
+>>> sorted(t)
+['ambassadors', 'connectors', 'groups', 'people', 'ties']
+>>> list(t["ties"].columns)
+['source', 'target', 'weight']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from orgnet.findings import Findings
+from orgnet.report.content import display_names, wording
+from orgnet.report.files import write_csv
+
+__all__ = ["report_tables", "write_tables"]
+
+
+def _labels(findings: Findings, kind: str, codes: np.ndarray) -> np.ndarray:
+    g = findings.groups.by_kind.get(kind)
+    if g is None:
+        return np.full(len(codes), "", dtype=object)
+    return np.array([g.label(int(c)) or "" for c in codes], dtype=object)
+
+
+def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
+    """The tables written as ``<name>.csv``, in order."""
+    out: dict[str, pd.DataFrame] = {}
+    ids = findings.people["person"].astype(str).to_numpy(dtype=object) if findings.n else np.zeros(0, dtype=object)
+    names = display_names(findings)
+    words = wording(findings)
+    primary = findings.groups.primary
+    if not findings.aggregate_only:
+        out["people"] = findings.people
+        coo = sp.coo_array(findings.ties)
+        out["ties"] = pd.DataFrame({"source": ids[coo.row], "target": ids[coo.col], "weight": coo.data})
+
+    g = findings.groups.table
+    silos = findings.silos.table.drop(columns=["size", "internal", "external", "ei"])
+    groups = g.merge(silos, on=["kind", "code"], how="left")
+    groups.insert(0, "group", np.concatenate([_labels(findings, k, groups.loc[groups["kind"] == k, "code"].to_numpy())
+                                              for k in groups["kind"].unique()]) if len(groups) else [])
+    reasons, bridges = [], []
+    words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
+    where = {(str(k), int(c)): i for i, (k, c) in enumerate(zip(silos["kind"], silos["code"], strict=True))}
+    for kind, code in zip(groups["kind"].astype(str), groups["code"].astype(int), strict=True):
+        row = where.get((kind, code))
+        if row is None:
+            reasons.append("")
+            bridges.append("")
+            continue
+        reasons.append(words_by[kind].sentence(findings.silos.reason(row)))
+        b = np.asarray(findings.silos.table["bridges"].iat[row], dtype=np.int64)
+        bridges.append(";".join(str(ids[c]) for c in b) if len(ids) else "")
+    groups["bridges"] = bridges
+    groups["reason"] = reasons
+    out["groups"] = groups[groups["group"] != ""].reset_index(drop=True)
+
+    if not findings.aggregate_only:
+        a = findings.ambassadors
+        amb = a.table.copy()
+        codes = amb["code"].to_numpy(np.int64)
+        amb.insert(1, "person", ids[codes])
+        amb.insert(2, "name", names[codes])
+        amb.insert(3, primary, _labels(findings, primary, findings.groups.primary_grouping.codes[codes]))
+        amb["reason"] = [words.sentence(a.reason(i)) for i in range(len(amb))]
+        out["ambassadors"] = amb.drop(columns=["code"])
+        c = findings.connectors
+        con = c.table.copy()
+        codes = con["code"].to_numpy(np.int64)
+        con.insert(0, "person", ids[codes])
+        con.insert(1, "name", names[codes])
+        if "group" in con.columns:
+            con["group"] = _labels(findings, primary, con["group"].to_numpy(np.int64))
+        con["reason"] = [words.sentence(c.reason(i)) for i in range(len(con))]
+        out["connectors"] = con.drop(columns=["code"])
+    return out
+
+
+def write_tables(findings: Findings, stage: Path) -> list[str]:
+    """Write every table as ``<name>.csv`` into ``stage``; returns the file names."""
+    written = []
+    for name, table in report_tables(findings).items():
+        write_csv(table, stage / f"{name}.csv")
+        written.append(f"{name}.csv")
+    return written
