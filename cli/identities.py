@@ -65,7 +65,7 @@ def command(paths: tuple[Path, ...], out: Path, fmt: str | None, org_domains: tu
         for col in ("alias", "person", "evidence", "certain"):
             t.add_column(col, overflow="fold")
         for row in rows.head(_SHOWN).itertuples(index=False):
-            t.add_row(escape(row.alias), escape(row.person), escape(row.evidence), "yes" if row.certain else "")
+            t.add_row(*(escape(str(v)) for v in (row.alias, row.person, row.evidence)), "yes" if row.certain else "")
         console.print(t)
     console.print(f"Wrote {len(rows):,} aliases to [bold]{escape(str(out))}[/] (delete the rows you disagree with, "
                   "then pass it with --alias).", highlight=False)

@@ -319,7 +319,8 @@ def decide_membership(
     platform_re = "(?:^|,)(?:" + "|".join(sorted(PLATFORM_SOURCES)) + ")(?:,|$)"
     on_platform = sources.str.contains(platform_re, regex=True).fillna(False).to_numpy(dtype=bool)
     given = tuple(d.strip().lower().lstrip("@") for d in (org_domains or ()) if d and d.strip())
-    domains, evidence, note = given, {}, "given with --org-domain"
+    evidence: dict[str, int] = {}
+    domains, note = given, "given with --org-domain"
     if not given:
         # Inferred from e-mail senders only: a chat account's profile address says nothing of membership.
         skip = on_platform if not_people is None else on_platform | not_people

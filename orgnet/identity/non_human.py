@@ -275,15 +275,16 @@ def non_human_evidence(
     fan_hit, never_hit, words = _activity_evidence(people, activity)
     strong = ((address != "") | (platform != "") | (headers != "") | (listed != "")).to_numpy(dtype=bool)
     flagged = (strong | (fan_hit & never_hit)) & ~match_ids(people, keep, addresses)
-    out = pd.Series("", index=people.index, dtype="string")
+    out = np.full(len(people), "", dtype=object)
     rows = np.flatnonzero(flagged)
     if len(rows):
         fan, never = (pd.Series(w, dtype="string") for w in words(rows))
         # All kinds side by side, then the separators of the empty ones taken out.
-        parts = [s.iloc[rows].reset_index(drop=True) for s in (platform, headers, listed)] + [fan, never]
+        parts = pd.concat([s.iloc[rows].reset_index(drop=True) for s in (platform, headers, listed)] + [fan, never],
+                          axis=1)
         joined = address.iloc[rows].reset_index(drop=True).str.cat(parts, sep="; ")
-        out.iloc[rows] = joined.str.replace(r"(?:; )+", "; ", regex=True).str.strip("; ").to_numpy()
-    return out
+        out[rows] = joined.str.replace(r"(?:; )+", "; ", regex=True).str.strip("; ").to_numpy(dtype=object)
+    return pd.Series(out, index=people.index, dtype="string")
 
 
 def evidence_kinds(non_human: pd.Series) -> dict[str, int]:
