@@ -230,7 +230,8 @@ def identify(
     Parameters
     ----------
     results : sequence of ReadResult
-        What the readers returned, in the order given (an earlier input's events win, unless a later one holds them linked).
+        What the readers returned, in the order given (an earlier input's events win, unless a
+        later one holds them linked: see :func:`drop_repeated_events`).
     directory, aliases, org_domains, keep_senders, non_human, auto_merge
         As in :func:`load_events`.
     Returns
