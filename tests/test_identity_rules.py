@@ -93,6 +93,7 @@ def test_without_domains_platform_flags_decide() -> None:
     ("newsletter@x.org", "newsletter"), ("dev-request@x.org", "mailing list"), ("users-list@x.org", "mailing list"),
     ("arsystem@mailman.enron.com", "list server"), ("dl-ga-all_domestic@enron.com", "distribution list"),
     ("all.employees@x.org", "distribution list"), ("notifications@github.com", "notifications"),
+    ("noreply2@x.org", "no-reply"), ("postmaster1@x.org", "postmaster"),
 ])
 def test_address_patterns(address: str, kind: str) -> None:
     assert address_evidence(pd.DataFrame({"person": [address]})).tolist() == [f"address pattern: {kind}"]

@@ -48,28 +48,31 @@ __all__ = ["ADDRESS_PATTERNS", "DOMAIN_PATTERNS", "EVIDENCE_KINDS", "NAME_PATTER
            "match_ids", "non_human_evidence"]
 
 _SEP = r"[._+=-]"
+#: A word ends at the end, a separator or a digit (noreply2, news-1).
+_END = r"(?:$|[._+=-]|[0-9])"
 
 #: Local-part patterns of non-personal addresses: (evidence name, RE2 pattern on the lower-cased
-#: local part). Whole tokens only (between ``. _ + = -``), so ``newsome`` or ``lista`` never match.
+#: local part). Whole words only (between ``. _ + = -``, or before a digit), so ``newsome`` or
+#: ``lista`` never match while ``noreply2`` does.
 ADDRESS_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("no-reply", rf"(?:^|{_SEP})(?:no|do{_SEP}?not){_SEP}?reply(?:$|{_SEP})"),
-    ("mailer-daemon", rf"^mailer{_SEP}?daemon$"),
-    ("postmaster", r"^postmaster$"),
-    ("no address", rf"^no{_SEP}?address$"),
+    ("no-reply", rf"(?:^|{_SEP})(?:no|do{_SEP}?not){_SEP}?reply{_END}"),
+    ("mailer-daemon", rf"^mailer{_SEP}?daemon{_END}"),
+    ("postmaster", rf"^postmaster{_END}"),
+    ("no address", rf"^no{_SEP}?address{_END}"),
     ("announcements", rf"(?:^|{_SEP})announce"),
-    ("newsletter", rf"(?:^|{_SEP})newsletters?(?:$|{_SEP})"),
-    ("news", rf"(?:^|{_SEP})news(?:$|{_SEP})"),
+    ("newsletter", rf"(?:^|{_SEP})newsletters?{_END}"),
+    ("news", rf"(?:^|{_SEP})news{_END}"),
     # "list" only between hyphens or underscores: dan.list@ is a person called List
-    ("mailing list", rf"(?:^|[-_+])lists?(?:$|[-_+])|(?:^|{_SEP})(?:listserv|majordomo|mailman)(?:$|{_SEP})"
+    ("mailing list", rf"(?:^|[-_+])lists?(?:$|[-_+])|(?:^|{_SEP})(?:listserv|majordomo|mailman){_END}"
                      r"|-(?:request|owner)$|^owner-"),
     # dl-ga-all_domestic, all_houston, all.employees, everyone@: addressed to a whole group
     ("distribution list", r"^dl[-_.]|(?:^|[-_+])(?:all|everyone)(?:$|[-_+])|^all\.|^everyone\."),
-    ("bounces", rf"(?:^|{_SEP})bounces?(?:$|{_SEP})"),
-    ("notifications", rf"(?:^|{_SEP})notif(?:y|ications?)(?:$|{_SEP})"),
-    ("alerts", rf"(?:^|{_SEP})alerts?(?:$|{_SEP})"),
-    ("digest", rf"(?:^|{_SEP})digest(?:$|{_SEP})"),
-    ("updates", rf"(?:^|{_SEP})updates?(?:$|{_SEP})"),
-    ("webmaster", r"^webmaster$"),
+    ("bounces", rf"(?:^|{_SEP})bounces?{_END}"),
+    ("notifications", rf"(?:^|{_SEP})notif(?:y|ications?){_END}"),
+    ("alerts", rf"(?:^|{_SEP})alerts?{_END}"),
+    ("digest", rf"(?:^|{_SEP})digest{_END}"),
+    ("updates", rf"(?:^|{_SEP})updates?{_END}"),
+    ("webmaster", rf"^webmaster{_END}"),
 )
 
 #: The address patterns also looked for in display names ("Enron Announcements", "Mailer-Daemon"):
