@@ -61,15 +61,17 @@ def org_events(n: int, seed: int = 0, *, ties_per_person: int = 6) -> tuple[pd.D
     # Two planted ambassadors (one with the hostile name): a post every week answered by people
     # from everywhere, and answers of their own.
     weekly = []
-    for who in open_people[:2]:
+    # Each draws on its own half of the organisation, so the two sit apart on the map.
+    halves = np.array_split(open_people[2:], 2)
+    for who, crowd in zip(open_people[:2], halves, strict=True):
         for week in range(12):
             at = pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(weeks=week, hours=who)
             tid = f"a{who}-{week}"
             weekly.append({"ts": at, "kind": "post", "actor": ids[who], "target": None, "thread": tid})
-            for r in rng.choice(open_people, 25, replace=False):
+            for r in rng.choice(crowd, 25, replace=False):
                 weekly.append({"ts": at + pd.Timedelta(hours=2), "kind": "reply", "actor": ids[r],
                                "target": ids[who], "thread": tid})
-            for r in rng.choice(open_people, 5, replace=False):
+            for r in rng.choice(crowd, 5, replace=False):
                 weekly.append({"ts": at + pd.Timedelta(hours=3), "kind": "reply", "actor": ids[who],
                                "target": ids[r], "thread": None})
     events = pd.concat([starts, replies, pd.DataFrame(weekly)], ignore_index=True)
