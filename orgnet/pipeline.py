@@ -170,7 +170,8 @@ def run(
         loaded = replace(loaded, events=ex.events, people=ex.people if ex.people is not None else loaded.people)
         directory, excluded = ex.directory, ex.excluded
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
-                       sources=loaded.sources, membership=_membership(loaded), progress=progress)
+                       sources=loaded.sources, membership=_membership(loaded), duplicates=loaded.duplicates,
+                       progress=progress)
     with progress("Privacy: pseudonyms, small groups"):
         findings = apply_privacy(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,

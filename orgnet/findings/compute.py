@@ -40,6 +40,7 @@ from orgnet.findings.model import (
     Grouping,
     GroupMatrix,
     Groups,
+    Population,
     Pyramid,
     Responses,
     Silos,
@@ -243,6 +244,7 @@ def analyze(
     options: AnalysisOptions | None = None,
     sources: Iterable[dict[str, Any]] = (),
     membership: Mapping[str, Any] | None = None,
+    duplicates: pd.DataFrame | None = None,
     progress: StepReporter = _no_progress,
 ) -> Findings:
     """Build the graph and compute the findings.
@@ -262,6 +264,9 @@ def analyze(
         What was read (see :class:`orgnet.load.LoadedEvents`), copied into the summary.
     membership : mapping, optional
         Who counts as a member and why (from identity resolution), copied into the summary.
+    duplicates : pandas.DataFrame, optional
+        Likely duplicate identities (:func:`orgnet.identity.suggest_duplicates`): the report warns
+        when a role holder has one.
     progress : callable
         ``progress(step)`` returns a context manager wrapped around each step.
 
@@ -297,8 +302,10 @@ def analyze(
         )
     with ExitStack() as cleanup:  # the workers stop whatever happens
         cleanup.callback(pending.close)
-        return _analyze_rest(graph, pr, events, directory, opts, list(sources), membership, progress, pending,
-                             cleanup)
+        findings = _analyze_rest(graph, pr, events, directory, opts, list(sources), membership, progress, pending,
+                                 cleanup)
+    findings.population = population(people, duplicates, findings)
+    return findings
 
 
 def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: pd.DataFrame | None,
@@ -425,6 +432,43 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
                       responses=responses, formal=formal, summary=summary, periods=periods)
     summary.flagged = flag_counts(result)
     return result
+
+
+def population(people: pd.DataFrame | None, duplicates: pd.DataFrame | None, findings: Findings) -> Population:
+    """The senders set apart as not people, and the likely duplicates among the nodes (who holds a role)."""
+    out = Population()
+    if people is not None and "non_human" in people.columns:
+        apart = people[people["non_human"].fillna("").astype(str).str.len() > 0]
+        out.set_apart = pd.DataFrame({
+            "person": apart["person"].astype("string").to_numpy(),
+            "name": apart["name"].astype("string").to_numpy() if "name" in apart else pd.NA,
+            "evidence": apart["non_human"].astype("string").to_numpy(),
+            "external": apart["external"].fillna(False).to_numpy(bool) if "external" in apart else False,
+        }).astype({"name": "string"}).sort_values("person", kind="stable").reset_index(drop=True)
+    if duplicates is None or not len(duplicates) or not findings.n:
+        return out
+    ids = findings.people["person"].astype(str).to_numpy()
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    one = position.reindex(duplicates["person"].astype(str)).to_numpy()
+    two = position.reindex(duplicates["alias"].astype(str)).to_numpy()
+    # Each pair seen from each side that is a node.
+    code = np.concatenate([one, two])
+    other = np.concatenate([two, one])
+    other_id = np.concatenate([duplicates["alias"].astype(str).to_numpy(), duplicates["person"].astype(str).to_numpy()])
+    basis = np.tile(duplicates.get("basis", pd.Series("", index=duplicates.index)).astype(str).to_numpy(), 2)
+    certain = np.tile(duplicates["certain"].to_numpy(bool), 2)
+    node = ~np.isnan(code)
+    holders = np.zeros(findings.n, dtype=bool)
+    holders[findings.connectors.table["code"].to_numpy(np.int64)] = True
+    holders[findings.ambassadors.table.loc[findings.ambassadors.table["flagged"], "code"].to_numpy(np.int64)] = True
+    c = code[node].astype(np.int64)
+    o = np.nan_to_num(other[node], nan=-1).astype(np.int64)
+    out.duplicates = pd.DataFrame({
+        "code": c, "other": o,
+        "other_person": pd.array(np.where(o < 0, other_id[node], None), dtype="string"),
+        "basis": pd.array(basis[node], dtype="string"), "certain": certain[node], "role": holders[c],
+    }).sort_values(["code", "other"], kind="stable").reset_index(drop=True)
+    return out
 
 
 def flag_counts(findings: Findings) -> dict[str, int]:

@@ -41,6 +41,7 @@ __all__ = [
     "Groups",
     "PEOPLE_COLUMNS",
     "Periods",
+    "Population",
     "Pyramid",
     "Responses",
     "Silos",
@@ -519,6 +520,38 @@ class Periods:
 
 
 @dataclass
+class Population:
+    """Who is counted as a person of the organisation, who was set apart, and who may be one person twice.
+
+    Attributes
+    ----------
+    set_apart : pandas.DataFrame
+        Accounts with evidence that they are not people (distribution lists, announcement and
+        no-reply senders, newsletters, bots): ``person``, ``name``, ``evidence`` (short data,
+        e.g. ``address pattern: distribution list``), ``external``. They make no node and hold
+        no role unless kept (``--keep-sender``).
+    duplicates : pandas.DataFrame
+        Likely duplicate identities among the nodes: ``code`` (node), ``other`` (the other
+        node, or -1 when it is not a node), ``other_person`` (its id when it is not a node),
+        ``basis`` (what the suggestion rests on, names left out), ``certain`` and ``role``
+        (``code`` holds a person role: ambassador or connector, so its role may be split).
+    """
+
+    set_apart: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"person": pd.Series(dtype="string"), "name": pd.Series(dtype="string"),
+         "evidence": pd.Series(dtype="string"), "external": pd.Series(dtype=bool)}))
+    duplicates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"code": pd.Series(dtype=np.int64), "other": pd.Series(dtype=np.int64),
+         "other_person": pd.Series(dtype="string"), "basis": pd.Series(dtype="string"),
+         "certain": pd.Series(dtype=bool), "role": pd.Series(dtype=bool)}))
+
+    @property
+    def role_holders_with_duplicates(self) -> int:
+        """People holding a role who likely have another identity in the data."""
+        return int(self.duplicates.loc[self.duplicates["role"], "code"].nunique()) if len(self.duplicates) else 0
+
+
+@dataclass
 class Summary:
     """What was analysed, how, and how much was found.
 
@@ -589,6 +622,8 @@ class Findings:
         With ``by`` (``--by``) only.
     summary : Summary
         What was analysed and how.
+    population : Population
+        Non-human senders set apart and likely duplicate identities.
     """
 
     people: pd.DataFrame
@@ -602,6 +637,7 @@ class Findings:
     formal: Formal
     summary: Summary
     periods: Periods | None = None
+    population: Population = field(default_factory=Population)
 
     @property
     def n(self) -> int:

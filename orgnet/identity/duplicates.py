@@ -59,10 +59,18 @@ import pyarrow.compute as pc
 from orgnet.identity.membership import aligned, email_domains, in_domains, person_addresses
 from orgnet.identity.resolve import _arrow
 
-__all__ = ["ALIAS_FILE_COLUMNS", "DUPLICATE_COLUMNS", "alias_file", "normalise_names", "suggest_duplicates"]
+__all__ = ["ALIAS_FILE_COLUMNS", "DUPLICATE_BASES", "DUPLICATE_COLUMNS", "alias_file", "normalise_names", "suggest_duplicates"]
 
 #: Columns of the suggestions (and of the alias file ``orgnet identities`` writes).
-DUPLICATE_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence", "certain")
+DUPLICATE_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence", "basis", "certain")
+
+#: What a suggestion rests on, without the names themselves (what a pseudonymised report may show).
+DUPLICATE_BASES: tuple[str, ...] = (
+    "same display name",
+    "display names share surname and first name",
+    "display name and address share surname and initial",
+    "addresses share surname and initial",
+)
 
 #: Columns of the alias file ``orgnet identities`` writes (:func:`orgnet.identity.read_aliases`
 #: reads ``alias`` and ``person`` and ignores the others).
@@ -208,7 +216,8 @@ def suggest_duplicates(
         ``evidence`` (short data), ``certain`` (bool). Sorted by person, then alias.
     """
     empty = pd.DataFrame({"person": pd.Series(dtype="string"), "alias": pd.Series(dtype="string"),
-                          "evidence": pd.Series(dtype="string"), "certain": pd.Series(dtype=bool)})
+                          "evidence": pd.Series(dtype="string"), "basis": pd.Series(dtype="string"),
+                          "certain": pd.Series(dtype=bool)})
     if not len(people):
         return empty
     people = people.reset_index(drop=True)
@@ -262,32 +271,38 @@ def suggest_duplicates(
         forms.loc[first, fields].rename(columns=lambda c: c if c == "group" else "rep_" + c), on="group")
     out = [(str(r.rep_person), str(r.person), *_evidence(r)) for r in pairs.itertuples(index=False)]
     frame = pd.DataFrame(out, columns=list(DUPLICATE_COLUMNS))
-    frame = frame.astype({"person": "string", "alias": "string", "evidence": "string", "certain": bool})
+    frame = frame.astype({"person": "string", "alias": "string", "evidence": "string", "basis": "string",
+                          "certain": bool})
     return frame.sort_values(["person", "alias"], kind="stable").reset_index(drop=True)
 
 
-def _evidence(pair: Any) -> tuple[str, bool]:
-    """The evidence that an alias is its group's person (a row of the pairs), and whether it is certain."""
+def _evidence(pair: Any) -> tuple[str, str, bool]:
+    """The evidence that an alias is its group's person (a row of the pairs), its basis
+    (:data:`DUPLICATE_BASES`, names left out), and whether it is certain."""
     same = bool(pair.from_name and pair.rep_from_name and pair.full_name == pair.rep_full_name)
     if same:
         shown = f"'{pair.rep_name}'" if pair.rep_name == pair.name else f"'{pair.rep_name}' / '{pair.name}'"
-        text = f"same display name {shown}"
+        text, basis = f"same display name {shown}", DUPLICATE_BASES[0]
     elif pair.from_name and pair.rep_from_name:
         text = f"display names '{pair.rep_name}' / '{pair.name}' share surname and first name"
+        basis = DUPLICATE_BASES[1]
     elif pair.rep_from_name:
         text = f"display name '{pair.rep_name}' and local part {pair.local} share surname and initial"
+        basis = DUPLICATE_BASES[2]
     elif pair.from_name:
         text = f"local part {pair.rep_local} and display name '{pair.name}' share surname and initial"
+        basis = DUPLICATE_BASES[2]
     else:
-        text = f"local parts {pair.rep_local} / {pair.local} share surname and initial"
+        text, basis = f"local parts {pair.rep_local} / {pair.local} share surname and initial", DUPLICATE_BASES[3]
     a_src, r_src = set(str(pair.sources).split(",")) - {""}, set(str(pair.rep_sources).split(",")) - {""}
     if a_src and r_src and not a_src & r_src:
-        text += f" in {', '.join(sorted(r_src))} and {', '.join(sorted(a_src))}"
+        platforms = f" in {', '.join(sorted(r_src))} and {', '.join(sorted(a_src))}"
+        text, basis = text + platforms, basis + platforms
     full = str(pair.full_name) if same else ""
     certain = (same and bool(pair.unique_name) and bool(pair.inside) and bool(pair.rep_inside)
                and not pair.directory and not pair.rep_directory
                and _local_fits(pair.local, full) and _local_fits(pair.rep_local, full))
-    return text, certain
+    return text, basis, certain
 
 
 def alias_file(duplicates: pd.DataFrame, merged: pd.DataFrame | None = None) -> pd.DataFrame:

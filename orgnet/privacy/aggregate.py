@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from orgnet.findings.model import Findings, Grouping
+from orgnet.findings.model import Findings, Grouping, Population
 from orgnet.privacy.pseudonymize import source_file_names
 
 __all__ = ["aggregate_only"]
@@ -59,7 +59,9 @@ def aggregate_only(findings: Findings) -> Findings:
         True and ``summary.privacy["aggregated"]``: how many rows of each kind were removed.
     """
     formal = findings.formal
-    counts = {"people": len(findings.people), "ambassadors": len(findings.ambassadors.table),
+    counts = {"people": len(findings.people), "set_apart": len(findings.population.set_apart),
+              "duplicates": len(findings.population.duplicates),
+              "ambassadors": len(findings.ambassadors.table),
               "connectors": len(findings.connectors.table),
               "managers": 0 if formal.managers is None else len(formal.managers)}
     groups = findings.groups
@@ -86,4 +88,5 @@ def aggregate_only(findings: Findings) -> Findings:
         formal=replace(formal, managers=None),
         periods=periods,
         summary=summary,
+        population=Population(),
     )

@@ -180,4 +180,17 @@ def pseudonymize_findings(
         "pseudonym": "p_ + the first hex digits of HMAC-SHA256(key, person id)",
         "attributes_kept": sorted(keep),
     })
-    return replace(findings, people=new_people, groups=replace(findings.groups, by_kind=by_kind), summary=summary)
+    pop = findings.population
+    apart = pop.set_apart.copy()
+    apart_ids = pseudonymizer.pseudonyms(apart["person"].astype(str).to_numpy()) if len(apart) else []
+    apart["person"] = pd.array(apart_ids, dtype="string")
+    apart["name"] = apart["person"]
+    dup = pop.duplicates.copy()
+    outside = dup["other_person"].notna().to_numpy()
+    if outside.any():
+        others = dup["other_person"].astype(object).to_numpy()
+        others[outside] = pseudonymizer.pseudonyms(others[outside].astype(str))
+        dup["other_person"] = pd.array(others, dtype="string")
+    population = replace(pop, set_apart=apart, duplicates=dup)
+    return replace(findings, people=new_people, groups=replace(findings.groups, by_kind=by_kind), summary=summary,
+                   population=population)

@@ -41,6 +41,7 @@ __all__ = [
     "highlights",
     "people_flags",
     "periods_view",
+    "population_view",
     "privacy_lines",
     "pyramid_view",
     "silos_view",
@@ -147,6 +148,48 @@ def _aggregated_note(findings: Findings, what: str, key: str) -> str | None:
     found = (p.get("aggregated") or {}).get(key)
     count = f" ({int(found)} found)" if found is not None else ""
     return f"{what} are not shown: this report is aggregate-only, no individual is named{count}."
+
+
+def population_view(findings: Findings, *, top: int = 20) -> View:
+    """Who is counted: the membership statement, senders set apart as not people, likely duplicates."""
+    m = findings.summary.membership or {}
+    lines = []
+    rule = m.get("rule")
+    domains = ", ".join(m.get("domains") or [])
+    if rule == "directory":
+        lines.append("Members are the people in the HR directory; everyone else is an outside contact.")
+    elif rule in ("org domain", "inferred domain") and domains:
+        how = ("inferred from the data: the domain most senders write from" if m.get("inferred")
+               else "as given (--org-domain)")
+        lines.append(f"Members are the addresses of {domains} ({how}); other addresses are outside contacts "
+                     "(change it with --org-domain).")
+    elif rule == "platform":
+        lines.append("Members are the platform's accounts; guests are outside contacts.")
+    elif m:
+        lines.append("Everyone in the data is counted as a member" + (f" ({m['note']})." if m.get("note") else "."))
+    if m.get("external"):
+        lines.append(f"{int(m['external']):,} outside contacts are counted in ties to the outside but hold no role.")
+    apart = findings.population.set_apart
+    if len(apart):
+        lines.append(f"{len(apart):,} senders are set apart as not people (lists, announcements, no-reply senders, "
+                     "newsletters, bots): they hold no role and are not in the pyramid (keep one with "
+                     "--keep-sender).")
+    rows = [{"name": str(r.name) if isinstance(r.name, str) and r.name else str(r.person), "person": str(r.person),
+             "evidence": str(r.evidence)} for r in apart.head(top).itertuples()]
+    names = display_names(findings)
+    dup = findings.population.duplicates
+    held = dup[dup["role"]] if len(dup) else dup
+    warnings = []
+    for code, rows_of in held.groupby("code", sort=True) if len(held) else []:
+        others = [str(names[o]) if o >= 0 else str(p) for o, p in zip(rows_of["other"], rows_of["other_person"],
+                                                                       strict=True)]
+        warnings.append({"name": str(names[int(code)]), "others": others,
+                         "basis": "; ".join(sorted(set(rows_of["basis"].astype(str))))})
+    if len(held):
+        lines.append(f"{len(warnings):,} people with a role likely have another address or account in the data: "
+                     "their activity may be split (merge them with an alias file: `orgnet identities`).")
+    return View(bool(lines), {"lines": lines, "set_apart": rows, "more_set_apart": max(0, len(apart) - top),
+                              "duplicates": warnings[:top], "more_duplicates": max(0, len(warnings) - top)})
 
 
 def ambassadors_view(findings: Findings, *, top: int = 25) -> View:

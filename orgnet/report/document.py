@@ -191,6 +191,21 @@ def _periods(f: Findings, names: _Names) -> dict[str, Any] | None:
             "changes": changes, "note": per.note or None}
 
 
+def _population(f: Findings, names: _Names) -> dict[str, Any]:
+    from orgnet.report.files import to_jsonable
+
+    apart = to_jsonable(f.population.set_apart)
+    dup = f.population.duplicates
+    rows = []
+    for r in dup.itertuples(index=False):
+        rows.append({"person": names.person(int(r.code)),
+                     "other": names.person(int(r.other)) if r.other >= 0 else str(r.other_person),
+                     "other_is_member": bool(r.other >= 0), "basis": str(r.basis), "certain": bool(r.certain),
+                     "role": bool(r.role)})
+    return {"set_apart": apart, "duplicates": rows,
+            "role_holders_with_duplicates": f.population.role_holders_with_duplicates}
+
+
 def _summary(f: Findings) -> dict[str, Any]:
     from dataclasses import asdict
 
@@ -228,6 +243,7 @@ def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) 
         "responses": _responses(findings),
         "formal": _formal(findings, names),
         "periods": _periods(findings, names),
+        "population": _population(findings, names),
     }
     n = len(findings.people)
     if findings.aggregate_only:

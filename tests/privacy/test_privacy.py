@@ -397,7 +397,10 @@ def test_aggregate_only_leaves_no_individual(run):
     assert len(a.ambassadors.table) == len(a.connectors.table) == 0
     assert a.summary.privacy["aggregated"] == {"people": len(f.people), "ambassadors": len(f.ambassadors.table),
                                                "connectors": len(f.connectors.table),
-                                               "managers": len(f.formal.managers)}
+                                               "managers": len(f.formal.managers),
+                                               "set_apart": len(f.population.set_apart),
+                                               "duplicates": len(f.population.duplicates)}
+    assert len(a.population.set_apart) == len(a.population.duplicates) == 0
     assert all(len(b) == 0 for b in a.silos.table["bridges"])
     assert a.silos.table["n_bridges"].tolist() == s.silos.table["n_bridges"].tolist()
     assert a.formal.managers is None
