@@ -465,7 +465,7 @@ def population(people: pd.DataFrame | None, duplicates: pd.DataFrame | None, fin
     o = np.nan_to_num(other[node], nan=-1).astype(np.int64)
     out.duplicates = pd.DataFrame({
         "code": c, "other": o,
-        "other_person": pd.array(np.where(o < 0, other_id[node], None), dtype="string"),
+        "other_person": pd.Series(other_id[node], dtype="string").mask(o >= 0).array,
         "basis": pd.array(basis[node], dtype="string"), "certain": certain[node], "role": holders[c],
     }).sort_values(["code", "other"], kind="stable").reset_index(drop=True)
     return out
