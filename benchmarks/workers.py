@@ -193,9 +193,11 @@ def job_libraries(size: Size, args: argparse.Namespace) -> None:
 
     k = _pivots(n, vertex_diameter_estimate(gu, n, seed=0))
     # analyze's betweenness: ties in either direction, path length = number of ties.
-    report("betweenness", "orgnet", lambda: betweenness(a, graph=gu, directed=False, seed=0),
+    from orgnet.findings.betweenness import start_betweenness
+
+    report("betweenness", "orgnet", lambda: start_betweenness(a, graph=gu, directed=False, seed=0).result(),
            f"{k} pivots, Hoeffding bounds, worker processes on all cores")
-    report("betweenness", "orgnet, one process", lambda: betweenness(a, graph=gu, directed=False, seed=0, workers=1),
+    report("betweenness", "orgnet, one process", lambda: betweenness(a, graph=gu, directed=False, seed=0),
            f"{k} pivots, Hoeffding bounds")
     rng = np.random.default_rng(0)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()

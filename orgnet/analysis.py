@@ -29,18 +29,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet import connectors
+from orgnet._parallel import effective_n_jobs, start_call
 from orgnet.events import encode_ids, has_timestamps
+from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
 from orgnet.graph import OrgGraph
 from orgnet.identity import resolve_identities
 from orgnet.metrics.ambassadors import ambassador_scores
-from orgnet.metrics.centrality import (
-    PendingBetweenness,
-    degrees,
-    distinct_partners,
-    pagerank,
-    start_betweenness,
-    strengths,
-)
+from orgnet.metrics.centrality import degrees, distinct_partners, pagerank, strengths
 from orgnet.metrics.communities import leiden
 from orgnet.metrics.engagement import PYRAMID_LEVELS as LEVELS
 from orgnet.metrics.engagement import engagement_levels, pyramid_counts
@@ -68,7 +63,6 @@ from orgnet.metrics.time import (
     response_half_life,
     response_rate_by_hour,
 )
-from orgnet.workers import BackgroundCall, available_cores
 
 __all__ = ["AnalysisOptions", "Findings", "LoadedEvents", "analyze", "load_events"]
 
@@ -119,8 +113,12 @@ class AnalysisOptions:
     scheduler : str or None
         Dask scheduler address for ``engine="dask"`` (a local cluster when None).
     workers : int or None
-        Processes for sampled betweenness on large graphs (None: the cores available; 1: none).
-        Results do not depend on it.
+        Worker processes, as ``n_jobs`` in :mod:`orgnet._parallel`: None the cores available,
+        1 none (everything in this process). Results do not depend on it.
+    parallel_from : int
+        From this many people sampled betweenness and the silo test run in worker processes
+        beside the other steps (when ``workers`` allows more than one); below it starting the
+        workers costs more than it saves.
     """
 
     since: str | None = None
@@ -139,6 +137,7 @@ class AnalysisOptions:
     engine: str = "local"
     scheduler: str | None = None
     workers: int | None = None
+    parallel_from: int = 20_000
 
 
 @dataclass
@@ -335,7 +334,7 @@ def analyze(
             pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
             seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
             ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
-            workers=opts.workers,
+            n_jobs=opts.workers if graph.n >= opts.parallel_from else 1,
         )
     with ExitStack() as cleanup:  # the workers stop whatever happens
         cleanup.callback(pending.close)
@@ -371,9 +370,9 @@ def _analyze_rest(graph: OrgGraph, table: pd.DataFrame, events: pa.Table, direct
         (comm_codes, comm_labels, "community")]
     ids = graph.people["person"].to_numpy(dtype=str)
     silo_call = None
-    if graph.n >= _BACKGROUND_SILOS_FROM and (opts.workers or available_cores()) > 1:
+    if graph.n >= opts.parallel_from and effective_n_jobs(opts.workers) > 1:
         with progress("Silos (started in a worker process)"):
-            silo_call = BackgroundCall(silo_table, a, ids, silo_groups, opts.seed)
+            silo_call = start_call(silo_table, a, ids, silo_groups, opts.seed, n_jobs=opts.workers)
             cleanup.callback(silo_call.close)
 
     timed = has_timestamps(graph.events)
@@ -601,10 +600,6 @@ def _connectors(graph: OrgGraph, table: pd.DataFrame, codes: np.ndarray, labels:
     found = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=["code", "person", "role", "score", "reason"])
     return found
-
-
-#: From this many people the silo test runs in a worker process (when there are several cores).
-_BACKGROUND_SILOS_FROM = 20_000
 
 
 def silo_table(adjacency: Any, ids: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray, str]],
