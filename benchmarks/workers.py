@@ -58,8 +58,9 @@ def job_generate(size: Size, args: argparse.Namespace) -> None:
 def job_orgnet(size: Size, args: argparse.Namespace) -> None:
     """orgnet's own pipeline (``orgnet.pipeline.run``, what ``orgnet analyze`` runs), stage by stage.
 
-    Betweenness runs in this process (``workers=1``), not in background workers as in
-    ``orgnet analyze``: each stage's time is then its own cost, not overlapped with others.
+    Everything runs in this process (``workers=1``: betweenness, the silo test and the report's
+    maps), not in background workers as in ``orgnet analyze``: each stage's time is then its own
+    cost, not overlapped with others.
     """
     from orgnet.analysis import AnalysisOptions
     from orgnet.malloc import keep_freed_memory

@@ -566,7 +566,8 @@ def betweenness_work(
         vd = vertex_diameter_estimate(graph, n, seed=seed)
         k, target = rk_sample_size(epsilon, delta, vd), epsilon
     if n < exact_below or k is None or k >= n:
-        raw = np.asarray(graph.betweenness(directed=directed, weights=dist), dtype=float)  # type: ignore[attr-defined]
+        view: Any = graph  # an igraph.Graph (igraph ships no type hints)
+        raw = np.asarray(view.betweenness(directed=directed, weights=dist), dtype=np.float64)
         return BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed)
     sources = choose_pivots(n, k, seed)
     if per_person_bounds:
