@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from orgnet.analysis import load_events
     from orgnet.graph import OrgGraph
-    from orgnet.metrics.centrality import betweenness, start_betweenness
+    from orgnet.metrics.centrality import betweenness
 
     size = SIZES[args.size]
     dataset(size)
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     for eps in (float(e) for e in args.epsilons.split(",")):
         for seed in (int(s) for s in args.seeds.split(",")):
             start = time.perf_counter()
-            r = start_betweenness(a, graph=gi, ties=ties, directed=False, exact_below=0, epsilon=eps, delta=0.1,
-                                  seed=seed, workers=1).result()
+            r = betweenness(a, graph=gi, ties=ties, directed=False, exact_below=0, epsilon=eps, delta=0.1,
+                            seed=seed)
             seconds = time.perf_counter() - start
             err = np.abs(r.values - exact.values)
             assert r.lower is not None and r.upper is not None

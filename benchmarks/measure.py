@@ -1,4 +1,8 @@
-"""Timing and peak memory of stages in this process, and of whole commands in a child process."""
+"""Timing and peak memory of stages in this process, and of whole commands in a child process.
+
+A command's peak memory is that of its whole process tree: orgnet's worker processes hold
+memory too, so the largest process alone (``ru_maxrss``) understates it.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,75 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["RssSampler", "StageRecorder", "emit", "rss_bytes", "run_command"]
+__all__ = ["RssSampler", "StageRecorder", "TreeRssSampler", "emit", "rss_bytes", "run_command"]
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def rss_bytes() -> int:
-    """Resident set size of this process now (from /proc, no extra dependency)."""
-    with open("/proc/self/statm", "rb") as fh:
+def rss_bytes(pid: int | str = "self") -> int:
+    """Resident set size of a process now (this one by default; from /proc, no extra dependency)."""
+    with open(f"/proc/{pid}/statm", "rb") as fh:
         return int(fh.read().split()[1]) * _PAGE
+
+
+class TreeRssSampler:
+    """Background thread sampling the summed RSS of a process and all its descendants.
+
+    ``peak()`` is the highest sum seen. The RSS of the known processes is read every
+    ``interval`` seconds (cheap: /proc/PID/statm); the list of descendants is refreshed every
+    ``rescan`` seconds (psutil reads every process of the machine for that). Pages shared
+    between processes (the Python and numpy libraries, memory maps) count once per process,
+    so the sum is an upper bound, by a few tens of MB per worker.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05, rescan: float = 0.5) -> None:
+        import psutil
+
+        self._psutil = psutil
+        self._root = psutil.Process(pid)
+        self.interval, self.rescan = interval, rescan
+        self._pids = [pid]
+        self._peak = 0
+        self.most_processes = 1
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _scan(self) -> None:
+        try:
+            self._pids = [self._root.pid] + [c.pid for c in self._root.children(recursive=True)]
+        except self._psutil.Error:  # the command has ended
+            pass
+        self.most_processes = max(self.most_processes, len(self._pids))
+
+    def _sample(self) -> None:
+        total = 0
+        for pid in self._pids:
+            try:
+                total += rss_bytes(pid)
+            except (OSError, ValueError, IndexError):  # the process has ended meanwhile
+                pass
+        self._peak = max(self._peak, total)
+
+    def _run(self) -> None:
+        last_scan = 0.0
+        while True:
+            now = time.perf_counter()
+            if now - last_scan >= self.rescan:
+                self._scan()
+                last_scan = now
+            self._sample()
+            if self._stop.wait(self.interval):
+                return
+
+    def peak(self) -> int:
+        """Highest summed RSS of the tree seen so far."""
+        return self._peak
+
+    def stop(self) -> None:
+        """End the sampling thread."""
+        self._stop.set()
+        self._thread.join()
 
 
 class RssSampler:
@@ -91,8 +155,11 @@ def emit(record: dict[str, Any]) -> None:
 
 def run_command(argv: Sequence[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
                 cwd: str | None = None) -> dict[str, Any]:
-    """Run a command; return wall seconds, its own peak RSS (``wait4``), exit code and JSON lines printed.
+    """Run a command; return wall seconds, CPU seconds, peak memory, exit code and JSON lines printed.
 
+    ``peak_rss`` is the peak of the summed RSS of the command and every process it started
+    (:class:`TreeRssSampler`); ``largest_process_rss`` the largest single process's
+    (``ru_maxrss`` from ``wait4``); ``cpu_seconds`` covers the command and the children it waited for.
     On a time cap the child is killed and the lines it printed so far are kept (``timed_out``).
     """
     start = time.perf_counter()
@@ -116,6 +183,7 @@ def run_command(argv: Sequence[str], *, timeout: float | None = None, env: dict[
         assert proc.stderr is not None
         err_chunks.append(proc.stderr.read())
 
+    tree = TreeRssSampler(proc.pid)
     readers = [threading.Thread(target=read_out, daemon=True), threading.Thread(target=read_err, daemon=True)]
     for t in readers:
         t.start()
@@ -132,12 +200,15 @@ def run_command(argv: Sequence[str], *, timeout: float | None = None, env: dict[
             break
         time.sleep(0.05)
     seconds = time.perf_counter() - start
+    tree.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     for t in readers:
         t.join(timeout=5)
     return {
         "seconds": seconds,
-        "peak_rss": int(usage.ru_maxrss) * 1024,
+        "peak_rss": max(tree.peak(), int(usage.ru_maxrss) * 1024),
+        "largest_process_rss": int(usage.ru_maxrss) * 1024,
+        "most_processes": tree.most_processes,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "returncode": proc.returncode,
         "timed_out": timed_out,

@@ -58,8 +58,9 @@ def job_generate(size: Size, args: argparse.Namespace) -> None:
 def job_orgnet(size: Size, args: argparse.Namespace) -> None:
     """orgnet's own pipeline (``orgnet.pipeline.run``, what ``orgnet analyze`` runs), stage by stage.
 
-    Betweenness runs in this process (``workers=1``), not in background workers as in
-    ``orgnet analyze``: each stage's time is then its own cost, not overlapped with others.
+    Everything runs in this process (``workers=1``: betweenness, the silo test and the report's
+    maps), not in background workers as in ``orgnet analyze``: each stage's time is then its own
+    cost, not overlapped with others.
     """
     from orgnet.analysis import AnalysisOptions
     from orgnet.malloc import keep_freed_memory
@@ -193,9 +194,11 @@ def job_libraries(size: Size, args: argparse.Namespace) -> None:
 
     k = _pivots(n, vertex_diameter_estimate(gu, n, seed=0))
     # analyze's betweenness: ties in either direction, path length = number of ties.
-    report("betweenness", "orgnet", lambda: betweenness(a, graph=gu, directed=False, seed=0),
+    from orgnet.findings.betweenness import start_betweenness
+
+    report("betweenness", "orgnet", lambda: start_betweenness(a, graph=gu, directed=False, seed=0).result(),
            f"{k} pivots, Hoeffding bounds, worker processes on all cores")
-    report("betweenness", "orgnet, one process", lambda: betweenness(a, graph=gu, directed=False, seed=0, workers=1),
+    report("betweenness", "orgnet, one process", lambda: betweenness(a, graph=gu, directed=False, seed=0),
            f"{k} pivots, Hoeffding bounds")
     rng = np.random.default_rng(0)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()

@@ -177,5 +177,6 @@ def run(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
             drop_attributes=opts.drop_attributes, min_group_size=opts.min_group_size,
             aggregate=opts.aggregate_only, people_excluded=excluded)
-    report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties)
+    report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties,
+                          workers=opts.analysis.workers)
     return RunResult(findings, report, loaded)

@@ -1,27 +1,39 @@
-"""analyze() with its worker processes (betweenness pivots, silo test) equals the in-process run."""
+"""analyze() with worker processes (betweenness pivots, silo test) equals the in-process run."""
 
 from __future__ import annotations
 
-import orgnet.findings.compute as analysis
-import orgnet.metrics.centrality as centrality
-from orgnet.analysis import AnalysisOptions, analyze
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from orgnet.findings import AnalysisOptions, analyze
 from orgnet.synthetic import generate
 
 
-def test_workers_change_nothing(monkeypatch, assert_same_findings) -> None:
-    org = generate(people=600, seed=5)
-    opts = dict(betweenness_exact_below=100)  # sampled pivots, as on a large organisation
-    alone = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=1, **opts))
-    monkeypatch.setattr(analysis, "_BACKGROUND_SILOS_FROM", 0)
-    monkeypatch.setattr(centrality, "PARALLEL_WORK", 0)
-    steps: list[str] = []
+class Steps(list):
+    """A progress reporter that records the steps."""
 
-    def progress(step: str):
-        steps.append(step)
-        from contextlib import nullcontext
+    def __call__(self, step: str) -> AbstractContextManager[Any]:
+        self.append(step)
         return nullcontext()
 
-    both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts),
-                   progress=progress)
+
+def test_workers_change_nothing(assert_same_findings) -> None:
+    org = generate(people=600, seed=5)
+    # Sampled pivots as on a large organisation; parallel_from=0 sends work to the workers at this size.
+    opts = dict(betweenness_exact_below=100, parallel_from=0)
+    steps = Steps()
+    alone = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=1, **opts), progress=steps)
+    assert not any("worker" in s for s in steps)
+    steps = Steps()
+    both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts), progress=steps)
     assert "Silos (started in a worker process)" in steps and "Betweenness: waiting for the workers" in steps
-    assert_same_findings(alone, both)
+    assert both.summary.methods["betweenness_method"] == "sampled"
+    assert_same_findings(alone, both)  # people, groups, silos, ambassadors, connectors, pyramid
+
+
+def test_small_organisations_stay_in_process_by_default() -> None:
+    org = generate(people=300, seed=2)
+    steps = Steps()
+    analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, betweenness_exact_below=100),
+            progress=steps)
+    assert not any("worker" in s for s in steps)  # below parallel_from (20,000 people)

@@ -29,8 +29,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from orgnet._parallel import effective_n_jobs, start_call
 from orgnet.events import encode_ids, has_timestamps
 from orgnet.findings.ambassadors import ambassador_ranking
+from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
 from orgnet.findings.connectors import connector_roles, person_measures
 from orgnet.findings.formal import formal_structure
 from orgnet.findings.model import (
@@ -51,12 +53,11 @@ from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
-from orgnet.metrics.centrality import PendingBetweenness, pagerank, start_betweenness
+from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.communities import leiden
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
 from orgnet.metrics.time import first_responses, getting_outside, response_half_life, response_rate_by_hour
-from orgnet.workers import BackgroundCall, available_cores
 
 __all__ = ["AnalysisOptions", "analyze", "eligible_people"]
 
@@ -106,8 +107,12 @@ class AnalysisOptions:
     scheduler : str or None
         Dask scheduler address for ``engine="dask"`` (a local cluster when None).
     workers : int or None
-        Processes for the work that runs beside the rest on large graphs (None: the cores
-        available; 1: none). Results do not depend on it.
+        Worker processes, as ``n_jobs`` in :mod:`orgnet._parallel`: None the cores available,
+        1 none (everything in this process). Results do not depend on it.
+    parallel_from : int
+        From this many people sampled betweenness and the silo test run in worker processes
+        beside the other steps (when ``workers`` allows more than one); below it starting the
+        workers costs more than it saves.
     rules : Rules
         Every threshold that turns a measure into a flag (:mod:`orgnet.findings.rules`).
     """
@@ -128,6 +133,7 @@ class AnalysisOptions:
     engine: str = "local"
     scheduler: str | None = None
     workers: int | None = None
+    parallel_from: int = 20_000
     rules: Rules = field(default_factory=Rules)
 
 
@@ -232,10 +238,6 @@ def _silo_tables(ties: Any, groupings: list[Grouping], rules: Rules, seed: int,
                                  eligible=eligible) for g in groupings], ignore_index=True)
 
 
-#: From this many people the silo test runs in a worker process (when there are several cores).
-_BACKGROUND_SILOS_FROM = 20_000
-
-
 def analyze(
     events: pa.Table,
     *,
@@ -298,7 +300,7 @@ def analyze(
             pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
             seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
             ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
-            workers=opts.workers,
+            n_jobs=opts.workers if graph.n >= opts.parallel_from else 1,
         )
     with ExitStack() as cleanup:  # the workers stop whatever happens
         cleanup.callback(pending.close)
@@ -336,9 +338,10 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     # The silo test (a permutation baseline per group) needs only the ties and the group codes:
     # on a large organisation a worker process runs it beside the steps below.
     silo_call = None
-    if graph.n >= _BACKGROUND_SILOS_FROM and (opts.workers or available_cores()) > 1:
+    if graph.n >= opts.parallel_from and effective_n_jobs(opts.workers) > 1:
         with progress("Silos (started in a worker process)"):
-            silo_call = BackgroundCall(_silo_tables, a, list(groupings.values()), rules, opts.seed, eligible)
+            silo_call = start_call(_silo_tables, a, list(groupings.values()), rules, opts.seed, eligible,
+                                   n_jobs=opts.workers)
             cleanup.callback(silo_call.close)
 
     timed = has_timestamps(graph.events)

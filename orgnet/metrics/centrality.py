@@ -6,8 +6,7 @@ Every function takes a square ``scipy.sparse`` matrix ``A`` (``A[i, j]`` = weigh
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,20 +14,23 @@ import numpy as np
 import scipy.sparse as sp
 
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
-from orgnet.metrics.pivots import dependencies
-from orgnet.workers import Workers, available_cores
 
 __all__ = [
+    "PIVOT_CHUNK",
     "BetweennessResult",
-    "PendingBetweenness",
+    "PivotWork",
     "betweenness",
+    "betweenness_work",
+    "choose_pivots",
     "degrees",
     "distinct_partners",
-    "pagerank",
     "locality_order",
-    "start_betweenness",
+    "pagerank",
+    "pivot_dependencies",
+    "rk_sample_size",
     "strengths",
     "undirected_ties",
+    "vertex_diameter_estimate",
 ]
 
 
@@ -52,8 +54,8 @@ def undirected_ties(adjacency: Adjacency) -> sp.coo_array:
 
 
 def _csr(adjacency: Adjacency) -> sp.csr_array:
-    # The checks of start_betweenness (which is moving to the parallel-work module).
-    return check_adjacency(adjacency, func="start_betweenness")
+    # The checks of betweenness_work (the sampled pivots it plans go to workers in findings.betweenness).
+    return check_adjacency(adjacency, func="betweenness_work")
 
 
 def strengths(adjacency: Adjacency) -> tuple[FloatArray, FloatArray]:
@@ -315,46 +317,123 @@ def locality_order(ties: sp.coo_array, n: int) -> np.ndarray:
 
 
 #: Sources per igraph call when sampling. The estimate is summed chunk by chunk in this fixed
-#: order, so it is bit-for-bit the same whether the chunks run in one process or in several.
+#: order, so it is bit-for-bit the same however the chunks are shared out (one process or several).
 PIVOT_CHUNK = 32
 
-#: Parallel workers are worth starting once the pivots' work (pivots × ties) is above this.
-PARALLEL_WORK = 100_000_000
+
+def choose_pivots(n: int, k: int, seed: int) -> np.ndarray:
+    """``k`` distinct random people out of ``n`` (sorted): the source pivots of sampled betweenness.
+
+    Examples
+    --------
+    >>> choose_pivots(10, 3, seed=0).tolist() == choose_pivots(10, 3, seed=0).tolist()
+    True
+    >>> len(set(choose_pivots(10, 3, seed=1).tolist()))
+    3
+    """
+    return np.sort(np.random.default_rng(seed).choice(n, size=k, replace=False))
 
 
-class PendingBetweenness:
-    """Betweenness being computed, possibly by worker processes in the background.
+def pivot_dependencies(n: int, edges: np.ndarray, dist: np.ndarray | None, directed: bool,
+                       chunks: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Brandes dependencies of each chunk of sources, summed per chunk (one igraph graph for all).
 
-    Returned by :func:`start_betweenness`; :meth:`result` waits for the workers (if any) and
-    gives the :class:`BetweennessResult`. :meth:`close` stops the workers and removes their
-    files (``result`` does it too).
+    Parameters
+    ----------
+    n : int
+        People.
+    edges : numpy.ndarray
+        Ties as an ``(m, 2)`` array of people.
+    dist : numpy.ndarray or None
+        Length of each tie (None: every tie counts 1).
+    directed : bool
+        Paths follow the ties' direction (else igraph counts half a dependency per source).
+    chunks : sequence of arrays of people
+        The sources, chunk by chunk.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array per chunk: the chunk's dependencies on every person.
+
+    Examples
+    --------
+    >>> path = np.array([[0, 1], [1, 2]])  # 0 - 1 - 2
+    >>> [p.tolist() for p in pivot_dependencies(3, path, None, False, [np.array([0]), np.array([1, 2])])]
+    [[0.0, 0.5, 0.0], [0.0, 0.5, 0.0]]
+    """
+    import igraph as ig
+
+    graph = ig.Graph(n=n, edges=np.asarray(edges), directed=directed)
+    lengths = None if dist is None else np.asarray(dist, dtype=float).tolist()
+    return [_dependencies(graph, lengths, directed, np.asarray(c).tolist()) for c in chunks]
+
+
+def _dependencies(graph: Any, dist: list[float] | None, directed: bool, sources: list[int]) -> np.ndarray:
+    return np.asarray(graph.betweenness(directed=directed, weights=dist, sources=sources), dtype=float)
+
+
+@dataclass(frozen=True)
+class PivotWork:
+    """Sampled betweenness as independent pieces: the dependencies of chunks of source pivots.
+
+    :func:`betweenness_work` makes it; :func:`pivot_dependencies` computes any share of
+    :attr:`chunks` (in this process or in others); :meth:`finish` sums the parts in chunk order,
+    so the values do not depend on how the chunks were shared out. People are renumbered so that
+    tied people sit close in memory (:func:`locality_order`): each breadth-first search then
+    touches fewer cache lines (1.1-1.6x faster at 100k people, noisy); :meth:`finish` maps back.
+
+    Attributes
+    ----------
+    n : int
+        People.
+    edges : numpy.ndarray
+        The ties, ``(m, 2)``, in the renumbering.
+    dist : numpy.ndarray or None
+        Length of each tie (None: hops).
+    directed : bool
+        Paths follow the direction of ties.
+    chunks : list of numpy.ndarray
+        The pivots (renumbered), :data:`PIVOT_CHUNK` per chunk.
+    renumbered : numpy.ndarray
+        ``renumbered[i]``: the new number of person ``i``.
+    weighted, delta, target_epsilon, vertex_diameter
+        As in :class:`BetweennessResult`.
     """
 
-    def __init__(self, finish: Callable[[], BetweennessResult], workers: Workers | None = None) -> None:
-        self._finish = finish
-        self._workers = workers
-        self._result: BetweennessResult | None = None
+    n: int
+    edges: np.ndarray
+    dist: np.ndarray | None
+    directed: bool
+    chunks: list[np.ndarray]
+    renumbered: np.ndarray
+    weighted: bool
+    delta: float
+    target_epsilon: float | None
+    vertex_diameter: int | None
 
     @property
-    def background(self) -> bool:
-        """Whether worker processes are (still) computing it."""
-        return self._workers is not None and self._workers.running
+    def pivots(self) -> int:
+        """Number of source pivots."""
+        return sum(len(c) for c in self.chunks)
 
-    def result(self) -> BetweennessResult:
-        """The betweenness (waits for the workers)."""
-        if self._result is None:
-            try:
-                if self._workers is not None:
-                    self._workers.wait()
-                self._result = self._finish()
-            finally:
-                self.close()
-        return self._result
-
-    def close(self) -> None:
-        """Stop the workers (if still running) and remove their files."""
-        if self._workers is not None:
-            self._workers.close()
+    def finish(self, parts: Iterable[np.ndarray]) -> BetweennessResult:
+        """The result from the chunks' dependencies, given in chunk order."""
+        n, k = self.n, self.pivots
+        total = np.zeros(n)
+        for part in parts:  # always in chunk order: the sum does not depend on who computed what
+            total += part
+        raw = total[self.renumbered]  # back to the caller's numbering
+        # igraph counts an undirected pair once (half a dependency per source): doubled, both
+        # modes share one normalisation by (n - 1)(n - 2).
+        pair = 1.0 if self.directed else 2.0
+        values = pair * raw / (k * (n - 2)) * n / (n - 1)
+        # Hoeffding (valid without replacement too), two-sided, union bound over the n people.
+        width = float(np.sqrt(np.log(2 * n / self.delta) / (2 * k)) * n / (n - 1))
+        return BetweennessResult(values, "sampled", k, self.weighted, directed=self.directed,
+                                 lower=np.maximum(values - width, 0.0), upper=np.minimum(values + width, 1.0),
+                                 epsilon=width, delta=self.delta, target_epsilon=self.target_epsilon,
+                                 vertex_diameter=self.vertex_diameter)
 
 
 def betweenness(
@@ -369,7 +448,7 @@ def betweenness(
     graph: object | None = None,
     directed: bool = True,
     per_person_bounds: bool = False,
-    workers: int = 1,
+    ties: sp.coo_array | None = None,
 ) -> BetweennessResult:
     """Betweenness: exact below a size threshold, sampled source pivots above it.
 
@@ -386,6 +465,9 @@ def betweenness(
     pivot counts but one igraph call per pivot. Both are valid for source sampling whatever
     the pivot count.
 
+    Everything runs in this process; :func:`orgnet.findings.betweenness.start_betweenness`
+    shares the pivots out to worker processes, with the same values.
+
     Parameters
     ----------
     adjacency : sparse matrix
@@ -399,7 +481,7 @@ def betweenness(
     epsilon, delta : float
         Target additive error on normalised betweenness and failure probability.
     seed : int
-        Seed for choosing pivots.
+        Seed for choosing pivots (:func:`choose_pivots`).
     graph : igraph.Graph, optional
         A prebuilt igraph view of ``adjacency`` (directed; or, with ``directed=False``, the
         upper triangle of ``A + A.T`` as :func:`undirected_ties` gives it).
@@ -410,9 +492,9 @@ def betweenness(
         ``(n - 1)(n - 2)`` pairs (directed) or ``(n - 1)(n - 2) / 2`` (undirected), as networkx.
     per_person_bounds : bool
         Variance-aware (empirical Bernstein) bounds per person instead of Hoeffding's.
-    workers : int
-        Processes sharing the sampled pivots when their work is large (see
-        :func:`start_betweenness`); the result does not depend on it.
+    ties : scipy.sparse.coo_array, optional
+        The ties ``graph`` was built from (``adjacency.tocoo()``, or :func:`undirected_ties`
+        with ``directed=False``), when the caller has them already.
 
     Returns
     -------
@@ -426,13 +508,15 @@ def betweenness(
     [0.0, 0.5, 0.0]
     """
     a = check_adjacency(adjacency, func="betweenness")
-    return start_betweenness(
-        a, weighted=weighted, exact_below=exact_below, pivots=pivots, epsilon=epsilon, delta=delta,
-        seed=seed, graph=graph, directed=directed, per_person_bounds=per_person_bounds, workers=workers,
-    ).result()
+    work = betweenness_work(a, weighted=weighted, exact_below=exact_below, pivots=pivots, epsilon=epsilon,
+                            delta=delta, seed=seed, graph=graph, directed=directed,
+                            per_person_bounds=per_person_bounds, ties=ties)
+    if isinstance(work, BetweennessResult):
+        return work
+    return work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks))
 
 
-def start_betweenness(
+def betweenness_work(
     adjacency: sp.sparray,
     *,
     weighted: bool = False,
@@ -444,39 +528,24 @@ def start_betweenness(
     graph: object | None = None,
     directed: bool = True,
     per_person_bounds: bool = False,
-    workers: int | None = None,
     ties: sp.coo_array | None = None,
-) -> PendingBetweenness:
-    """Start :func:`betweenness`; with several workers it runs in background processes.
+) -> BetweennessResult | PivotWork:
+    """:func:`betweenness` up to the pivots' searches: the result when there are none, else the work.
 
-    Sampled pivots are cut into chunks of :data:`PIVOT_CHUNK` sources. When the work
-    (pivots × ties) exceeds :data:`PARALLEL_WORK` and ``workers > 1``, the chunks go to that
-    many worker processes (:mod:`orgnet.metrics.pivots`: fresh interpreters that read the tie
-    arrays from a temporary folder) while the caller goes on with other work;
-    :meth:`PendingBetweenness.result` collects them. The
-    chunks are always summed in the same order, so the values are identical with any number
-    of workers. Exact betweenness (small graphs) and ``per_person_bounds`` run on the spot.
-
-    Parameters
-    ----------
-    adjacency, weighted, exact_below, pivots, epsilon, delta, seed, graph, directed, per_person_bounds
-        As for :func:`betweenness`.
-    workers : int, optional
-        Worker processes (default: the cores this process may use).
-    ties : scipy.sparse.coo_array, optional
-        The ties ``graph`` was built from (``adjacency.tocoo()``, or :func:`undirected_ties`
-        with ``directed=False``), when the caller has them already.
-
-    Returns
-    -------
-    PendingBetweenness
+    Exact betweenness (fewer than ``exact_below`` people, or more pivots than people) and
+    ``per_person_bounds`` are computed here; sampled betweenness with Hoeffding bounds comes back
+    as a :class:`PivotWork` whose chunks can be computed anywhere. The parameters are those of
+    :func:`betweenness`.
 
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> pending = start_betweenness(sp.csr_array([[0, 1.0, 0], [0, 0, 1.0], [0, 0, 0]]))
-    >>> pending.result().values.tolist()
-    [0.0, 0.5, 0.0]
+    >>> ring = sp.csr_array((np.ones(40), (np.arange(40), (np.arange(40) + 1) % 40)), shape=(40, 40))
+    >>> work = betweenness_work(ring, exact_below=10, pivots=36)
+    >>> len(work.chunks), work.pivots
+    (2, 36)
+    >>> work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks)).method
+    'sampled'
     """
     import igraph as ig
 
@@ -494,61 +563,24 @@ def start_betweenness(
     # modes share one normalisation by (n - 1)(n - 2).
     pair = 1.0 if directed else 2.0
     if n < 3:
-        return _done(BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed))
+        return BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed)
     vd, target = None, None
     k = pivots
     if k is None and n >= exact_below:
         vd = vertex_diameter_estimate(graph, n, seed=seed)
         k, target = rk_sample_size(epsilon, delta, vd), epsilon
     if n < exact_below or k is None or k >= n:
-        raw = np.asarray(graph.betweenness(directed=directed, weights=dist), dtype=np.float64)  # type: ignore[union-attr]
-        return _done(BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed))
-    rng = np.random.default_rng(seed)
-    sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
+        view: Any = graph  # an igraph.Graph (igraph ships no type hints)
+        raw = np.asarray(view.betweenness(directed=directed, weights=dist), dtype=np.float64)
+        return BetweennessResult(pair * raw / ((n - 1) * (n - 2)), "exact", n, weighted, directed=directed)
+    sources = choose_pivots(n, k, seed)
     if per_person_bounds:
-        return _done(_bernstein(graph, dist, directed, sources, n, pair, weighted, delta, target, vd))
-    # People renumbered so that tied people sit close in memory (reverse Cuthill-McKee): each
-    # breadth-first search then touches fewer cache lines (1.1-1.6x faster at 100k people, noisy).
+        return _bernstein(graph, dist, directed, sources.tolist(), n, pair, weighted, delta, target, vd)
     new = locality_order(coo, n)
-    edges = np.column_stack([new[coo.row], new[coo.col]])
-    order = np.argsort(new[np.asarray(sources, dtype=np.int64)], kind="stable")
-    renamed = new[np.asarray(sources, dtype=np.int64)][order].tolist()
-    chunks = [renamed[i:i + PIVOT_CHUNK] for i in range(0, k, PIVOT_CHUNK)]
-    workers = available_cores() if workers is None else max(int(workers), 1)
-    workers = min(workers, len(chunks))
-
-    def finish(parts: Iterable[np.ndarray]) -> BetweennessResult:
-        total = np.zeros(n)
-        for part in parts:  # always in chunk order: the sum does not depend on the workers
-            total += part
-        raw = total[new]  # back to the caller's numbering
-        values = pair * raw / (k * (n - 2)) * n / (n - 1)
-        # Hoeffding (valid without replacement too), two-sided, union bound over the n people.
-        width = float(np.sqrt(np.log(2 * n / delta) / (2 * k)) * n / (n - 1))
-        return BetweennessResult(values, "sampled", k, weighted, directed=directed,
-                                 lower=np.maximum(values - width, 0.0), upper=np.minimum(values + width, 1.0),
-                                 epsilon=width, delta=delta, target_epsilon=target, vertex_diameter=vd)
-
-    if workers < 2 or k * max(len(coo.data), 1) < PARALLEL_WORK:
-        local = ig.Graph(n=n, edges=edges, directed=directed)
-        return _done(finish(dependencies(local, dist, directed, c) for c in chunks))
-    import tempfile
-
-    from orgnet.metrics import pivots as pivot_jobs
-
-    folder = tempfile.TemporaryDirectory(prefix="orgnet-betweenness-")
-    try:
-        pivot_jobs.write_job(folder.name, n=n, edges=edges, dist=dist_array, directed=directed, chunks=chunks)
-        procs = Workers("orgnet.metrics.pivots", [[folder.name, str(w), str(workers), str(os.getpid())]
-                                                  for w in range(workers)], folder)
-    except BaseException:
-        folder.cleanup()
-        raise
-    return PendingBetweenness(lambda: finish(pivot_jobs.read_parts(folder.name, len(chunks))), procs)
-
-
-def _done(result: BetweennessResult) -> PendingBetweenness:
-    return PendingBetweenness(lambda: result)
+    renamed = np.sort(new[sources])
+    return PivotWork(n=n, edges=np.column_stack([new[coo.row], new[coo.col]]), dist=dist_array, directed=directed,
+                     chunks=[renamed[i:i + PIVOT_CHUNK] for i in range(0, k, PIVOT_CHUNK)], renumbered=new,
+                     weighted=weighted, delta=delta, target_epsilon=target, vertex_diameter=vd)
 
 
 def _bernstein(graph: Any, dist: list[float] | None, directed: bool, sources: list[int], n: int, pair: float,
@@ -558,7 +590,7 @@ def _bernstein(graph: Any, dist: list[float] | None, directed: bool, sources: li
     total = np.zeros(n)
     squares = np.zeros(n)
     for s in sources:
-        dep = dependencies(graph, dist, directed, [s]) * (pair / (n - 2))
+        dep = _dependencies(graph, dist, directed, [s]) * (pair / (n - 2))
         total += dep
         squares += dep * dep
     mean = total / k

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
+from orgnet._parallel import effective_n_jobs
 from orgnet.findings import Findings
 from orgnet.report.background import start, write_graph_files, write_tables
 from orgnet.report.content import pyramid_view
@@ -21,7 +22,6 @@ from orgnet.report.files import staging_folder, write_json
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
 from orgnet.report.pictures import write_pictures
-from orgnet.workers import available_cores
 
 #: What the background tasks write, for the progress lines.
 _TASKS = {"maps": "the maps", "tables": "the tables", "graph_files": "GraphML and GEXF"}
@@ -64,9 +64,10 @@ def write_report(
     max_json_people : int
         Above this many people ``findings.json`` leaves out the per-person table.
     workers : int or None
-        With more than one (default: the cores available) and a map per group to draw, the
-        maps, the tables and the graph files are written by worker processes while this one
-        writes the rest (:mod:`orgnet.report.background`); the files are the same either way.
+        Worker processes, as ``n_jobs`` in :mod:`orgnet._parallel` (None: the cores available;
+        1: none). With more than one and a map per group to draw (more than ``max_map_people``
+        people), the maps, the tables and the graph files are written by workers while this
+        process writes the rest (:mod:`orgnet.report.background`); the files are the same either way.
 
     Returns
     -------
@@ -82,15 +83,14 @@ def write_report(
                       "writes them anyway)")
     # A large organisation's maps (a layout per group), tables and graph files go to worker
     # processes on a machine with several cores, while this process writes the rest.
-    cores = available_cores() if workers is None else workers
-    background = [] if cores < 2 or findings.n <= max_map_people or map_group_column(findings) is None else (
-        ["maps", "tables"] + ([] if graph_note else ["graph_files"]))
+    background = [] if findings.n <= max_map_people or map_group_column(findings) is None or (
+        effective_n_jobs(workers) < 2) else ["maps", "tables"] + ([] if graph_note else ["graph_files"])
     with staging_folder(out) as stage, ExitStack() as cleanup:
         pending = None
         groups = None
         if background:
             with progress(f"Started in worker processes: {', '.join(_TASKS[t] for t in background)}"):
-                pending = start(findings, stage, background, max_people=max_map_people, seed=seed)
+                pending = start(findings, stage, background, max_people=max_map_people, seed=seed, n_jobs=workers)
                 cleanup.callback(pending.close)  # the workers stop if anything below fails
         else:
             with progress("Drawing the maps"):

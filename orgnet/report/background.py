@@ -1,9 +1,7 @@
 """Report files written by worker processes while the rest of the report is written.
 
-``python -m orgnet.report.background FOLDER STAGE TASK`` reads ``FOLDER/findings.pickle`` (the
-findings without their events: these files need people, groups, tables and ties only), writes
-its part of the report into the staging folder ``STAGE`` and lists the files it wrote in
-``FOLDER/TASK.json``. Tasks:
+:func:`start` hands the parts below to :mod:`orgnet._parallel` workers, each writing into the
+report's staging folder. Parts:
 
 ``maps``
     :func:`orgnet.report.map.write_maps`: for a large organisation a map per group, each with
@@ -13,26 +11,23 @@ its part of the report into the staging folder ``STAGE`` and lists the files it 
 ``tables``
     The CSV tables (:func:`write_tables`).
 
-On a machine with more than one core :func:`start` runs them beside the tables, pictures and
-JSON the caller writes; the files are the same as when written in-process.
+On a machine with more than one core :func:`orgnet.report.write_report` has them written
+beside the pictures and JSON it writes itself; the files are the same as when written in-process.
 """
 
 from __future__ import annotations
 
-import json
-import pickle
-import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from orgnet import _parallel
+from orgnet._parallel import Pending
 from orgnet.findings import Findings
 from orgnet.report.exports import NodeText, write_gexf, write_graphml
 from orgnet.report.map import write_maps
 from orgnet.report.tables import write_tables
-from orgnet.workers import Workers
 
-__all__ = ["Pending", "start", "write_graph_files", "write_tables"]
+__all__ = ["start", "write_graph_files", "write_part", "write_tables"]
 
 
 def write_graph_files(findings: Findings, stage: Path) -> list[str]:
@@ -43,55 +38,24 @@ def write_graph_files(findings: Findings, stage: Path) -> list[str]:
     return ["graph.graphml", "graph.gexf"]
 
 
-class Pending:
-    """Report files being written by worker processes; :meth:`result` waits for them."""
+def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int,
+          n_jobs: int | None = None) -> Pending[dict[str, list[str]]]:
+    """Write ``tasks`` (``maps``, ``graph_files``, ``tables``) into ``stage`` in worker processes.
 
-    def __init__(self, workers: Workers, folder: Path, tasks: Sequence[str]) -> None:
-        self._workers = workers
-        self._folder = folder
-        self.tasks = tuple(tasks)
-
-    def result(self) -> dict[str, list[str]]:
-        """Files written per task, relative to the report folder."""
-        try:
-            self._workers.wait()
-            return {t: list(json.loads((self._folder / f"{t}.json").read_text())) for t in self.tasks}
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """Stop the workers (if still running) and remove their files."""
-        self._workers.close()
+    Returns at once; the result maps each task to the files it wrote, relative to ``stage``.
+    """
+    # The findings hold no event log (people, groups, sections and ties only): sent once.
+    order, shared = tuple(tasks), _parallel.Once(findings)  # one file for all tasks, not a pickle each
+    return _parallel.start(write_part, [(t, shared, str(stage), max_people, seed) for t in order],
+                           n_jobs=n_jobs).then(lambda files: dict(zip(order, files, strict=True)))
 
 
-def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int) -> Pending:
-    """Start one worker process per task (``maps``, ``graph_files``, ``tables``) writing into ``stage``."""
-    light = findings  # the findings hold no event log: people, groups, sections and ties only
-    folder = tempfile.TemporaryDirectory(prefix="orgnet-report-")
-    try:
-        with open(Path(folder.name) / "findings.pickle", "wb") as f:
-            pickle.dump({"findings": light, "max_people": max_people, "seed": seed}, f, protocol=5)
-        workers = Workers("orgnet.report.background", [[folder.name, str(stage), t] for t in tasks], folder)
-    except BaseException:
-        folder.cleanup()
-        raise
-    return Pending(workers, Path(folder.name), tasks)
-
-
-def _run(folder: str, stage: str, task: str) -> None:
-    with open(Path(folder) / "findings.pickle", "rb") as f:
-        job = pickle.load(f)  # written by start() in this run's own temporary folder
-    findings = job["findings"]
+def write_part(task: str, findings: Findings, stage: str, max_people: int, seed: int) -> list[str]:
+    """Write one part of the report into ``stage`` (run by a worker); returns the files written."""
     if task == "maps":
-        files, _ = write_maps(findings, Path(stage), max_people=job["max_people"], seed=job["seed"])
-    elif task == "graph_files":
-        files = write_graph_files(findings, Path(stage))
-    elif task == "tables":
-        files = write_tables(findings, Path(stage))
-    else:
-        raise SystemExit(f"unknown task {task!r}; expected maps, graph_files or tables")
-    (Path(folder) / f"{task}.json").write_text(json.dumps(files))
-
-
-if __name__ == "__main__":  # pragma: no cover - run by start() in a child process
-    _run(sys.argv[1], sys.argv[2], sys.argv[3])
+        return write_maps(findings, Path(stage), max_people=max_people, seed=seed)[0]
+    if task == "graph_files":
+        return write_graph_files(findings, Path(stage))
+    if task == "tables":
+        return write_tables(findings, Path(stage))
+    raise ValueError(f"unknown report part {task!r}; expected maps, graph_files or tables")

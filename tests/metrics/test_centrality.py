@@ -90,33 +90,6 @@ def test_pagerank_and_betweenness_follow_a_relabelling(n: int, seed: int) -> Non
 
 
 @pytest.mark.parametrize("directed", [True, False])
-@pytest.mark.parametrize("weighted", [True, False])
-def test_sampled_betweenness_is_identical_in_worker_processes(monkeypatch, directed: bool, weighted: bool) -> None:
-    import orgnet.metrics.centrality as centrality
-
-    a = random_digraph(400, 0.02, 7)
-    serial = betweenness(a, exact_below=0, pivots=100, seed=3, directed=directed, weighted=weighted, workers=1)
-    monkeypatch.setattr(centrality, "PARALLEL_WORK", 0)
-    pending = centrality.start_betweenness(a, exact_below=0, pivots=100, seed=3, directed=directed,
-                                           weighted=weighted, workers=2)
-    assert pending.background
-    parallel = pending.result()
-    assert not pending.background  # the workers are gone once the result is in
-    # Same chunks summed in the same order: bit for bit, bounds included.
-    assert parallel.values.tobytes() == serial.values.tobytes()
-    assert parallel.lower.tobytes() == serial.lower.tobytes() and parallel.epsilon == serial.epsilon
-
-
-def test_background_betweenness_can_be_abandoned(monkeypatch) -> None:
-    import orgnet.metrics.centrality as centrality
-
-    monkeypatch.setattr(centrality, "PARALLEL_WORK", 0)
-    pending = centrality.start_betweenness(random_digraph(300, 0.02, 1), exact_below=0, pivots=200, workers=2)
-    pending.close()
-    assert not pending.background
-
-
-@pytest.mark.parametrize("directed", [True, False])
 def test_sampled_betweenness_after_renumbering_equals_igraph_on_the_original_numbering(directed: bool) -> None:
     import igraph as ig
 

@@ -326,7 +326,7 @@ TAKES_TIES: dict[str, Callable[[Any, Any], Any]] = {
     "distinct_partners": lambda a, g: centrality.distinct_partners(a),
     "undirected_ties": lambda a, g: centrality.undirected_ties(a),
     "betweenness": lambda a, g: centrality.betweenness(a),
-    "start_betweenness": lambda a, g: centrality.start_betweenness(a),
+    "betweenness_work": lambda a, g: centrality.betweenness_work(a),
     "burt_constraint": lambda a, g: brokerage.burt_constraint(a),
     "effective_size": lambda a, g: brokerage.effective_size(a),
     "structural_holes": lambda a, g: brokerage.structural_holes(a),

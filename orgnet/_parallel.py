@@ -1,0 +1,254 @@
+"""One way to run work in other processes: a function mapped over tasks, at once or in the background.
+
+Every parallel step of orgnet (sampled betweenness pivots, the silo test's permutation
+baseline, the report's maps, tables and graph files) goes through this module, built on joblib's
+loky backend as scikit-learn's ``sklearn/utils/parallel.py`` is:
+
+- workers are fresh interpreters started by fork + exec: never a bare fork of a process running
+  Arrow's or OpenMP's threads, and never a re-import of the caller's script (which
+  ``multiprocessing``'s "spawn" does, running a user's unguarded script again in every worker);
+- they are started once per process and reused by later calls (a worker imports the modules of
+  the functions it runs once, not once per task), and stop after five idle minutes or when the
+  caller exits;
+- numeric arrays above 1 MB reach them as read-only memory maps written once (a sparse matrix
+  travels as its three arrays), not as a pickle per task; a large object that several tasks
+  share (the report's findings) goes wrapped in :class:`Once`: written to a file once,
+  streamed, and read by each task, instead of a pickle of it held in memory per task.
+
+``n_jobs`` means the same everywhere (``AnalysisOptions.workers`` and ``write_report(workers=)``
+included): ``None`` the cores this process may use (its affinity mask and any cgroup quota),
+``1`` no worker at all (the work runs in this process), ``k`` that many worker processes.
+Results come back in task order, so they never depend on ``n_jobs``.
+
+:func:`start` returns at once with a :class:`Pending` while the workers compute, so the caller
+can do other work meanwhile (on two cores that overlap is where the gain comes from);
+:meth:`Pending.result` collects, :meth:`Pending.close` stops the workers of work nobody will
+collect (on an error, for instance). A function run in a worker must be importable by name (a
+module-level function) and should live in a module that imports little.
+
+Examples
+--------
+>>> parallel_map(divmod, [(17, 5), (9, 2)], n_jobs=2)
+[(3, 2), (4, 1)]
+>>> pending = start(pow, [(2, 10), (3, 2)], n_jobs=2)
+>>> pending.background, pending.result(), pending.background
+(True, [1024, 9], False)
+>>> start(pow, [(2, 3)], n_jobs=1).then(sum).result()  # in this process, at once
+8
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+__all__ = ["Once", "Pending", "effective_n_jobs", "parallel_map", "start", "start_call"]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+def effective_n_jobs(n_jobs: int | None = None) -> int:
+    """Worker processes ``n_jobs`` stands for: None -> the cores this process may use, else ``n_jobs``.
+
+    Raises ``ValueError`` below 1.
+
+    Examples
+    --------
+    >>> effective_n_jobs(1), effective_n_jobs(3), effective_n_jobs() >= 1
+    (1, 3, True)
+    """
+    if n_jobs is None:
+        from joblib import cpu_count
+
+        return max(int(cpu_count()), 1)
+    if int(n_jobs) < 1:
+        raise ValueError(f"n_jobs (workers) must be None (all cores) or at least 1; got {n_jobs}")
+    return int(n_jobs)
+
+
+class Once(Generic[T]):
+    """An argument several tasks share, sent to the workers through one temporary file.
+
+    Pickling a large object (a findings table of strings, which cannot be memory-mapped) once per
+    task holds each pickle in memory until a worker has read it; wrapped in ``Once`` it is
+    written once, streamed to a file, when the first task is sent, and each task reads it there.
+    In this process (``n_jobs=1``) the tasks get :attr:`value` itself. :func:`start` removes the
+    file when the work is collected or stopped.
+
+    Examples
+    --------
+    >>> parallel_map(len, [(Once("abc"),), ("de",)], n_jobs=2)
+    [3, 2]
+    """
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+        self._lock = threading.Lock()
+        self._folder: str | None = None
+
+    def __reduce__(self) -> tuple[Callable[[str], T], tuple[str]]:
+        with self._lock:  # pickled by joblib's sending thread, task after task
+            if self._folder is None:
+                folder = tempfile.mkdtemp(prefix="orgnet-shared-")
+                with open(os.path.join(folder, "value.pickle"), "wb") as f:
+                    pickle.dump(self.value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                self._folder = folder
+        return _read_once, (os.path.join(self._folder, "value.pickle"),)
+
+    def remove(self) -> None:
+        """Remove the file (if it was written)."""
+        with self._lock:
+            folder, self._folder = self._folder, None
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_once(path: str) -> Any:
+    with open(path, "rb") as f:
+        return pickle.load(f)  # written by Once.__reduce__ of this run, in its own temporary folder
+
+
+class Pending(Generic[T]):
+    """Work started by :func:`start`: :meth:`result` waits for it, :meth:`close` stops it.
+
+    In-process work (``n_jobs=1``) is done when :func:`start` returns; ``result`` then only
+    hands it over.
+    """
+
+    def __init__(self, collect: Callable[[], T], stop: Callable[[], None] | None = None) -> None:
+        self._collect: Callable[[], T] | None = collect
+        self._stop = stop
+        self._value: T | None = None
+
+    @classmethod
+    def done(cls, value: T) -> Pending[T]:
+        """Work already done in this process."""
+        return cls(lambda: value)
+
+    @property
+    def background(self) -> bool:
+        """Whether worker processes are (still) computing it: True until :meth:`result` or :meth:`close`."""
+        return self._stop is not None
+
+    def result(self) -> T:
+        """The result (waits for the workers; an exception raised in a worker is raised here)."""
+        if self._collect is not None:
+            collect = self._collect
+            try:
+                self._value = collect()
+                self._collect = None
+            finally:
+                self.close()
+        return self._value  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the workers if the result has not been collected (their other work is lost too)."""
+        stop, self._stop = self._stop, None
+        if self._collect is not None:
+            self._collect = _stopped
+        if stop is not None:
+            stop()
+
+    def then(self, finish: Callable[[T], U]) -> Pending[U]:
+        """The same work, with ``finish`` applied to its result in this process when collected."""
+        return _Then(self, finish)
+
+
+class _Then(Pending[U]):
+    def __init__(self, inner: Pending[Any], finish: Callable[[Any], U]) -> None:
+        super().__init__(lambda: finish(inner.result()), inner.close)
+        self._inner = inner
+
+    @property
+    def background(self) -> bool:
+        return self._inner.background
+
+
+def start(func: Callable[..., T], tasks: Iterable[Sequence[Any]], *, n_jobs: int | None = None) -> Pending[list[T]]:
+    """``[func(*task) for task in tasks]`` in worker processes, returning at once.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (workers import it by name).
+    tasks : iterable of argument tuples
+        One call per task.
+    n_jobs : int or None
+        Worker processes (None: the cores available). With 1 the calls run in this process
+        before ``start`` returns.
+
+    Returns
+    -------
+    Pending
+        Its result is the list of return values in task order.
+    """
+    tasks = [tuple(task) for task in tasks]
+    jobs = effective_n_jobs(n_jobs)
+    if jobs == 1 or not tasks:
+        return Pending.done([func(*(a.value if isinstance(a, Once) else a for a in task)) for task in tasks])
+    from joblib import Parallel, delayed
+
+    shared = list({id(a): a for task in tasks for a in task if isinstance(a, Once)}.values())
+    # One task per batch, all dispatched now (the tasks are few and coarse); the generator
+    # keeps the order of the tasks and lets the caller collect later.
+    outputs: Iterator[T] = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="all",
+                                    batch_size=1)(delayed(func)(*task) for task in tasks)
+
+    def collect() -> list[T]:
+        try:
+            return list(outputs)
+        finally:
+            for once in shared:
+                once.remove()
+
+    def stop() -> None:
+        _stop(outputs)
+        for once in shared:
+            once.remove()
+
+    return Pending(collect, stop)
+
+
+def _stopped() -> Any:
+    raise RuntimeError("the work was stopped before its result was collected")
+
+
+def _stop(outputs: Iterator[Any]) -> None:
+    # Closing joblib's generator early kills the workers still computing; joblib warns that
+    # tasks were lost, which is what the caller asked for.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outputs.close()  # type: ignore[attr-defined]
+
+
+def start_call(func: Callable[..., T], /, *args: Any, n_jobs: int | None = None) -> Pending[T]:
+    """``func(*args)`` in a worker process (in this process with ``n_jobs=1``), returning at once.
+
+    Examples
+    --------
+    >>> start_call(divmod, 17, 5, n_jobs=2).result()
+    (3, 2)
+    """
+    return start(func, [args], n_jobs=n_jobs).then(_first)
+
+
+def _first(values: list[T]) -> T:
+    return values[0]
+
+
+def parallel_map(func: Callable[..., T], tasks: Iterable[Sequence[Any]], *, n_jobs: int | None = None) -> list[T]:
+    """``[func(*task) for task in tasks]`` on ``n_jobs`` worker processes, in task order.
+
+    Examples
+    --------
+    >>> parallel_map(max, [(1, 5), (7, 2)], n_jobs=1)
+    [5, 7]
+    """
+    return start(func, tasks, n_jobs=n_jobs).result()

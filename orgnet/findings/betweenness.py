@@ -1,0 +1,70 @@
+"""Sampled betweenness on all cores, in the background: the pivots shared out to worker processes.
+
+Brandes' dependencies of different source people are independent, so the chunks of a
+:class:`~orgnet.metrics.centrality.PivotWork` can be computed by several processes (igraph holds
+Python's interpreter lock, so threads would not help) while the caller goes on with the steps
+that do not need betweenness; :meth:`~orgnet._parallel.Pending.result` collects them. Each
+worker builds the igraph graph once from the tie arrays (memory-mapped, written once) and
+computes every ``n_jobs``-th chunk; the chunks are summed in their own order, so the values are
+bit-for-bit those of :func:`orgnet.metrics.centrality.betweenness` whatever ``n_jobs``.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> pending = start_betweenness(sp.csr_array([[0, 1.0, 0], [0, 0, 1.0], [0, 0, 0]]))
+>>> pending.result().values.tolist()
+[0.0, 0.5, 0.0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from orgnet._parallel import Pending, effective_n_jobs, start
+from orgnet.metrics.centrality import BetweennessResult, PivotWork, betweenness_work, pivot_dependencies
+
+__all__ = ["PendingBetweenness", "start_betweenness"]
+
+#: Betweenness being computed (possibly by worker processes): ``result()`` gives the
+#: :class:`~orgnet.metrics.centrality.BetweennessResult`, ``close()`` stops the workers.
+PendingBetweenness = Pending[BetweennessResult]
+
+
+def start_betweenness(adjacency: Any, *, n_jobs: int | None = None, **options: Any) -> PendingBetweenness:
+    """Start :func:`orgnet.metrics.centrality.betweenness`; sampled pivots go to ``n_jobs`` workers.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties.
+    n_jobs : int or None
+        Worker processes sharing the pivots (None: the cores available; 1: computed here,
+        before this returns). Exact betweenness, ``per_person_bounds`` and a single chunk of
+        pivots are always computed here.
+    **options
+        The keyword arguments of :func:`orgnet.metrics.centrality.betweenness`.
+
+    Returns
+    -------
+    PendingBetweenness
+    """
+    work = betweenness_work(adjacency, **options)
+    if isinstance(work, BetweennessResult):
+        return Pending.done(work)
+    jobs = effective_n_jobs(n_jobs)
+    shares = min(jobs, len(work.chunks))
+    if shares < 2:
+        return Pending.done(work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks)))
+    # Worker w computes chunks w, w + shares, ...: one igraph graph per worker, not per chunk.
+    tasks = [(work.n, work.edges, work.dist, work.directed, work.chunks[w::shares]) for w in range(shares)]
+    return start(pivot_dependencies, tasks, n_jobs=jobs).then(lambda parts: _finish(work, parts))
+
+
+def _finish(work: PivotWork, parts_by_worker: list[list[np.ndarray]]) -> BetweennessResult:
+    shares = len(parts_by_worker)
+    ordered: list[np.ndarray] = [np.empty(0)] * len(work.chunks)
+    for w, parts in enumerate(parts_by_worker):
+        ordered[w::shares] = parts
+    return work.finish(ordered)
