@@ -67,6 +67,9 @@ def _summary(findings: Findings, out: Path) -> None:
     if s.records_skipped:
         console.print("[yellow]records skipped:[/] " + ", ".join(f"{escape(k)}: {v:,}" for k, v in
                                                                   s.records_skipped.items()), highlight=False)
+    if s.records_noted:
+        console.print("[dim]records kept with a note:[/] " + ", ".join(f"{escape(k)}: {v:,}" for k, v in
+                                                                       s.records_noted.items()), highlight=False)
     for title, columns, rows in highlights(findings):
         h = Table(title=title, title_justify="left")
         for col in columns:

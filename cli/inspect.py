@@ -70,6 +70,14 @@ def _render(summary: dict[str, Any]) -> None:
         for reason, count in skipped.items():
             reasons.add_row(escape(reason), f"{count:,}")
         console.print(reasons)
+    noted = summary.get("records_noted") or {}
+    if noted:
+        kept = Table(title="Kept, with a note", title_justify="left")
+        kept.add_column("reason")
+        kept.add_column("count", justify="right")
+        for reason, count in noted.items():
+            kept.add_row(escape(reason), f"{count:,}")
+        console.print(kept)
 
 
 #: Non-human senders and duplicate suggestions shown on screen (--json and `orgnet identities` give all).

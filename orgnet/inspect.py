@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orgnet.connectors.base import ReadResult
+from orgnet.connectors.base import ReadResult, split_kept
 from orgnet.identity import alias_file
 from orgnet.load import LoadedEvents, identify, read_input
 
@@ -144,7 +144,7 @@ def inspect_result(result: ReadResult) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from orgnet.connectors.base import ReadResult
+    >>> from orgnet.connectors.base import ReadResult, split_kept
     >>> from orgnet.events import empty_events
     >>> inspect_result(ReadResult(empty_events(), format="csv"))["people"]
     0
@@ -159,7 +159,8 @@ def inspect_result(result: ReadResult) -> dict[str, Any]:
         "path": result.path,
         "format": result.format,
         "records_read": int(result.records_read),
-        "records_skipped": dict(sorted(Counter(result.records_skipped).items(), key=lambda kv: (-kv[1], kv[0]))),
+        "records_skipped": _by_count(split_kept(result.records_skipped)[0]),
+        "records_noted": _by_count(split_kept(result.records_skipped)[1]),
         "events": ev.num_rows,
         "kinds": kinds,
         "messages": posts + replies,
@@ -177,6 +178,11 @@ def inspect_result(result: ReadResult) -> dict[str, Any]:
         "last": last,
     }
     return summary
+
+
+def _by_count(counts: dict[str, int]) -> dict[str, int]:
+    """Reasons, the most frequent first."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _kind_counts(ev: pa.Table) -> dict[str, int]:
@@ -271,7 +277,8 @@ def _totals(results: Iterable[ReadResult], summaries: list[dict[str, Any]]) -> d
         "path": [s["path"] for s in summaries],
         "format": formats[0] if len(formats) == 1 else "+".join(formats),
         "records_read": sum(s["records_read"] for s in summaries),
-        "records_skipped": dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "records_skipped": _by_count(split_kept(skipped)[0]),
+        "records_noted": _by_count(split_kept(skipped)[1]),
         "events": sum(s["events"] for s in summaries),
         "kinds": dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         "messages": sum(s["messages"] for s in summaries),

@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet import connectors
-from orgnet.connectors.base import ReadResult
+from orgnet.connectors.base import ReadResult, split_kept
 from orgnet.events import encode_ids, remember_ids
 from orgnet.identity import (
     DUPLICATE_COLUMNS,
@@ -85,7 +85,8 @@ class LoadedEvents:
         for people) and ``also_known_as`` (ids merged into this person automatically,
         semicolon-joined; ``""`` when none).
     sources : list of dict
-        Per read: ``path``, ``format``, ``records_read``, ``records_skipped`` (reason -> count),
+        Per read: ``path``, ``format``, ``records_read``, ``records_skipped`` (reason -> count of
+        records left out), ``records_noted`` (reason -> count of records kept with a note),
         ``events`` (as read) and ``duplicate_events`` (of those, already given by another input
         and dropped). The e-mail paths of a run are read together: one entry for all of them.
     membership : Membership or None
@@ -274,7 +275,8 @@ def identify(
             "path": r.path,
             "format": r.format,
             "records_read": int(r.records_read),
-            "records_skipped": dict(sorted(r.records_skipped.items())),
+            "records_skipped": split_kept(r.records_skipped)[0],
+            "records_noted": split_kept(r.records_skipped)[1],
             "events": int(r.events.num_rows),
             "duplicate_events": int(n),
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["PEOPLE_COLUMNS", "EventRows", "InputError", "ReadResult", "Reader", "empty_people"]
+__all__ = ["PEOPLE_COLUMNS", "EventRows", "InputError", "ReadResult", "Reader", "empty_people", "split_kept"]
 
 #: Columns every reader's people table has (more may follow: platform attributes).
 PEOPLE_COLUMNS = ("person", "name", "email")
@@ -38,6 +38,24 @@ class InputError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def split_kept(counts: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Records counted by reason, split into those left out and those kept with a note.
+
+    Readers count both in ``ReadResult.records_skipped``; a reason that says ``kept`` (``"date
+    unparseable (kept without timestamp)"``, ``"reply found by subject (...; kept as a reply)"``)
+    names records that were read and kept. Summaries show the two apart, so a kept record is
+    never reported as skipped.
+
+    Examples
+    --------
+    >>> split_kept({"no sender": 2, "date missing (kept without timestamp)": 5})
+    ({'no sender': 2}, {'date missing (kept without timestamp)': 5})
+    """
+    skipped = {k: int(v) for k, v in sorted(counts.items()) if "kept" not in k}
+    noted = {k: int(v) for k, v in sorted(counts.items()) if "kept" in k}
+    return skipped, noted
+
+
 def empty_people() -> pd.DataFrame:
     """Return a people table with no rows and the standard columns."""
     return pd.DataFrame({c: pd.Series(dtype="string") for c in PEOPLE_COLUMNS})
@@ -61,7 +79,8 @@ class ReadResult:
     records_read : int
         Records (messages, rows, mails) looked at.
     records_skipped : collections.Counter
-        Reason -> number of records skipped for that reason. Never silent.
+        Reason -> number of records skipped for that reason (never silent); reasons that say
+        ``kept`` count records kept with a note (:func:`split_kept`).
     """
 
     events: pa.Table

@@ -68,3 +68,23 @@ def _finish(work: PivotWork, parts_by_worker: list[list[np.ndarray]]) -> Between
     for w, parts in enumerate(parts_by_worker):
         ordered[w::shares] = parts
     return work.finish(ordered)
+
+
+def describe(result: BetweennessResult) -> str:
+    """One line for the summary's methods: how betweenness was computed, with its error.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from orgnet.metrics.centrality import betweenness
+    >>> describe(betweenness(sp.csr_array([[0, 1.0], [1.0, 0]])))
+    'exact (Brandes), path length = number of ties, directed paths'
+    """
+    dist = "distance = 1 / tie weight" if result.weighted else "path length = number of ties"
+    dist += ", directed paths" if result.directed else ", ties in either direction (weights of both summed)"
+    if result.method == "exact":
+        return f"exact (Brandes), {dist}"
+    chosen = (f"Riondato–Kornaropoulos sample size for ε = {result.target_epsilon:g}, δ = {result.delta:g}, "
+              f"vertex diameter ≈ {result.vertex_diameter}; " if result.target_epsilon is not None else "")
+    return (f"sampled from {result.pivots} random source people (Brandes–Pich; {chosen}"
+            f"every person within ±{result.epsilon:.3g} with probability {1 - result.delta:g}), {dist}")

@@ -33,6 +33,7 @@ from orgnet._parallel import effective_n_jobs, start_call
 from orgnet.events import encode_ids, has_timestamps
 from orgnet.findings.ambassadors import ambassador_ranking
 from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
+from orgnet.findings.betweenness import describe as describe_betweenness
 from orgnet.findings.connectors import connector_roles, person_measures
 from orgnet.findings.formal import formal_structure
 from orgnet.findings.model import (
@@ -411,13 +412,14 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         tie_weight=float(a.sum()), events=int(graph.events.num_rows),
         period={"first": first, "last": last, "since": opts.since, "until": opts.until},
         sources=sources or [{"path": None, "format": "events table", "events": int(events.num_rows)}],
-        records_skipped=_sum_skips(sources), directory=directory is not None,
+        records_skipped=_sum_skips(sources), records_noted=_sum_skips(sources, "records_noted"),
+        directory=directory is not None,
         departments=len(groupings["department"]) if "department" in groupings else 0,
         communities=len(groupings["community"]),
         methods={
             "pagerank": "power iteration on row-normalised tie weights, damping 0.85, dangling people spread "
                         "uniformly",
-            "betweenness": bc.description,
+            "betweenness": describe_betweenness(bc),
             "betweenness_method": bc.method,
             "betweenness_error": {"pivots": bc.pivots, "epsilon": bc.epsilon, "delta": bc.delta,
                                   "certain_top": int(people["betweenness_certain"].sum()), "top": opts.top},
@@ -555,8 +557,8 @@ def _join_roles(n: int, connectors: pd.DataFrame) -> np.ndarray:
     return roles
 
 
-def _sum_skips(sources: list[dict[str, Any]]) -> dict[str, int]:
+def _sum_skips(sources: list[dict[str, Any]], key: str = "records_skipped") -> dict[str, int]:
     total: Counter[str] = Counter()
     for s in sources:
-        total.update(s.get("records_skipped", {}))
+        total.update(s.get(key, {}))
     return dict(sorted(total.items()))

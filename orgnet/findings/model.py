@@ -570,7 +570,9 @@ class Summary:
     sources : list of dict
         Per input: ``path``, ``format``, ``records_read``, ``records_skipped``, ``events``.
     records_skipped : dict of str to int
-        Skipped records by reason, over all inputs.
+        Records left out, by reason, over all inputs.
+    records_noted : dict of str to int
+        Records kept with a note (a date left out, a reply found by subject...), by reason.
     directory : bool
         A directory was given.
     departments, communities : int
@@ -604,6 +606,7 @@ class Summary:
     flagged: dict[str, int] = field(default_factory=dict)
     membership: dict[str, Any] = field(default_factory=dict)
     privacy: dict[str, Any] = field(default_factory=dict)
+    records_noted: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -205,18 +205,6 @@ class BetweennessResult:
     vertex_diameter: int | None = None
     directed: bool = True
 
-    @property
-    def description(self) -> str:
-        """One line for reports: method, pivots and the distance used."""
-        dist = "distance = 1 / tie weight" if self.weighted else "path length = number of ties"
-        dist += ", directed paths" if self.directed else ", ties in either direction (weights of both summed)"
-        if self.method == "exact":
-            return f"exact (Brandes), {dist}"
-        chosen = (f"Riondato–Kornaropoulos sample size for ε = {self.target_epsilon:g}, δ = {self.delta:g}, "
-                  f"vertex diameter ≈ {self.vertex_diameter}; " if self.target_epsilon is not None else "")
-        return (f"sampled from {self.pivots} random source people (Brandes–Pich; {chosen}"
-                f"every person within ±{self.epsilon:.3g} with probability {1 - self.delta:g}), {dist}")
-
     def certain_top(self, top: int) -> np.ndarray:
         """Mask of people certainly among the ``top`` highest (their lower bound beats everyone else's upper).
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from orgnet.findings.betweenness import describe
 from orgnet.metrics.centrality import BetweennessResult, betweenness, rk_sample_size
 
 
@@ -39,7 +40,7 @@ def test_exact_values_lie_within_the_stated_bounds(seed: int, per_person: bool) 
     assert sampled.lower is not None and sampled.upper is not None
     assert np.all(sampled.lower <= exact.values + 1e-12) and np.all(exact.values <= sampled.upper + 1e-12)
     assert sampled.epsilon == pytest.approx(np.max(sampled.upper - sampled.lower) / 2, rel=0.5)
-    assert "±" in sampled.description
+    assert "±" in describe(sampled)
     other = betweenness(a, exact_below=0, pivots=120, seed=seed, per_person_bounds=not per_person)
     np.testing.assert_allclose(other.values, sampled.values, rtol=1e-9, atol=1e-15)  # same estimate
 

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orgnet.findings.betweenness import describe
 from orgnet.metrics.centrality import betweenness, degrees, distinct_partners, pagerank, strengths
 
 
@@ -71,8 +72,8 @@ def test_sampled_betweenness_records_method_and_tracks_exact() -> None:
     exact = betweenness(a).values
     sampled = betweenness(a, exact_below=100, pivots=150, seed=1)
     assert sampled.method == "sampled" and sampled.pivots == 150
-    assert "sampled" in sampled.description and "number of ties" in sampled.description
-    assert "1 / tie weight" in betweenness(a, exact_below=100, pivots=150, seed=1, weighted=True).description
+    assert "sampled" in describe(sampled) and "number of ties" in describe(sampled)
+    assert "1 / tie weight" in describe(betweenness(a, exact_below=100, pivots=150, seed=1, weighted=True))
     top_exact = set(np.argsort(-exact)[:10])
     top_sampled = set(np.argsort(-sampled.values)[:10])
     assert len(top_exact & top_sampled) >= 6
