@@ -379,6 +379,9 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
                                                          frame["thread"], responses=answered)
                 responses.by_weekday_hour = response_rate_by_hour(frame["ts"], frame["kind"], frame["actor"],
                                                                   frame["thread"], responses=answered)
+                if not responses.half_life["answered"]:
+                    responses.note = ("no post drew a timed answer (a reply or share in its thread by someone "
+                                      "else): response times cannot be measured from this data")
             else:
                 responses.note = "no threads: no post can be matched with its answers"
             del answered  # one row per thread: gigabytes at 50M events
