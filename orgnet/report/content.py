@@ -31,6 +31,7 @@ from orgnet.metrics.engagement import PYRAMID_LEVELS
 from orgnet.report.words import Wording
 
 __all__ = [
+    "LEVEL_COLOURS",
     "PYRAMID_LEVELS",
     "View",
     "ambassadors_view",
@@ -47,6 +48,10 @@ __all__ = [
     "silos_view",
     "wording",
 ]
+
+#: Colour of each pyramid level, from the base (light) to the top (dark): the page and the pictures.
+LEVEL_COLOURS: dict[str, str] = dict(zip(PYRAMID_LEVELS, ("#bcccdc", "#9fb3c8", "#627d98", "#334e68", "#102a43"),
+                                         strict=True))
 
 #: Roles that mark a person as a broker on the map.
 BROKER_ROLES = ("information broker",)

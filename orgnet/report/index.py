@@ -19,7 +19,6 @@ from orgnet.report import content
 
 __all__ = ["heatmap_cell_size", "heatmap_cells", "pyramid_bars", "render_index", "sparkline"]
 
-_LEVEL_COLOURS = ("#bcccdc", "#9fb3c8", "#627d98", "#334e68", "#102a43", "#829ab1", "#486581")
 
 
 def pyramid_bars(view: content.View, *, width: float = 420, row: float = 34) -> list[dict[str, Any]]:
@@ -30,7 +29,7 @@ def pyramid_bars(view: content.View, *, width: float = 420, row: float = 34) -> 
     for k, (lev, c) in enumerate(reversed(list(zip(levels, counts, strict=True)))):
         w = max(width * c / top, 1.5)
         bars.append({"label": lev, "count": c, "share": 100 * c / total, "x": 150 + (width - w) / 2,
-                     "y": k * row, "w": w, "h": row - 6, "colour": _LEVEL_COLOURS[(len(levels) - 1 - k) % 7]})
+                     "y": k * row, "w": w, "h": row - 6, "colour": content.LEVEL_COLOURS.get(lev, "#829ab1")})
     return bars
 
 

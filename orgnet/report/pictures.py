@@ -11,12 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from orgnet.report.content import View
+from orgnet.report.content import LEVEL_COLOURS, View
 
 __all__ = ["draw_group_map", "draw_pyramid", "write_pictures"]
 
-_LEVEL_COLOURS = {"watcher": "#bcccdc", "sharer": "#9fb3c8", "commenter": "#627d98", "producer": "#334e68",
-                  "curator": "#102a43"}
 
 
 def _figure(width: float, height: float) -> Any:
@@ -44,7 +42,7 @@ def draw_pyramid(view: View, stem: Path) -> list[Path]:
     top = max(max(counts), 1)
     for y, (lev, c) in enumerate(zip(levels, counts, strict=True)):
         w = c / top
-        ax.barh(y, w, left=-w / 2, height=0.8, color=_LEVEL_COLOURS.get(lev, "#829ab1"))
+        ax.barh(y, w, left=-w / 2, height=0.8, color=LEVEL_COLOURS.get(lev, "#829ab1"))
         ax.text(-0.52, y, lev, ha="right", va="center", fontsize=10)
         ax.text(0.52, y, f"{c:,} ({100 * c / total:.0f}%)", ha="left", va="center", fontsize=10)
     ax.set_xlim(-0.9, 0.9)
