@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args(argv)
-    from orgnet.analysis import load_events
     from orgnet.graph import OrgGraph
+    from orgnet.load import load_events
     from orgnet.metrics.centrality import betweenness
 
     size = SIZES[args.size]

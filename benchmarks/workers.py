@@ -27,7 +27,7 @@ def _paths(size: Size) -> tuple[Path, Path]:
 
 def _pivots(n: int, vertex_diameter: int) -> int:
     """Source pivots orgnet's analyze uses at ``n`` people (``n``: exact below its threshold)."""
-    from orgnet.analysis import AnalysisOptions
+    from orgnet.findings import AnalysisOptions
     from orgnet.metrics.centrality import rk_sample_size
 
     opts = AnalysisOptions()
@@ -62,7 +62,7 @@ def job_orgnet(size: Size, args: argparse.Namespace) -> None:
     maps), not in background workers as in ``orgnet analyze``: each stage's time is then its own
     cost, not overlapped with others.
     """
-    from orgnet.analysis import AnalysisOptions
+    from orgnet.findings import AnalysisOptions
     from orgnet.malloc import keep_freed_memory
     from orgnet.pipeline import RunOptions, run
 
@@ -144,9 +144,9 @@ def job_libraries(size: Size, args: argparse.Namespace) -> None:
     import pyarrow.parquet as pq
     import scipy.sparse as sp
 
-    from orgnet.analysis import load_events
     from orgnet.engines import aggregate_edges
     from orgnet.graph import OrgGraph
+    from orgnet.load import load_events
     from orgnet.metrics.centrality import betweenness, degrees, pagerank, strengths
     from orgnet.metrics.communities import leiden
 

@@ -317,7 +317,7 @@ def load(store_path: str | Path, since: Any = None, until: Any = None) -> Any:
     -------
     orgnet.analysis.LoadedEvents
     """
-    from orgnet.analysis import LoadedEvents
+    from orgnet.load import LoadedEvents
 
     events = load_events(store_path, since, until)
     info = store_info(store_path)

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from orgnet.analysis import AnalysisOptions, analyze
 from orgnet.cli import main
 from orgnet.engines import EDGE_SCHEMA, aggregate_edges
 from orgnet.events import events_from_frame
+from orgnet.findings import AnalysisOptions, analyze
 from orgnet.graph import OrgGraph
 
 PEOPLE = [f"p{i:03d}" for i in range(60)]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgnet.analysis import analyze
 from orgnet.directory import normalise_directory
 from orgnet.events import events_from_frame
+from orgnet.findings import analyze
 from orgnet.graph import OrgGraph
 
 PEOPLE = [f"u{i}" for i in range(12)]

@@ -79,8 +79,8 @@ def test_enron_inferred_domain_is_enron(enron: LoadedEvents, enron_inferred: Loa
 
 @pytest.mark.parametrize("name", ["slack_houstondatavis", "slack_olake_community"])
 def test_slack_bots_are_non_human_and_no_node(shared_dataset, name: str) -> None:  # type: ignore[no-untyped-def]
-    from orgnet.analysis import analyze
     from orgnet.connectors import read
+    from orgnet.findings import analyze
 
     raw = read(shared_dataset(name)).people
     bots = set(raw.loc[raw["is_bot"].fillna(False).astype(bool), "person"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from orgnet.analysis import AnalysisOptions
+from orgnet.findings import AnalysisOptions
 from orgnet.pipeline import RunOptions, run
 from orgnet.synthetic import generate
 
