@@ -394,10 +394,13 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     else:
         skipped.append("time-based findings (periods, response times, trends, newcomers): "
                        "the events carry no timestamps")
+    # The measures that need no betweenness are computed while the workers sample it.
+    with progress("Constraint, effective size, brokerage roles"):
+        measures = person_measures(a, codes, pagerank_values=pr)
     with nullcontext() if not pending.background else progress("Betweenness: waiting for the workers"):
         bc = pending.result()
     with progress("Connectors, spanners, brokers"):
-        measures = person_measures(a, codes, pagerank_values=pr, betweenness_values=bc.values)
+        measures["betweenness"] = bc.values
         first_activity, end = _first_activity(graph) if timed else (None, None)
         found, notes = connector_roles(
             measures, codes, len(grouping), eligible=eligible, contributes=components.contributed,

@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,7 +246,13 @@ class Ambassadors:
 
     def reason(self, row: int) -> Reason:
         """The evidence behind row ``row`` of :attr:`table`."""
-        r = self.table.iloc[row]
+        return self._reason(self.table.iloc[row].to_dict())
+
+    def reasons(self) -> list[Reason]:
+        """The evidence behind every row of :attr:`table`, in order (one pass over the table)."""
+        return [self._reason(r) for r in self.table.to_dict("records")]
+
+    def _reason(self, r: Mapping[Hashable, Any]) -> Reason:
         return Reason("ambassador", (
             Evidence("responders", {"people": int(r["responders"]), "groups": int(r["responder_groups"])}),
             Evidence("weeks_active", {"active": int(r["weeks_active"]), "weeks": int(self.weeks)}),
@@ -300,18 +307,25 @@ class Connectors:
 
     def reason(self, row: int) -> Reason:
         """The evidence behind row ``row`` of :attr:`table`."""
-        r = self.table.iloc[row]
+        return self._reason(self.table.iloc[row].to_dict())
+
+    def reasons(self) -> list[Reason]:
+        """The evidence behind every row of :attr:`table`, in order (one pass over the table)."""
+        return [self._reason(r) for r in self.table.to_dict("records")]
+
+    @staticmethod
+    def _reason(r: Mapping[Hashable, Any]) -> Reason:
         role = str(r["role"])
 
         def num(*cols: str) -> dict[str, float]:
-            return {c: float(r[c]) for c in cols if c in r.index and pd.notna(r[c])}
+            return {c: float(r[c]) for c in cols if c in r and pd.notna(r[c])}
 
         ev: list[Evidence] = []
         if role == "central connector":
             ev.append(Evidence("pagerank_top", {"top_share": float(r["pagerank_top_share"]),
                                                 "pagerank": float(r["pagerank"])}))
             ev.append(Evidence("come_to_them", {"people": float(r["in_degree"]), "weight": float(r["in_strength"])}))
-            if pd.notna(r.get("group_z")) and int(r["group"]) >= 0:
+            if pd.notna(r.get("group_z")) and int(r.get("group", -1)) >= 0:
                 ev.append(Evidence("within_group", {"z": float(r["group_z"])}, groups=(int(r["group"]),)))
         elif role == "boundary spanner":
             ev.append(Evidence("participation", {"participation": float(r["participation"]),
@@ -376,7 +390,14 @@ class Silos:
 
     def reason(self, row: int) -> Reason:
         """The evidence behind row ``row`` of :attr:`table`."""
-        r = self.table.iloc[row]
+        return self._reason(self.table.iloc[row].to_dict())
+
+    def reasons(self) -> list[Reason]:
+        """The evidence behind every row of :attr:`table`, in order (one pass over the table)."""
+        return [self._reason(r) for r in self.table.to_dict("records")]
+
+    @staticmethod
+    def _reason(r: Mapping[Hashable, Any]) -> Reason:
         ev = []
         if r.get("rule") == "island":
             ev.append(Evidence("island", {"share": float(r["external_share"]), "limit": float(r["silo_limit"]),

@@ -377,11 +377,11 @@ def people_flags(findings: Findings, *, ambassadors_marked: int = 50) -> pd.Data
         roles[code].append(f"ambassador #{int(amb.table['rank'].iat[i])}")
         reasons[code].append("ambassador: " + words.sentence(amb.reason(i)))
     con = findings.connectors
-    for i in range(len(con.table)):
-        code, role = int(con.table["code"].iat[i]), str(con.table["role"].iat[i])
+    for code, role, reason in zip(con.table["code"].to_numpy(np.int64), con.table["role"].astype(str),
+                                  con.reasons(), strict=True):
         if role not in roles[code]:
             roles[code].append(role)
-        reasons[code].append(f"{role}: " + words.sentence(con.reason(i)))
+        reasons[code].append(f"{role}: " + words.sentence(reason))
     broker = np.array([any(r in BROKER_ROLES for r in rs) for rs in roles], dtype=bool)
     return pd.DataFrame({"roles": roles, "reasons": reasons, "ambassador": ambassador, "broker": broker})
 

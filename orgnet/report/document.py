@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -54,8 +55,14 @@ class _Names:
         return None if g is None else g.label(int(code))
 
 
+def _plain(value: float) -> float | None:
+    """A JSON number, or None where the figure is undefined or infinite."""
+    x = float(value)
+    return x if math.isfinite(x) else None
+
+
 def _evidence(e: Evidence, names: _Names, kind: str) -> dict[str, Any]:
-    return {"kind": e.kind, "numbers": {k: float(v) for k, v in e.numbers.items()},
+    return {"kind": e.kind, "numbers": {k: _plain(v) for k, v in e.numbers.items()},
             "groups": [names.label(kind, c) for c in e.groups if names.label(kind, c) is not None],
             "people": [names.person(c) for c in e.people]}
 
@@ -75,22 +82,21 @@ def _records(frame: pd.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, 
 def _ambassadors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
     a = f.ambassadors
     rows = _records(a.table, drop=("code",))
-    for i, row in enumerate(rows):
-        row["person"] = names.person(int(a.table["code"].iat[i]))
-        row["name"] = str(names.names[int(a.table["code"].iat[i])])
-        row["reason"] = _reason(a.reason(i), names, a.grouping, words)
+    codes = a.table["code"].to_numpy(np.int64)
+    for row, code, reason in zip(rows, codes, a.reasons(), strict=True):
+        row["person"] = names.person(int(code))
+        row["name"] = str(names.names[code])
+        row["reason"] = _reason(reason, names, a.grouping, words)
     return {"grouping": a.grouping, "weeks": a.weeks, "flagged": a.flagged, "note": a.note or None, "rows": rows}
 
 
 def _connectors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
     c = f.connectors
-    rows = []
-    for i in range(len(c.table)):
-        r = c.table.iloc[i]
-        code = int(r["code"])
-        reason = c.reason(i)
-        rows.append({"person": names.person(code), "name": str(names.names[code]), "role": str(r["role"]),
-                     "score": float(r["score"]), "reason": _reason(reason, names, c.grouping, words)})
+    t = c.table
+    rows = [{"person": names.person(int(code)), "name": str(names.names[code]), "role": str(role),
+             "score": float(score), "reason": _reason(reason, names, c.grouping, words)}
+            for code, role, score, reason in zip(t["code"].to_numpy(np.int64), t["role"].astype(str),
+                                                 t["score"].to_numpy(float), c.reasons(), strict=True)]
     return {"grouping": c.grouping, "roles": list(c.ROLES), "notes": dict(c.notes), "rows": rows}
 
 
@@ -98,19 +104,19 @@ def _silos(f: Findings, names: _Names) -> dict[str, Any]:
     t = f.silos.table
     rows = _records(t, drop=("bridges",))
     words_by = {kind: wording(f, kind) for kind in f.groups.by_kind}
-    for i, row in enumerate(rows):
-        kind = str(t["kind"].iat[i])
-        row["group"] = names.label(kind, int(t["code"].iat[i]))
-        row["bridges"] = [names.person(c) for c in np.asarray(t["bridges"].iat[i], dtype=np.int64)]
-        row["reason"] = _reason(f.silos.reason(i), names, kind, words_by[kind])
+    for row, kind, code, bridges, reason in zip(rows, t["kind"].astype(str), t["code"].to_numpy(np.int64),
+                                                t["bridges"], f.silos.reasons(), strict=True):
+        row["group"] = names.label(kind, int(code))
+        row["bridges"] = [names.person(c) for c in np.asarray(bridges, dtype=np.int64)]
+        row["reason"] = _reason(reason, names, kind, words_by[kind])
     return {"rows": [r for r in rows if r["group"] is not None]}
 
 
 def _groups(f: Findings, names: _Names) -> dict[str, Any]:
     g = f.groups
     rows = _records(g.table)
-    for i, row in enumerate(rows):
-        row["group"] = names.label(str(g.table["kind"].iat[i]), int(g.table["code"].iat[i]))
+    for row in rows:
+        row["group"] = names.label(str(row["kind"]), int(row["code"]))
     m = g.matrix
     shown = [i for i, c in enumerate(m.codes) if names.label(m.kind, int(c)) is not None]
     return {
@@ -126,10 +132,10 @@ def _groups(f: Findings, names: _Names) -> dict[str, Any]:
 def _pyramid(f: Findings, names: _Names) -> dict[str, Any]:
     p = f.pyramid
     by_group = {}
-    for i in range(len(p.by_group)):
-        label = names.label(p.grouping, int(p.by_group["code"].iat[i]))
+    for row in p.by_group.to_dict("records"):
+        label = names.label(p.grouping, int(row["code"]))
         if label is not None:
-            by_group[label] = {lev: int(p.by_group[lev].iat[i]) for lev in p.levels}
+            by_group[label] = {lev: int(row[lev]) for lev in p.levels}
     return {"levels": list(p.levels), "grouping": p.grouping, "overall": dict(p.overall), "by_group": by_group,
             "excluded": dict(p.excluded)}
 
@@ -163,10 +169,10 @@ def _formal(f: Findings, names: _Names) -> dict[str, Any]:
                            "reporting_line": to_jsonable(fo.reporting_line), "managers": None}
     if fo.managers is not None:
         rows = _records(fo.managers, drop=("code",))
-        for i, row in enumerate(rows):
-            row["person"] = names.person(int(fo.managers["code"].iat[i]))
+        for row, code in zip(rows, fo.managers["code"].to_numpy(np.int64), strict=True):
+            row["person"] = names.person(int(code))
         out["managers"] = rows
-    return to_jsonable(out)  # type: ignore[no-any-return]
+    return out
 
 
 def _periods(f: Findings, names: _Names) -> dict[str, Any] | None:

@@ -174,6 +174,10 @@ def _dumps(value: Any) -> str:
             return _frame_json(value)
         except (TypeError, ValueError, OverflowError):
             pass  # cells to_json cannot write (sets, odd objects): the general path below
+    try:  # plain JSON data (as findings_document builds it) goes straight to the C encoder
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        pass  # numpy values, NaN, timestamps: made plain first
     return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

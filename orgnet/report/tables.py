@@ -55,6 +55,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
     groups.insert(0, "group", np.concatenate([_labels(findings, k, groups.loc[groups["kind"] == k, "code"].to_numpy())
                                               for k in groups["kind"].unique()]) if len(groups) else [])
     reasons, bridges = [], []
+    silo_reasons = findings.silos.reasons()
     words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
     where = {(str(k), int(c)): i for i, (k, c) in enumerate(zip(silos["kind"], silos["code"], strict=True))}
     for kind, code in zip(groups["kind"].astype(str), groups["code"].astype(int), strict=True):
@@ -63,7 +64,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
             reasons.append("")
             bridges.append("")
             continue
-        reasons.append(words_by[kind].sentence(findings.silos.reason(row)))
+        reasons.append(words_by[kind].sentence(silo_reasons[row]))
         b = np.asarray(findings.silos.table["bridges"].iat[row], dtype=np.int64)
         bridges.append(";".join(str(ids[c]) for c in b) if len(ids) else "")
     groups["bridges"] = bridges
@@ -77,7 +78,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         amb.insert(1, "person", ids[codes])
         amb.insert(2, "name", names[codes])
         amb.insert(3, primary, _labels(findings, primary, findings.groups.primary_grouping.codes[codes]))
-        amb["reason"] = [words.sentence(a.reason(i)) for i in range(len(amb))]
+        amb["reason"] = [words.sentence(r) for r in a.reasons()]
         out["ambassadors"] = amb.drop(columns=["code"])
         c = findings.connectors
         con = c.table.copy()
@@ -86,7 +87,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         con.insert(1, "name", names[codes])
         if "group" in con.columns:
             con["group"] = _labels(findings, primary, con["group"].to_numpy(np.int64))
-        con["reason"] = [words.sentence(c.reason(i)) for i in range(len(con))]
+        con["reason"] = [words.sentence(r) for r in c.reasons()]
         out["connectors"] = con.drop(columns=["code"])
     return out
 
