@@ -19,7 +19,7 @@ import ctypes
 import ctypes.util
 import sys
 
-__all__ = ["keep_freed_memory"]
+__all__ = ["keep_freed_memory", "release_freed_memory"]
 
 # mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_MAX = -1, -2, -4
@@ -39,3 +39,24 @@ def keep_freed_memory() -> bool:
     ok &= mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)  # freed memory stays for the next array
     ok &= mallopt(_M_TOP_PAD, 256 * 2**20)  # grow the heap in 256 MB steps
     return bool(ok)
+
+
+def release_freed_memory() -> bool:
+    """Give the memory freed so far back to the operating system (glibc ``malloc_trim``).
+
+    Called between the analysis and the report: the report's worker processes then start while
+    this process holds only what it still uses (at 100k people about 0.9 GB less). Returns
+    whether it applied.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    return bool(trim(0))

@@ -17,6 +17,7 @@ from orgnet.directory import read_directory
 from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.identity import read_aliases
 from orgnet.load import LoadedEvents, load_events, mark_loaded
+from orgnet.malloc import release_freed_memory
 from orgnet.privacy import (
     DEFAULT_KEEP_ATTRIBUTES,
     apply_privacy,
@@ -177,6 +178,7 @@ def run(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
             drop_attributes=opts.drop_attributes, min_group_size=opts.min_group_size,
             aggregate=opts.aggregate_only, people_excluded=excluded)
+    release_freed_memory()  # the analysis's temporaries, before the report's workers start
     report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties,
                           workers=opts.analysis.workers)
     return RunResult(findings, report, loaded)

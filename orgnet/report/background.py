@@ -23,7 +23,7 @@ from pathlib import Path
 from orgnet import _parallel
 from orgnet._parallel import Pending
 from orgnet.findings import Findings
-from orgnet.report.exports import NodeText, write_gexf, write_graphml
+from orgnet.report import exports
 from orgnet.report.map import write_maps
 from orgnet.report.tables import write_tables
 
@@ -32,9 +32,7 @@ __all__ = ["start", "write_graph_files", "write_part", "write_tables"]
 
 def write_graph_files(findings: Findings, stage: Path) -> list[str]:
     """Write ``graph.graphml`` and ``graph.gexf`` into ``stage``; returns their names."""
-    nodes = NodeText(findings)  # people formatted once for both files
-    write_graphml(findings, stage / "graph.graphml", nodes=nodes)
-    write_gexf(findings, stage / "graph.gexf", nodes=nodes)
+    exports.write_graph_files(findings, stage / "graph.graphml", stage / "graph.gexf")
     return ["graph.graphml", "graph.gexf"]
 
 

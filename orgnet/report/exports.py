@@ -1,8 +1,8 @@
 """Graph exports for Gephi and other tools: GraphML and GEXF with every person attribute and metric.
 
 Both files are built column by column with vectorised string operations (no per-node XML
-objects): each attribute column is formatted and escaped once, then the columns are joined
-into one line per node. Missing values are left out (no ``<data>`` / ``<attvalue>``), as both
+objects): each attribute column is formatted and escaped once for both files, then the columns
+are joined into one line per node, a chunk of people at a time (memory stays bounded). Missing values are left out (no ``<data>`` / ``<attvalue>``), as both
 formats allow. Ties are the directed weighted ties of the graph.
 
 Examples
@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from orgnet.findings import Findings
 
-__all__ = ["NodeText", "export_columns", "write_gexf", "write_graphml", "xml_text"]
+__all__ = ["CHUNK", "export_columns", "write_gexf", "write_graph_files", "write_graphml", "xml_text"]
 
 # Characters XML 1.0 does not allow at all (C0 controls but tab, newline, carriage return; U+FFFE/F).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -110,83 +110,113 @@ def _formatted(kind: str, s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return text, present
 
 
-class NodeText:
-    """The people formatted once for both exports: escaped ids, labels and attribute columns."""
+#: People (or ties) formatted and written at a time: memory stays bounded whatever the size.
+CHUNK = 20_000
 
-    def __init__(self, findings: Findings) -> None:
-        p = findings.people
-        self.ids = xml_text(p["person"]).to_numpy(dtype=object)
-        self.labels = xml_text(p["name"].astype("string").fillna(p["person"].astype("string"))).to_numpy(dtype=object)
-        self.columns = [(name, kind, *_formatted(kind, s)) for name, kind, s in export_columns(findings)]
-        src, dst, w = _ties(findings)
-        self.src, self.dst = self.ids[src].tolist(), self.ids[dst].tolist()
-        self.weights = _format_doubles(w).tolist()
+
+def _node_chunks(findings: Findings, chunk: int) -> Any:
+    """The people in chunks: escaped ids, labels and each attribute column's text and presence."""
+    p = findings.people
+    columns = export_columns(findings)
+    for start in range(0, len(p), chunk):
+        rows = slice(start, start + chunk)
+        part = p.iloc[rows]
+        ids = xml_text(part["person"]).to_numpy(dtype=object)
+        labels = xml_text(part["name"].astype("string").fillna(part["person"].astype("string"))).to_numpy(dtype=object)
+        yield ids, labels, [_formatted(kind, s.iloc[rows]) for _, kind, s in columns]
+
+
+def _edge_chunks(findings: Findings, chunk: int) -> Any:
+    """The ties in chunks: source and target ids (escaped) and weights, as text."""
+    coo = sp.coo_array(findings.ties)
+    ids = xml_text(findings.people["person"]).to_numpy(dtype=object) if len(coo.data) else np.zeros(0, object)
+    for start in range(0, len(coo.data), chunk):
+        rows = slice(start, start + chunk)
+        yield ids[coo.row[rows]].tolist(), ids[coo.col[rows]].tolist(), _format_doubles(coo.data[rows]).tolist()
 
 
 def _wrapped(text: np.ndarray, present: np.ndarray, before: str, after: str) -> list[str]:
     return [f"{before}{t}{after}" if ok else "" for t, ok in zip(text.tolist(), present.tolist(), strict=True)]
 
 
-def _ties(findings: Findings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    coo = sp.coo_array(findings.ties)
-    return coo.row, coo.col, coo.data
+_GEXF_TYPE = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
 
 
-def write_graphml(findings: Findings, path: Path, *, nodes: NodeText | None = None) -> None:
-    """Write ``graph.graphml``: nodes keyed by person id, all attributes, directed weighted ties.
+def write_graph_files(findings: Findings, graphml: Path | None, gexf: Path | None, *, chunk: int = CHUNK) -> None:
+    """Write ``graph.graphml`` and/or ``graph.gexf``, formatting each chunk of people once for both.
 
-    ``nodes`` is the people already formatted (:class:`NodeText`), shared with :func:`write_gexf`.
+    GraphML: nodes keyed by person id, every attribute, directed weighted ties. GEXF 1.3: node
+    id = person id, label = name, every attribute, tie weights. Written chunk by chunk, so the
+    memory needed does not grow with the organisation.
     """
-    t = NodeText(findings) if nodes is None else nodes
-    keys = [f'<key id="d{i}" for="node" attr.name="{_escape_one(name)}" attr.type="{kind}"/>'
-            for i, (name, kind, _, _) in enumerate(t.columns)]
-    keys.append('<key id="weight" for="edge" attr.name="weight" attr.type="double"/>')
-    parts = [_wrapped(text, present, f'<data key="d{i}">', "</data>")
-             for i, (_, _, text, present) in enumerate(t.columns)]
-    node_lines = [f'<node id="{i}">{"".join(row)}</node>' for i, *row in zip(t.ids.tolist(), *parts, strict=True)]
-    edge_lines = [f'<edge source="{a}" target="{b}"><data key="weight">{w}</data></edge>'
-                  for a, b, w in zip(t.src, t.dst, t.weights, strict=True)]
-    _write_lines(path, [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-        *keys,
-        '<graph id="orgnet" edgedefault="directed">',
-    ], node_lines, edge_lines, ["</graph>", "</graphml>"])
+    columns = [(name, kind) for name, kind, _ in export_columns(findings)]
+    files = {}
+    try:
+        if graphml is not None:
+            files["graphml"] = graphml.open("w", encoding="utf-8", newline="\n")
+            keys = [f'<key id="d{i}" for="node" attr.name="{_escape_one(name)}" attr.type="{kind}"/>'
+                    for i, (name, kind) in enumerate(columns)]
+            _lines(files["graphml"], [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+                *keys, '<key id="weight" for="edge" attr.name="weight" attr.type="double"/>',
+                '<graph id="orgnet" edgedefault="directed">'])
+        if gexf is not None:
+            files["gexf"] = gexf.open("w", encoding="utf-8", newline="\n")
+            attrs = [f'<attribute id="{i}" title="{_escape_one(name)}" type="{_GEXF_TYPE[kind]}"/>'
+                     for i, (name, kind) in enumerate(columns)]
+            _lines(files["gexf"], [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">',
+                '<meta><creator>orgnet</creator><description>people and their weighted directed ties</description>'
+                '</meta>',
+                '<graph mode="static" defaultedgetype="directed">',
+                '<attributes class="node">', *attrs, "</attributes>", "<nodes>"])
+        for ids, labels, formatted in _node_chunks(findings, chunk):
+            if "graphml" in files:
+                parts = [_wrapped(text, present, f'<data key="d{i}">', "</data>")
+                         for i, (text, present) in enumerate(formatted)]
+                _lines(files["graphml"], [f'<node id="{i}">{"".join(row)}</node>'
+                                          for i, *row in zip(ids.tolist(), *parts, strict=True)])
+            if "gexf" in files:
+                parts = [_wrapped(text, present, f'<attvalue for="{i}" value="', '"/>')
+                         for i, (text, present) in enumerate(formatted)]
+                _lines(files["gexf"], [f'<node id="{i}" label="{lab}"><attvalues>{"".join(row)}</attvalues></node>'
+                                       for i, lab, *row in zip(ids.tolist(), labels.tolist(), *parts, strict=True)])
+        if "gexf" in files:
+            _lines(files["gexf"], ["</nodes>", "<edges>"])
+        k = 0
+        for src, dst, weights in _edge_chunks(findings, chunk * 10):
+            if "graphml" in files:
+                _lines(files["graphml"], [f'<edge source="{a}" target="{b}"><data key="weight">{w}</data></edge>'
+                                          for a, b, w in zip(src, dst, weights, strict=True)])
+            if "gexf" in files:
+                _lines(files["gexf"], [f'<edge id="{k + j}" source="{a}" target="{b}" weight="{w}"/>'
+                                       for j, (a, b, w) in enumerate(zip(src, dst, weights, strict=True))])
+            k += len(src)
+        if "graphml" in files:
+            _lines(files["graphml"], ["</graph>", "</graphml>"])
+        if "gexf" in files:
+            _lines(files["gexf"], ["</edges>", "</graph>", "</gexf>"])
+    finally:
+        for fh in files.values():
+            fh.close()
 
 
-def write_gexf(findings: Findings, path: Path, *, nodes: NodeText | None = None) -> None:
-    """Write ``graph.gexf`` (GEXF 1.3): node id = person id, label = name, every attribute, tie weights.
-
-    ``nodes`` is the people already formatted (:class:`NodeText`), shared with :func:`write_graphml`.
-    """
-    t = NodeText(findings) if nodes is None else nodes
-    gexf_type = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
-    attrs = [f'<attribute id="{i}" title="{_escape_one(name)}" type="{gexf_type[kind]}"/>'
-             for i, (name, kind, _, _) in enumerate(t.columns)]
-    parts = [_wrapped(text, present, f'<attvalue for="{i}" value="', '"/>')
-             for i, (_, _, text, present) in enumerate(t.columns)]
-    node_lines = [f'<node id="{i}" label="{lab}"><attvalues>{"".join(row)}</attvalues></node>'
-                  for i, lab, *row in zip(t.ids.tolist(), t.labels.tolist(), *parts, strict=True)]
-    edge_lines = [f'<edge id="{k}" source="{a}" target="{b}" weight="{w}"/>'
-                  for k, (a, b, w) in enumerate(zip(t.src, t.dst, t.weights, strict=True))]
-    _write_lines(path, [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">',
-        '<meta><creator>orgnet</creator><description>people and their weighted directed ties</description></meta>',
-        '<graph mode="static" defaultedgetype="directed">',
-        '<attributes class="node">', *attrs, "</attributes>",
-        "<nodes>",
-    ], node_lines, ["</nodes>", "<edges>"], edge_lines, ["</edges>", "</graph>", "</gexf>"])
+def write_graphml(findings: Findings, path: Path) -> None:
+    """Write ``graph.graphml``: nodes keyed by person id, every attribute, directed weighted ties."""
+    write_graph_files(findings, path, None)
 
 
-def _write_lines(path: Path, *chunks: Any) -> None:
-    """Write lines: each chunk is a list of lines, or a Series/array of lines (one per node or tie)."""
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for chunk in chunks:
-            lines = chunk.tolist() if hasattr(chunk, "tolist") else list(chunk)
-            if lines:
-                fh.write("\n".join(lines) + "\n")
+def write_gexf(findings: Findings, path: Path) -> None:
+    """Write ``graph.gexf`` (GEXF 1.3): node id = person id, label = name, every attribute, tie weights."""
+    write_graph_files(findings, None, path)
+
+
+def _lines(fh: Any, lines: list[str]) -> None:
+    if lines:
+        fh.write("\n".join(lines) + "\n")

@@ -91,19 +91,26 @@ def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as UTF-8 CSV with formula-like cells neutralised."""
-    out = neutralise_csv(frame)
-    for i in range(out.shape[1]):
-        s = out.iloc[:, i]
-        if pd.api.types.is_float_dtype(s) and not isinstance(s.dtype, pd.SparseDtype):
-            # The same text as float_format="%.10g" (missing values empty), formatted in one pass:
-            # pandas calls the float format once per cell through three Python layers.
-            v = s.to_numpy(dtype=float, na_value=np.nan)
-            text = np.array(list(map("{:.10g}".format, v.tolist())), dtype=object)
-            text[np.isnan(v)] = None
-            out.isetitem(i, text)
-    out.to_csv(path, index=False, lineterminator="\n", float_format="%.10g", date_format="%Y-%m-%dT%H:%M:%SZ")
+#: Rows formatted and written at a time: memory stays bounded whatever the size of the table.
+CSV_CHUNK = 50_000
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, chunk: int = CSV_CHUNK) -> None:
+    """Write a table as UTF-8 CSV with formula-like cells neutralised, ``chunk`` rows at a time."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        for start in range(0, max(len(frame), 1), chunk):
+            out = neutralise_csv(frame.iloc[start:start + chunk])
+            for i in range(out.shape[1]):
+                s = out.iloc[:, i]
+                if pd.api.types.is_float_dtype(s) and not isinstance(s.dtype, pd.SparseDtype):
+                    # The same text as float_format="%.10g" (missing values empty), formatted in one
+                    # pass: pandas calls the float format once per cell through three Python layers.
+                    v = s.to_numpy(dtype=float, na_value=np.nan)
+                    text = np.array(list(map("{:.10g}".format, v.tolist())), dtype=object)
+                    text[np.isnan(v)] = None
+                    out.isetitem(i, text)
+            out.to_csv(fh, index=False, header=start == 0, lineterminator="\n", float_format="%.10g",
+                       date_format="%Y-%m-%dT%H:%M:%SZ")
 
 
 def to_jsonable(value: Any) -> Any:
