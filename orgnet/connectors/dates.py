@@ -160,26 +160,34 @@ def isolated_dates(ts: Any) -> np.ndarray:
 
 def _isolated(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
     out = np.zeros(len(values), dtype=bool)
-    v = np.sort(values[valid])
+    v = values[valid]
     n = len(v)
     limit = int(np.floor(STRAY_SHARE * n))
     if limit < 1:
         return out
-    q1, q3 = np.quantile(v.astype(np.float64), [0.25, 0.75])
+    q1, q3 = np.quantile(v.astype(np.float64), [0.25, 0.75])  # by partition: no full sort
     iqr = q3 - q1
     if iqr <= 0:
         return out
     low_fence, high_fence, min_gap = q1 - FENCE * iqr, q3 + FENCE * iqr, FENCE * iqr
-    gaps = np.diff(v).astype(np.float64)
-    i = np.arange(n - 1)
-    # Gap i lies between v[i] and v[i + 1]; i + 1 dates lie below it and n - i - 1 above it.
-    # The innermost qualifying gap on each side sets the cut: everything beyond it is isolated.
-    low = np.flatnonzero((v[:-1] < low_fence) & (gaps > min_gap) & (i + 1 <= limit))
-    high = np.flatnonzero((v[1:] > high_fence) & (gaps > min_gap) & (n - i - 1 <= limit))
-    if len(low):
-        out |= valid & (values <= v[low[-1]])
-    if len(high):
-        out |= valid & (values >= v[high[0] + 1])
+    # Only the tails beyond the fences can be cut off: each is sorted with the nearest date
+    # inside, and a gap's rank (dates below or above it) is its place in the tail.
+    below = np.sort(v[v < low_fence])
+    if 0 < len(below) <= n - 1:
+        edge = np.append(below, v[v >= low_fence].min())
+        gaps = np.diff(edge).astype(np.float64)
+        i = np.arange(len(below))
+        low = np.flatnonzero((gaps > min_gap) & (i + 1 <= limit))
+        if len(low):
+            out |= valid & (values <= below[low[-1]])
+    above = np.sort(v[v > high_fence])
+    if 0 < len(above) <= n - 1:
+        edge = np.append(v[v <= high_fence].max(), above)
+        gaps = np.diff(edge).astype(np.float64)
+        i = np.arange(len(above))
+        high = np.flatnonzero((gaps > min_gap) & (len(above) - i <= limit))
+        if len(high):
+            out |= valid & (values >= above[high[0]])
     return out
 
 
