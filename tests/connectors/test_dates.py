@@ -137,8 +137,8 @@ def test_cli_date_check_and_subject_threads_on_enron(shared_dataset):
     path = str(shared_dataset("enron_maildir_subset") / "maildir")
     default = json.loads(CliRunner().invoke(main, ["inspect", "--json", path]).stdout)
     bounds = json.loads(CliRunner().invoke(main, ["inspect", "--json", "--date-check", "bounds", path]).stdout)
-    assert default["first"].startswith("1999-12-10") and default["records_skipped"][ISOLATED] == 7
-    assert bounds["first"].startswith("1980-01-01") and ISOLATED not in bounds["records_skipped"]
+    assert default["first"].startswith("1999-12-10") and default["records_noted"][ISOLATED] == 7
+    assert bounds["first"].startswith("1980-01-01") and ISOLATED not in bounds["records_noted"]
     off = CliRunner().invoke(main, ["inspect", "--json", "--no-subject-threads", path])
     assert off.exit_code == 0, off.output
     assert default["replies"] == 357 and json.loads(off.stdout)["replies"] == 0
