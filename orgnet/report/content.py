@@ -164,10 +164,10 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
     if rule == "directory":
         lines.append("Members are the people in the HR directory; everyone else is an outside contact.")
     elif rule in ("org domain", "inferred domain") and domains:
-        how = ("inferred from the data: the domain most senders write from" if m.get("inferred")
-               else "as given (--org-domain)")
-        lines.append(f"Members are the addresses of {domains} ({how}); other addresses are outside contacts "
-                     "(change it with --org-domain).")
+        how = ("inferred from the data: the domain most senders write from; change it with --org-domain"
+               if m.get("inferred") else "as given with --org-domain")
+        lines.append(f"Members are the addresses of {domains} and its subdomains ({how}); other addresses are "
+                     "outside contacts.")
     elif rule == "platform":
         lines.append("Members are the platform's accounts; guests are outside contacts.")
     elif m:
@@ -191,7 +191,7 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
         warnings.append({"name": str(names[int(code)]), "others": others,
                          "basis": "; ".join(sorted(set(rows_of["basis"].astype(str))))})
     if len(held):
-        lines.append(f"{len(warnings):,} people with a role likely have another address or account in the data: "
+        lines.append(f"{len(warnings):,} people with a role may have another address or account in the data (suggested from names): "
                      "their activity may be split (merge them with an alias file: `orgnet identities`).")
     return View(bool(lines), {"lines": lines, "set_apart": rows, "more_set_apart": max(0, len(apart) - top),
                               "duplicates": warnings[:top], "more_duplicates": max(0, len(warnings) - top)})
