@@ -191,8 +191,9 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
         warnings.append({"name": str(names[int(code)]), "others": others,
                          "basis": "; ".join(sorted(set(rows_of["basis"].astype(str))))})
     if len(held):
-        lines.append(f"{len(warnings):,} people with a role may have another address or account in the data (suggested from names): "
-                     "their activity may be split (merge them with an alias file: `orgnet identities`).")
+        lines.append(f"{len(warnings):,} people with a role may have another address or account in the data "
+                     "(suggested from names): their activity may be split (merge them with an alias file: "
+                     "`orgnet identities`).")
     return View(bool(lines), {"lines": lines, "set_apart": rows, "more_set_apart": max(0, len(apart) - top),
                               "duplicates": warnings[:top], "more_duplicates": max(0, len(warnings) - top)})
 
