@@ -50,6 +50,15 @@ from typing import Any, Generic, TypeVar
 
 __all__ = ["Once", "Pending", "effective_n_jobs", "parallel_map", "start", "start_call"]
 
+# loky retires a worker whose memory grew by more than 300 MB since its first task (its guard
+# against leaking tasks) and starts a new one for the tasks still queued. For orgnet's coarse
+# tasks (a map of 100,000 people, a table of everyone) that growth is the task's working set, not
+# a leak; the replacement is what we want, but loky also warns about it from its manager thread,
+# where the warning means nothing to a user and, under ``-W error`` (pytest's setting here),
+# becomes an exception that ends that thread and leaves the caller waiting forever.
+WORKER_REPLACED = "A worker stopped while some jobs were given to the executor"
+warnings.filterwarnings("ignore", message=WORKER_REPLACED, category=UserWarning)
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -143,9 +152,10 @@ class Pending(Generic[T]):
             collect = self._collect
             try:
                 self._value = collect()
-                self._collect = None
-            finally:
+            except BaseException:
                 self.close()
+                raise
+            self._collect = self._stop = None  # collected: nothing left to stop
         return self._value  # type: ignore[return-value]
 
     def close(self) -> None:
