@@ -83,13 +83,19 @@ class AnalysisOptions:
     resolution : float
         Leiden modularity resolution.
     betweenness_exact_below : int
-        Exact betweenness below this many people, sampled pivots above.
+        Exact betweenness below this many people, sampled above.
+    betweenness_method : {"auto", "kadabra", "pivots"}
+        How betweenness is sampled: KADABRA's adaptive shortest-path sample (NetworKit; hops on
+        undirected ties, the default path definition) or source pivots (any definition);
+        ``"auto"`` takes KADABRA where it applies (see :func:`orgnet.metrics.centrality.betweenness`).
     betweenness_pivots : int or None
-        Number of source pivots when sampling; None: the Riondato-Kornaropoulos sample size
-        for ``betweenness_epsilon`` and ``betweenness_delta``.
-    betweenness_epsilon, betweenness_delta : float
-        Target additive error on normalised betweenness, and the probability that some
-        person's value falls outside its stated bounds (see docs/scale.md).
+        Number of source pivots when sampling by pivots; None: the Riondato-Kornaropoulos
+        sample size for ``betweenness_epsilon`` and ``betweenness_delta``.
+    betweenness_epsilon : float or None
+        Target additive error on normalised betweenness (None: 0.01 with KADABRA, 0.1 with
+        pivots, whose cost grows as its inverse square; see docs/scale.md).
+    betweenness_delta : float
+        Probability that some person's value falls outside its stated bounds.
     weighted_paths : bool
         Betweenness paths use distance = 1 / tie weight; by default a path's length is its
         number of ties (hops).
@@ -123,8 +129,9 @@ class AnalysisOptions:
     seed: int = 0
     resolution: float = 1.0
     betweenness_exact_below: int = 5000
+    betweenness_method: str = "auto"
     betweenness_pivots: int | None = None
-    betweenness_epsilon: float = 0.1
+    betweenness_epsilon: float | None = None
     betweenness_delta: float = 0.1
     weighted_paths: bool = False
     betweenness_directed: bool = False
@@ -301,6 +308,7 @@ def analyze(
             pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
             seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
             ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
+            method=opts.betweenness_method,
             n_jobs=opts.workers if graph.n >= opts.parallel_from else 1,
         )
     with ExitStack() as cleanup:  # the workers stop whatever happens
