@@ -207,8 +207,10 @@ def _strongest(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, bud
 
     Examples
     --------
-    >>> _strongest(np.array([0, 0, 2]), np.array([1, 2, 3]), np.array([5.0, 4.0, 1.0]), 4, 2).tolist()
-    [0, 2]
+    Tie 2 (weight 1) is person 3's strongest, so it stays before the heavier tie 1:
+
+    >>> _strongest(np.array([0, 0, 2, 1]), np.array([1, 2, 3, 2]), np.array([5.0, 4.0, 1.0, 6.0]), 4, 3).tolist()
+    [0, 2, 3]
     """
     ends = np.concatenate([row, col])
     tie = np.concatenate([np.arange(len(row)), np.arange(len(row))])
