@@ -106,7 +106,7 @@ def pack_rows(x: np.ndarray, y: np.ndarray, half: np.ndarray, up: np.ndarray, do
 
 
 def separate(xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray, *,
-             max_iterations: int = 400, spread: float = 1.6) -> np.ndarray:
+             max_iterations: int = 400, spread: float = 1.6, clearance: float = 1.0) -> np.ndarray:
     """Positions near ``xy`` (any scale) where no two boxes overlap.
 
     The positions are first scaled so the boxes' total area covers about ``1 / spread**2`` of
@@ -123,6 +123,8 @@ def separate(xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray,
         Rounds of pushing before falling back on rows.
     spread : float
         How much larger than the boxes the picture starts.
+    clearance : float
+        Boxes end at least this far apart (so positions rounded for the page still do not overlap).
 
     Returns
     -------
@@ -159,14 +161,14 @@ def separate(xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray,
         dy = cy[:, None] - cy[None, :]
         ox = half[:, None] + half[None, :] - np.abs(dx)
         oy = hh[:, None] + hh[None, :] - np.abs(dy)
-        hit = np.triu((ox > 1e-9) & (oy > 1e-9), k=1)
+        hit = np.triu((ox > -clearance) & (oy > -clearance), k=1)
         if not hit.any():
             return np.column_stack([x, y])
         i, j = np.nonzero(hit)
         along_x = ox[i, j] <= oy[i, j]
         sx = np.where(dx[i, j] >= 0, 1.0, -1.0)
         sy = np.where(dy[i, j] >= 0, 1.0, -1.0)
-        push = np.where(along_x, ox[i, j], oy[i, j]) * 0.5 + 1e-6
+        push = (np.where(along_x, ox[i, j], oy[i, j]) + clearance) * 0.5 + 1e-6
         mx = np.zeros(n)
         my = np.zeros(n)
         np.add.at(mx, i, np.where(along_x, sx * push, 0.0))
@@ -177,7 +179,7 @@ def separate(xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray,
         count = np.bincount(np.concatenate([i, j]), minlength=n).clip(1)
         x, y = x + mx / np.sqrt(count), y + my / np.sqrt(count)
     if len(overlapping_pairs(x, y, half, up, down)):
-        x, y = pack_rows(x, y, half, up, down)
+        x, y = pack_rows(x, y, half, up, down, gap=clearance)
     return np.column_stack([x, y])
 
 
