@@ -228,7 +228,8 @@ def _strongest(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, bud
 def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed: int = 0, title: str = "",
                     note: str = "", flags: pd.DataFrame | None = None, colour_first: str | None = None,
                     outside: tuple[np.ndarray, list[str], list[str]] | None = None,
-                    xy: np.ndarray | None = None, max_ties: int | None = None) -> dict[str, Any]:
+                    xy: np.ndarray | None = None, max_ties: int | None = None, compact: bool = False,
+                    symmetric: sp.sparray | None = None, columns: pd.DataFrame | None = None) -> dict[str, Any]:
     """Map data with one node per person: the people at ``rows`` (all by default) and their ties.
 
     Parameters
@@ -252,13 +253,20 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         Positions, when already computed (else a force-directed layout of the ties).
     max_ties : int, optional
         Draw at most this many ties: every person's strongest first, then the heaviest.
+    compact : bool
+        For the WebGL page: whole-number positions and sizes, no metric values, reasons or
+        per-person texts beyond roles (the person's drill-down map has them), no tie widths.
+    symmetric : scipy.sparse array, optional
+        ``findings.ties + findings.ties.T`` in CSR form, when already computed (for the stubs).
+    columns : pandas.DataFrame, optional
+        :func:`map_columns`, when already computed.
 
     Returns
     -------
     dict
         Column-wise node and edge data (see ``templates/map.html``).
     """
-    p = findings.people
+    p = map_columns(findings) if columns is None else columns
     rows = np.arange(len(p)) if rows is None else np.asarray(rows, dtype=np.int64)
     sub = p.iloc[rows]
     a = findings.ties
@@ -267,9 +275,10 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     f = flags.iloc[rows]
     if xy is None:
         xy = layout(adjacency, seed=seed)
-    xy = np.round(np.asarray(xy, dtype=float), 1)
+    xy = np.round(np.asarray(xy, dtype=float), 0 if compact else 1)
     first = [colour_first] if colour_first else []
-    colour_by = {c: _categories(sub[c]) for c in dict.fromkeys(first + ["department", "community", "team"])
+    colour_by = {c: _categories(sub[c]) for c in dict.fromkeys(first + ["department", "community"]
+                                                                  + ([] if compact else ["team"]))
                  if c in sub.columns and sub[c].notna().any()}
     role = [rs[0] if rs else "no role" for rs in f["roles"]]
     colour_by["role"] = _categories(pd.Series(role, dtype="string"))
@@ -286,7 +295,13 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     }
     watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
         if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
+    if compact:
+        size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
+                   for k, v in size_by.items()}
+        info = {"roles": info["roles"]}
     edges = _edge_columns(adjacency, max_ties=max_ties)
+    if compact:
+        edges["width"] = []
     shown_ties = len(edges["from"])
     all_ties = int(sp.triu(adjacency + adjacency.T, k=1).nnz) if max_ties is not None else shown_ties
     if shown_ties < all_ties:
@@ -298,8 +313,16 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         "colourBy": colour_by, "sizeBy": size_by, "mark": mark.tolist(), "info": info,
         "watcher": watcher.astype(int).tolist(),
         "edges": edges, "links": [],
-        "stubs": _stubs(findings, rows, xy, outside) if outside is not None else _NO_STUBS,
+        "stubs": _stubs(findings, rows, xy, outside, symmetric) if outside is not None else _NO_STUBS,
     }
+
+
+def map_columns(findings: Findings) -> pd.DataFrame:
+    """The columns of ``findings.people`` a person map reads (rows of these few are cheap to take;
+    at 100,000 people rows are taken for more than a thousand drill-down pages)."""
+    p = findings.people
+    wanted = ["person", "name", "pyramid_level", *HIERARCHY, "community", *SIZE_METRICS]
+    return p[[c for c in dict.fromkeys(wanted) if c in p.columns]]
 
 
 _NO_STUBS: dict[str, Any] = {"labels": [], "links": [], "x": [], "y": [], "weight": [], "from": [], "to": [],
@@ -307,13 +330,12 @@ _NO_STUBS: dict[str, Any] = {"labels": [], "links": [], "x": [], "y": [], "weigh
 
 
 def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray,
-           outside: tuple[np.ndarray, list[str], list[str]]) -> dict[str, Any]:
+           outside: tuple[np.ndarray, list[str], list[str]], symmetric: sp.sparray | None = None) -> dict[str, Any]:
     """Ties from ``rows`` to people elsewhere, gathered by the group they reach: one small node per
     outside group (the :data:`STUB_GROUPS` with most weight) on a ring around the map, in the
     direction of the members who reach it, and one stub per member and group."""
     codes, labels, links = outside
-    a = findings.ties
-    a = (a + a.T).tocsr()
+    a = (findings.ties + findings.ties.T).tocsr() if symmetric is None else symmetric
     inside = np.zeros(a.shape[0], dtype=bool)
     inside[rows] = True
     out_cols = np.flatnonzero(~inside & (codes >= 0))
@@ -660,6 +682,8 @@ class _Writer:
         self.f, self.folder, self.levels = findings, folder, levels
         self.max_people, self.seed = max_people, seed
         self.flags = people_flags(findings)
+        self.symmetric = (findings.ties + findings.ties.T).tocsr()
+        self.columns = map_columns(findings)
         self.codes = [_level_codes(findings, c) for c in levels]
         self.place = np.full(findings.n, -1, dtype=np.int64)  # person -> page index in self.pages
         self.pages: list[str] = []
@@ -706,7 +730,8 @@ class _Writer:
         webgl = len(rows) > WEBGL_FROM
         data = people_map_data(self.f, rows, seed=self.seed, flags=self.flags, title=title,
                                colour_first=self.levels[depth + 1] if finer else None, outside=outside,
-                               max_ties=WEBGL_MAX_TIES if webgl else None)
+                               max_ties=WEBGL_MAX_TIES if webgl else None, compact=webgl, symmetric=self.symmetric,
+                               columns=self.columns)
         if webgl:
             render_map(data, self.folder / link, webgl_src="../static/", **nav)
         else:
@@ -765,7 +790,7 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     if n <= max_people or not levels:
         webgl = n > WEBGL_FROM
         data = people_map_data(findings, None, seed=seed, title=f"{n:,} people",
-                               max_ties=WEBGL_MAX_TIES if webgl else None)
+                               max_ties=WEBGL_MAX_TIES if webgl else None, compact=webgl)
         if webgl:
             _copy_webgl(folder)
             render_map(data, folder / "map.html", webgl_src="static/")
@@ -794,7 +819,7 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     _write_people_index(folder / "maps" / "people.js", findings, writer.pages, writer.place)
     xy = _nested_positions(root, n)
     whole = people_map_data(findings, None, seed=seed, flags=writer.flags, xy=xy, colour_first=levels[0],
-                            title=f"everyone: {n:,} people", max_ties=WEBGL_MAX_TIES,
+                            title=f"everyone: {n:,} people", max_ties=WEBGL_MAX_TIES, compact=True,
                             note=f"each {levels[0]}'s people inside its disc")
     render_map(whole, folder / "maps" / "everyone.html", webgl_src="../static/", home="../index.html",
                main_map="../map.html", people_index="people.js")
