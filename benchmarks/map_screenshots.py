@@ -35,10 +35,10 @@ def shoot(people: int) -> list[Path]:
         assert top is not None
         largest = max(range(len(top["ids"])), key=lambda i: top["sizeBy"]["members"]["value"][i])
         name = str(findings.people["name"].iat[people // 2])
-        views = [("top", folder / "map.html", None), ("matrix", folder / "map.html", "#matrix-button"),
-                 ("drill-down", folder / top["links"][largest], None), ("search", folder / "map.html", name),
-                 ("everyone", folder / "maps" / "everyone.html", None)]
-        for label, page_path, action in views:
+        views = [("top", folder / "map.html"), ("matrix", folder / "map.html"),
+                 ("drill-down", folder / top["links"][largest]), ("search", folder / "map.html"),
+                 ("everyone", folder / "maps" / "everyone.html")]
+        for label, page_path in views:
             with offline_page(browser) as (page, record):
                 page.set_viewport_size({"width": 1280, "height": 860})
                 page.goto(page_path.as_uri(), wait_until="load", timeout=180_000)

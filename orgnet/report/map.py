@@ -354,8 +354,11 @@ def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray,
     position[top] = np.arange(len(top))
     keep = position[reach.col] >= 0
     pr, pg, w = reach.row[keep], position[reach.col[keep]], reach.data[keep]
-    centre = xy.mean(axis=0)
-    radius = float(np.hypot(*(xy - centre).T).max() or 1.0) * 1.25 + 60
+    centre = xy[pr].mean(axis=0)
+    # Just outside where most members are (a few outliers far out do not push the ring away).
+    # (and people with no tie at all, whom the layout pushes to the rim, are left out of it).
+    reaching = np.unique(pr)
+    radius = float(np.quantile(np.hypot(*(xy[reaching] - centre).T), 0.9) or 1.0) * 1.3 + 40
     # Each outside group sits in the mean direction of the members who reach it, then spread apart.
     gx = np.bincount(pg, weights=w * (xy[pr, 0] - centre[0]), minlength=len(top))
     gy = np.bincount(pg, weights=w * (xy[pr, 1] - centre[1]), minlength=len(top))
