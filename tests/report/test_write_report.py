@@ -91,7 +91,7 @@ def test_small_organisation_map_draws_people(full_report: Path, full_findings) -
     assert data["what"] == "people" and len(data["ids"]) == n
     for key in ("labels", "x", "y", "mark"):
         assert len(data[key]) == n, key
-    assert set(data["colourBy"]) == {"department", "community"}
+    assert set(data["colourBy"]) == {"department", "community", "role"}
     assert {"pagerank", "betweenness"} <= set(data["sizeBy"])
     assert all(len(v["size"]) == n for v in data["sizeBy"].values())
     assert len(data["edges"]["from"]) == len(data["edges"]["to"]) > 0
