@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from orgnet.connectors.base import InputError
 from orgnet.directory import read_directory
 from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.identity import read_aliases
@@ -25,6 +26,7 @@ from orgnet.privacy import (
     load_key,
     read_exclusion_list,
 )
+from orgnet.privacy.optout import without_people
 from orgnet.report import GRAPH_FILES_MAX_TIES, write_report
 from orgnet.report.files import check_output_folder
 
@@ -64,7 +66,10 @@ class RunOptions:
     aggregate_only : bool
         No individual in the report at all: group-level results and counts only.
     exclude : Path or None
-        Opt-out list (ids or e-mails): these people are removed before analysis.
+        Opt-out list (platform ids, usernames, e-mails or directory ids): these people are
+        removed before anything is counted.
+    strict_exclude : bool
+        An opt-out entry that matches no one is an error (``--strict``), not a warning.
     aliases : Path or None
         CSV of ``alias,person`` pairs merging known aliases into one person.
     keep_senders : tuple of str
@@ -92,6 +97,7 @@ class RunOptions:
     min_group_size: int = 5
     aggregate_only: bool = False
     exclude: Path | None = None
+    strict_exclude: bool = False
     aliases: Path | None = None
     keep_senders: tuple[str, ...] = ()
     non_human: Path | None = None
@@ -119,6 +125,7 @@ class RunResult:
     findings: Findings
     report: Path
     loaded: LoadedEvents
+    unmatched_exclusions: tuple[str, ...] = ()
 
 
 def run(
@@ -164,12 +171,19 @@ def run(
     else:
         with progress(f"Reading {len(paths)} source(s)"):
             loaded = load_events(list(paths), format=opts.format, directory=directory, aliases=aliases,
-                                 auto_merge=opts.auto_merge, **identity, **opts.reader_options)
-    excluded = None
-    if opted_out is not None:
+                                 auto_merge=opts.auto_merge, exclude=opted_out, **identity, **opts.reader_options)
+    excluded, unmatched = None, ()
+    if opted_out is not None and loaded.opt_out is not None:  # removed while reading
+        directory = without_people(directory, loaded.opt_out.persons)
+        excluded, unmatched = loaded.opt_out.excluded, loaded.opt_out.unmatched
+    elif opted_out is not None:  # a store: its ids are canonical already
         ex = exclude_people(loaded.events, loaded.people, directory, opted_out)
         loaded = replace(loaded, events=ex.events, people=ex.people if ex.people is not None else loaded.people)
-        directory, excluded = ex.directory, ex.excluded
+        directory, excluded, unmatched = ex.directory, ex.excluded, ex.unmatched
+    if unmatched and opts.strict_exclude and opts.exclude is not None:
+        raise InputError(opts.exclude, f"{len(unmatched)} entr{'y' if len(unmatched) == 1 else 'ies'} matched no "
+                                       f"one: {', '.join(map(repr, unmatched[:10]))}; expected a platform id, "
+                                       "username, e-mail or directory id of someone in the exports")
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, membership=_membership(loaded), duplicates=loaded.duplicates,
                        progress=progress)
@@ -181,4 +195,4 @@ def run(
     release_freed_memory()  # the analysis's temporaries, before the report's workers start
     report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties,
                           workers=opts.analysis.workers)
-    return RunResult(findings, report, loaded)
+    return RunResult(findings, report, loaded, tuple(unmatched))
