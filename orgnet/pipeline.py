@@ -27,6 +27,7 @@ from orgnet.privacy import (
     read_exclusion_list,
 )
 from orgnet.privacy.optout import without_people
+from orgnet.privacy.terminal import plain
 from orgnet.report import GRAPH_FILES_MAX_TIES, write_report
 from orgnet.report.files import check_output_folder
 
@@ -182,7 +183,7 @@ def run(
         directory, excluded, unmatched = ex.directory, ex.excluded, ex.unmatched
     if unmatched and opts.strict_exclude and opts.exclude is not None:
         raise InputError(opts.exclude, f"{len(unmatched)} entr{'y' if len(unmatched) == 1 else 'ies'} matched no "
-                                       f"one: {', '.join(map(repr, unmatched[:10]))}; expected a platform id, "
+                                       f"one: {', '.join(plain(u) for u in unmatched[:10])}; expected a platform id, "
                                        "username, e-mail or directory id of someone in the exports")
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, membership=_membership(loaded), duplicates=loaded.duplicates,
