@@ -29,7 +29,7 @@ from orgnet.privacy import (
 from orgnet.privacy.optout import without_people
 from orgnet.privacy.terminal import plain
 from orgnet.report import GRAPH_FILES_MAX_TIES, write_report
-from orgnet.report.files import check_output_folder
+from orgnet.report.files import check_output_folder, report_lock, terminate_as_exit
 
 __all__ = ["RunOptions", "RunResult", "run"]
 
@@ -152,8 +152,18 @@ def run(
     Returns
     -------
     RunResult
+
+    Raises
+    ------
+    orgnet.report.files.ReportBusyError
+        Another run is writing to ``out`` (checked first, and held to the end).
     """
-    opts = options or RunOptions()
+    # One run per report folder; SIGTERM ends the run as an error does (temporary files removed).
+    with report_lock(out), terminate_as_exit():
+        return _run(paths, out, options or RunOptions(), progress)
+
+
+def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progress: StepReporter) -> RunResult:
     check_output_folder(out)
     # Key and opt-out list are checked before any work: a missing one fails fast.
     key = opts.key if opts.key is not None or not opts.pseudonymize else load_key()
