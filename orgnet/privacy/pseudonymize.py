@@ -33,6 +33,7 @@ True
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -111,6 +112,51 @@ def _pseudonym_labels(g: Grouping, pseudonymizer: Pseudonymizer) -> Grouping:
     return Grouping(g.kind, g.codes, new, np.asarray(g.hidden, dtype=bool).copy())
 
 
+#: Shortest word of a name, handle or e-mail local part looked for in group labels.
+MIN_NAME_TOKEN = 3
+
+
+def identity_tokens(people: pd.DataFrame) -> frozenset[str]:
+    """Lower-case words of the people's ids, names, handles and e-mail local parts (:data:`MIN_NAME_TOKEN` or longer).
+
+    Examples
+    --------
+    >>> sorted(identity_tokens(pd.DataFrame({"person": ["u1"], "name": ["Ana O'Lima"], "email": ["a.lima@x.org"]})))
+    ['ana', 'lima']
+    """
+    words: set[str] = set()
+    for col in ("person", "name", "email", "handle", "username", "display_name", "real_name"):
+        if col not in people.columns:
+            continue
+        values = people[col].dropna().astype(str)
+        if col == "email":
+            values = values.str.split("@").str[0]
+        words.update(w for v in values.str.lower() for w in re.split(r"[^\w]+|_", v) if len(w) >= MIN_NAME_TOKEN)
+    return frozenset(words)
+
+
+def naming_labels(labels: Iterable[str], tokens: frozenset[str]) -> list[str]:
+    """The labels holding a word of someone's id, name, handle or e-mail local part.
+
+    Examples
+    --------
+    >>> naming_labels(["lima-team", "Team Lima", "Lima's reports", "Sales"], frozenset({"lima"}))
+    ['lima-team', 'Team Lima', "Lima's reports"]
+    """
+    return [v for v in labels if any(w in tokens for w in re.split(r"[^\w]+|_", str(v).lower()) if w)]
+
+
+def _scrub_labels(g: Grouping, pseudonymizer: Pseudonymizer, tokens: frozenset[str]) -> Grouping:
+    """The grouping with the labels that name someone replaced by their group pseudonyms (others kept)."""
+    labels = [str(v) for v in g.labels]
+    naming = set(naming_labels(labels, tokens))
+    if not naming:
+        return g
+    mapping = pseudonymizer.mapping(sorted(naming), prefix="g_")
+    new = np.array([mapping.get(v, v) for v in labels], dtype=object)
+    return replace(g, labels=new)
+
+
 def _label_column(g: Grouping, index: pd.Index) -> pd.Series:
     """Each person's group label from the codes (missing for no group)."""
     codes: npt.NDArray[np.int64] = np.asarray(g.codes, dtype=np.int64)
@@ -155,7 +201,11 @@ def pseudonymize_findings(
     # One mapping for people and managers: the same length, and a manager's pseudonym is theirs.
     persons = pseudonymizer.mapping(pd.concat([ids, managers]).dropna().unique())
 
-    by_kind = {kind: g if kind in keep or kind in _ANALYSIS_GROUPINGS else _pseudonym_labels(g, pseudonymizer)
+    # Kept labels (departments, by default) still lose those that hold a member's name, handle or
+    # e-mail local part ("lima-team", "Team Lima", "Lima's reports"): replaced by their pseudonyms.
+    tokens = identity_tokens(people)
+    by_kind = {kind: g if kind in _ANALYSIS_GROUPINGS else
+               _scrub_labels(g, pseudonymizer, tokens) if kind in keep else _pseudonym_labels(g, pseudonymizer)
                for kind, g in findings.groups.by_kind.items()}
     pseudonym = pd.array(map_strings(_strings(ids), persons).to_numpy(zero_copy_only=False), dtype="string")
     columns: dict[str, Any] = {}
