@@ -153,6 +153,9 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Pseudonymisation key (at least 16 bytes; else $ORGNET_KEY). Implies --pseudonymize.")
 @click.option("--keep-attributes", default="department", show_default=True, metavar="COL,...",
               help="People attributes kept when pseudonymising.")
+@click.option("--keep-labels", is_flag=True,
+              help="When pseudonymising, keep the labels of kept attributes (departments) instead of group "
+                   "pseudonyms; labels holding a member's name, handle or e-mail are replaced all the same.")
 @click.option("--drop-attributes", default="", metavar="COL,...", help="People attributes dropped when pseudonymising.")
 @click.option("--min-group-size", type=click.IntRange(min=0), default=5, show_default=True,
               help="Hide groups smaller than this in group-level results (0: show all).")
@@ -175,7 +178,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
             rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None,
             keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
-            no_auto_merge: bool = False, strict_exclude: bool = False) -> None:
+            no_auto_merge: bool = False, strict_exclude: bool = False, keep_labels: bool = False) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -192,6 +195,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         key=load_key(key_file) if pseudonymize or key_file is not None else None,
         keep_attributes=_names(keep_attributes),
         drop_attributes=_names(drop_attributes),
+        keep_labels=keep_labels,
         min_group_size=min_group_size,
         aggregate_only=aggregate_only,
         exclude=exclude_path,

@@ -62,6 +62,9 @@ class RunOptions:
         The pseudonymisation key (read from ``$ORGNET_KEY`` when None and needed); never shown.
     keep_attributes, drop_attributes : tuple of str
         People attributes kept or dropped when pseudonymising (default: keep ``department``).
+    keep_labels : bool
+        When pseudonymising, keep the group labels of kept attributes (``--keep-labels``);
+        labels naming a member are replaced all the same. Default: every label a pseudonym.
     min_group_size : int
         Groups smaller than this are suppressed in group-level results (0 or 1: off).
     aggregate_only : bool
@@ -95,6 +98,7 @@ class RunOptions:
     key: bytes | None = field(default=None, repr=False)
     keep_attributes: tuple[str, ...] = DEFAULT_KEEP_ATTRIBUTES
     drop_attributes: tuple[str, ...] = ()
+    keep_labels: bool = False
     min_group_size: int = 5
     aggregate_only: bool = False
     exclude: Path | None = None
@@ -202,7 +206,7 @@ def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progres
         findings = apply_privacy(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
             drop_attributes=opts.drop_attributes, min_group_size=opts.min_group_size,
-            aggregate=opts.aggregate_only, people_excluded=excluded)
+            aggregate=opts.aggregate_only, people_excluded=excluded, keep_labels=opts.keep_labels)
     release_freed_memory()  # the analysis's temporaries, before the report's workers start
     report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties,
                           workers=opts.analysis.workers)

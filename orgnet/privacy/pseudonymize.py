@@ -10,11 +10,15 @@ the groupings (:mod:`orgnet.findings.model`). So pseudonymising means mapping th
   roles, community, pyramid level, the flags identity resolution set) or it is an attribute the
   user keeps (:data:`DEFAULT_KEEP_ATTRIBUTES`). A column is never kept because of its name
   looking harmless: a column orgnet does not know is an attribute, and attributes are opt-in;
-* the labels of a grouping whose attribute is not kept (departments, when ``department`` is
-  dropped) become keyed group pseudonyms ``g_…``; communities are the analysis's own and stay;
+* group labels (departments, sites, any grouping from the data) become keyed group pseudonyms
+  ``g_…`` unless ``keep_labels`` (``--keep-labels``) keeps those of kept attributes; even then a
+  label holding a word of a member's id, name, handle or e-mail local part ("lima-team",
+  "Team Lima", "Lima's reports") is replaced (:func:`naming_labels`); communities are the
+  analysis's own and stay;
 * source paths are reduced to their file names.
 
-No text is searched for names: no finding holds text that could contain one.
+Apart from the labels' words above, no text is searched for names: no finding holds text that
+could contain one.
 
 Examples
 --------
@@ -26,7 +30,10 @@ Examples
 >>> p = pseudonymize_findings(f, Pseudonymizer(b"0123456789abcdef-example-key"))
 >>> p.people["person"].str.startswith("p_").all(), "email" in p.people.columns
 (np.True_, False)
->>> bool((p.people["department"] == f.people["department"]).all())
+>>> bool(p.people["department"].str.startswith("g_").all())
+True
+>>> k = pseudonymize_findings(f, Pseudonymizer(b"0123456789abcdef-example-key"), keep_labels=True)
+>>> bool((k.people["department"] == f.people["department"]).all())
 True
 """
 
@@ -173,6 +180,7 @@ def pseudonymize_findings(
     *,
     keep_attributes: Sequence[str] = DEFAULT_KEEP_ATTRIBUTES,
     drop: Sequence[str] = (),
+    keep_labels: bool = False,
 ) -> Findings:
     """New findings whose people table and group labels name no one.
 
@@ -187,12 +195,17 @@ def pseudonymize_findings(
         (:data:`IDENTITY_COLUMNS`) are never kept.
     drop : sequence of str
         Attributes dropped even if named in ``keep_attributes``.
+    keep_labels : bool
+        Keep the group labels of kept attributes (those naming a member are replaced all the
+        same); by default every label from the data becomes a group pseudonym.
 
     Returns
     -------
     Findings
         A new object (the input is left as it was) with ``summary.privacy`` recording
-        ``pseudonymised``, ``key_fingerprint``, ``pseudonym`` and ``attributes_kept``.
+        ``pseudonymised``, ``key_fingerprint``, ``pseudonym``, ``attributes_kept`` and
+        ``labels`` (``"pseudonymised"``, or ``"kept"`` with ``labels_replaced``: how many kept
+        labels named a member).
     """
     keep = frozenset(kept_attributes(keep_attributes, drop))
     people = findings.people
@@ -205,8 +218,11 @@ def pseudonymize_findings(
     # e-mail local part ("lima-team", "Team Lima", "Lima's reports"): replaced by their pseudonyms.
     tokens = identity_tokens(people)
     by_kind = {kind: g if kind in _ANALYSIS_GROUPINGS else
-               _scrub_labels(g, pseudonymizer, tokens) if kind in keep else _pseudonym_labels(g, pseudonymizer)
+               _scrub_labels(g, pseudonymizer, tokens) if keep_labels and kind in keep
+               else _pseudonym_labels(g, pseudonymizer)
                for kind, g in findings.groups.by_kind.items()}
+    replaced = sum(int(np.sum(np.asarray(by_kind[k].labels, dtype=object) != np.asarray(g.labels, dtype=object)))
+                   for k, g in findings.groups.by_kind.items() if keep_labels and k in keep)
     pseudonym = pd.array(map_strings(_strings(ids), persons).to_numpy(zero_copy_only=False), dtype="string")
     columns: dict[str, Any] = {}
     for col in people.columns:
@@ -229,6 +245,8 @@ def pseudonymize_findings(
         "key_fingerprint": pseudonymizer.fingerprint,
         "pseudonym": "p_ + the first hex digits of HMAC-SHA256(key, person id)",
         "attributes_kept": sorted(keep),
+        "labels": "kept" if keep_labels else "pseudonymised",
+        "labels_replaced": replaced if keep_labels else None,
     })
     pop = findings.population
     apart = pop.set_apart.copy()

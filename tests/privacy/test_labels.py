@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from orgnet.pipeline import RunOptions, run
 
 KEY = b"labels-test-key-0123456789abcdef"
@@ -12,7 +14,8 @@ SURNAMES = ["Okonkwo", "Vasquez", "Lindqvist", "Tanaka", "Moreau", "Kowalski"]
 HANDLES = ["zorbix", "quillon", "mervane", "tallow", "brisken", "oakum"]
 
 
-def test_department_names_embedding_members_are_scrubbed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keep_labels", [False, True])
+def test_department_names_embedding_members_are_scrubbed(tmp_path: Path, keep_labels: bool) -> None:
     events = tmp_path / "events.csv"
     rows = ["ts,kind,actor,target"]
     n = 36
@@ -25,15 +28,21 @@ def test_department_names_embedding_members_are_scrubbed(tmp_path: Path) -> None
         team = i % 6
         # Shaped as in the issue: "<handle>-team", "Team <Surname>", "<Surname>'s reports".
         dept = [f"{HANDLES[team]}-team", f"Team {SURNAMES[team]}", f"{SURNAMES[team]}'s reports"][team % 3]
+        dept = "Logistics" if team == 5 else dept  # a label naming no one
         local = HANDLES[team] if i % 6 == team and i < 6 else f"e{i}"
         first = SURNAMES[team] if i < 6 else f"Person{i}"
         lines.append(f'e{i},{local}@x.org,"Kim {first}",{dept}')
     directory = tmp_path / "directory.csv"
     directory.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = run([events], tmp_path / "r", RunOptions(directory=directory, pseudonymize=True, key=KEY)).report
+    result = run([events], tmp_path / "r", RunOptions(directory=directory, pseudonymize=True, key=KEY,
+                                                      keep_labels=keep_labels))
+    out = result.report
     blob = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     for word in SURNAMES + HANDLES:
         assert not re.search(word.encode(), blob, re.IGNORECASE), word
-    assert b"g_" in blob  # the labels are there, as pseudonyms
+    labels = set(result.findings.people["department"].dropna())
+    assert len(labels) == 6 and sum(x.startswith("g_") for x in labels) == (5 if keep_labels else 6)
+    assert (b"Logistics" in (out / "people.csv").read_bytes()) is keep_labels  # kept only when asked
+    assert result.findings.summary.privacy["labels_replaced"] == (5 if keep_labels else None)
     plain = run([events], tmp_path / "plain", RunOptions(directory=directory)).report
     assert b"Okonkwo" in (plain / "findings.json").read_bytes()  # negative control: not pseudonymised, kept
