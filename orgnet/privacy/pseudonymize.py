@@ -128,16 +128,16 @@ def identity_tokens(people: pd.DataFrame) -> frozenset[str]:
 
     Examples
     --------
-    >>> sorted(identity_tokens(pd.DataFrame({"person": ["u1"], "name": ["Ana O'Lima"], "email": ["a.lima@x.org"]})))
+    >>> sorted(identity_tokens(pd.DataFrame({"person": ["ana.lima@x.org"], "name": ["Ana O'Lima"],
+    ...                                       "email": ["a.lima@x.org"]})))
     ['ana', 'lima']
     """
     words: set[str] = set()
     for col in ("person", "name", "email", "handle", "username", "display_name", "real_name"):
         if col not in people.columns:
             continue
-        values = people[col].dropna().astype(str)
-        if col == "email":
-            values = values.str.split("@").str[0]
+        # An address counts by its local part only: "x.org" must not make "Org Design" a name.
+        values = people[col].dropna().astype(str).str.split("@").str[0]
         words.update(w for v in values.str.lower() for w in re.split(r"[^\w]+|_", v) if len(w) >= MIN_NAME_TOKEN)
     return frozenset(words)
 

@@ -46,3 +46,16 @@ def test_department_names_embedding_members_are_scrubbed(tmp_path: Path, keep_la
     assert result.findings.summary.privacy["labels_replaced"] == (5 if keep_labels else None)
     plain = run([events], tmp_path / "plain", RunOptions(directory=directory)).report
     assert b"Okonkwo" in (plain / "findings.json").read_bytes()  # negative control: not pseudonymised, kept
+
+
+def test_label_words_come_from_names_handles_and_local_parts_only() -> None:
+    import pandas as pd
+
+    from orgnet.privacy.pseudonymize import identity_tokens, naming_labels
+
+    people = pd.DataFrame({"person": ["ana.okafor@corp.org", "E7"], "name": ["Ana Okafor", "Li Wu"],
+                           "email": ["ana.okafor@corp.org", "bwu@corp.org"], "handle": [None, "bigwave"]})
+    tokens = identity_tokens(people)
+    labels = ["Org Design", "Corp Comms", "Okafor's reports", "bigwave-team", "BWU squad", "Li team"]
+    # Domains are not names; words under 3 letters ("Li") are too short to tell.
+    assert naming_labels(labels, tokens) == ["Okafor's reports", "bigwave-team", "BWU squad"]
