@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from orgnet.connectors.base import InputError
 from orgnet.events import EventSchemaError
+from orgnet.privacy.terminal import plain
 
 __all__ = ["console", "err_console", "guarded"]
 
@@ -62,7 +63,8 @@ def guarded(func: F) -> F:
             if not _raised_by_orgnet(exc):
                 raise  # a ValueError from deep inside a library is a bug: keep its traceback
             # soft_wrap: a path in the message must stay whole, to be copied.
-            err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False, soft_wrap=True)
+            # plain: no control character from the data reaches the terminal.
+            err_console.print("[bold red]error:[/]", escape(plain(exc)), highlight=False, soft_wrap=True)
             raise SystemExit(2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people
+from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people, shown_value
 from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
 from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events
 
@@ -196,7 +196,8 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     return table
 
 
-def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table, Counter[str]]:
+def _timestamps(table: pa.Table, path: Path, date_check: str,
+                column: str = "ts") -> tuple[pa.Table, Counter[str]]:
     """Read the ``ts`` column (ISO 8601, other date text, Unix s/ms/us/ns by magnitude) and null implausible dates.
 
     A value that is not a date is an error naming its row (the column is the user's own, and a
@@ -209,7 +210,9 @@ def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table,
     ts, unreadable = parse_timestamps(table.column("ts"))
     if unreadable.any():
         row = int(np.flatnonzero(unreadable)[0])
-        raise InputError(path, f"row {row + 1}: cannot parse timestamp {table.column('ts')[row].as_py()!r}; "
+        # The column may be the wrong one (--map ts=body): its value is described, never quoted.
+        value = shown_value(table.column("ts")[row].as_py(), column)
+        raise InputError(path, f"row {row + 1}: cannot parse timestamp {value} (column {column!r}); "
                          "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix time in seconds "
                          "or milliseconds")
     check = check_dates(ts, date_check=date_check)
@@ -223,11 +226,12 @@ def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table,
 def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
             kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
     table = _apply_map(table, column_map, path)
-    table = _map_kinds(table, kind_map or {}, path)
+    table = _map_kinds(table, kind_map or {}, path, str(column_map.get("kind", "kind")))
     if "item" not in table.column_names:
         # From the row as written (before its date is read), so the same row gets the same item.
         table = table.append_column("item", _content_items(table, source))
-    table, skipped = _timestamps(table, path, date_check)
+    table, skipped = _timestamps(table, path, date_check, str(column_map.get("ts", "ts")))
+    _check_weights(table, path, str(column_map.get("weight", "weight")))
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
@@ -236,7 +240,19 @@ def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, s
                       records_read=table.num_rows, records_skipped=skipped)
 
 
-def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.Table:
+def _check_weights(table: pa.Table, path: Path, column: str) -> None:
+    """A text weight column must hold numbers; a wrong one (``--map weight=body``) is named without its content."""
+    if "weight" not in table.column_names or not pa.types.is_string(table.column("weight").type):
+        return
+    text = table.column("weight")
+    ok = pc.fill_null(pc.match_substring_regex(text, r"^\s*[-+]?[0-9.eE+-]*[0-9][0-9.eE+-]*\s*$"), True)
+    if not pc.all(ok, min_count=0).as_py():
+        row = int(np.flatnonzero(~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool))[0])
+        raise InputError(path, f"row {row + 1}: weight {shown_value(text[row].as_py(), column)} (column {column!r}) "
+                               "is not a number; expected a number or an empty cell")
+
+
+def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path, column: str = "kind") -> pa.Table:
     """Bring the kind column to event kinds: without case or spaces, then through ``kind_map``.
 
     The column is dictionary-encoded (a handful of distinct values) and mapped through its
@@ -257,7 +273,7 @@ def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.T
             if used.any():
                 row = int(np.flatnonzero(used)[0])
                 value = chunk.dictionary.cast(pa.string())[chunk.indices[row].as_py()].as_py()
-                _unknown_kind(path, offset + row, value, kinds.filter(bad).to_pylist(), kind_map)
+                _unknown_kind(path, offset + row, value, kinds.filter(bad).to_pylist(), kind_map, column)
         chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, kinds))
         offset += len(chunk)
     values = pa.chunked_array(chunks, pa.dictionary(col.type.index_type, pa.string()))
@@ -273,12 +289,16 @@ def _kind_values(values: pa.Array | pa.ChunkedArray, kind_map: Mapping[str, str]
     return pc.if_else(pc.is_valid(mapped), mapped, values)
 
 
-def _unknown_kind(path: Path, row: int, value: Any, unknown: list[str], kind_map: Mapping[str, str]) -> None:
-    found = sorted(set(unknown))
+def _unknown_kind(path: Path, row: int, value: Any, unknown: list[str], kind_map: Mapping[str, str],
+                  column: str = "kind") -> None:
+    # The kind column may be a wrong one (--map kind=body): its values are described, not quoted.
+    shown = [shown_value(v, column) for v in sorted(set(unknown))]
+    found = [v[1:-1] if v[:1] in "'\"" else v for v in shown]  # a short value unquoted in the list
+    value = shown_value(value, column)
     given = f" after --kinds {','.join(f'{k}={v}' for k, v in kind_map.items())}" if kind_map else ""
     raise InputError(
         path,
-        f"row {row + 1}: kind {value!r} is not an event kind{given}; expected one of {', '.join(KINDS)}. "
+        f"row {row + 1}: kind {value} is not an event kind{given}; expected one of {', '.join(KINDS)}. "
         f"Map the file's values with --kinds VALUE=KIND,... (values to map: {', '.join(found[:10])}"
         f"{', ...' if len(found) > 10 else ''})",
     )
