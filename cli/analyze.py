@@ -150,7 +150,7 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--pseudonymize", is_flag=True,
               help="Replace every person id, name and e-mail in the report by a keyed pseudonym (see docs/privacy.md).")
 @click.option("--key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Pseudonymisation key (at least 16 bytes; else $ORGNET_KEY). Implies --pseudonymize.")
+              help="Pseudonymisation key (at least 16 random bytes; else $ORGNET_KEY). Implies --pseudonymize.")
 @click.option("--keep-attributes", default="department", show_default=True, metavar="COL,...",
               help="People attributes kept when pseudonymising.")
 @click.option("--keep-labels", is_flag=True,
