@@ -31,13 +31,12 @@ import scipy.sparse as sp
 
 from orgnet._parallel import effective_n_jobs, start_call
 from orgnet.events import encode_ids, has_timestamps
-from orgnet.findings.ambassadors import ambassador_ranking
+from orgnet.findings.ambassadors import ambassador_ranking, ambassador_section
 from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
 from orgnet.findings.betweenness import describe as describe_betweenness
 from orgnet.findings.connectors import connector_roles, person_measures
 from orgnet.findings.formal import formal_structure
 from orgnet.findings.model import (
-    Ambassadors,
     Connectors,
     Findings,
     Grouping,
@@ -351,10 +350,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     with progress("Ambassadors"):
         components = ambassador_components(frame, codes)
         ranked = ambassador_ranking(components, eligible, rules.ambassadors)
-        listed = max(int(ranked["flagged"].sum()),
-                     min(rules.ambassadors.min_listed, int((ranked["score"] > 0).sum())))
-        ambassadors = Ambassadors(ranked.head(listed).reset_index(drop=True), int(components.weeks), primary)
-        score = np.zeros(graph.n)
+        ambassadors = ambassador_section(ranked, components, primary)
+        score = np.full(graph.n, np.nan)
         score[ranked["code"].to_numpy(np.int64)] = ranked["score"].to_numpy()
     with progress("Engagement pyramid"):
         pyramid, levels = _pyramid(frame, graph, table, eligible, grouping)

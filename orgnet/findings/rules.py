@@ -13,7 +13,7 @@ Examples
 >>> r.silos.test_z, r.connectors.top_share, Rules().silos.test_z
 (2.5, 0.05, 3.0)
 >>> sorted(Rules.names())[:3]
-['ambassadors.min_listed', 'ambassadors.outlier_z', 'connectors.broker_min_other_groups']
+['ambassadors.outlier_z', 'ambassadors.reach_weight', 'connectors.broker_min_other_groups']
 """
 
 from __future__ import annotations
@@ -57,15 +57,17 @@ class AmbassadorRules:
     ----------
     outlier_z : float
         A person is flagged when the modified z-score (Iglewicz & Hoaglin 1993:
-        ``0.6745 (x - median) / MAD``) of the logit of their score among contributors is at or
-        above this: 3.5, the authors' recommended outlier cut-off.
-    min_listed : int
-        The ranked list holds at least this many people when that many contribute, so a
-        community manager has names to look at beside the flagged ones (25).
+        ``0.6745 (x - median) / MAD``) of their score among contributors is at or above this
+        (3.5, the authors' recommended outlier cut-off) and more distinct people respond to
+        them than to the median contributor.
+    reach_weight : float
+        Share of the score carried by reach (distinct responders and the groups they come
+        from): one half, because drawing people in is what sets an ambassador apart; the other
+        half is split over weeks active, conversations, people answered and people shared.
     """
 
     outlier_z: float = 3.5
-    min_listed: int = 25
+    reach_weight: float = 0.5
 
 
 @dataclass(frozen=True)
