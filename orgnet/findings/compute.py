@@ -399,9 +399,11 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     with progress("Connectors, spanners, brokers"):
         measures["betweenness"] = bc.values
         first_activity, end = _first_activity(graph) if timed else (None, None)
+        span = None if first_activity is None else float((end - first_activity.min()) / pd.Timedelta(days=1))
         found, notes = connector_roles(
             measures, codes, len(grouping), eligible=eligible, contributes=components.contributed,
-            hire_date=table["hire_date"], first_activity=first_activity, end=end, rules=rules.connectors)
+            hire_date=table["hire_date"], first_activity=first_activity, end=end, span_days=span,
+            rules=rules.connectors)
         connectors = Connectors(found, primary, notes)
     if silo_call is not None:
         with progress("Silos: waiting for the worker"):

@@ -78,7 +78,11 @@ class ConnectorRules:
     ----------
     top_share : float
         Central connector: PageRank or weighted in-degree in the organisation's top 2% (a
-        handful per hundred people, the usual size of an ONA "go-to" list).
+        handful per hundred people, the usual size of an ONA "go-to" list) ...
+    min_in_degree_percentile : float
+        ... and, whichever rule flags them, at least as many distinct people coming to them as
+        the 90th percentile of people with ties (and at least 2): "central" means many people,
+        in the numbers this organisation has, not heavy traffic from one.
     group_z : float
         Central connector within a group: modified z-score of log weighted in-degree among the
         group's own people at least 3.5 (Iglewicz & Hoaglin's outlier cut-off).
@@ -99,7 +103,12 @@ class ConnectorRules:
         at or below the median, and not a central connector (Cross & Parker's distinction).
     peripheral_share_of_median : float
         Peripheral: distinct contacts at most a quarter of the median of people with ties (at
-        least 1); only people who contribute (a watcher with no tie is expected).
+        least 1); only people who contribute (a watcher with no tie is expected) ...
+    min_days : int
+        ... and only when the timed data spans at least 90 days (a quarter, the usual window of
+        an organisational network analysis): over a few days or weeks, few contacts says more
+        about the window than the person. Newcomers need twice this: a quarter to be new in and
+        a quarter before it to be established against.
     newcomer_days : int
         Newcomer: hired or first active within 90 days (a quarter, the usual onboarding
         horizon) of the end of the data ...
@@ -108,6 +117,7 @@ class ConnectorRules:
     """
 
     top_share: float = 0.02
+    min_in_degree_percentile: float = 0.9
     group_z: float = 3.5
     min_group: int = 5
     spanner_percentile: float = 0.9
@@ -116,6 +126,7 @@ class ConnectorRules:
     broker_min_outside_share: float = 0.5
     broker_min_other_groups: float = 2.0
     peripheral_share_of_median: float = 0.25
+    min_days: int = 90
     newcomer_days: int = 90
     newcomer_percentile: float = 0.25
 
