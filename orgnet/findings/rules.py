@@ -13,7 +13,7 @@ Examples
 >>> r.silos.test_z, r.connectors.top_share, Rules().silos.test_z
 (2.5, 0.05, 3.0)
 >>> sorted(Rules.names())[:3]
-['ambassadors.outlier_z', 'ambassadors.reach_weight', 'connectors.broker_min_other_groups']
+['ambassadors.outlier_z', 'ambassadors.reach_weight', 'communities.max_iterations']
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields
 
 __all__ = [
     "AmbassadorRules",
+    "CommunityRules",
     "ConnectorRules",
     "FormalRules",
     "Rules",
@@ -190,6 +191,29 @@ class FormalRules:
 
 
 @dataclass(frozen=True)
+class CommunityRules:
+    """Informal communities (see :mod:`orgnet.metrics.communities`).
+
+    Attributes
+    ----------
+    max_iterations : int
+        The resolution is Newman's (2016) maximum-likelihood estimate, re-estimated from the
+        partition at most 10 times (it usually settles in 3 to 7) unless ``--resolution`` is given.
+    stability_seeds : int
+        Leiden is run again with 3 other seeds at the chosen resolution; the mean normalised
+        mutual information with the reported partition is its seed stability.
+    min_stability : float
+        Communities are stable when that mean is at least 0.8 (below it a fifth or more of the
+        partition's information changes with the seed): on unstable communities the report
+        says so and reports no trend.
+    """
+
+    max_iterations: int = 10
+    stability_seeds: int = 3
+    min_stability: float = 0.8
+
+
+@dataclass(frozen=True)
 class TrendRules:
     """Trends between periods.
 
@@ -216,6 +240,7 @@ class Rules:
     silos: SiloRules = field(default_factory=SiloRules)
     formal: FormalRules = field(default_factory=FormalRules)
     trends: TrendRules = field(default_factory=TrendRules)
+    communities: CommunityRules = field(default_factory=CommunityRules)
 
     @classmethod
     def names(cls) -> list[str]:
