@@ -22,8 +22,9 @@ giving back (``people_answered`` and ``people_shared``, an eighth each)
 **Flagged** — people whose score is an upper outlier of the organisation's own score
 distribution (modified z-score, Iglewicz & Hoaglin 1993, at or above
 :attr:`~orgnet.findings.rules.AmbassadorRules.outlier_z` = 3.5) *and* who draw responses from more
-distinct people than the median contributor: an ambassador draws people in, so someone who only
-answers others is not flagged however many they answer.
+distinct people than three quarters of contributors (above the upper quartile, Tukey's hinge): an
+ambassador draws people in, so someone who mostly answers others is not flagged however many they
+answer.
 
 **When it cannot be measured** — when no one can be seen responding to anyone (no thread with a
 response by someone else, no reply, reaction, share or mention aimed at a person) there is no
@@ -37,8 +38,8 @@ profile                                    outcome
 ========================================== ======================================================
 draws responses from hundreds in many      flagged: reach alone carries half the weight and is
 groups, answers few                        far from the median; answering few costs a bounded amount
-answers everyone, few answer them          not flagged (responders not above the median)
-broadcaster nobody answers                 not flagged (no responders: reach below the median)
+answers everyone, few answer them          not flagged (responders not above the upper quartile)
+broadcaster nobody answers                 not flagged (no responders)
 steady, answers many, draws many           flagged when the total is an outlier
 ========================================== ======================================================
 
@@ -131,7 +132,7 @@ def ambassador_ranking(components: AmbassadorComponents, eligible: np.ndarray | 
         score[active] = total / used if used else 0.0
         score_z[active] = modified_z(score[active])
         responders = scored["responders"][active]
-        draws = responders > np.median(responders)
+        draws = responders > np.quantile(responders, 0.75)  # the upper hinge (Tukey)
         flagged[active] = (score_z[active] >= rules.outlier_z) & draws
     frame = pd.DataFrame({"code": np.arange(n, dtype=np.int64), "score": score, "score_z": score_z,
                           "flagged": flagged, **{c: scored[c] for c in AMBASSADOR_COMPONENTS}})

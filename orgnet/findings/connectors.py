@@ -19,7 +19,8 @@ boundary spanner    participation coefficient at or above the 90th percentile of
 information broker  betweenness in the top 10%, Burt constraint at or below the median, at
                     least half the tie weight outside the own group, spread over at least 2
                     effective other groups (with the own group three groups meet in them: the
-                    Gould-Fernandez liaison position), and not a central connector.
+                    Gould-Fernandez liaison position), a group of their own, and not a
+                    central connector.
 peripheral          distinct contacts at most a quarter of the median of people with ties (at
                     least 1), among people who contribute; only when the timed data spans at
                     least 90 days.
@@ -173,11 +174,13 @@ def boundary_spanners(m: pd.DataFrame, *, eligible: np.ndarray | None = None,
 
 
 def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, exclude: np.ndarray | None = None,
-                        rules: ConnectorRules | None = None) -> pd.DataFrame:
+                        groups: np.ndarray | None = None, rules: ConnectorRules | None = None) -> pd.DataFrame:
     """People on the paths between groups whose contacts are not tied to each other.
 
     ``score`` is the betweenness percentile rank; ``exclude`` takes out the central connectors,
-    whose brokerage follows from their reach (Cross & Parker).
+    whose brokerage follows from their reach (Cross & Parker). When ``groups`` is given, a broker
+    has a group: for someone with none (a partial
+    directory) "outside the own group" means nothing and every tie would count as outside.
     """
     rules = rules or ConnectorRules()
     n = len(m)
@@ -192,6 +195,8 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
     ok = has & (bt > 0) & (bt_pct > 1 - rules.broker_share) & (constraint <= median_c)
     ok &= (outside >= rules.broker_min_outside_share - 1e-12) & (others >= rules.broker_min_other_groups - 1e-9)
     ok &= _eligible(n, eligible)
+    if groups is not None:
+        ok &= np.asarray(groups, dtype=np.int64) >= 0
     if exclude is not None:
         ok &= ~np.asarray(exclude, dtype=bool)
     f = np.flatnonzero(ok)
@@ -297,7 +302,7 @@ def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligi
         is_central = np.zeros(len(m), dtype=bool)
         is_central[central["code"].to_numpy(np.int64)] = True
         parts.append(boundary_spanners(m, eligible=eligible, rules=rules))
-        parts.append(information_brokers(m, eligible=eligible, exclude=is_central, rules=rules))
+        parts.append(information_brokers(m, eligible=eligible, exclude=is_central, groups=groups, rules=rules))
     else:
         notes["boundary spanner"] = notes["information broker"] = "fewer than two groups"
     if span_days is None or span_days >= rules.min_days:

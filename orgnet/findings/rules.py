@@ -60,7 +60,7 @@ class AmbassadorRules:
         A person is flagged when the modified z-score (Iglewicz & Hoaglin 1993:
         ``0.6745 (x - median) / MAD``) of their score among contributors is at or above this
         (3.5, the authors' recommended outlier cut-off) and more distinct people respond to
-        them than to the median contributor.
+        them than to three quarters of contributors (the upper quartile).
     reach_weight : float
         Share of the score carried by reach (distinct responders and the groups they come
         from): one half, because drawing people in is what sets an ambassador apart; the other
@@ -100,8 +100,9 @@ class ConnectorRules:
         ... at least half of the tie weight outside the own group ...
     broker_min_other_groups : float
         ... spread over at least 2 effective other groups (inverse Simpson; with the own group
-        three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint
-        at or below the median, and not a central connector (Cross & Parker's distinction).
+        three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint at or below the median, a group of their own
+        (with none, every tie would count as outside), and not a central connector (Cross &
+        Parker's distinction).
     peripheral_share_of_median : float
         Peripheral: distinct contacts at most a quarter of the median of people with ties (at
         least 1); only people who contribute (a watcher with no tie is expected) ...
