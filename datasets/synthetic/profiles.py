@@ -115,8 +115,8 @@ MIXES: dict[str, ProfileMix] = {
     "duplicates": ProfileMix(duplicates=_SOME["duplicates"]),
     "outsiders": ProfileMix(outsiders=_SOME["outsiders"]),
     "partial": ProfileMix(partial_share=0.3),
-    "noise": ProfileMix(noise_share=0.3),
-    "all": ProfileMix(**_SOME, partial_share=0.3, noise_share=0.3),
+    "noise": ProfileMix(noise_share=0.1),
+    "all": ProfileMix(**_SOME, partial_share=0.3, noise_share=0.1),
 }
 
 

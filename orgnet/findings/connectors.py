@@ -19,8 +19,9 @@ boundary spanner    participation coefficient at or above the 90th percentile of
 information broker  betweenness in the top 10%, Burt constraint at or below the median, at
                     least half the tie weight outside the own group, spread over at least 2
                     effective other groups (with the own group three groups meet in them: the
-                    Gould-Fernandez liaison position), a group of their own, and not a
-                    central connector.
+                    Gould-Fernandez liaison position), an outside share above the typical
+                    (median) person's beyond chance (binomial z over their contacts at least
+                    3), a group of their own, and not a central connector.
 peripheral          distinct contacts at most a quarter of the median of people with ties (at
                     least 1), among people who contribute; only when the timed data spans at
                     least 90 days.
@@ -195,8 +196,15 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
     ok = has & (bt > 0) & (bt_pct > 1 - rules.broker_share) & (constraint <= median_c)
     ok &= (outside >= rules.broker_min_outside_share - 1e-12) & (others >= rules.broker_min_other_groups - 1e-9)
     ok &= _eligible(n, eligible)
+    partners = m["partners"].to_numpy(float)
+    grouped = has if groups is None else has & (np.asarray(groups, dtype=np.int64) >= 0)
+    typical = float(np.nanmedian(outside[grouped])) if grouped.any() else 0.0
+    beyond = np.full(n, np.inf)
+    if 0 < typical < 1:  # one-sided binomial z of the outside share against the typical person's
+        beyond = (outside - typical) / np.sqrt(typical * (1 - typical) / np.maximum(partners, 1))
+    ok &= beyond >= rules.broker_test_z
     if groups is not None:
-        ok &= np.asarray(groups, dtype=np.int64) >= 0
+        ok &= grouped
     if exclude is not None:
         ok &= ~np.asarray(exclude, dtype=bool)
     f = np.flatnonzero(ok)
@@ -204,7 +212,8 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
             "groups_reached")
     return _rows(f, "information broker", bt_pct[f], betweenness=bt[f], betweenness_top_share=bt_top[f],
                  constraint=constraint[f], constraint_median=np.full(len(f), median_c), outside_share=outside[f],
-                 effective_other_groups=others[f], **{c: m[c].to_numpy()[f] for c in cols})
+                 effective_other_groups=others[f], outside_share_typical=np.full(len(f), typical),
+                 outside_share_z=beyond[f], **{c: m[c].to_numpy()[f] for c in cols})
 
 
 def peripheral_people(m: pd.DataFrame, *, among: np.ndarray | None = None,

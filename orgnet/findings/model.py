@@ -306,6 +306,8 @@ class Connectors:
         "betweenness": "normalised betweenness", "betweenness_top_share": "share as high",
         "constraint": "Burt constraint", "constraint_median": "median constraint of people with ties",
         "outside_share": "share of tie weight outside the own group",
+        "outside_share_typical": "the median person's outside share",
+        "outside_share_z": "binomial z of the outside share against the typical person's",
         "effective_other_groups": "inverse Simpson over other groups",
         "effective_size": "Burt effective size",
         "brokerage": "Gould-Fernandez two-paths brokered", "coordinator": "", "itinerant": "",

@@ -98,6 +98,10 @@ class ConnectorRules:
         Information broker: betweenness in the top 10% ...
     broker_min_outside_share : float
         ... at least half of the tie weight outside the own group ...
+    broker_test_z : float
+        ... above the typical (median) person's outside share beyond chance: one-sided binomial
+        z over their distinct contacts at least 3 (``Phi(-3)``, as for silos), so where everyone's
+        ties cross groups (noisy or project-based organisations) crossing them is no evidence ...
     broker_min_other_groups : float
         ... spread over at least 2 effective other groups (inverse Simpson; with the own group
         three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint at or below the median, a group of their own
@@ -126,6 +130,7 @@ class ConnectorRules:
     spanner_min_groups: int = 2
     broker_share: float = 0.10
     broker_min_outside_share: float = 0.5
+    broker_test_z: float = 3.0
     broker_min_other_groups: float = 2.0
     peripheral_share_of_median: float = 0.25
     min_days: int = 90
