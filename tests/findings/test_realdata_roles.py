@@ -61,3 +61,25 @@ def test_edge_lists_cannot_measure_ambassadors(shared_dataset):
     # An edge list has no threads, replies or mentions: reach cannot be seen.
     f = _findings(shared_dataset("email-Eu-core").parent, "email-Eu-core")
     assert f.ambassadors.status == "not_measurable"
+
+
+def test_coleman_towns_are_silos_at_the_defaults(shared_dataset):
+    f = _findings(shared_dataset("coleman_physicians").parent, "coleman_physicians")
+    towns = f.silos.table.query("kind == 'department'")
+    assert len(towns) == 4 and towns["is_silo"].all()
+
+
+def test_enron_legal_is_the_most_inward_department_at_the_defaults(shared_dataset):
+    f = _findings(shared_dataset("enron_perry_wolfe").parent, "enron_perry_wolfe")
+    t = f.silos.table.query("kind == 'department'")
+    labels = [f.groups.by_kind["department"].label(c) for c in t["code"]]
+    assert labels[int(t["ei"].to_numpy().argmin())] == "Legal"
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_community_stability_is_reported(shared_dataset, name):
+    f = _findings(shared_dataset(name).parent, name)
+    s = f.summary.methods["community_stability"]
+    assert s["resolution"] > 0 and len(s["nmi"]) == len(s["seeds"])
+    assert s["stable"] == (s["mean_nmi"] >= s["min_stability"])
+    assert ("unstable" in f.summary.methods["communities"]) == (not s["stable"])
