@@ -398,8 +398,11 @@ def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str]
     noun = findings.groups.primary
     amb = ambassadors_view(findings, top=top)
     if amb.available and amb.data["rows"]:
-        out.append(("Passionate ambassadors", ["#", "name", noun, "why"],
+        out.append((f"Passionate ambassadors ({amb.data['flagged']:,} of {amb.data['scored']:,} scored stand out)",
+                    ["#", "name", noun, "why"],
                     [[str(r["rank"]), r["name"], r["department"], r["reason"]] for r in amb.data["rows"]]))
+    elif amb.note:  # flagged and ranked are different things: say why there is no list
+        out.append(("Passionate ambassadors", ["finding"], [[amb.note]]))
     con = connectors_view(findings, per_role=top)
     for role in con.data.get("roles", []):
         if role["role"] in BROKER_ROLES and role["rows"]:
