@@ -142,7 +142,8 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Change one threshold of the findings (repeatable), e.g. silos.test_z=2.5; `orgnet rules` "
                    "lists them with their defaults.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
-@click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
+@click.option("--resolution", type=float, default=None,
+              help="Leiden resolution (default: chosen from the data, Newman 2016; see docs/metrics.md).")
 @click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where events are aggregated into ties: in process, or on Dask (see docs/scale.md).")
@@ -169,7 +170,7 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--open", "open_report", is_flag=True, help="Open the report's index.html in the web browser.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
-            since: str | None, until: str | None, seed: int, resolution: float,
+            since: str | None, until: str | None, seed: int, resolution: float | None,
             include_external: bool, store_path: Path | None = None, engine: str = "local",
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
