@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import time
 import webbrowser
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from orgnet.cli._common import console, guarded
 from orgnet.cli._readers import reader_options as table_options
+from orgnet.connectors.base import InputError
 from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
@@ -90,6 +92,20 @@ def _privacy_line(p: dict) -> None:  # type: ignore[type-arg]
     if p.get("aggregate_only"):
         parts.append("aggregate only")
     console.print("[dim]privacy:[/] " + "; ".join(parts), highlight=False)
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an output folder that cannot be written, before any work (nothing is left behind)."""
+    target = out.resolve()
+    base = target if target.exists() else next(p for p in target.parents if p.exists())
+    if not base.is_dir():
+        raise InputError(out, f"cannot write the report there ({base} is a file, not a folder); "
+                         "choose another --out")
+    try:
+        tempfile.TemporaryDirectory(dir=base).cleanup()
+    except OSError as exc:
+        raise InputError(out, f"cannot write the report there ({exc.strerror or exc}); "
+                         "choose a folder you can write to with --out") from None
 
 
 def _rule_values(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -171,6 +187,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
+    _check_writable(out)
     keep_freed_memory()  # large temporary arrays reuse memory instead of faulting in new pages
     options = RunOptions(
         format=fmt,

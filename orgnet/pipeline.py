@@ -15,6 +15,7 @@ from typing import Any
 
 from orgnet.directory import read_directory
 from orgnet.findings import AnalysisOptions, Findings, analyze
+from orgnet.findings.compute import check_directory_matches, check_window
 from orgnet.identity import read_aliases
 from orgnet.load import LoadedEvents, load_events, mark_loaded
 from orgnet.malloc import release_freed_memory
@@ -165,6 +166,10 @@ def run(
         with progress(f"Reading {len(paths)} source(s)"):
             loaded = load_events(list(paths), format=opts.format, directory=directory, aliases=aliases,
                                  auto_merge=opts.auto_merge, **identity, **opts.reader_options)
+    # A window or a directory that selects no one is a slip to report before the analysis runs.
+    check_window(loaded.events, opts.analysis.since, opts.analysis.until, loaded.sources)
+    if directory is not None and opts.directory is not None:
+        check_directory_matches(loaded.events, directory, str(opts.directory))
     excluded = None
     if opted_out is not None:
         ex = exclude_people(loaded.events, loaded.people, directory, opted_out)

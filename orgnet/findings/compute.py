@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgnet._parallel import effective_n_jobs, start_call
+from orgnet.connectors.base import InputError
 from orgnet.events import encode_ids, has_timestamps
 from orgnet.findings.ambassadors import ambassador_ranking
 from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
@@ -52,7 +53,7 @@ from orgnet.findings.model import (
 from orgnet.findings.periods import period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
-from orgnet.graph import OrgGraph
+from orgnet.graph import OrgGraph, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.communities import leiden
@@ -60,7 +61,7 @@ from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
 from orgnet.metrics.time import first_responses, getting_outside, response_half_life, response_rate_by_hour
 
-__all__ = ["AnalysisOptions", "analyze", "eligible_people"]
+__all__ = ["AnalysisOptions", "analyze", "check_directory_matches", "check_window", "eligible_people"]
 
 #: A step reporter: called with a step's description, returns a context manager around it.
 StepReporter = Callable[[str], AbstractContextManager[Any]]
@@ -136,6 +137,71 @@ class AnalysisOptions:
     workers: int | None = None
     parallel_from: int = 20_000
     rules: Rules = field(default_factory=Rules)
+
+    def __post_init__(self) -> None:
+        """Refuse an inverted window before anything is read."""
+        # An inverted window is the user's slip: caught before anything is read.
+        since, until = _bound("--since", self.since), _bound("--until", self.until)
+        if since is not None and until is not None and since >= until:
+            raise ValueError(f"--since {self.since} is not before --until {self.until}: the window is empty; "
+                             "give a --since earlier than --until")
+
+
+def _bound(option: str, value: str | None) -> pd.Timestamp | None:
+    try:
+        return to_timestamp(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{option} {value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def check_window(events: pa.Table, since: str | None, until: str | None, sources: Iterable[Mapping[str, Any]]) -> None:
+    """Raise when a ``--since``/``--until`` window holds none of the events (before any work).
+
+    Raises
+    ------
+    InputError
+        Naming the files read, the window and the span the data covers.
+    """
+    if (since is None and until is None) or not len(events):
+        return
+    lo, hi = to_timestamp(since), to_timestamp(until)
+    ts = events.column("ts")
+    mask = pc.is_valid(ts)
+    if lo is not None:
+        mask = pc.and_(mask, pc.greater_equal(ts, pa.scalar(lo.to_pydatetime(), ts.type)))
+    if hi is not None:
+        mask = pc.and_(mask, pc.less(ts, pa.scalar(hi.to_pydatetime(), ts.type)))
+    if pc.any(mask).as_py():
+        return
+    files = ", ".join(str(s.get("path")) for s in sources if s.get("path")) or "the events"
+    first, last = pc.min(ts).as_py(), pc.max(ts).as_py()
+    span = (f"the data runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}" if first is not None
+            else "the events carry no timestamps")
+    raise InputError(files, f"no events in the window {since or 'start'} to {until or 'end'} ({span}); "
+                     "choose --since/--until inside that span, or leave them out")
+
+
+def check_directory_matches(events: pa.Table, directory: pd.DataFrame, path: str) -> None:
+    """Raise when no one in the HR directory appears in the events (ids that do not match).
+
+    Raises
+    ------
+    InputError
+        Naming the directory file, an id from each side and what to do.
+    """
+    if not len(events) or not len(directory):
+        return
+    keys = [c for c in ("person", "email") if c in directory.columns]
+    known = pa.array(pd.concat([directory[c].dropna().astype(str).str.lower() for c in keys]).unique())
+    seen = pa.chunked_array([pc.utf8_lower(events.column("actor").cast(pa.string())),
+                             pc.utf8_lower(events.column("target").cast(pa.string()))])
+    if pc.any(pc.is_in(seen, value_set=known)).as_py():
+        return
+    sample_dir = str(directory["person"].iat[0])
+    sample_ev = str(events.column("actor")[0])
+    raise InputError(path, f"none of the people it lists ({len(directory):,}) appears in the data (directory ids like "
+                     f"{sample_dir!r}, data ids like {sample_ev!r}); the person or e-mail column must hold the "
+                     "ids or addresses the exports use")
 
 
 def eligible_people(people: pd.DataFrame) -> np.ndarray:
