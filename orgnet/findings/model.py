@@ -93,7 +93,7 @@ PEOPLE_COLUMNS: dict[str, str] = {
     "responder_groups": "distinct primary groups of those responders",
     "people_answered": "distinct people they replied or reacted to",
     "people_shared": "distinct people whose content they shared",
-    "active": "acted in at least one event",
+    "active": "contributed at least once (any event but joining or viewing)",
 }
 
 
