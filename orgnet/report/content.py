@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,16 +36,20 @@ __all__ = [
     "PYRAMID_LEVELS",
     "View",
     "ambassadors_view",
+    "channels_view",
     "connectors_view",
     "display_names",
+    "formal_view",
     "group_label",
     "group_matrix_view",
     "highlights",
+    "outside_view",
     "people_flags",
     "periods_view",
     "population_view",
     "privacy_lines",
     "pyramid_view",
+    "responses_view",
     "silos_view",
     "wording",
 ]
@@ -413,3 +418,190 @@ def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str]
                 for r in silos.data["rows"]]
         out.append((f"Silos ({silos.data['total']:,} flagged)", ["group", "kind", "E-I", "bridged by"], rows))
     return out
+
+
+def _hours(value: float | None) -> str:
+    """A duration in hours, in the unit a reader would use ("40 minutes", "3.5 hours", "2 days")."""
+    if value is None:
+        return "–"
+    if value < 1:
+        return f"{max(round(value * 60), 1)} minutes"
+    if value < 48:
+        return f"{value:.1f} hours"
+    return f"{value / 24:.1f} days"
+
+
+#: Group direct messages (Slack names them after their members): never listed as a place.
+_PRIVATE_PLACE = re.compile(r"mpdm-.*-\d+")
+
+
+def channels_view(findings: Findings, *, top: int | None = 30) -> View:
+    """Channels, groups and lists as the platform names them: members, activity, response time.
+
+    Places with fewer members than the report's minimum group size, and group direct messages
+    (named after their members), are left out and counted.
+    """
+    ch = findings.channels
+    t = ch.table
+    if not len(t):
+        return View(False, note=f"Channels are {NOT_AVAILABLE} ({ch.note or 'no channel in the data'}).")
+    size = int((findings.summary.privacy or {}).get("min_group_size") or 0)
+    private = t["channel"].astype(str).map(lambda c: _PRIVATE_PLACE.fullmatch(c) is not None).to_numpy(bool)
+    shown = t[(t["members"].to_numpy() >= max(size, 1)) & ~private]
+    hidden = len(t) - len(shown)
+    timed = "median_response_hours" in shown.columns
+    records = []
+    for r in shown.itertuples(index=False):
+        rec = {"channel": str(r.channel), "members": int(r.members), "active_members": int(r.active_members),
+               "posts": int(r.posts), "replies": int(r.replies)}
+        if timed:
+            rec.update(answered=int(r.answered), share_answered=_number(r.share_answered),
+                       median_response_hours=_number(r.median_response_hours))
+        records.append(rec)
+    rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed else "–",
+                 answered_text="–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
+            for rec in (records if top is None else records[:top])]
+    note = ""
+    if hidden:
+        note = (f"{hidden:,} places are not listed: those with fewer than {size} members (too small to show "
+                "without pointing at people) and group direct messages." if size > 1 else
+                f"{hidden:,} group direct messages are not listed.")
+    return View(bool(records), {"rows": rows, "records": records, "total": len(records), "hidden": hidden,
+                                "more": max(0, len(records) - len(rows)), "timed": timed}, note or
+                "No channel has enough members to be shown.")
+
+
+def responses_view(findings: Findings) -> View:
+    """When posts get answered: half-life, share answered (within a day), a weekday × hour grid."""
+    r = findings.responses
+    hl = r.half_life
+    if not hl or not hl.get("answered"):
+        return View(False, note=f"Response times are {NOT_AVAILABLE}: {r.note or 'no post drew a timed answer'}.")
+    posts, answered = int(hl["posts"]), int(hl["answered"])
+    within = hl.get("answered_within_day")
+    lines = [f"Half of the answered posts got their first answer within {_hours(_number(hl['half_life_hours']))}.",
+             f"{answered:,} of {posts:,} posts that start a conversation ({100 * answered / max(posts, 1):.0f}%) "
+             "drew an answer: a reply or share by someone else."]
+    if within is not None:
+        lines.append(f"{int(within):,} ({100 * int(within) / max(posts, 1):.0f}%) were answered within a day.")
+    cells: list[dict[str, Any]] = []
+    grid = r.by_weekday_hour
+    if grid is not None and len(grid):
+        for g in grid.itertuples(index=False):
+            share = _number(g.share_answered)
+            cells.append({"day": str(g.day), "weekday": int(g.weekday), "hour": int(g.hour), "posts": int(g.posts),
+                          "answered": int(g.answered), "share": share,
+                          "delay": _hours(_number(g.median_delay_hours))})
+    return View(True, {"lines": lines, "cells": cells, "half_life_hours": _number(hl["half_life_hours"]),
+                       "posts": posts, "answered": answered,
+                       "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]},
+                "Reactions are not counted as answers: most exports give a reaction no time of its own.")
+
+
+def _partial_periods(findings: Findings) -> set[str]:
+    per = findings.periods
+    if per is not None and "partial" in per.table.columns:
+        return {str(p) for p, part in zip(per.table["period"], per.table["partial"], strict=True) if part}
+    return set(findings.summary.partial_periods) if hasattr(findings.summary, "partial_periods") else set()
+
+
+def outside_view(findings: Findings, *, top: int = 25) -> View:
+    """Getting outside: who has at least N distinct outside contacts, per period and by name."""
+    r = findings.responses
+    n_min = int(r.outside_min_contacts)
+    per_period = []
+    partial = _partial_periods(findings)
+    if r.getting_outside is not None:
+        for g in r.getting_outside.itertuples(index=False):
+            per_period.append({"period": str(g.period), "active": int(g.active), "outside": int(g.outside),
+                               "share": _number(g.share_outside), "median": _number(g.median_contacts),
+                               "partial": str(g.period) in partial})
+    people = []
+    total = 0
+    hidden = _aggregated_note(findings, "The people themselves", "outside_people")
+    if r.outside_people is not None:
+        total = len(r.outside_people)
+        if not hidden:
+            names, depts = display_names(findings), _departments(findings)
+            for o in r.outside_people.head(top).itertuples(index=False):
+                people.append({"name": str(names[int(o.code)]), "department": str(depts[int(o.code)]),
+                               "contacts": int(o.outside_contacts), "groups": int(o.other_groups),
+                               "parties": int(o.outside_parties)})
+    if not per_period and r.outside_people is None:
+        return View(False, note=f"Getting outside is {NOT_AVAILABLE}.")
+    noun = findings.groups.primary
+    lede = (f"An outside contact is a distinct person in another {noun}, or someone outside the organisation, "
+            f"that a person wrote to, answered or reacted to. Getting outside means at least {n_min} of them "
+            "(change it with --outside-contacts).")
+    return View(True, {"min": n_min, "periods": per_period, "people": people, "total": total,
+                       "more": max(0, total - len(people)), "lede": lede}, hidden or "")
+
+
+def formal_view(findings: Findings, *, top: int = 15) -> View:
+    """Formal against informal structure: departments split, communities spanning, managers and informal leaders."""
+    fo = findings.formal
+    if not fo.available:
+        if not findings.summary.directory:
+            return View(False, note="Formal against informal structure needs an HR directory (give --directory): "
+                                    "without one there is no formal structure to set the informal communities against.")
+        return View(False, note=f"Formal against informal structure is {NOT_AVAILABLE}: {fo.note}.")
+    lines = []
+    if fo.nmi is not None:
+        agree = "closely" if fo.nmi >= 0.7 else "partly" if fo.nmi >= 0.4 else "hardly"
+        lines.append(f"The informal communities follow the departments {agree} (agreement {fo.nmi:.2f} on a 0–1 "
+                     "scale, normalised mutual information).")
+
+    def parts(frame: pd.DataFrame | None, kind: str, parts_kind: str, flag: str) -> list[dict[str, Any]]:
+        if frame is None:
+            return []
+        out = []
+        for r in frame[frame[flag].to_numpy(bool)].sort_values("size", ascending=False).itertuples(index=False):
+            label = group_label(findings, kind, int(r.code))
+            if not label:
+                continue
+            named = [(group_label(findings, parts_kind, int(c)), float(sh))
+                     for c, sh in zip(r.parts, r.part_shares, strict=True)]
+            out.append({"group": label, "size": int(r.size),
+                        "parts": [f"{lab} ({100 * sh:.0f}%)" for lab, sh in named if lab]})
+        return out
+
+    splits = parts(fo.department_splits, "department", "community", "splits")
+    spans = parts(fo.community_spans, "community", "department", "spans")
+    if fo.department_splits is not None:
+        lines.append(f"{_count_words(len(splits), 'department')} {'works' if len(splits) < 2 else 'work'} as two "
+                     "or more separate clusters.")
+    if fo.community_spans is not None:
+        lines.append(f"{_count_words(len(spans), 'informal community', 'informal communities')} "
+                     f"{'spans' if len(spans) < 2 else 'span'} several departments.")
+    leaders, managers_central = [], 0
+    hidden_people = findings.aggregate_only
+    if fo.managers is not None and len(fo.managers):
+        m = fo.managers
+        names, depts = display_names(findings), _departments(findings)
+        is_mgr, is_lead = m["is_manager"].to_numpy(bool), m["is_informal_leader"].to_numpy(bool)
+        managers_central = int((is_mgr & is_lead).sum())
+        lines.append(f"{int(is_mgr.sum()):,} managers; {_count_words(managers_central, 'manager')} also among the "
+                     "most central people. "
+                     f"{_count_words(int((~is_mgr & is_lead).sum()), 'person', 'people')} without reports are "
+                     "as central as the most central managers (informal leaders).")
+        if not hidden_people:
+            for r in m[~is_mgr & is_lead].sort_values("centrality", ascending=False).head(top).itertuples(index=False):
+                leaders.append({"name": str(names[int(r.code)]), "department": str(depts[int(r.code)]),
+                                "percentile": _number(r.percentile)})
+    rl = fo.reporting_line
+    if rl:
+        share = _number(rl.get("share_tie_to_manager"))
+        if share is not None:
+            lines.append(f"{100 * share:.0f}% of people with a manager have a tie to them; for "
+                         f"{100 * (_number(rl.get('share_manager_top_contact')) or 0):.0f}% the manager is their "
+                         "closest contact.")
+    return View(True, {"lines": lines, "splits": splits[:top], "spans": spans[:top], "leaders": leaders,
+                       "nmi": fo.nmi, "ari": fo.ari})
+
+
+def _count_words(n: int, singular: str, plural: str | None = None) -> str:
+    """"No one"/"No department" instead of 0; "1 department"; "4 departments"."""
+    plural = plural or singular + "s"
+    if n == 0:
+        return "No one" if singular in ("person", "manager") else f"No {singular}"
+    return f"{n:,} {singular if n == 1 else plural}"

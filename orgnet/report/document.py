@@ -11,7 +11,7 @@ Examples
 >>> from orgnet.synthetic import toy_org
 >>> doc = findings_document(analyze(toy_org().events, directory=toy_org().directory))
 >>> sorted(doc)[:6]
-['$schema', 'ambassadors', 'connectors', 'formal', 'groups', 'people']
+['$schema', 'ambassadors', 'channels', 'connectors', 'formal', 'groups']
 >>> doc["ambassadors"]["rows"][0]["reason"]["evidence"][0]["kind"]
 'responders'
 """
@@ -144,9 +144,22 @@ def _responses(f: Findings) -> dict[str, Any]:
     from orgnet.report.files import to_jsonable
 
     r = f.responses
+    people = None
+    if r.outside_people is not None and not f.aggregate_only:
+        people = _records(r.outside_people, drop=("code",))
+        for row, code in zip(people, r.outside_people["code"].to_numpy(np.int64), strict=True):
+            row["person"] = str(f.people["person"].iat[int(code)])
     return {"note": r.note or None, "half_life": to_jsonable(r.half_life),
             "by_weekday_hour": None if r.by_weekday_hour is None else to_jsonable(r.by_weekday_hour),
-            "getting_outside": None if r.getting_outside is None else to_jsonable(r.getting_outside)}
+            "getting_outside": None if r.getting_outside is None else to_jsonable(r.getting_outside),
+            "outside_min_contacts": int(r.outside_min_contacts), "outside_people": people}
+
+
+def _channels(f: Findings) -> dict[str, Any]:
+    from orgnet.report.content import channels_view
+
+    view = channels_view(f, top=None)
+    return {"note": view.note or None, "rows": view.data.get("records", []), "hidden": view.data.get("hidden", 0)}
 
 
 def _parts_table(frame: pd.DataFrame | None, names: _Names, kind: str, parts_kind: str) -> list[dict[str, Any]] | None:
@@ -247,6 +260,7 @@ def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) 
         "silos": _silos(findings, names),
         "pyramid": _pyramid(findings, names),
         "responses": _responses(findings),
+        "channels": _channels(findings),
         "formal": _formal(findings, names),
         "periods": _periods(findings, names),
         "population": _population(findings, names),

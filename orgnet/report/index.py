@@ -94,6 +94,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = _fmt
+    env.filters["blue"] = lambda t: "#ffffff" if t is None else _blue(float(t))
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.2f}"
     env.filters["short"] = lambda s, n=22: s if len(s) <= n else s[: n - 1] + "…"
     return env
@@ -141,6 +142,10 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "cell": cell,
         "cells": heatmap_cells(matrix, cell=cell) if matrix.available else [],
         "periods": periods,
+        "responses": content.responses_view(findings),
+        "outside": content.outside_view(findings),
+        "formal": content.formal_view(findings),
+        "channels": content.channels_view(findings),
         "sparks": [dict(name=x["name"], **sparkline(x["values"])) for x in periods.data.get("series", [])],
         "files": files,
         "maps": maps,
