@@ -148,6 +148,9 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--until", help="Only events before this date (YYYY-MM-DD).")
 @click.option("--by", type=click.Choice(["week", "month", "quarter"]),
               help="Also compute the findings per period, with their trends.")
+@click.option("--outside-contacts", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="Getting outside: people with at least N distinct outside contacts (people in other groups, "
+                   "parties outside the organisation).")
 @click.option("--rule", "rule_overrides", multiple=True, metavar="NAME=VALUE",
               help="Change one threshold of the findings (repeatable), e.g. silos.test_z=2.5; `orgnet rules` "
                    "lists them with their defaults.")
@@ -183,7 +186,7 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
             rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None,
             keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
-            no_auto_merge: bool = False) -> None:
+            no_auto_merge: bool = False, outside_contacts: int = 10) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -195,7 +198,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,
-                                 by=by, rules=Rules().with_overrides(_rule_values(rule_overrides))),
+                                 by=by, rules=Rules().with_overrides(_rule_values(rule_overrides)),
+                                 outside_contacts=outside_contacts),
         store=store_path,
         pseudonymize=pseudonymize or key_file is not None,
         key=load_key(key_file) if pseudonymize or key_file is not None else None,

@@ -225,3 +225,14 @@ def test_listed_short_help_is_each_commands_own() -> None:
     for module, _, short in _COMMANDS:
         command = importlib.import_module(f"orgnet.cli.{module}").command
         assert command.get_short_help_str(limit=10_000) == short, module
+
+
+def test_outside_contacts_option_sets_the_threshold(edge_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    code, text = run("analyze", str(edge_csv), *MAP, "--directory", str(tmp_path / "dir.csv"),
+                     "--min-group-size", "1", "--outside-contacts", "1", "--out", str(out))
+    assert code == 0, text
+    responses = json.loads((out / "findings.json").read_text())["responses"]
+    assert responses["outside_min_contacts"] == 1
+    # ana (Legal) wrote to nobody outside Legal; cy (Sales) wrote to ana (Legal): one outside contact.
+    assert [p["person"] for p in responses["outside_people"]] == ["cy"]
