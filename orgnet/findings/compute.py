@@ -51,7 +51,7 @@ from orgnet.findings.model import (
     Silos,
     Summary,
 )
-from orgnet.findings.periods import period_findings
+from orgnet.findings.periods import partial_periods, period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph, to_timestamp
@@ -60,7 +60,13 @@ from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.communities import leiden
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
-from orgnet.metrics.time import first_responses, getting_outside, response_half_life, response_rate_by_hour
+from orgnet.metrics.time import (
+    first_responses,
+    getting_outside,
+    period_labels,
+    response_half_life,
+    response_rate_by_hour,
+)
 
 __all__ = ["AnalysisOptions", "analyze", "check_directory_matches", "check_window", "eligible_people"]
 
@@ -273,6 +279,16 @@ def coded_events(graph: OrgGraph) -> pd.DataFrame:
         "thread": thread.astype(np.int64),
         "ts": ev.column("ts").to_pandas(),
     })
+
+
+def _partial(labels: pd.Series, by: str, events: pa.Table, full: float) -> np.ndarray:
+    """Which of these period labels the events cover only in part (as the trends mark them)."""
+    if not len(labels):
+        return np.zeros(0, dtype=bool)
+    lo, hi = (pd.Timestamp(v.as_py()) for v in pc.min_max(events.column("ts")).values())
+    periods = period_labels(pd.Series([lo, hi]), by)[1].set_index("period")
+    spans = periods.reindex(labels.astype(str).to_numpy())
+    return partial_periods(spans["start"], spans["end"], lo, hi, full)
 
 
 def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, pd.Series]:
@@ -562,6 +578,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
                                                         external=external, external_party=party,
                                                         by=opts.by or "month", min_contacts=opts.outside_contacts)
+            responses.getting_outside["partial"] = _partial(responses.getting_outside["period"], opts.by or "month",
+                                                            graph.events, rules.trends.full_period)
         if opts.by:
             with progress(f"Findings per {opts.by}"):
                 periods = period_findings(graph, opts.by, grouping, eligible=eligible, rules=rules, seed=opts.seed,

@@ -565,6 +565,11 @@ class Periods:
         Per period, the group codes of the silos.
     ei_index : pandas.DataFrame
         Period (rows) by group code (columns): E-I index.
+    ei_ties, ei_outside_ties : pandas.DataFrame
+        Same shape: each group's ties in the period, and those that leave it (the uncertainty
+        of its E-I: :func:`orgnet.findings.periods.clear_fall`).
+    change_z : float
+        A change counts when larger than this many standard errors of the difference.
     changes : dict of str to numpy.ndarray
         Between :attr:`compared` periods: ``new_ambassadors``, ``former_ambassadors`` (node
         codes), ``new_silos``, ``silos_no_longer``, ``more_inward`` (group codes).
@@ -583,6 +588,9 @@ class Periods:
     changes: dict[str, np.ndarray] = field(default_factory=dict)
     compared: tuple[str, str] | None = None
     note: str = ""
+    ei_ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ei_outside_ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    change_z: float = 1.96
 
 
 @dataclass

@@ -335,7 +335,8 @@ def trend_lines(findings: Findings) -> list[str]:
     span = f"between {per.compared[0]} and {per.compared[1]}"
     texts = {"new_ambassadors": "became ambassadors", "former_ambassadors": "were ambassadors and no longer are",
              "new_silos": "became silos", "silos_no_longer": "are no longer silos",
-             "more_inward": "turned inward (E-I fell by 0.3 or more)"}
+             "more_inward": "turned inward (the share of their ties that leave the group fell clearly, by more "
+                            "than chance explains)"}
     out = []
     for key, text in texts.items():
         codes = per.changes.get(key, np.zeros(0, np.int64))
@@ -352,7 +353,13 @@ def trend_lines(findings: Findings) -> list[str]:
 
 
 def periods_view(findings: Findings) -> View:
-    """Per-period figures and what changed."""
+    """Per-period figures and what changed, between the first and last complete periods only.
+
+    A partial period (the data covers only part of it) is drawn and marked but never compared:
+    its figures are small by construction. A change of a count is called a change only when it
+    is larger than its uncertainty (:attr:`~orgnet.findings.rules.TrendRules.change_z` Poisson
+    standard errors of the difference); otherwise the page says it is within chance.
+    """
     per = findings.periods
     if per is None:
         note = "; ".join(findings.summary.skipped_findings) or "run with --by week, month or quarter"
@@ -360,13 +367,34 @@ def periods_view(findings: Findings) -> View:
     t = per.table
     if len(t) < 2:
         return View(False, note=f"Trends need at least two periods; this analysis has {len(t)}.")
-    labels = [str(x) + (" (partial)" if part else "") for x, part in zip(t["period"], t["partial"], strict=True)]
+    partial = [bool(x) for x in t["partial"]]
+    labels = [str(x) + (" (partial)" if part else "") for x, part in zip(t["period"], partial, strict=True)]
+    complete = [i for i, part in enumerate(partial) if not part]
+    z = per.change_z
     keys = ["events", "active_people", "ties", "ambassadors_flagged", "silos_flagged"]
-    series = [{"name": k.replace("_", " "), "values": [_number(v) for v in t[k]]} for k in keys if k in t.columns]
+    series = []
+    for k in keys:
+        if k not in t.columns:
+            continue
+        values = [_number(v) for v in t[k]]
+        item: dict[str, Any] = {"name": k.replace("_", " "), "values": values, "partial": partial, "headline": None}
+        if len(complete) >= 2:
+            a, b = values[complete[0]], values[complete[-1]]
+            if a is not None and b is not None:
+                clear = abs(b - a) > z * math.sqrt(max(a + b, 1.0))
+                item["headline"] = {"first": a, "last": b, "from": str(t["period"].iat[complete[0]]),
+                                    "to": str(t["period"].iat[complete[-1]]), "clear": clear}
+        series.append(item)
+    marked = [str(p) for p, part in zip(t["period"], partial, strict=True) if part]
+    notes = []
+    if marked:
+        notes.append(f"{', '.join(marked)}: partial (the data covers only part of "
+                     f"{'it' if len(marked) == 1 else 'them'}): drawn hollow, left out of the changes.")
     trends = trend_lines(findings)
     if per.note:
         trends.append(per.note[0].upper() + per.note[1:] + ".")
-    return View(True, {"by": per.by, "labels": labels, "series": series, "trends": trends})
+    return View(True, {"by": per.by, "labels": labels, "series": series, "trends": trends, "notes": notes,
+                       "compared": list(per.compared) if per.compared else None})
 
 
 def people_flags(findings: Findings, *, ambassadors_marked: int = 50) -> pd.DataFrame:
@@ -515,7 +543,7 @@ def outside_view(findings: Findings, *, top: int = 25) -> View:
         for g in r.getting_outside.itertuples(index=False):
             per_period.append({"period": str(g.period), "active": int(g.active), "outside": int(g.outside),
                                "share": _number(g.share_outside), "median": _number(g.median_contacts),
-                               "partial": str(g.period) in partial})
+                               "partial": bool(getattr(g, "partial", False)) or str(g.period) in partial})
     people = []
     total = 0
     hidden = _aggregated_note(findings, "The people themselves", "outside_people")

@@ -200,6 +200,9 @@ def _periods(f: Findings, names: _Names) -> dict[str, Any] | None:
         ei = per.ei_index.iloc[i] if i < len(per.ei_index) else pd.Series(dtype=float)
         row["ei_index"] = {lab: (None if not np.isfinite(v) else round(float(v), 4))
                            for c, v in ei.items() if (lab := names.label(per.grouping, int(c))) is not None}
+        for key, frame in (("ei_ties", per.ei_ties), ("ei_outside_ties", per.ei_outside_ties)):
+            counts = frame.iloc[i] if i < len(frame) else pd.Series(dtype=float)
+            row[key] = {lab: int(v) for c, v in counts.items() if (lab := names.label(per.grouping, int(c))) is not None}
     changes = {}
     for key, codes in per.changes.items():
         if "ambassador" in key:

@@ -55,8 +55,9 @@ def heatmap_cell_size(n_groups: int) -> int:
     return 40 if n_groups <= 12 else 28 if n_groups <= 20 else 20
 
 
-def sparkline(values: list[float | None], *, width: float = 220, height: float = 48) -> dict[str, Any]:
-    """Points of a small line chart (missing values skipped), with the first and last figure."""
+def sparkline(values: list[float | None], *, width: float = 220, height: float = 48,
+              partial: list[bool] | None = None) -> dict[str, Any]:
+    """Points of a small line chart (missing values skipped); partial periods' dots are drawn hollow."""
     v = np.array([np.nan if x is None else x for x in values], dtype=float)
     ok = np.isfinite(v)
     if ok.sum() == 0:
@@ -65,8 +66,10 @@ def sparkline(values: list[float | None], *, width: float = 220, height: float =
     span = hi - lo or 1.0
     xs = np.linspace(6, width - 6, len(v))
     ys = height - 6 - (height - 12) * (v - lo) / span
+    part = partial or [False] * len(v)
     pts = [(float(xs[i]), float(ys[i])) for i in np.flatnonzero(ok)]
-    return {"points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts), "dots": pts,
+    dots = [(float(xs[i]), float(ys[i]), bool(part[i])) for i in np.flatnonzero(ok)]
+    return {"points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts), "dots": dots,
             "first": float(v[ok][0]), "last": float(v[ok][-1]), "min": float(lo), "max": float(hi)}
 
 
@@ -146,7 +149,8 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "outside": content.outside_view(findings),
         "formal": content.formal_view(findings),
         "channels": content.channels_view(findings),
-        "sparks": [dict(name=x["name"], **sparkline(x["values"])) for x in periods.data.get("series", [])],
+        "sparks": [dict(name=x["name"], headline=x["headline"], **sparkline(x["values"], partial=x["partial"]))
+                   for x in periods.data.get("series", [])],
         "files": files,
         "maps": maps,
         "group_maps": max(0, len(maps) - 1),
