@@ -32,6 +32,7 @@ from orgnet.metrics.engagement import PYRAMID_LEVELS
 from orgnet.report.words import Wording
 
 __all__ = [
+    "GLOSSARY",
     "LEVEL_COLOURS",
     "PYRAMID_LEVELS",
     "View",
@@ -43,6 +44,7 @@ __all__ = [
     "group_label",
     "group_matrix_view",
     "highlights",
+    "methods_view",
     "outside_view",
     "people_flags",
     "periods_view",
@@ -51,6 +53,7 @@ __all__ = [
     "pyramid_view",
     "responses_view",
     "silos_view",
+    "suppression_lines",
     "wording",
 ]
 
@@ -136,10 +139,7 @@ def privacy_lines(findings: Findings) -> list[str]:
         lines.append("Not pseudonymised: people are shown by name (run with --pseudonymize to hide them).")
     size = p.get("min_group_size")
     if size and int(size) > 1:
-        hidden = p.get("groups_suppressed") or {}
-        counted = ", ".join(f"{int(n)} {Wording.plural(k, int(n))}" for k, n in hidden.items() if n)
-        lines.append(f"Groups with fewer than {int(size)} people are not shown"
-                     + (f" ({counted} hidden)." if counted else " (none needed hiding)."))
+        lines.extend(suppression_lines(findings, int(size)))
     elif p:
         lines.append("Small groups are shown (no minimum group size).")
     if p.get("aggregate_only"):
@@ -148,6 +148,32 @@ def privacy_lines(findings: Findings) -> list[str]:
         lines.append(f"{int(p['people_excluded'])} people on the opt-out list were removed before the analysis.")
     if p.get("content"):
         lines.append(str(p["content"]).capitalize().rstrip(".") + ".")
+    return lines
+
+
+def suppression_lines(findings: Findings, size: int) -> list[str]:
+    """Which groups small-group hiding hid, why, and what it hid to protect them (never their names)."""
+    p = findings.summary.privacy or {}
+    below = p.get("groups_below_size") or {}
+    hidden_any = False
+    lines = []
+    for kind, n in (p.get("groups_suppressed") or {}).items():
+        if not n:
+            continue
+        hidden_any = True
+        small = int(below.get(kind, n))
+        extra = int(n) - small
+        what = f"{small} {Wording.plural(kind, small)} with fewer than {size} people"
+        if extra:
+            what += (f", and {extra} larger {Wording.plural(kind, extra)} hidden with "
+                     f"{'it' if small == 1 else 'them'} so that the small one's figures cannot be worked out by "
+                     "subtracting the others from the totals (complementary suppression)")
+        lines.append(f"Hidden {Wording.plural(kind)}: {what}. Their names, their rows in every table, chart and "
+                     "file, and any reason that would name them are left out (a reason says \"a small "
+                     f"{kind}\" instead); their members still count in the organisation's totals and appear as "
+                     f"people with no {kind} shown.")
+    if not hidden_any:
+        lines.append(f"Groups with fewer than {size} people are not shown (none needed hiding).")
     return lines
 
 
@@ -226,7 +252,7 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
             "score": _number(r["score"]), "flagged": bool(r["flagged"]),
             "components": [(c.replace("_", " ").replace("responder groups", f"responder {words.plural(words.noun)}"),
                             _number(r[c])) for c in components],
-            "reason": words.sentence(section.reason(i)),
+            "reason": words.sentence(section.reason(i)), "details": words.details(section.reason(i)),
         })
     return View(True, {"rows": rows, "total": len(t), "flagged": section.flagged,
                        "components": [c.replace("_", " ") for c in components]})
@@ -248,7 +274,8 @@ def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
         ascending = role in ("peripheral", "newcomer")
         order = rows_of[np.argsort(t["score"].to_numpy(float)[rows_of] * (1 if ascending else -1), kind="stable")]
         rows = [{"name": str(names[int(t["code"].iat[i])]), "department": str(depts[int(t["code"].iat[i])]),
-                 "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i)))}
+                 "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i))),
+                 "details": words.details(section.reason(int(i)))}
                 for i in order[:per_role]]
         roles.append({"role": role, "count": len(rows_of), "rows": rows})
     notes = [f"{role.capitalize()}s: not computed ({why})." for role, why in section.notes.items()]
@@ -265,6 +292,13 @@ def silos_view(findings: Findings, *, top: int = 25) -> View:
     order = flagged[np.argsort(t["ei"].to_numpy(float)[flagged], kind="stable")]
     rows = []
     words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
+    same = _same_as_department_silo(findings, t, flagged)
+    notes = [f"Community {group_label(findings, 'community', c)} is mostly the people of the "
+             f"{group_label(findings, 'department', d)} department, already listed as a silo."
+             for c, d in same.items() if group_label(findings, "community", c)
+             and group_label(findings, "department", d)]
+    order = np.array([i for i in order if not (str(t["kind"].iat[int(i)]) == "community"
+                                                and int(t["code"].iat[int(i)]) in same)], dtype=np.int64)
     for i in order[:top]:
         r = t.iloc[int(i)]
         kind = str(r["kind"])
@@ -275,9 +309,34 @@ def silos_view(findings: Findings, *, top: int = 25) -> View:
             "bridges": [str(names[c]) for c in np.asarray(r["bridges"], dtype=np.int64)] if len(names) else [],
             "bridge_count": int(r["n_bridges"]),
             "reason": words.sentence(findings.silos.reason(int(i))),
+            "details": words.details(findings.silos.reason(int(i))),
         })
-    return View(True, {"rows": rows, "flagged": True, "total": len(flagged), "more": max(0, len(flagged) - len(rows)),
-                       "has_bridges": True})
+    return View(True, {"rows": rows, "flagged": True, "total": len(order), "more": max(0, len(order) - len(rows)),
+                       "has_bridges": True, "same": notes})
+
+
+def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.ndarray) -> dict[int, int]:
+    """Community silos that are mostly (80% or more) the members of a department silo: community -> department."""
+    by = findings.groups.by_kind
+    if "department" not in by or "community" not in by or not len(flagged):
+        return {}
+    kinds, codes = t["kind"].astype(str).to_numpy(), t["code"].to_numpy(np.int64)
+    dept_silos = {int(c) for c in codes[flagged][kinds[flagged] == "department"]}
+    comm_silos = [int(c) for c in codes[flagged][kinds[flagged] == "community"]]
+    if not dept_silos or not comm_silos:
+        return {}
+    dept, comm = by["department"].codes, by["community"].codes
+    out = {}
+    for c in comm_silos:
+        members = dept[comm == c]
+        members = members[members >= 0]
+        if not len(members):
+            continue
+        values, counts = np.unique(members, return_counts=True)
+        top = int(values[np.argmax(counts)])
+        if top in dept_silos and counts.max() >= 0.8 * (comm == c).sum():
+            out[c] = top
+    return out
 
 
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
@@ -633,3 +692,60 @@ def _count_words(n: int, singular: str, plural: str | None = None) -> str:
     if n == 0:
         return "No one" if singular in ("person", "manager") else f"No {singular}"
     return f"{n:,} {singular if n == 1 else plural}"
+
+
+#: Readable titles of the summary's method notes (summary.methods), in the order shown.
+_METHOD_TITLES = {
+    "pagerank": "Who is sought after (PageRank)",
+    "betweenness": "Who is in between (betweenness)",
+    "communities": "Informal communities",
+    "ei_index": "Inward or outward looking (E-I index)",
+    "responses": "Response times",
+}
+
+
+def methods_view(findings: Findings) -> list[tuple[str, str]]:
+    """The methods as readable (title, sentence) pairs: never a raw mapping."""
+    m = findings.summary.methods or {}
+    out = []
+    for key, title in _METHOD_TITLES.items():
+        text = m.get(key)
+        if isinstance(text, str) and text:
+            out.append((title, text[0].upper() + text[1:].rstrip(".") + "."))
+    err = m.get("betweenness_error")
+    if isinstance(err, dict) and m.get("betweenness_method") not in (None, "exact"):
+        out.append(("Betweenness sampling",
+                    f"Estimated from {int(err.get('pivots') or 0):,} sampled starting points; "
+                    f"{int(err.get('certain_top') or 0)} of the top {int(err.get('top') or 0)} are certain to be "
+                    "there whatever the sample."))
+    out.append(("Active", "A person is active when they contributed at least once: anything but joining or "
+                          "viewing. Someone who only joined or viewed is a watcher. The same count is used by "
+                          "orgnet inspect, the report and the map."))
+    per = findings.periods
+    if per is not None:
+        out.append(("Trends", f"Per {per.by}. A partial {per.by} (the data covers less than 80% of it) is shown but "
+                              "never compared. A change is reported only when it is larger than its uncertainty "
+                              f"({per.change_z:g} standard errors)."))
+    return out
+
+
+#: Terms the page uses, in plain words.
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Tie", "Someone acted towards someone else at least once: wrote to, answered, reacted to, shared or mentioned "
+            "them. Its weight counts how often."),
+    ("Active / watcher", "Active people contributed at least once; watchers only joined or viewed."),
+    ("Outside contact", "A distinct person in another group, or someone outside the organisation, that a person "
+                        "acted towards."),
+    ("PageRank", "How sought-after someone is: many people turn to them, and those people are sought after too."),
+    ("Betweenness", "How often someone lies on the shortest path between two other people: the go-between."),
+    ("Constraint", "How much someone's contacts know each other (high: a closed circle; low: separate circles "
+                   "only they connect)."),
+    ("Effective size", "Roughly, how many of someone's contacts are not in touch with each other."),
+    ("Participation coefficient", "How evenly someone's ties spread over groups (0: all in one group)."),
+    ("E-I index", "Outside minus inside ties, over all ties, of a group: −1 all inside, +1 all outside."),
+    ("z-score", "How many standard deviations a figure lies from what is typical; a robust z-score uses the "
+                "median and its typical spread, so a few extreme people do not move it."),
+    ("Half-life", "The time within which half of the answered posts got their first answer."),
+    ("Partial period", "A week, month or quarter the data covers only in part: its figures are small by "
+                       "construction, so it is never compared."),
+)

@@ -68,7 +68,7 @@ def _evidence(e: Evidence, names: _Names, kind: str) -> dict[str, Any]:
 
 
 def _reason(reason: Reason, names: _Names, kind: str, words: Wording) -> dict[str, Any]:
-    return {"finding": reason.finding, "text": words.sentence(reason),
+    return {"finding": reason.finding, "text": words.sentence(reason), "details": words.details(reason),
             "evidence": [_evidence(e, names, kind) for e in reason.evidence]}
 
 
