@@ -43,7 +43,13 @@ PLURALS = {"person": "people", "community": "communities", "reply": "replies"}
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if 0 < x < 0.005:
+        return "less than 1%"
+    if 0.995 < x < 1:
+        return "more than 99%"
+    return f"{100 * x:.0f}%"
 
 
 def _top(share: float) -> str:
