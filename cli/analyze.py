@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import time
 import webbrowser
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from orgnet.cli._common import console, guarded
 from orgnet.cli._readers import reader_options as table_options
+from orgnet.connectors.base import InputError
 from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
@@ -98,6 +100,20 @@ def _privacy_line(p: dict) -> None:  # type: ignore[type-arg]
     console.print("[dim]privacy:[/] " + "; ".join(parts), highlight=False)
 
 
+def _check_writable(out: Path) -> None:
+    """Refuse an output folder that cannot be written, before any work (nothing is left behind)."""
+    target = out.resolve()
+    base = target if target.exists() else next(p for p in target.parents if p.exists())
+    if not base.is_dir():
+        raise InputError(out, f"cannot write the report there ({base} is a file, not a folder); "
+                         "choose another --out")
+    try:
+        tempfile.TemporaryDirectory(dir=base).cleanup()
+    except OSError as exc:
+        raise InputError(out, f"cannot write the report there ({exc.strerror or exc}); "
+                         "choose a folder you can write to with --out") from None
+
+
 def _rule_values(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -138,6 +154,9 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--until", help="Only events before this date (YYYY-MM-DD).")
 @click.option("--by", type=click.Choice(["week", "month", "quarter"]),
               help="Also compute the findings per period, with their trends.")
+@click.option("--outside-contacts", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="Getting outside: people with at least N distinct outside contacts (people in other groups, "
+                   "parties outside the organisation).")
 @click.option("--rule", "rule_overrides", multiple=True, metavar="NAME=VALUE",
               help="Change one threshold of the findings (repeatable), e.g. silos.test_z=2.5; `orgnet rules` "
                    "lists them with their defaults.")
@@ -179,10 +198,12 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
             rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None,
             keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
-            no_auto_merge: bool = False, strict_exclude: bool = False, keep_labels: bool = False) -> None:
+            no_auto_merge: bool = False, strict_exclude: bool = False, keep_labels: bool = False,
+            outside_contacts: int = 10) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
+    _check_writable(out)
     keep_freed_memory()  # large temporary arrays reuse memory instead of faulting in new pages
     options = RunOptions(
         format=fmt,
@@ -190,7 +211,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         directory=directory_path,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,
-                                 by=by, rules=Rules().with_overrides(_rule_values(rule_overrides))),
+                                 by=by, rules=Rules().with_overrides(_rule_values(rule_overrides)),
+                                 outside_contacts=outside_contacts),
         store=store_path,
         pseudonymize=pseudonymize or key_file is not None,
         key=load_key(key_file) if pseudonymize or key_file is not None else None,

@@ -78,6 +78,11 @@ def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.
         out[col] = out[col].str.strip()
     if "person" not in out.columns:
         if "email" not in out.columns:
+            header = ",".join(map(str, frame.columns))
+            for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+                if len(frame.columns) == 1 and sep in header:
+                    raise InputError(where, f"the columns are separated by {name}, not commas (the header is "
+                                     f"{header!r}); save the directory as a comma-separated CSV")
             raise InputError(
                 where,
                 "no person id or e-mail column; expected one of "

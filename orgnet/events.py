@@ -37,12 +37,18 @@ __all__ = [
     "events_from_frame",
     "coerce_events",
     "events_from_mapping",
+    "contributions",
     "has_timestamps",
     "validate",
 ]
 
 #: Kinds of interaction, in the order of the engagement they show (see DESIGN.md).
 KINDS: tuple[str, ...] = ("view", "join", "reaction", "share", "mention", "reply", "post", "curate")
+
+#: Kinds that show presence, not contribution. "Active" has this one definition everywhere (inspect,
+#: analyze, the report, the map): a person is active when they acted in at least one event of
+#: another kind; someone who only joined or viewed is a watcher.
+PRESENCE_KINDS: tuple[str, ...] = ("view", "join")
 
 #: Kinds that answer someone else's content: they make a response tie actor -> target.
 RESPONSE_KINDS: tuple[str, ...] = ("reply", "reaction", "share", "mention")
@@ -607,3 +613,19 @@ def has_timestamps(table: pa.Table) -> bool:
 def events_from_mapping(columns: Mapping[str, Any], *, source: str) -> pa.Table:
     """Build events from a mapping of column name to array (a convenience for readers)."""
     return events_from_frame(pd.DataFrame(dict(columns)), source=source)
+
+
+def contributions(events: pa.Table) -> np.ndarray:
+    """Per event, whether it is a contribution (any kind but :data:`PRESENCE_KINDS`): what makes someone active.
+
+    Examples
+    --------
+    >>> ev = events_from_mapping({"kind": ["post", "join", "view"], "actor": ["a", "b", "c"]}, source="demo")
+    >>> contributions(ev).tolist()
+    [True, False, False]
+    """
+    if events.num_rows == 0:
+        return np.zeros(0, dtype=bool)
+    kind = events.column("kind").combine_chunks().cast(pa.string())
+    presence = pc.is_in(kind, value_set=pa.array(PRESENCE_KINDS))
+    return ~np.asarray(presence.to_numpy(zero_copy_only=False), dtype=bool)

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgnet.directory import DIRECTORY_COLUMNS
-from orgnet.events import encode_ids, validate
+from orgnet.events import contributions, encode_ids, validate
 from orgnet.metrics.centrality import undirected_ties
 
 __all__ = ["OrgGraph", "to_timestamp"]
@@ -146,7 +146,7 @@ class OrgGraph:
         del coded  # the per-event dictionary indices: 400 MB at 50M events
         adjacency = _tie_matrix(events, actor, target, n, include_external)
         table = _people_table(ids, directory, people)
-        table["active"] = _active(actor, n)
+        table["active"] = _active(actor, n, events)
         return cls(table, adjacency, events, actor, target, since_ts, until_ts, include_external)
 
     @classmethod
@@ -214,8 +214,7 @@ class OrgGraph:
         adjacency.eliminate_zeros()
 
         table = _people_table(ids, directory, people)
-        active = np.zeros(n, dtype=bool)
-        active[actor[actor >= 0]] = True
+        active = _active(actor, n, events)
         if events.num_rows == 0:
             active[ea[tie]] = True  # no events given: whoever has an outgoing tie acted
         table["active"] = active
@@ -341,13 +340,15 @@ class OrgGraph:
         actor, target = self.actor[keep], self.target[keep]
         adjacency = _tie_matrix(events, actor, target, self.n, self.include_external)
         people = self.people.copy()
-        people["active"] = _active(actor, self.n)
+        people["active"] = _active(actor, self.n, events)
         return OrgGraph(people, adjacency, events, actor, target, since_ts, until_ts, self.include_external)
 
 
-def _active(actor: np.ndarray, n: int) -> np.ndarray:
+def _active(actor: np.ndarray, n: int, events: pa.Table) -> np.ndarray:
+    # One definition of "active" (orgnet.events.PRESENCE_KINDS): joining or viewing is not acting.
     active = np.zeros(n, dtype=bool)
-    active[actor[actor >= 0]] = True
+    acted = (actor >= 0) & contributions(events)
+    active[actor[acted]] = True
     return active
 
 

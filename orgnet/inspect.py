@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet.connectors.base import ReadResult, split_kept
+from orgnet.events import contributions
 from orgnet.identity import alias_file
 from orgnet.load import LoadedEvents, identify, read_input
 
@@ -38,8 +39,6 @@ FIGURES: tuple[str, ...] = (
     "threads_with_replies", "first", "last",
 )
 
-#: Kinds that show presence, not contribution: someone who only joined or viewed is a watcher.
-_PRESENCE_KINDS = ("join", "view")
 
 
 def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None = None, **options: Any) -> dict[str, Any]:
@@ -210,9 +209,8 @@ def _distinct(col: pa.ChunkedArray) -> set[str]:
 
 
 def _active(ev: pa.Table) -> set[str]:
-    kind = ev.column("kind").combine_chunks().cast(pa.string())
-    contributes = pc.invert(pc.is_in(kind, value_set=pa.array(_PRESENCE_KINDS)))
-    return _distinct(ev.column("actor").filter(contributes))
+    # The one definition of "active" (orgnet.events.contributions), as analyze and the report use.
+    return _distinct(ev.column("actor").filter(pa.array(contributions(ev))))
 
 
 def _replied_threads(ev: pa.Table) -> set[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from orgnet.connectors.base import InputError
 from orgnet.directory import read_directory
 from orgnet.findings import AnalysisOptions, Findings, analyze
+from orgnet.findings.compute import check_directory_matches, check_window
 from orgnet.identity import read_aliases
 from orgnet.load import LoadedEvents, load_events, mark_loaded
 from orgnet.malloc import release_freed_memory
@@ -199,6 +200,10 @@ def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progres
         raise InputError(opts.exclude, f"{len(unmatched)} entr{'y' if len(unmatched) == 1 else 'ies'} matched no "
                                        f"one: {', '.join(plain(u) for u in unmatched[:10])}; expected a platform id, "
                                        "username, e-mail or directory id of someone in the exports")
+    # A window or a directory that selects no one is a slip to report before the analysis runs.
+    check_window(loaded.events, opts.analysis.since, opts.analysis.until, loaded.sources)
+    if directory is not None and opts.directory is not None:
+        check_directory_matches(loaded.events, directory, str(opts.directory))
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, membership=_membership(loaded), duplicates=loaded.duplicates,
                        progress=progress)

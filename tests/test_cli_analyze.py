@@ -111,3 +111,128 @@ def test_refuses_to_replace_a_folder_that_is_not_a_report(edge_csv: Path, tmp_pa
     code, text = run("analyze", str(edge_csv), "--map", "actor=sender,target=recipient", "--out", str(precious))
     assert code == 2 and "not an orgnet report" in text
     assert (precious / "thesis.txt").read_text() == "keep me"
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+MAP = ("--map", "actor=sender,target=recipient,ts=date")
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (("--since", "2030-01-01"), r"mail\.csv: no events in the window 2030-01-01 to end \(the data runs from "
+                                    r"2025-01-06 to 2025-01-09\); choose --since/--until inside that span"),
+        (("--since", "2025-01-08", "--until", "2025-01-07"), r"--since 2025-01-08 is not before --until 2025-01-07"),
+        (("--since", "yesterday-ish"), r"--since 'yesterday-ish' is not a date; expected YYYY-MM-DD"),
+    ],
+    ids=["empty-window", "inverted-window", "not-a-date"],
+)
+def test_window_mistakes_end_with_one_message_and_nothing_written(edge_csv: Path, tmp_path: Path,
+                                                                   extra: tuple[str, ...], expected: str) -> None:
+    before = _files(tmp_path)
+    code, text = run("analyze", str(edge_csv), *MAP, "--out", str(tmp_path / "report"), *extra)
+    assert code == 2, text
+    assert re.search(expected, " ".join(text.split())), text
+    assert "Traceback" not in text
+    assert CliRunner().invoke(main, ["analyze", str(edge_csv), *MAP, "--out", str(tmp_path / "report"),
+                                     *extra]).stderr.count("error:") == 1
+    assert _files(tmp_path) == before
+
+
+def test_directory_matching_no_one_is_refused_before_the_analysis(edge_csv: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("person_id,name,department\nzed,Zed Z,Legal\nyan,Yan Y,Sales\n")
+    before = _files(tmp_path)
+    code, text = run("analyze", str(edge_csv), *MAP, "--directory", str(roster), "--out", str(tmp_path / "report"))
+    assert code == 2, text
+    flat = " ".join(text.split())
+    assert re.search(r"roster\.csv: none of the people it lists \(2\) appears in the data", flat), text
+    assert "the person or e-mail column must hold the ids" in flat
+    assert "Building the graph" not in text  # refused before the analysis ran
+    assert _files(tmp_path) == before
+
+
+def test_semicolon_directory_says_how_to_fix_it(edge_csv: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER.replace(",", ";"))
+    before = _files(tmp_path)
+    code, text = run("analyze", str(edge_csv), *MAP, "--directory", str(roster), "--out", str(tmp_path / "report"))
+    assert code == 2, text
+    flat = " ".join(text.split())
+    assert re.search(r"roster\.csv: the columns are separated by semicolons, not commas", flat), text
+    assert "save the directory as a comma-separated CSV" in flat
+    assert _files(tmp_path) == before
+
+
+def test_output_under_a_file_is_refused_before_reading(edge_csv: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    before = _files(tmp_path)
+    code, text = run("analyze", str(edge_csv), *MAP, "--out", str(blocker / "report"))
+    assert code == 2, text
+    assert re.search(r"notes\.txt/report: cannot write the report there .*is a file, not a folder",
+                     " ".join(text.split())), text
+    assert "Reading" not in text  # refused before any source was read
+    assert _files(tmp_path) == before
+
+
+def test_unwritable_output_folder_is_refused_before_reading(edge_csv: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    real = tempfile.TemporaryDirectory
+    locked = tmp_path / "locked"
+    locked.mkdir()
+
+    def refuse(*args: object, dir: object = None, **kwargs: object) -> tempfile.TemporaryDirectory[str]:
+        # Tests may run as root, for whom permission bits do not block writing: the OS's answer
+        # for a read-only folder is simulated at the one call that probes it.
+        if dir is not None and Path(str(dir)) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
+    code, text = run("analyze", str(edge_csv), *MAP, "--out", str(locked / "report"))
+    assert code == 2, text
+    assert re.search(r"locked/report: cannot write the report there \(Permission denied\); choose a folder",
+                     " ".join(text.split())), text
+    assert "Reading" not in text
+    assert not any(locked.iterdir())
+
+
+def test_version_and_help_do_not_import_the_analysis() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from orgnet.cli import main; "
+            "r = CliRunner().invoke(main, [sys.argv[1]]); assert r.exit_code == 0, r.output; "
+            "print(r.output); print(sorted(m for m in ('pandas', 'numpy', 'pyarrow', 'igraph', 'orgnet.findings') "
+            "if m in sys.modules))")
+    for flag in ("--version", "--help"):
+        out = subprocess.run([sys.executable, "-c", code, flag], capture_output=True, text=True, check=True).stdout
+        assert out.rstrip().endswith("[]"), out
+    assert "analyze" in out and "screenshots" in out
+
+
+def test_listed_short_help_is_each_commands_own() -> None:
+    import importlib
+
+    from orgnet.cli import _COMMANDS
+
+    for module, _, short in _COMMANDS:
+        command = importlib.import_module(f"orgnet.cli.{module}").command
+        assert command.get_short_help_str(limit=10_000) == short, module
+
+
+def test_outside_contacts_option_sets_the_threshold(edge_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    code, text = run("analyze", str(edge_csv), *MAP, "--directory", str(tmp_path / "dir.csv"),
+                     "--min-group-size", "1", "--outside-contacts", "1", "--out", str(out))
+    assert code == 0, text
+    responses = json.loads((out / "findings.json").read_text())["responses"]
+    assert responses["outside_min_contacts"] == 1
+    # ana (Legal) wrote to nobody outside Legal; cy (Sales) wrote to ana (Legal): one outside contact.
+    assert [p["person"] for p in responses["outside_people"]] == ["cy"]

@@ -30,13 +30,15 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgnet._parallel import effective_n_jobs, start_call
-from orgnet.events import encode_ids, has_timestamps
+from orgnet.connectors.base import InputError
+from orgnet.events import contributions, encode_ids, has_timestamps
 from orgnet.findings.ambassadors import ambassador_ranking, ambassador_section
 from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
 from orgnet.findings.betweenness import describe as describe_betweenness
 from orgnet.findings.connectors import connector_roles, person_measures
 from orgnet.findings.formal import formal_structure
 from orgnet.findings.model import (
+    Channels,
     Connectors,
     Findings,
     Grouping,
@@ -48,18 +50,24 @@ from orgnet.findings.model import (
     Silos,
     Summary,
 )
-from orgnet.findings.periods import period_findings
+from orgnet.findings.periods import partial_periods, period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
-from orgnet.graph import OrgGraph
+from orgnet.graph import OrgGraph, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
-from orgnet.metrics.time import first_responses, getting_outside, response_half_life, response_rate_by_hour
+from orgnet.metrics.time import (
+    first_responses,
+    getting_outside,
+    period_labels,
+    response_half_life,
+    response_rate_by_hour,
+)
 
-__all__ = ["AnalysisOptions", "analyze", "eligible_people"]
+__all__ = ["AnalysisOptions", "analyze", "check_directory_matches", "check_window", "eligible_people"]
 
 #: A step reporter: called with a step's description, returns a context manager around it.
 StepReporter = Callable[[str], AbstractContextManager[Any]]
@@ -122,6 +130,10 @@ class AnalysisOptions:
         workers costs more than it saves.
     rules : Rules
         Every threshold that turns a measure into a flag (:mod:`orgnet.findings.rules`).
+    outside_contacts : int
+        Distinct outside contacts (people in other groups, parties outside the organisation)
+        that count as "getting outside" (``--outside-contacts``; 10 by default, the threshold
+        of the workplace-analytics measure of the same name).
     """
 
     since: str | None = None
@@ -143,6 +155,72 @@ class AnalysisOptions:
     workers: int | None = None
     parallel_from: int = 20_000
     rules: Rules = field(default_factory=Rules)
+    outside_contacts: int = 10
+
+    def __post_init__(self) -> None:
+        """Refuse an inverted window before anything is read."""
+        # An inverted window is the user's slip: caught before anything is read.
+        since, until = _bound("--since", self.since), _bound("--until", self.until)
+        if since is not None and until is not None and since >= until:
+            raise ValueError(f"--since {self.since} is not before --until {self.until}: the window is empty; "
+                             "give a --since earlier than --until")
+
+
+def _bound(option: str, value: str | None) -> pd.Timestamp | None:
+    try:
+        return to_timestamp(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{option} {value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def check_window(events: pa.Table, since: str | None, until: str | None, sources: Iterable[Mapping[str, Any]]) -> None:
+    """Raise when a ``--since``/``--until`` window holds none of the events (before any work).
+
+    Raises
+    ------
+    InputError
+        Naming the files read, the window and the span the data covers.
+    """
+    if (since is None and until is None) or not len(events):
+        return
+    lo, hi = to_timestamp(since), to_timestamp(until)
+    ts = events.column("ts")
+    mask = pc.is_valid(ts)
+    if lo is not None:
+        mask = pc.and_(mask, pc.greater_equal(ts, pa.scalar(lo.to_pydatetime(), ts.type)))
+    if hi is not None:
+        mask = pc.and_(mask, pc.less(ts, pa.scalar(hi.to_pydatetime(), ts.type)))
+    if pc.any(mask).as_py():
+        return
+    files = ", ".join(str(s.get("path")) for s in sources if s.get("path")) or "the events"
+    first, last = pc.min(ts).as_py(), pc.max(ts).as_py()
+    span = (f"the data runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}" if first is not None
+            else "the events carry no timestamps")
+    raise InputError(files, f"no events in the window {since or 'start'} to {until or 'end'} ({span}); "
+                     "choose --since/--until inside that span, or leave them out")
+
+
+def check_directory_matches(events: pa.Table, directory: pd.DataFrame, path: str) -> None:
+    """Raise when no one in the HR directory appears in the events (ids that do not match).
+
+    Raises
+    ------
+    InputError
+        Naming the directory file, an id from each side and what to do.
+    """
+    if not len(events) or not len(directory):
+        return
+    keys = [c for c in ("person", "email") if c in directory.columns]
+    known = pa.array(pd.concat([directory[c].dropna().astype(str).str.lower() for c in keys]).unique())
+    seen = pa.chunked_array([pc.utf8_lower(events.column("actor").cast(pa.string())),
+                             pc.utf8_lower(events.column("target").cast(pa.string()))])
+    if pc.any(pc.is_in(seen, value_set=known)).as_py():
+        return
+    sample_dir = str(directory["person"].iat[0])
+    sample_ev = str(events.column("actor")[0])
+    raise InputError(path, f"none of the people it lists ({len(directory):,}) appears in the data (directory ids like "
+                     f"{sample_dir!r}, data ids like {sample_ev!r}); the person or e-mail column must hold the "
+                     "ids or addresses the exports use")
 
 
 def eligible_people(people: pd.DataFrame) -> np.ndarray:
@@ -208,6 +286,109 @@ def coded_events(graph: OrgGraph) -> pd.DataFrame:
         "thread": thread.astype(np.int64),
         "ts": ev.column("ts").to_pandas(),
     })
+
+
+def _partial(labels: pd.Series, by: str, events: pa.Table, full: float) -> np.ndarray:
+    """Which of these period labels the events cover only in part (as the trends mark them)."""
+    if not len(labels):
+        return np.zeros(0, dtype=bool)
+    lo, hi = (pd.Timestamp(v.as_py()) for v in pc.min_max(events.column("ts")).values())
+    periods = period_labels(pd.Series([lo, hi]), by)[1].set_index("period")
+    spans = periods.reindex(labels.astype(str).to_numpy())
+    return partial_periods(spans["start"], spans["end"], lo, hi, full)
+
+
+def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, pd.Series]:
+    """Per event, whether its other party is outside the organisation, and who that party is."""
+    ev = graph.events
+    external = np.asarray(ev.column("external").to_numpy(zero_copy_only=False), dtype=bool)
+    party = pd.Series(ev.column("target").to_pandas(), dtype="string").where(external)
+    return external, party
+
+
+def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, external: np.ndarray,
+                   party: pd.Series, min_contacts: int) -> pd.DataFrame:
+    """Everyone with at least ``min_contacts`` distinct outside contacts over the whole window.
+
+    An outside contact is a distinct person in another group, or a distinct party outside the
+    organisation, the person acted towards (as in :func:`orgnet.metrics.time.getting_outside`).
+
+    Examples
+    --------
+    >>> out = outside_people(np.array([0, 0, 0, 1]), np.array([1, 2, -1, 0]), np.array([0, 1, 2]),
+    ...                      np.array([False, False, True, False]), pd.Series([None, None, "x@y", None]), 2)
+    >>> out.to_dict("records")
+    [{'code': 0, 'outside_contacts': 3, 'other_groups': 2, 'outside_parties': 1}]
+    """
+    columns = ["code", "outside_contacts", "other_groups", "outside_parties"]
+    n = len(groups)
+    if not len(actor) or not n:
+        return pd.DataFrame({c: np.zeros(0, np.int64) for c in columns})
+    with_none = np.append(np.asarray(groups, dtype=np.int64), -1)
+    g_actor, g_target = with_none[actor], with_none[target]
+    inside = (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target) & (target != actor)
+    outside = external & (actor >= 0) & party.notna().to_numpy()
+    party_code, _ = pd.factorize(party[outside].to_numpy())
+    who = np.concatenate([target[inside], n + np.asarray(party_code, dtype=np.int64)])
+    by = np.concatenate([actor[inside], actor[outside]])
+    width = np.int64(int(who.max()) + 1 if len(who) else 1)
+    pairs = np.unique(by.astype(np.int64) * width + who)
+    person, contact = pairs // width, pairs % width
+    contacts = np.bincount(person, minlength=n)
+    parties = np.bincount(person[contact >= n], minlength=n)
+    member = contact < n
+    group_pairs = np.unique(person[member] * np.int64(len(with_none)) + with_none[contact[member]])
+    other_groups = np.bincount(group_pairs // len(with_none), minlength=n)
+    keep = np.flatnonzero(contacts >= max(min_contacts, 1))
+    keep = keep[np.lexsort((keep, -contacts[keep]))]
+    return pd.DataFrame({"code": keep.astype(np.int64), "outside_contacts": contacts[keep].astype(np.int64),
+                         "other_groups": other_groups[keep].astype(np.int64),
+                         "outside_parties": parties[keep].astype(np.int64)})
+
+
+def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | None) -> Channels:
+    """One row per channel, group or list the events name: who is there, what they post, how fast it is answered."""
+    ev = graph.events
+    if not ev.num_rows or ev.column("channel").null_count == ev.num_rows:
+        return Channels(note="the events name no channel, group or list")
+    labels, channel = encode_ids(ev.column("channel"))
+    channel = np.asarray(channel, dtype=np.int64)
+    labels = np.asarray(labels.to_numpy(zero_copy_only=False), dtype=object)
+    k = len(labels)
+    actor = np.asarray(graph.actor, dtype=np.int64)
+    width = np.int64(max(graph.n, 1))
+
+    def distinct_people(mask: np.ndarray) -> np.ndarray:
+        keys = np.unique(channel[mask] * width + actor[mask])
+        return np.bincount(keys // width, minlength=k)
+
+    placed = (channel >= 0) & (actor >= 0)
+    kind = frame["kind"].astype(str).to_numpy() if len(frame) else np.zeros(0, dtype=str)
+    table = pd.DataFrame({
+        "channel": labels,
+        "members": distinct_people(placed),
+        "active_members": distinct_people(placed & contributions(ev)),
+        "posts": np.bincount(channel[(channel >= 0) & (kind == "post")], minlength=k),
+        "replies": np.bincount(channel[(channel >= 0) & (kind == "reply")], minlength=k),
+    })
+    if answered is not None and len(answered):
+        # A thread's channel is its post's; answers are timed replies or shares (reactions carry no time).
+        thread_channel = pd.Series(channel).groupby(frame["thread"].to_numpy()).first()
+        where = thread_channel.reindex(answered["thread"].to_numpy()).to_numpy()
+        by = pd.DataFrame({"channel": where, "answered": answered["answered"].to_numpy(),
+                           "hours": answered["delay"].dt.total_seconds().to_numpy() / 3600})
+        by = by[by["channel"] >= 0]
+        grouped = by.groupby("channel")
+        started = grouped.size().reindex(range(k), fill_value=0).to_numpy()
+        got = grouped["answered"].sum().reindex(range(k), fill_value=0).to_numpy().astype(np.int64)
+        table["answered"] = got
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["share_answered"] = np.where(started > 0, got / np.maximum(started, 1), np.nan)
+        table["median_response_hours"] = grouped["hours"].median().reindex(range(k)).to_numpy(dtype=float)
+    table = table[table["members"] > 0]
+    order = np.lexsort((table["channel"].astype(str).to_numpy(), -table["active_members"].to_numpy(),
+                        -(table["posts"] + table["replies"]).to_numpy()))
+    return Channels(table.iloc[order].reset_index(drop=True))
 
 
 def _grouping(graph: OrgGraph, kind: str) -> Grouping:
@@ -390,7 +571,13 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             if table["manager"].notna().any() else None
         formal = formal_structure(a, groupings["department"].codes if "department" in groupings else None,
                                   groupings["community"].codes, pr, manager, rules.formal)
-    responses = Responses(note="" if timed else "the events carry no timestamps")
+    responses = Responses(note="" if timed else "the events carry no timestamps",
+                          outside_min_contacts=opts.outside_contacts)
+    with progress("Getting outside"):
+        external, party = _outside_parties(graph)
+        responses.outside_people = outside_people(graph.actor, graph.target, codes, external, party,
+                                                  opts.outside_contacts)
+    channels = None
     periods = None
     if timed:
         with progress("Response times and getting outside"):
@@ -398,6 +585,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             if len(answered):
                 responses.half_life = response_half_life(frame["ts"], frame["kind"], frame["actor"],
                                                          frame["thread"], responses=answered)
+                responses.half_life["answered_within_day"] = int(
+                    (answered["answered"] & (answered["delay"] <= pd.Timedelta(days=1))).sum())
                 responses.by_weekday_hour = response_rate_by_hour(frame["ts"], frame["kind"], frame["actor"],
                                                                   frame["thread"], responses=answered)
                 if not responses.half_life["answered"]:
@@ -405,9 +594,13 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
                                       "else): response times cannot be measured from this data")
             else:
                 responses.note = "no threads: no post can be matched with its answers"
+            channels = _channels(graph, frame, answered)
             del answered  # one row per thread: gigabytes at 50M events
             responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
-                                                        by=opts.by or "month")
+                                                        external=external, external_party=party,
+                                                        by=opts.by or "month", min_contacts=opts.outside_contacts)
+            responses.getting_outside["partial"] = _partial(responses.getting_outside["period"], opts.by or "month",
+                                                            graph.events, rules.trends.full_period)
         if opts.by:
             with progress(f"Findings per {opts.by}"):
                 periods = period_findings(graph, opts.by, grouping, eligible=eligible, rules=rules, seed=opts.seed,
@@ -470,7 +663,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     )
     result = Findings(people=people, ties=a, groups=Groups(primary, groupings, group_table, matrix, group_ties_by_kind),
                       ambassadors=ambassadors, connectors=connectors, silos=Silos(silos), pyramid=pyramid,
-                      responses=responses, formal=formal, summary=summary, periods=periods)
+                      responses=responses, formal=formal, summary=summary, periods=periods,
+                      channels=channels if channels is not None else _channels(graph, frame, None))
     summary.flagged = flag_counts(result)
     return result
 

@@ -34,6 +34,7 @@ from orgnet.findings.reasons import Evidence, Reason
 
 __all__ = [
     "Ambassadors",
+    "Channels",
     "Connectors",
     "Findings",
     "Formal",
@@ -93,7 +94,7 @@ PEOPLE_COLUMNS: dict[str, str] = {
     "responder_groups": "distinct primary groups of those responders",
     "people_answered": "distinct people they replied or reacted to",
     "people_shared": "distinct people whose content they shared",
-    "active": "acted in at least one event",
+    "active": "contributed at least once (any event but joining or viewing)",
 }
 
 
@@ -470,12 +471,56 @@ class Responses:
         :func:`orgnet.metrics.time.getting_outside`.
     note : str
         Why these could not be computed (no timestamps, no threads), empty otherwise.
+    outside_people : pandas.DataFrame or None
+        Over the whole window, everyone with at least ``outside_min_contacts`` distinct outside
+        contacts (:attr:`OUTSIDE_COLUMNS`), the most first.
+    outside_min_contacts : int
+        Distinct outside contacts that count as getting outside (``--outside-contacts``).
     """
 
     half_life: dict[str, Any] | None = None
     by_weekday_hour: pd.DataFrame | None = None
     getting_outside: pd.DataFrame | None = None
     note: str = ""
+    outside_people: pd.DataFrame | None = None
+    outside_min_contacts: int = 10
+
+    #: Columns of :attr:`outside_people`.
+    OUTSIDE_COLUMNS = {
+        "code": "person (node code)",
+        "outside_contacts": "distinct people in other groups, and parties outside the organisation, they acted towards",
+        "other_groups": "distinct other groups among those contacts",
+        "outside_parties": "distinct parties outside the organisation among those contacts",
+    }
+
+
+@dataclass
+class Channels:
+    """The places people meet as the platform names them (Slack channels, Viva Engage groups, lists).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per place, the busiest first; columns in :attr:`COLUMNS`.
+    note : str
+        Why there is no table (the events name no channel), empty otherwise.
+    """
+
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"channel": pd.Series(dtype=object), "members": pd.Series(dtype=np.int64)}))
+    note: str = ""
+
+    #: Columns of :attr:`table`.
+    COLUMNS = {
+        "channel": "the place as the platform names it",
+        "members": "distinct people with any event there (joining and viewing included)",
+        "active_members": "distinct people who contributed there (anything but joining or viewing)",
+        "posts": "posts (thread starts)",
+        "replies": "replies",
+        "answered": "posts that drew a timed answer (a reply or share by someone else; reactions not counted)",
+        "share_answered": "answered / posts",
+        "median_response_hours": "median time from a post to its first timed answer, hours",
+    }
 
 
 @dataclass
@@ -533,6 +578,11 @@ class Periods:
         Per period, the group codes of the silos.
     ei_index : pandas.DataFrame
         Period (rows) by group code (columns): E-I index.
+    ei_ties, ei_outside_ties : pandas.DataFrame
+        Same shape: each group's ties in the period, and those that leave it (the uncertainty
+        of its E-I: :func:`orgnet.findings.periods.clear_fall`).
+    change_z : float
+        A change counts when larger than this many standard errors of the difference.
     changes : dict of str to numpy.ndarray
         Between :attr:`compared` periods: ``new_ambassadors``, ``former_ambassadors`` (node
         codes), ``new_silos``, ``silos_no_longer``, ``more_inward`` (group codes).
@@ -551,6 +601,9 @@ class Periods:
     changes: dict[str, np.ndarray] = field(default_factory=dict)
     compared: tuple[str, str] | None = None
     note: str = ""
+    ei_ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ei_outside_ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    change_z: float = 1.96
 
 
 @dataclass
@@ -653,7 +706,7 @@ class Findings:
         One row per node, in code order: :data:`PEOPLE_COLUMNS` and every per-person measure.
     ties : scipy.sparse.csr_array
         Directed weighted ties between nodes (``ties[i, j]``: i acted towards j).
-    groups, ambassadors, connectors, silos, pyramid, responses, formal : sections
+    groups, ambassadors, connectors, silos, pyramid, responses, formal, channels : sections
         See each class.
     periods : Periods or None
         With ``by`` (``--by``) only.
@@ -675,6 +728,7 @@ class Findings:
     summary: Summary
     periods: Periods | None = None
     population: Population = field(default_factory=Population)
+    channels: Channels = field(default_factory=Channels)
 
     @property
     def n(self) -> int:

@@ -230,11 +230,17 @@ class TrendRules:
         last period is small by construction).
     ei_drop : float
         A group "turned inward" when its E-I index fell by at least 0.3 between the first and
-        last complete periods (monthly windows are sparse and E-I moves by chance).
+        last complete periods (monthly windows are sparse and E-I moves by chance) ...
+    change_z : float
+        ... and the fall is larger than its uncertainty: the share of the group's ties that leave
+        it fell by more than 1.96 standard errors (a two-proportion z test, pooled, with Yates's
+        continuity correction; :func:`orgnet.findings.periods.clear_fall`). A change of a count
+        (events, active people, ties) is called clear the same way, against its Poisson error.
     """
 
     full_period: float = 0.8
     ei_drop: float = 0.3
+    change_z: float = 1.96
 
 
 @dataclass(frozen=True)

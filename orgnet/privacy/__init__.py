@@ -129,6 +129,7 @@ def apply_privacy(
         "attributes_kept": kept_attributes(keep_attributes, drop_attributes) if pseudonymize else "all",
         "min_group_size": done["min_group_size"],
         "groups_suppressed": done["groups_suppressed"],
+        "groups_below_size": done.get("groups_below_size", {}),
         "suppression_rule": done["suppression_rule"],
         "people_excluded": people_excluded,
         "aggregate_only": bool(aggregate),

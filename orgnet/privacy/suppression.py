@@ -117,6 +117,9 @@ def suppress_small_groups(findings: Findings, min_group_size: int = 5) -> Findin
     summary.privacy.update({
         "min_group_size": int(min_group_size),
         "groups_suppressed": {kind: int(mask.sum()) for kind, mask in sorted(hidden.items())},
+        # Of those, how many were below the size (the rest were hidden with them: complementary).
+        "groups_below_size": {kind: int((mask & (findings.groups.by_kind[kind].sizes() < min_group_size)).sum())
+                              for kind, mask in sorted(hidden.items())},
         "suppression_rule": _rule(min_group_size),
     })
     if not hidden:

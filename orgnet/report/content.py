@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,21 +32,28 @@ from orgnet.metrics.engagement import PYRAMID_LEVELS
 from orgnet.report.words import Wording
 
 __all__ = [
+    "GLOSSARY",
     "LEVEL_COLOURS",
     "PYRAMID_LEVELS",
     "View",
     "ambassadors_view",
+    "channels_view",
     "connectors_view",
     "display_names",
+    "formal_view",
     "group_label",
     "group_matrix_view",
     "highlights",
+    "methods_view",
+    "outside_view",
     "people_flags",
     "periods_view",
     "population_view",
     "privacy_lines",
     "pyramid_view",
+    "responses_view",
     "silos_view",
+    "suppression_lines",
     "wording",
 ]
 
@@ -131,10 +139,7 @@ def privacy_lines(findings: Findings) -> list[str]:
         lines.append("Not pseudonymised: people are shown by name (run with --pseudonymize to hide them).")
     size = p.get("min_group_size")
     if size and int(size) > 1:
-        hidden = p.get("groups_suppressed") or {}
-        counted = ", ".join(f"{int(n)} {Wording.plural(k, int(n))}" for k, n in hidden.items() if n)
-        lines.append(f"Groups with fewer than {int(size)} people are not shown"
-                     + (f" ({counted} hidden)." if counted else " (none needed hiding)."))
+        lines.extend(suppression_lines(findings, int(size)))
     elif p:
         lines.append("Small groups are shown (no minimum group size).")
     if p.get("aggregate_only"):
@@ -143,6 +148,32 @@ def privacy_lines(findings: Findings) -> list[str]:
         lines.append(f"{int(p['people_excluded'])} people on the opt-out list were removed before the analysis.")
     if p.get("content"):
         lines.append(str(p["content"]).capitalize().rstrip(".") + ".")
+    return lines
+
+
+def suppression_lines(findings: Findings, size: int) -> list[str]:
+    """Which groups small-group hiding hid, why, and what it hid to protect them (never their names)."""
+    p = findings.summary.privacy or {}
+    below = p.get("groups_below_size") or {}
+    hidden_any = False
+    lines = []
+    for kind, n in (p.get("groups_suppressed") or {}).items():
+        if not n:
+            continue
+        hidden_any = True
+        small = int(below.get(kind, n))
+        extra = int(n) - small
+        what = f"{small} {Wording.plural(kind, small)} with fewer than {size} people"
+        if extra:
+            what += (f", and {extra} larger {Wording.plural(kind, extra)} hidden with "
+                     f"{'it' if small == 1 else 'them'} so that the small one's figures cannot be worked out by "
+                     "subtracting the others from the totals (complementary suppression)")
+        lines.append(f"Hidden {Wording.plural(kind)}: {what}. Their names, their rows in every table, chart and "
+                     "file, and any reason that would name them are left out (a reason says \"a small "
+                     f"{kind}\" instead); their members still count in the organisation's totals and appear as "
+                     f"people with no {kind} shown.")
+    if not hidden_any:
+        lines.append(f"Groups with fewer than {size} people are not shown (none needed hiding).")
     return lines
 
 
@@ -220,7 +251,7 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
             "score": _number(r["score"]), "flagged": bool(r["flagged"]),
             "components": [(c.replace("_", " ").replace("responder groups", f"responder {words.plural(words.noun)}"),
                             _number(r[c])) for c in components],
-            "reason": words.sentence(section.reason(i)),
+            "reason": words.sentence(section.reason(i)), "details": words.details(section.reason(i)),
         })
     return View(True, {"rows": rows, "total": len(t), "flagged": section.flagged, "scored": section.scored,
                        "components": [c.replace("_", " ") for c in components]})
@@ -242,7 +273,8 @@ def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
         ascending = role in ("peripheral", "newcomer")
         order = rows_of[np.argsort(t["score"].to_numpy(float)[rows_of] * (1 if ascending else -1), kind="stable")]
         rows = [{"name": str(names[int(t["code"].iat[i])]), "department": str(depts[int(t["code"].iat[i])]),
-                 "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i)))}
+                 "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i))),
+                 "details": words.details(section.reason(int(i)))}
                 for i in order[:per_role]]
         roles.append({"role": role, "count": len(rows_of), "rows": rows})
     notes = [f"{role.capitalize()}s: not computed ({why})." for role, why in section.notes.items()]
@@ -259,6 +291,13 @@ def silos_view(findings: Findings, *, top: int = 25) -> View:
     order = flagged[np.argsort(t["ei"].to_numpy(float)[flagged], kind="stable")]
     rows = []
     words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
+    same = _same_as_department_silo(findings, t, flagged)
+    notes = [f"Community {group_label(findings, 'community', c)} is mostly the people of the "
+             f"{group_label(findings, 'department', d)} department, already listed as a silo."
+             for c, d in same.items() if group_label(findings, "community", c)
+             and group_label(findings, "department", d)]
+    order = np.array([i for i in order if not (str(t["kind"].iat[int(i)]) == "community"
+                                                and int(t["code"].iat[int(i)]) in same)], dtype=np.int64)
     for i in order[:top]:
         r = t.iloc[int(i)]
         kind = str(r["kind"])
@@ -269,9 +308,34 @@ def silos_view(findings: Findings, *, top: int = 25) -> View:
             "bridges": [str(names[c]) for c in np.asarray(r["bridges"], dtype=np.int64)] if len(names) else [],
             "bridge_count": int(r["n_bridges"]),
             "reason": words.sentence(findings.silos.reason(int(i))),
+            "details": words.details(findings.silos.reason(int(i))),
         })
-    return View(True, {"rows": rows, "flagged": True, "total": len(flagged), "more": max(0, len(flagged) - len(rows)),
-                       "has_bridges": True})
+    return View(True, {"rows": rows, "flagged": True, "total": len(order), "more": max(0, len(order) - len(rows)),
+                       "has_bridges": True, "same": notes})
+
+
+def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.ndarray) -> dict[int, int]:
+    """Community silos that are mostly (80% or more) the members of a department silo: community -> department."""
+    by = findings.groups.by_kind
+    if "department" not in by or "community" not in by or not len(flagged):
+        return {}
+    kinds, codes = t["kind"].astype(str).to_numpy(), t["code"].to_numpy(np.int64)
+    dept_silos = {int(c) for c in codes[flagged][kinds[flagged] == "department"]}
+    comm_silos = [int(c) for c in codes[flagged][kinds[flagged] == "community"]]
+    if not dept_silos or not comm_silos:
+        return {}
+    dept, comm = by["department"].codes, by["community"].codes
+    out = {}
+    for c in comm_silos:
+        members = dept[comm == c]
+        members = members[members >= 0]
+        if not len(members):
+            continue
+        values, counts = np.unique(members, return_counts=True)
+        top = int(values[np.argmax(counts)])
+        if top in dept_silos and counts.max() >= 0.8 * (comm == c).sum():
+            out[c] = top
+    return out
 
 
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
@@ -329,7 +393,8 @@ def trend_lines(findings: Findings) -> list[str]:
     span = f"between {per.compared[0]} and {per.compared[1]}"
     texts = {"new_ambassadors": "became ambassadors", "former_ambassadors": "were ambassadors and no longer are",
              "new_silos": "became silos", "silos_no_longer": "are no longer silos",
-             "more_inward": "turned inward (E-I fell by 0.3 or more)"}
+             "more_inward": "turned inward (the share of their ties that leave the group fell clearly, by more "
+                            "than chance explains)"}
     out = []
     for key, text in texts.items():
         codes = per.changes.get(key, np.zeros(0, np.int64))
@@ -346,7 +411,13 @@ def trend_lines(findings: Findings) -> list[str]:
 
 
 def periods_view(findings: Findings) -> View:
-    """Per-period figures and what changed."""
+    """Per-period figures and what changed, between the first and last complete periods only.
+
+    A partial period (the data covers only part of it) is drawn and marked but never compared:
+    its figures are small by construction. A change of a count is called a change only when it
+    is larger than its uncertainty (:attr:`~orgnet.findings.rules.TrendRules.change_z` Poisson
+    standard errors of the difference); otherwise the page says it is within chance.
+    """
     per = findings.periods
     if per is None:
         note = "; ".join(findings.summary.skipped_findings) or "run with --by week, month or quarter"
@@ -354,13 +425,34 @@ def periods_view(findings: Findings) -> View:
     t = per.table
     if len(t) < 2:
         return View(False, note=f"Trends need at least two periods; this analysis has {len(t)}.")
-    labels = [str(x) + (" (partial)" if part else "") for x, part in zip(t["period"], t["partial"], strict=True)]
+    partial = [bool(x) for x in t["partial"]]
+    labels = [str(x) + (" (partial)" if part else "") for x, part in zip(t["period"], partial, strict=True)]
+    complete = [i for i, part in enumerate(partial) if not part]
+    z = per.change_z
     keys = ["events", "active_people", "ties", "ambassadors_flagged", "silos_flagged"]
-    series = [{"name": k.replace("_", " "), "values": [_number(v) for v in t[k]]} for k in keys if k in t.columns]
+    series = []
+    for k in keys:
+        if k not in t.columns:
+            continue
+        values = [_number(v) for v in t[k]]
+        item: dict[str, Any] = {"name": k.replace("_", " "), "values": values, "partial": partial, "headline": None}
+        if len(complete) >= 2:
+            a, b = values[complete[0]], values[complete[-1]]
+            if a is not None and b is not None:
+                clear = abs(b - a) > z * math.sqrt(max(a + b, 1.0))
+                item["headline"] = {"first": a, "last": b, "from": str(t["period"].iat[complete[0]]),
+                                    "to": str(t["period"].iat[complete[-1]]), "clear": clear}
+        series.append(item)
+    marked = [str(p) for p, part in zip(t["period"], partial, strict=True) if part]
+    notes = []
+    if marked:
+        notes.append(f"{', '.join(marked)}: partial (the data covers only part of "
+                     f"{'it' if len(marked) == 1 else 'them'}): drawn hollow, left out of the changes.")
     trends = trend_lines(findings)
     if per.note:
         trends.append(per.note[0].upper() + per.note[1:] + ".")
-    return View(True, {"by": per.by, "labels": labels, "series": series, "trends": trends})
+    return View(True, {"by": per.by, "labels": labels, "series": series, "trends": trends, "notes": notes,
+                       "compared": list(per.compared) if per.compared else None})
 
 
 def people_flags(findings: Findings, *, ambassadors_marked: int = 50) -> pd.DataFrame:
@@ -415,3 +507,247 @@ def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str]
                 for r in silos.data["rows"]]
         out.append((f"Silos ({silos.data['total']:,} flagged)", ["group", "kind", "E-I", "bridged by"], rows))
     return out
+
+
+def _hours(value: float | None) -> str:
+    """A duration in hours, in the unit a reader would use ("40 minutes", "3.5 hours", "2 days")."""
+    if value is None:
+        return "–"
+    if value < 1:
+        return f"{max(round(value * 60), 1)} minutes"
+    if value < 48:
+        return f"{value:.1f} hours"
+    return f"{value / 24:.1f} days"
+
+
+#: Group direct messages (Slack names them after their members): never listed as a place.
+_PRIVATE_PLACE = re.compile(r"mpdm-.*-\d+")
+
+
+def channels_view(findings: Findings, *, top: int | None = 30) -> View:
+    """Channels, groups and lists as the platform names them: members, activity, response time.
+
+    Places with fewer members than the report's minimum group size, and group direct messages
+    (named after their members), are left out and counted.
+    """
+    ch = findings.channels
+    t = ch.table
+    if not len(t):
+        return View(False, note=f"Channels are {NOT_AVAILABLE} ({ch.note or 'no channel in the data'}).")
+    size = int((findings.summary.privacy or {}).get("min_group_size") or 0)
+    private = t["channel"].astype(str).map(lambda c: _PRIVATE_PLACE.fullmatch(c) is not None).to_numpy(bool)
+    shown = t[(t["members"].to_numpy() >= max(size, 1)) & ~private]
+    hidden = len(t) - len(shown)
+    timed = "median_response_hours" in shown.columns
+    records = []
+    for r in shown.itertuples(index=False):
+        rec = {"channel": str(r.channel), "members": int(r.members), "active_members": int(r.active_members),
+               "posts": int(r.posts), "replies": int(r.replies)}
+        if timed:
+            rec.update(answered=int(r.answered), share_answered=_number(r.share_answered),
+                       median_response_hours=_number(r.median_response_hours))
+        records.append(rec)
+    rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed else "–",
+                 answered_text="–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
+            for rec in (records if top is None else records[:top])]
+    note = ""
+    if hidden:
+        note = (f"{hidden:,} places are not listed: those with fewer than {size} members (too small to show "
+                "without pointing at people) and group direct messages." if size > 1 else
+                f"{hidden:,} group direct messages are not listed.")
+    return View(bool(records), {"rows": rows, "records": records, "total": len(records), "hidden": hidden,
+                                "more": max(0, len(records) - len(rows)), "timed": timed}, note or
+                "No channel has enough members to be shown.")
+
+
+def responses_view(findings: Findings) -> View:
+    """When posts get answered: half-life, share answered (within a day), a weekday × hour grid."""
+    r = findings.responses
+    hl = r.half_life
+    if not hl or not hl.get("answered"):
+        return View(False, note=f"Response times are {NOT_AVAILABLE}: {r.note or 'no post drew a timed answer'}.")
+    posts, answered = int(hl["posts"]), int(hl["answered"])
+    within = hl.get("answered_within_day")
+    lines = [f"Half of the answered posts got their first answer within {_hours(_number(hl['half_life_hours']))}.",
+             f"{answered:,} of {posts:,} posts that start a conversation ({100 * answered / max(posts, 1):.0f}%) "
+             "drew an answer: a reply or share by someone else."]
+    if within is not None:
+        lines.append(f"{int(within):,} ({100 * int(within) / max(posts, 1):.0f}%) were answered within a day.")
+    cells: list[dict[str, Any]] = []
+    grid = r.by_weekday_hour
+    if grid is not None and len(grid):
+        for g in grid.itertuples(index=False):
+            share = _number(g.share_answered)
+            cells.append({"day": str(g.day), "weekday": int(g.weekday), "hour": int(g.hour), "posts": int(g.posts),
+                          "answered": int(g.answered), "share": share,
+                          "delay": _hours(_number(g.median_delay_hours))})
+    return View(True, {"lines": lines, "cells": cells, "half_life_hours": _number(hl["half_life_hours"]),
+                       "posts": posts, "answered": answered,
+                       "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]},
+                "Reactions are not counted as answers: most exports give a reaction no time of its own.")
+
+
+def _partial_periods(findings: Findings) -> set[str]:
+    per = findings.periods
+    if per is not None and "partial" in per.table.columns:
+        return {str(p) for p, part in zip(per.table["period"], per.table["partial"], strict=True) if part}
+    return set(findings.summary.partial_periods) if hasattr(findings.summary, "partial_periods") else set()
+
+
+def outside_view(findings: Findings, *, top: int = 25) -> View:
+    """Getting outside: who has at least N distinct outside contacts, per period and by name."""
+    r = findings.responses
+    n_min = int(r.outside_min_contacts)
+    per_period = []
+    partial = _partial_periods(findings)
+    if r.getting_outside is not None:
+        for g in r.getting_outside.itertuples(index=False):
+            per_period.append({"period": str(g.period), "active": int(g.active), "outside": int(g.outside),
+                               "share": _number(g.share_outside), "median": _number(g.median_contacts),
+                               "partial": bool(getattr(g, "partial", False)) or str(g.period) in partial})
+    people = []
+    total = 0
+    hidden = _aggregated_note(findings, "The people themselves", "outside_people")
+    if r.outside_people is not None:
+        total = len(r.outside_people)
+        if not hidden:
+            names, depts = display_names(findings), _departments(findings)
+            for o in r.outside_people.head(top).itertuples(index=False):
+                people.append({"name": str(names[int(o.code)]), "department": str(depts[int(o.code)]),
+                               "contacts": int(o.outside_contacts), "groups": int(o.other_groups),
+                               "parties": int(o.outside_parties)})
+    if not per_period and r.outside_people is None:
+        return View(False, note=f"Getting outside is {NOT_AVAILABLE}.")
+    noun = findings.groups.primary
+    lede = (f"An outside contact is a distinct person in another {noun}, or someone outside the organisation, "
+            f"that a person wrote to, answered or reacted to. Getting outside means at least {n_min} of them "
+            "(change it with --outside-contacts).")
+    return View(True, {"min": n_min, "periods": per_period, "people": people, "total": total,
+                       "more": max(0, total - len(people)), "lede": lede}, hidden or "")
+
+
+def formal_view(findings: Findings, *, top: int = 15) -> View:
+    """Formal against informal structure: departments split, communities spanning, managers and informal leaders."""
+    fo = findings.formal
+    if not fo.available:
+        if not findings.summary.directory:
+            return View(False, note="Formal against informal structure needs an HR directory (give --directory): "
+                                    "without one there is no formal structure to set the informal communities against.")
+        return View(False, note=f"Formal against informal structure is {NOT_AVAILABLE}: {fo.note}.")
+    lines = []
+    if fo.nmi is not None:
+        agree = "closely" if fo.nmi >= 0.7 else "partly" if fo.nmi >= 0.4 else "hardly"
+        lines.append(f"The informal communities follow the departments {agree} (agreement {fo.nmi:.2f} on a 0–1 "
+                     "scale, normalised mutual information).")
+
+    def parts(frame: pd.DataFrame | None, kind: str, parts_kind: str, flag: str) -> list[dict[str, Any]]:
+        if frame is None:
+            return []
+        out = []
+        for r in frame[frame[flag].to_numpy(bool)].sort_values("size", ascending=False).itertuples(index=False):
+            label = group_label(findings, kind, int(r.code))
+            if not label:
+                continue
+            named = [(group_label(findings, parts_kind, int(c)), float(sh))
+                     for c, sh in zip(r.parts, r.part_shares, strict=True)]
+            out.append({"group": label, "size": int(r.size),
+                        "parts": [f"{lab} ({100 * sh:.0f}%)" for lab, sh in named if lab]})
+        return out
+
+    splits = parts(fo.department_splits, "department", "community", "splits")
+    spans = parts(fo.community_spans, "community", "department", "spans")
+    if fo.department_splits is not None:
+        lines.append(f"{_count_words(len(splits), 'department')} {'works' if len(splits) < 2 else 'work'} as two "
+                     "or more separate clusters.")
+    if fo.community_spans is not None:
+        lines.append(f"{_count_words(len(spans), 'informal community', 'informal communities')} "
+                     f"{'spans' if len(spans) < 2 else 'span'} several departments.")
+    leaders, managers_central = [], 0
+    hidden_people = findings.aggregate_only
+    if fo.managers is not None and len(fo.managers):
+        m = fo.managers
+        names, depts = display_names(findings), _departments(findings)
+        is_mgr, is_lead = m["is_manager"].to_numpy(bool), m["is_informal_leader"].to_numpy(bool)
+        managers_central = int((is_mgr & is_lead).sum())
+        lines.append(f"{int(is_mgr.sum()):,} managers; {_count_words(managers_central, 'manager')} also among the "
+                     "most central people. "
+                     f"{_count_words(int((~is_mgr & is_lead).sum()), 'person', 'people')} without reports are "
+                     "as central as the most central managers (informal leaders).")
+        if not hidden_people:
+            for r in m[~is_mgr & is_lead].sort_values("centrality", ascending=False).head(top).itertuples(index=False):
+                leaders.append({"name": str(names[int(r.code)]), "department": str(depts[int(r.code)]),
+                                "percentile": _number(r.percentile)})
+    rl = fo.reporting_line
+    if rl:
+        share = _number(rl.get("share_tie_to_manager"))
+        if share is not None:
+            lines.append(f"{100 * share:.0f}% of people with a manager have a tie to them; for "
+                         f"{100 * (_number(rl.get('share_manager_top_contact')) or 0):.0f}% the manager is their "
+                         "closest contact.")
+    return View(True, {"lines": lines, "splits": splits[:top], "spans": spans[:top], "leaders": leaders,
+                       "nmi": fo.nmi, "ari": fo.ari})
+
+
+def _count_words(n: int, singular: str, plural: str | None = None) -> str:
+    """"No one"/"No department" instead of 0; "1 department"; "4 departments"."""
+    plural = plural or singular + "s"
+    if n == 0:
+        return "No one" if singular in ("person", "manager") else f"No {singular}"
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+#: Readable titles of the summary's method notes (summary.methods), in the order shown.
+_METHOD_TITLES = {
+    "pagerank": "Who is sought after (PageRank)",
+    "betweenness": "Who is in between (betweenness)",
+    "communities": "Informal communities",
+    "ei_index": "Inward or outward looking (E-I index)",
+    "responses": "Response times",
+}
+
+
+def methods_view(findings: Findings) -> list[tuple[str, str]]:
+    """The methods as readable (title, sentence) pairs: never a raw mapping."""
+    m = findings.summary.methods or {}
+    out = []
+    for key, title in _METHOD_TITLES.items():
+        text = m.get(key)
+        if isinstance(text, str) and text:
+            out.append((title, text[0].upper() + text[1:].rstrip(".") + "."))
+    err = m.get("betweenness_error")
+    if isinstance(err, dict) and m.get("betweenness_method") not in (None, "exact"):
+        out.append(("Betweenness sampling",
+                    f"Estimated from {int(err.get('pivots') or 0):,} sampled starting points; "
+                    f"{int(err.get('certain_top') or 0)} of the top {int(err.get('top') or 0)} are certain to be "
+                    "there whatever the sample."))
+    out.append(("Active", "A person is active when they contributed at least once: anything but joining or "
+                          "viewing. Someone who only joined or viewed is a watcher. The same count is used by "
+                          "orgnet inspect, the report and the map."))
+    per = findings.periods
+    if per is not None:
+        out.append(("Trends", f"Per {per.by}. A partial {per.by} (the data covers less than 80% of it) is shown but "
+                              "never compared. A change is reported only when it is larger than its uncertainty "
+                              f"({per.change_z:g} standard errors)."))
+    return out
+
+
+#: Terms the page uses, in plain words.
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Tie", "Someone acted towards someone else at least once: wrote to, answered, reacted to, shared or mentioned "
+            "them. Its weight counts how often."),
+    ("Active / watcher", "Active people contributed at least once; watchers only joined or viewed."),
+    ("Outside contact", "A distinct person in another group, or someone outside the organisation, that a person "
+                        "acted towards."),
+    ("PageRank", "How sought-after someone is: many people turn to them, and those people are sought after too."),
+    ("Betweenness", "How often someone lies on the shortest path between two other people: the go-between."),
+    ("Constraint", "How much someone's contacts know each other (high: a closed circle; low: separate circles "
+                   "only they connect)."),
+    ("Effective size", "Roughly, how many of someone's contacts are not in touch with each other."),
+    ("Participation coefficient", "How evenly someone's ties spread over groups (0: all in one group)."),
+    ("E-I index", "Outside minus inside ties, over all ties, of a group: −1 all inside, +1 all outside."),
+    ("z-score", "How many standard deviations a figure lies from what is typical; a robust z-score uses the "
+                "median and its typical spread, so a few extreme people do not move it."),
+    ("Half-life", "The time within which half of the answered posts got their first answer."),
+    ("Partial period", "A week, month or quarter the data covers only in part: its figures are small by "
+                       "construction, so it is never compared."),
+)

@@ -11,7 +11,7 @@ Examples
 >>> from orgnet.synthetic import toy_org
 >>> doc = findings_document(analyze(toy_org().events, directory=toy_org().directory))
 >>> sorted(doc)[:6]
-['$schema', 'ambassadors', 'connectors', 'formal', 'groups', 'people']
+['$schema', 'ambassadors', 'channels', 'connectors', 'formal', 'groups']
 >>> doc["ambassadors"]["status"], doc["ambassadors"]["rows"]
 ('none_stand_out', [])
 """
@@ -68,7 +68,7 @@ def _evidence(e: Evidence, names: _Names, kind: str) -> dict[str, Any]:
 
 
 def _reason(reason: Reason, names: _Names, kind: str, words: Wording) -> dict[str, Any]:
-    return {"finding": reason.finding, "text": words.sentence(reason),
+    return {"finding": reason.finding, "text": words.sentence(reason), "details": words.details(reason),
             "evidence": [_evidence(e, names, kind) for e in reason.evidence]}
 
 
@@ -145,9 +145,22 @@ def _responses(f: Findings) -> dict[str, Any]:
     from orgnet.report.files import to_jsonable
 
     r = f.responses
+    people = None
+    if r.outside_people is not None and not f.aggregate_only:
+        people = _records(r.outside_people, drop=("code",))
+        for row, code in zip(people, r.outside_people["code"].to_numpy(np.int64), strict=True):
+            row["person"] = str(f.people["person"].iat[int(code)])
     return {"note": r.note or None, "half_life": to_jsonable(r.half_life),
             "by_weekday_hour": None if r.by_weekday_hour is None else to_jsonable(r.by_weekday_hour),
-            "getting_outside": None if r.getting_outside is None else to_jsonable(r.getting_outside)}
+            "getting_outside": None if r.getting_outside is None else to_jsonable(r.getting_outside),
+            "outside_min_contacts": int(r.outside_min_contacts), "outside_people": people}
+
+
+def _channels(f: Findings) -> dict[str, Any]:
+    from orgnet.report.content import channels_view
+
+    view = channels_view(f, top=None)
+    return {"note": view.note or None, "rows": view.data.get("records", []), "hidden": view.data.get("hidden", 0)}
 
 
 def _parts_table(frame: pd.DataFrame | None, names: _Names, kind: str, parts_kind: str) -> list[dict[str, Any]] | None:
@@ -188,6 +201,9 @@ def _periods(f: Findings, names: _Names) -> dict[str, Any] | None:
         ei = per.ei_index.iloc[i] if i < len(per.ei_index) else pd.Series(dtype=float)
         row["ei_index"] = {lab: (None if not np.isfinite(v) else round(float(v), 4))
                            for c, v in ei.items() if (lab := names.label(per.grouping, int(c))) is not None}
+        for key, frame in (("ei_ties", per.ei_ties), ("ei_outside_ties", per.ei_outside_ties)):
+            counts = frame.iloc[i] if i < len(frame) else pd.Series(dtype=float)
+            row[key] = {lab: int(v) for c, v in counts.items() if (lab := names.label(per.grouping, int(c))) is not None}
     changes = {}
     for key, codes in per.changes.items():
         if "ambassador" in key:
@@ -248,6 +264,7 @@ def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) 
         "silos": _silos(findings, names),
         "pyramid": _pyramid(findings, names),
         "responses": _responses(findings),
+        "channels": _channels(findings),
         "formal": _formal(findings, names),
         "periods": _periods(findings, names),
         "population": _population(findings, names),

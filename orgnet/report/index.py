@@ -55,8 +55,9 @@ def heatmap_cell_size(n_groups: int) -> int:
     return 40 if n_groups <= 12 else 28 if n_groups <= 20 else 20
 
 
-def sparkline(values: list[float | None], *, width: float = 220, height: float = 48) -> dict[str, Any]:
-    """Points of a small line chart (missing values skipped), with the first and last figure."""
+def sparkline(values: list[float | None], *, width: float = 220, height: float = 48,
+              partial: list[bool] | None = None) -> dict[str, Any]:
+    """Points of a small line chart (missing values skipped); partial periods' dots are drawn hollow."""
     v = np.array([np.nan if x is None else x for x in values], dtype=float)
     ok = np.isfinite(v)
     if ok.sum() == 0:
@@ -65,8 +66,10 @@ def sparkline(values: list[float | None], *, width: float = 220, height: float =
     span = hi - lo or 1.0
     xs = np.linspace(6, width - 6, len(v))
     ys = height - 6 - (height - 12) * (v - lo) / span
+    part = partial or [False] * len(v)
     pts = [(float(xs[i]), float(ys[i])) for i in np.flatnonzero(ok)]
-    return {"points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts), "dots": pts,
+    dots = [(float(xs[i]), float(ys[i]), bool(part[i])) for i in np.flatnonzero(ok)]
+    return {"points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts), "dots": dots,
             "first": float(v[ok][0]), "last": float(v[ok][-1]), "min": float(lo), "max": float(hi)}
 
 
@@ -94,6 +97,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = _fmt
+    env.filters["blue"] = lambda t: "#ffffff" if t is None else _blue(float(t))
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.2f}"
     env.filters["short"] = lambda s, n=22: s if len(s) <= n else s[: n - 1] + "…"
     return env
@@ -126,7 +130,8 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "noun": findings.groups.primary,
         "period": s.period,
         "sources": s.sources,
-        "methods": {k: v for k, v in s.methods.items() if isinstance(v, str)},
+        "methods": content.methods_view(findings),
+        "glossary": content.GLOSSARY,
         "skipped": s.records_skipped,
         "noted": s.records_noted,
         "skipped_findings": s.skipped_findings,
@@ -141,7 +146,12 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "cell": cell,
         "cells": heatmap_cells(matrix, cell=cell) if matrix.available else [],
         "periods": periods,
-        "sparks": [dict(name=x["name"], **sparkline(x["values"])) for x in periods.data.get("series", [])],
+        "responses": content.responses_view(findings),
+        "outside": content.outside_view(findings),
+        "formal": content.formal_view(findings),
+        "channels": content.channels_view(findings),
+        "sparks": [dict(name=x["name"], headline=x["headline"], **sparkline(x["values"], partial=x["partial"]))
+                   for x in periods.data.get("series", [])],
         "files": files,
         "maps": maps,
         "group_maps": max(0, len(maps) - 1),

@@ -1,7 +1,8 @@
 """The report's CSV tables: people, ties, groups (with their silo figures), ambassadors and connectors.
 
-Codes become ids, names and labels here; every reason is written as the report's sentence, its
-numbers are columns beside it. Aggregate-only reports name no individual: no people, ties,
+Codes become ids, names and labels here; every reason is written as the report's plain sentence
+(``reason``), the statistics behind it in a column of their own (``statistics``), its numbers in
+columns beside them. Aggregate-only reports name no individual: no people, ties,
 ambassador or connector table at all.
 
 Examples
@@ -54,7 +55,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
     groups = g.merge(silos, on=["kind", "code"], how="left")
     groups.insert(0, "group", np.concatenate([_labels(findings, k, groups.loc[groups["kind"] == k, "code"].to_numpy())
                                               for k in groups["kind"].unique()]) if len(groups) else [])
-    reasons, bridges = [], []
+    reasons, details, bridges = [], [], []
     silo_reasons = findings.silos.reasons()
     words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
     where = {(str(k), int(c)): i for i, (k, c) in enumerate(zip(silos["kind"], silos["code"], strict=True))}
@@ -62,13 +63,16 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         row = where.get((kind, code))
         if row is None:
             reasons.append("")
+            details.append("")
             bridges.append("")
             continue
         reasons.append(words_by[kind].sentence(silo_reasons[row]))
+        details.append(words_by[kind].details(silo_reasons[row]))
         b = np.asarray(findings.silos.table["bridges"].iat[row], dtype=np.int64)
         bridges.append(";".join(str(ids[c]) for c in b) if len(ids) else "")
     groups["bridges"] = bridges
     groups["reason"] = reasons
+    groups["statistics"] = details
     out["groups"] = groups[groups["group"] != ""].reset_index(drop=True)
 
     if not findings.aggregate_only:
@@ -79,6 +83,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         amb.insert(2, "name", names[codes])
         amb.insert(3, primary, _labels(findings, primary, findings.groups.primary_grouping.codes[codes]))
         amb["reason"] = [words.sentence(r) for r in a.reasons()]
+        amb["statistics"] = [words.details(r) for r in a.reasons()]
         out["ambassadors"] = amb.drop(columns=["code"])
         c = findings.connectors
         con = c.table.copy()
@@ -88,6 +93,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         if "group" in con.columns:
             con["group"] = _labels(findings, primary, con["group"].to_numpy(np.int64))
         con["reason"] = [words.sentence(r) for r in c.reasons()]
+        con["statistics"] = [words.details(r) for r in c.reasons()]
         out["connectors"] = con.drop(columns=["code"])
     return out
 

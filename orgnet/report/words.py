@@ -1,5 +1,9 @@
 """Evidence into sentences: the only place where a finding's numbers become words.
 
+Each reason is worded twice: :meth:`Wording.sentence` in plain words a non-specialist reads
+("talks mostly with people in 4 other departments; few of their contacts know each other"), and
+:meth:`Wording.details` with the measures behind it (PageRank, betweenness, z-scores).
+
 A :class:`~orgnet.findings.reasons.Reason` carries the kind of evidence, its numbers, and the
 groups and people it refers to by code. :class:`Wording` knows what the groups are (departments,
 or informal communities when there is no directory), the group labels and the people's names
@@ -13,11 +17,15 @@ Examples
 >>> w.count(1, "community"), w.count(2, "community"), w.count(2, "person")
 ('1 community', '2 communities', '2 people')
 >>> w.evidence(Evidence("responders", {"people": 41, "groups": 6}))
-'responses from 41 people in 6 communities'
->>> w.evidence(Evidence("within_group", {"z": 4.2}, groups=(1,)))
-'within C2: far more people come to them than to colleagues (robust z 4.2)'
+'answered by 41 people from 6 communities'
+>>> e = Evidence("within_group", {"z": 4.2}, groups=(1,))
+>>> w.evidence(e), w.statistics(e)
+('within C2, far more people turn to them than to their colleagues', 'robust z-score within the group 4.2')
 >>> w.sentence(Reason("silo", (Evidence("bridges", {"count": 1, "share": 1.0, "fragile": 1}, people=(0,)),)))
-'1 person carries 100% of its outside ties (Ana): fragile'
+'1 person carries 100% of its outside contacts (Ana): fragile'
+
+Plain words come first; the statistics are kept apart (a details click on the page, a column of
+their own in the CSV files).
 """
 
 from __future__ import annotations
@@ -35,7 +43,13 @@ PLURALS = {"person": "people", "community": "communities", "reply": "replies"}
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if 0 < x < 0.005:
+        return "less than 1%"
+    if 0.995 < x < 1:
+        return "more than 99%"
+    return f"{100 * x:.0f}%"
 
 
 def _top(share: float) -> str:
@@ -64,9 +78,11 @@ class Wording:
     group_labels: Sequence[str | None] = ()
     names: Sequence[str] = ()
     _words: dict[str, Callable[[Evidence], str]] = field(default_factory=dict, init=False, repr=False)
+    _stats: dict[str, Callable[[Evidence], str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._words = {kind: getattr(self, f"_{kind}") for kind in EVIDENCE_KINDS}
+        self._stats = _STATS
 
     @staticmethod
     def plural(word: str, count: float = 2) -> str:
@@ -97,65 +113,83 @@ class Wording:
         """The whole reason: its clauses joined by semicolons."""
         return "; ".join(filter(None, (self.evidence(e) for e in reason.evidence)))
 
-    # One wording per evidence kind (orgnet.findings.reasons.EVIDENCE_KINDS).
+    def statistics(self, e: Evidence) -> str:
+        """The figures behind one piece of evidence (the measures' own names), or ""."""
+        return self._stats[e.kind](e) if e.kind in self._stats else ""
+
+    def details(self, reason: Reason) -> str:
+        """The figures behind a whole reason, for a details click or a column of their own."""
+        return "; ".join(filter(None, (self.statistics(e) for e in reason.evidence)))
+
+    # One plain wording per evidence kind (orgnet.findings.reasons.EVIDENCE_KINDS): a sentence a
+    # non-specialist reads. The measures' names and values go to statistics() (see _stats below).
     def _responders(self, e: Evidence) -> str:
-        return f"responses from {self.count(e.numbers['people'], 'person')} in {self.count(e.numbers['groups'], self.noun)}"
+        return (f"answered by {self.count(e.numbers['people'], 'person')} from "
+                f"{self.count(e.numbers['groups'], self.noun)}")
 
     def _weeks_active(self, e: Evidence) -> str:
         return f"active {_int(e.numbers['active'])} of {self.count(e.numbers['weeks'], 'week')}"
 
     def _conversations(self, e: Evidence) -> str:
-        return f"{self.count(e.numbers['conversations'], 'conversation')} drew responses"
+        return f"started {self.count(e.numbers['conversations'], 'conversation')} that drew answers"
 
     def _gives_back(self, e: Evidence) -> str:
-        return f"{self.count(e.numbers['responses'], 'response')} to {self.count(e.numbers['people'], 'person')}"
+        if _int(e.numbers["people"]) == 0:
+            return ""
+        return f"answered {self.count(e.numbers['people'], 'person')} ({self.count(e.numbers['responses'], 'response')})"
 
     def _shares_others(self, e: Evidence) -> str:
-        return f"shared content of {self.count(e.numbers['people'], 'person')}"
+        if _int(e.numbers["people"]) == 0:
+            return ""
+        return f"shared what {self.count(e.numbers['people'], 'person')} posted"
 
     def _pagerank_top(self, e: Evidence) -> str:
-        return f"PageRank in the {_top(e.numbers['top_share'])} ({e.numbers['pagerank']:.4f})"
+        return f"among the {_top(e.numbers['top_share'])} most sought-after people"
 
     def _come_to_them(self, e: Evidence) -> str:
         n = e.numbers["people"]
-        verb = "comes" if _int(n) == 1 else "come"
-        return f"{self.count(n, 'person')} {verb} to them (tie weight {e.numbers['weight']:,.0f})"
+        verb = "turns" if _int(n) == 1 else "turn"
+        return f"{self.count(n, 'person')} {verb} to them"
 
     def _within_group(self, e: Evidence) -> str:
         where = self.group(e.groups[0]) if e.groups else f"their {self.noun}"
-        return f"within {where}: far more people come to them than to colleagues (robust z {e.numbers['z']:.1f})"
+        return f"within {where}, far more people turn to them than to their colleagues"
 
     def _participation(self, e: Evidence) -> str:
-        return (f"participation {e.numbers['participation']:.2f} ({_top(e.numbers['top_share'])} of people with "
-                "ties)")
+        return (f"their contacts are spread over several {self.plural(self.noun)}, more evenly than for "
+                f"{100 - max(1, int(math.ceil(100 * e.numbers['top_share'] - 1e-9)))}% of people")
 
     def _other_groups(self, e: Evidence) -> str:
-        return f"ties into {self.count(e.numbers['groups'], 'other ' + self.noun)}"
+        return f"in touch with {self.count(e.numbers['groups'], 'other ' + self.noun)}"
 
     def _betweenness_top(self, e: Evidence) -> str:
-        return f"betweenness in the {_top(e.numbers['top_share'])} ({e.numbers['betweenness']:.3f})"
+        return f"among the {_top(e.numbers['top_share'])} most often in between people who are not in touch"
 
     def _constraint(self, e: Evidence) -> str:
-        return f"constraint {e.numbers['constraint']:.2f} (median {e.numbers['median']:.2f})"
+        c, m = e.numbers["constraint"], e.numbers["median"]
+        if math.isfinite(c) and math.isfinite(m) and c < m:
+            return "few of their contacts know each other"
+        return "many of their contacts know each other"
 
     def _outside_weight(self, e: Evidence) -> str:
-        return (f"{_pct(e.numbers['share'])} of tie weight outside their own {self.noun}, spread over "
-                f"{e.numbers['effective_groups']:.1f} effective other {self.plural(self.noun)} "
-                f"({_int(e.numbers['groups'])} reached)")
+        reached = _int(e.numbers["groups"])
+        return (f"talks mostly with people in {self.count(reached, 'other ' + self.noun)}"
+                if e.numbers["share"] >= 0.5 else
+                f"talks with people in {self.count(reached, 'other ' + self.noun)}")
 
     def _effective_size(self, e: Evidence) -> str:
-        size = e.numbers.get("effective_size", float("nan"))
-        return f"effective size {size:.1f}" if math.isfinite(size) else ""
+        return ""
 
     def _brokerage(self, e: Evidence) -> str:
-        parts = [f"{role} {_int(e.numbers.get(role, 0))}" for role in
-                 ("liaison", "gatekeeper", "representative", "itinerant")]
-        return f"brokers {self.count(e.numbers['total'], 'two-path')} between {self.plural(self.noun)} ({', '.join(parts)})"
+        total = _int(e.numbers["total"])
+        if total == 0:
+            return ""
+        return f"links {total:,} pairs of people in different {self.plural(self.noun)} who are not in touch"
 
     def _few_contacts(self, e: Evidence) -> str:
-        n = e.numbers["contacts"]
-        have = "no ties" if _int(n) == 0 else self.count(n, "contact")
-        return f"{have} (at most {self.count(e.numbers['limit'], 'contact')}; median person: {_int(e.numbers['median'])})"
+        n = _int(e.numbers["contacts"])
+        have = "no contact in the data" if n == 0 else f"only {self.count(n, 'contact')}"
+        return f"{have}, where the typical person has {self.count(e.numbers['median'], 'contact')}"
 
     def _started_recently(self, e: Evidence) -> str:
         how = "hired" if e.numbers["hired"] else "first active"
@@ -163,42 +197,78 @@ class Wording:
 
     def _outside_share(self, e: Evidence) -> str:
         n = e.numbers
-        return (f"{_pct(n['share'])} of its tie weight crosses its boundary ({n['external']:.4g} of {n['total']:.4g}) "
-                f"against {_pct(n['typical'])} for the typical {self.noun} (a silo: at most {_pct(n['limit'])}, "
-                f"{_beyond_chance(n['test_z'])}) and {_pct(n['organisation'])} for the organisation")
+        return (f"{_pct(n['share'])} of its contacts reach outside it, against {_pct(n['typical'])} for the "
+                f"typical {self.noun}: {_beyond_chance(n['test_z'])}")
 
     def _island(self, e: Evidence) -> str:
         n = e.numbers
-        return (f"{_pct(n['share'])} of its tie weight crosses its boundary ({self.plural(self.noun)} cannot be "
-                f"ranked against each other: an island keeps at least {_pct(1 - n['limit'])} inside); E-I "
-                f"{n['ei']:.2f} against {n['ei_expected']:.2f} expected at random")
+        verdict = ("an island: almost everything stays inside" if n["share"] <= n["limit"] + 1e-12 else
+                   "not an island")
+        return (f"{_pct(n['share'])} of its contacts reach outside it ({self.plural(self.noun)} are too few or too "
+                f"alike to compare, so it is measured against keeping {_pct(1 - n['limit'])} inside): {verdict}")
 
     def _ei_baseline(self, e: Evidence) -> str:
-        n = e.numbers
-        if not math.isfinite(n["ei_expected"]):
-            return f"E-I {n['ei']:.2f}"
-        return f"E-I {n['ei']:.2f} against {n['ei_expected']:.2f} expected if members were shuffled at random"
+        return ""
 
     def _members_outside(self, e: Evidence) -> str:
-        return f"{_int(e.numbers['members'])} of {self.count(e.numbers['size'], 'member')} have an outside tie"
+        m, size = _int(e.numbers["members"]), e.numbers["size"]
+        if m == 0:
+            return f"none of its {self.count(size, 'member')} has a contact outside"
+        return f"{m:,} of its {self.count(size, 'member')} have a contact outside"
 
     def _bridges(self, e: Evidence) -> str:
         n = _int(e.numbers["count"])
         if n == 0:
-            return "no one carries ties outside"
+            return "no one carries contacts outside"
         who = ", ".join(self.person(c) for c in e.people[:5]) + (", ..." if len(e.people) > 5 else "")
         verb = "carries" if n == 1 else "carry"
         tail = ": fragile" if e.numbers.get("fragile") else ""
         people = f" ({who})" if e.people else ""
-        return f"{self.count(n, 'person')} {verb} {_pct(e.numbers['share'])} of its outside ties{people}{tail}"
+        return f"{self.count(n, 'person')} {verb} {_pct(e.numbers['share'])} of its outside contacts{people}{tail}"
+
+
+def _num(x: float, fmt: str) -> str:
+    return "not defined" if x is None or not math.isfinite(x) else format(x, fmt)
+
+
+def _z(x: float) -> str:
+    """A z-score for the details: a huge or infinite one is said as what it means."""
+    if not math.isfinite(x):
+        return "beyond any doubt"
+    return f"{x:.1f}" if abs(x) < 50 else ("far below −50" if x < 0 else "far above 50")
+
+
+#: Per evidence kind, the figures behind the plain words: statistics() shows them apart.
+_STATS: dict[str, Callable[[Evidence], str]] = {
+    "pagerank_top": lambda e: f"PageRank {_num(e.numbers['pagerank'], '.4f')}",
+    "come_to_them": lambda e: f"tie weight in {_num(e.numbers['weight'], ',.0f')}",
+    "within_group": lambda e: f"robust z-score within the group {_z(e.numbers['z'])}",
+    "participation": lambda e: f"participation coefficient {_num(e.numbers['participation'], '.2f')}",
+    "betweenness_top": lambda e: f"betweenness {_num(e.numbers['betweenness'], '.3f')}",
+    "constraint": lambda e: (f"constraint {_num(e.numbers['constraint'], '.2f')} "
+                             f"(median {_num(e.numbers['median'], '.2f')})"),
+    "outside_weight": lambda e: (f"{_pct(e.numbers['share'])} of tie weight outside; "
+                                 f"{_num(e.numbers['effective_groups'], '.1f')} effective other groups"),
+    "effective_size": lambda e: f"effective size {_num(e.numbers.get('effective_size', float('nan')), '.1f')}",
+    "brokerage": lambda e: ", ".join(f"{role} {_int(e.numbers.get(role, 0))}" for role in
+                                     ("liaison", "gatekeeper", "representative", "itinerant")),
+    "few_contacts": lambda e: f"limit {_int(e.numbers['limit'])} contacts",
+    "outside_share": lambda e: (f"outside tie weight {_num(e.numbers['external'], '.4g')} of "
+                                f"{_num(e.numbers['total'], '.4g')}; silo limit {_pct(e.numbers['limit'])}; "
+                                f"organisation {_pct(e.numbers['organisation'])}; binomial test z-score "
+                                f"{_z(e.numbers['test_z'])}"),
+    "island": lambda e: (f"E-I index {_num(e.numbers['ei'], '.2f')} against {_num(e.numbers['ei_expected'], '.2f')} "
+                         "expected at random"),
+    "ei_baseline": lambda e: (f"E-I index {_num(e.numbers['ei'], '.2f')}" +
+                              (f" against {_num(e.numbers['ei_expected'], '.2f')} expected if members were "
+                               "shuffled at random" if math.isfinite(e.numbers["ei_expected"]) else "")),
+}
 
 
 def _beyond_chance(z: float) -> str:
     """The binomial test in words, never as an infinite or huge z-score."""
-    if not math.isfinite(z):
-        return "not below it"
-    if z <= -3:
-        return "well beyond chance"
-    if z < 0:
-        return "below it, but within chance"
-    return "not below it"
+    if math.isfinite(z) and z <= -3:
+        return "far fewer than chance explains"
+    if math.isfinite(z) and z < 0:
+        return "fewer, but within chance"
+    return "not fewer"

@@ -43,8 +43,8 @@ KEY = b"test-key-0123456789abcdef"
 OTHER_KEY = KEY[::-1]
 HOSTILE = ("asker", "Backup Contact", "slack_handle", "notes", "badge")
 PRIVACY_KEYS = {"pseudonymised", "key_fingerprint", "pseudonym", "attributes_kept", "min_group_size",
-                "groups_suppressed", "suppression_rule", "people_excluded", "aggregate_only", "aggregated",
-                "content", "labels", "labels_replaced"}
+                "groups_suppressed", "groups_below_size", "suppression_rule", "people_excluded", "aggregate_only",
+                "aggregated", "content", "labels", "labels_replaced"}
 
 
 # ----------------------------------------------------------------------------- fixtures

@@ -47,9 +47,9 @@ def test_index_shows_every_finding(full_report: Path, full_findings) -> None:
     assert 'aria-label="Engagement pyramid"' in index and 'aria-label="Group-to-group heatmap"' in index
     assert "2023-12 (partial)" in index and "2024-03" in index  # the first and last periods
     # Reasons are worded by the report from the evidence, with the department noun.
-    assert "responses from" in index and "departments" in index
+    assert "answered by" in index and "departments" in index
     silo = full_findings.silos.table.query("is_silo and kind == 'department'")
-    assert len(silo) == 1 and "of its tie weight crosses its boundary" in index
+    assert len(silo) == 1 and "of its contacts reach outside it" in index
 
 
 def test_missing_findings_are_said_to_be_missing(bare_findings, tmp_path: Path) -> None:

@@ -1,0 +1,61 @@
+"""The sections a community manager asks for, on small hand-made data whose answers are known."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from orgnet.events import events_from_frame
+from orgnet.findings import AnalysisOptions, analyze
+from orgnet.report.content import channels_view, outside_view, responses_view
+
+
+def _events(rows: list[tuple[str, str, str, str | None, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["ts", "kind", "actor", "target", "channel", "thread"]).assign(
+        ts=lambda d: pd.to_datetime(d["ts"], utc=True))
+
+
+def test_reactions_are_not_timed_answers() -> None:
+    # Two posts in #help: the first gets a reaction (stamped with the post's own time, as Slack
+    # exports do) and a reply two hours later; the second only a reaction.
+    ev = _events([
+        ("2025-03-03 09:00", "post", "ana", None, "help", "t1"),
+        ("2025-03-03 09:00", "reaction", "ben", "ana", "help", "t1"),
+        ("2025-03-03 11:00", "reply", "cy", "ana", "help", "t1"),
+        ("2025-03-04 09:00", "post", "dee", None, "help", "t2"),
+        ("2025-03-04 09:00", "reaction", "ana", "dee", "help", "t2"),
+        ("2025-03-04 10:00", "join", "eve", None, "help", None),
+    ])
+    f = analyze(events_from_frame(ev), options=AnalysisOptions(workers=1))
+    half = f.responses.half_life
+    assert half is not None and half["posts"] == 2 and half["answered"] == 1
+    assert half["half_life_hours"] == 2.0  # the reply's delay; a reaction would have made it 0
+    view = responses_view(f)
+    assert view.available and "within 2.0 hours" in view.data["lines"][0]
+    assert "1 of 2 posts" in view.data["lines"][1]
+    row = f.channels.table.set_index("channel").loc["help"]
+    # eve only joined: a member of the channel, not an active one.
+    assert (row["members"], row["active_members"], row["posts"], row["replies"], row["answered"]) == (5, 4, 2, 1, 1)
+    assert row["median_response_hours"] == 2.0
+    shown = channels_view(f)  # no privacy applied: no minimum size
+    assert [r["channel"] for r in shown.data["rows"]] == ["help"]
+
+
+def test_getting_outside_counts_people_in_other_groups_and_outside_parties() -> None:
+    directory = pd.DataFrame({"person": ["a", "b", "c", "d"], "name": ["A", "B", "C", "D"],
+                              "department": ["X", "X", "Y", "Z"]})
+    ev = _events([
+        ("2025-03-03 09:00", "reply", "a", "c", "x", "t1"),
+        ("2025-03-03 09:05", "reply", "a", "d", "x", "t1"),
+        ("2025-03-03 09:10", "reply", "a", "b", "x", "t1"),   # same department: not outside
+        ("2025-03-03 09:20", "reply", "a", "c", "x", "t1"),   # c again: one distinct contact
+        ("2025-03-04 09:00", "reply", "b", "c", "x", "t2"),
+    ])
+    f = analyze(events_from_frame(ev), directory=directory, options=AnalysisOptions(workers=1, outside_contacts=2))
+    people = f.responses.outside_people
+    assert people is not None
+    names = f.people["person"].to_numpy()
+    assert [(names[c], n, g) for c, n, g in zip(people["code"], people["outside_contacts"], people["other_groups"],
+                                               strict=True)] == [("a", 2, 2)]
+    view = outside_view(f)
+    assert view.data["min"] == 2 and [p["name"] for p in view.data["people"]] == ["A"]
+    assert [(p["period"], p["outside"]) for p in view.data["periods"]] == [("2025-03", 1)]
