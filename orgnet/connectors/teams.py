@@ -49,6 +49,7 @@ import pandas as pd
 import pyarrow as pa
 
 from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
+from orgnet.connectors._fields import items
 from orgnet.connectors.base import EventRows, InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
@@ -260,7 +261,7 @@ def _message_events(
     else:
         rows.add(ts, "post", actor, None, container, thread, item, where)
     mentioned: list[str] = []
-    for mention in m.get("mentions") or []:
+    for mention in items(m.get("mentions"), where[0], where[1], "mentions"):
         user = _user(mention.get("mentioned")) if isinstance(mention, dict) else None
         if user is None:
             skipped["mention of a channel, team, chat or app"] += 1
@@ -269,7 +270,7 @@ def _message_events(
     for target in dict.fromkeys(mentioned):  # a name split in two is two mentions of one person
         if target != actor:
             rows.add(ts, "mention", actor, target, container, thread, f"{item}:mention:{target}", where)
-    for reaction in m.get("reactions") or []:
+    for reaction in items(m.get("reactions"), where[0], where[1], "reactions"):
         user = _user(reaction.get("user")) if isinstance(reaction, dict) else None
         if user is None:
             skipped["reaction without a user"] += 1
