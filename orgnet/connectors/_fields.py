@@ -34,11 +34,19 @@ import numpy as np
 
 from orgnet.connectors.base import InputError
 
-__all__ = ["MAX_SECONDS", "MIN_SECONDS", "count", "flag", "items", "mapping", "plausible_seconds", "text"]
+__all__ = ["MAX_SECONDS", "MAX_WEIGHT", "MIN_SECONDS", "TIME_OUT_OF_RANGE", "WEIGHT_OUT_OF_RANGE", "count", "flag",
+           "items", "mapping", "plausible_seconds", "text"]
 
 #: Earliest and latest Unix time (seconds) a record may carry: 1970-01-01 up to 2262-01-01
 #: (nanosecond timestamps end in April 2262).
 MIN_SECONDS, MAX_SECONDS = 0.0, 9_183_110_400.0
+#: Largest weight one event may carry. A weight counts interactions (or a share of one, 1/k);
+#: a billion in one row is no record of people working together, and sums of such weights over
+#: millions of rows would lose all precision (or overflow to infinity).
+MAX_WEIGHT = 1e9
+#: Reasons a record is counted and left out for a value out of range.
+TIME_OUT_OF_RANGE = "time out of range (before 1970, after 2262 or infinite)"
+WEIGHT_OUT_OF_RANGE = f"weight out of range (negative, infinite, not a number or above {MAX_WEIGHT:.0e})"
 
 Where = Any  # a file name (str or Path) or archive member
 

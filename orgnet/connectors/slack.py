@@ -56,7 +56,7 @@ import pandas as pd
 import pyarrow as pa
 
 from orgnet.connectors._archive import Archive, is_zip
-from orgnet.connectors._fields import count, flag, items, mapping, plausible_seconds, text
+from orgnet.connectors._fields import TIME_OUT_OF_RANGE, count, flag, items, mapping, plausible_seconds, text
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.events import coerce_events, concat_events, empty_events
 
@@ -350,7 +350,7 @@ def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conv
             skipped["malformed record (no valid ts)"] += 1
             continue
         if not plausible_seconds(ts):
-            skipped["time out of range (before 1970, after 2262 or infinite)"] += 1
+            skipped[TIME_OUT_OF_RANGE] += 1
             continue
         _check_message(m, name, record)
         ts_s = str(raw_ts)
