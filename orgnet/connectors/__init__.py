@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from orgnet.connectors._archive import Archive, is_zip
 from orgnet.connectors._files import check_path
 from orgnet.connectors.base import InputError, Reader, ReadResult
 
@@ -74,6 +75,9 @@ def sniff(path: str | Path) -> str:
                 return reader.name
         except (OSError, InputError, zipfile.BadZipFile, ValueError, IndexError, EOFError, NotImplementedError):
             continue  # a sniffer that cannot look (a damaged zip, ...) says "not mine"; the reader says why
+    if is_zip(p):
+        with Archive(p):  # a damaged, encrypted or Deflate64 zip: say that, not "unknown format"
+            pass
     raise InputError(
         p,
         "cannot tell the format; expected one of: " + ", ".join(READERS)

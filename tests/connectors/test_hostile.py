@@ -280,21 +280,54 @@ CASES: dict[str, Case] = {
     "store-other-database": Case(_store("other-db"), "error", ("store.duckdb", "not an orgnet store")),
 }
 
+def _unreadable(where: str) -> Callable[[Path], tuple[Path, list[str]]]:
+    # A symbolic link to itself cannot be opened, not even by root (chmod 000 does not stop root).
+    def build(d: Path) -> tuple[Path, list[str]]:
+        if where == "mbox":
+            p = d / "list.mbox"
+            os.symlink(p.name, p)
+            return p, ["--format", "mbox"]
+        export = BUILD["maildir"](d)
+        link = export / "ana" / "cur" / "17391.M9P9.host:2,S"
+        os.symlink(link.name, link)
+        return export, []
+
+    return build
+
+
+def _one_post(d: Path) -> tuple[Path, list[str]]:
+    def keep_one(rows: list[dict[str, Any]]) -> None:
+        post = next(r for r in rows if r["type"] == "post")
+        post["post"].pop("replies"), post["post"].pop("reactions")
+        post["post"]["message"] = "hello"
+        rows[:] = [r for r in rows if r["type"] not in ("post", "direct_post")] + [post]
+
+    return _edit_json("mattermost", "", keep_one)(d)
+
+
+CASES.update({
+    "mbox-unreadable": Case(_unreadable("mbox"), "error", ("list.mbox",)),
+    "maildir-unreadable-file": Case(_unreadable("maildir"), "report", ("unreadable file",)),
+    "mattermost-one-post": Case(_one_post, "report", ()),
+})
+
 FIFO_CASES = {"fifo-as-mbox": _fifo("mbox"), "fifo-in-maildir": _fifo("maildir")}
 
 
 def _run(args: list[str]) -> tuple[int, str]:
     result = CliRunner().invoke(main, args)
-    return result.exit_code, result.output + (result.stderr if result.stderr_bytes else "")
+    return result.exit_code, result.output  # stdout and stderr as a terminal shows them
 
 
 def _check(code: int, text: str, case: Case, out: Path) -> None:
     assert "Traceback" not in text and "hit a bug" not in text, text
     if case.outcome == "error":
         assert code == 2, text
+        # One message: orgnet's "error: ..." or click's usage "Error: ..." (a path that cannot be looked at).
         lines = [ln for ln in text.splitlines() if ln.strip()]
-        assert lines and lines[-1].startswith("error:"), text
-        message = " ".join(lines[lines.index(next(ln for ln in lines if ln.startswith("error:"))):])
+        starts = [i for i, ln in enumerate(lines) if ln.lower().startswith("error:")]
+        assert len(starts) == 1, text
+        message = " ".join(lines[starts[0]:])
         for name in case.names:
             assert name in message, (name, text)
         assert not out.exists() or not (out / "index.html").exists(), "a failed run leaves no report"
@@ -343,6 +376,16 @@ def test_every_reader_has_a_wrong_type_case() -> None:
     json_readers = {"slack", "teams", "mattermost"}
     assert json_readers <= covered and {"csv", "parquet"} <= covered
     assert set(READERS) >= json_readers
+
+
+def test_store_window_with_no_data_yet(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    code, text = _run(["import", str(BUILD["csv"](tmp_path)), "--store", str(store)])
+    assert code == 0, text
+    out = tmp_path / "report"
+    code, text = _run(["analyze", "--store", str(store), "--since", "2030-01-01", "--until", "2030-02-01",
+                       "--out", str(out)])
+    _check(code, text, Case(lambda d: (d, []), "report", ("0 events",)), out)
 
 
 def test_store_locked_by_another_process(tmp_path: Path) -> None:
