@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from orgnet.connectors._fields import MAX_WEIGHT, WEIGHT_OUT_OF_RANGE
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people, shown_value
 from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
 from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events
@@ -225,19 +226,78 @@ def _timestamps(table: pa.Table, path: Path, date_check: str,
 
 def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
             kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
+    records = table.num_rows
+    _unique_columns(table, column_map, path)
     table = _apply_map(table, column_map, path)
+    _flat_columns(table, path)
+    # Numbers out of range are counted and left out; text that is no number is named, not quoted.
+    table, out_of_range = _weights(table, path)
+    _check_weights(table, path, str(column_map.get("weight", "weight")))
     table = _map_kinds(table, kind_map or {}, path, str(column_map.get("kind", "kind")))
     if "item" not in table.column_names:
         # From the row as written (before its date is read), so the same row gets the same item.
         table = table.append_column("item", _content_items(table, source))
     table, skipped = _timestamps(table, path, date_check, str(column_map.get("ts", "ts")))
-    _check_weights(table, path, str(column_map.get("weight", "weight")))
+    skipped.update(out_of_range)
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
         raise InputError(path, str(exc).removeprefix(f"{path}: ")) from None
     return ReadResult(events=events, people=empty_people(), format=source, path=str(path),
-                      records_read=table.num_rows, records_skipped=skipped)
+                      records_read=records, records_skipped=skipped)
+
+
+def _unique_columns(table: pa.Table, column_map: Mapping[str, str], path: Path) -> None:
+    """Refuse a header naming an event column twice (which of the two to read is unknown)."""
+    wanted = {n.strip().lower() for n in (*SCHEMA.names, *column_map.values())}
+    first: dict[str, int] = {}
+    for i, name in enumerate(table.column_names):
+        key = name.strip().lower()
+        if key not in wanted:
+            continue
+        if key in first:
+            raise InputError(path, f"column {name!r} appears twice in the header (columns {first[key] + 1} and "
+                             f"{i + 1}); expected each column once (rename one, or pick one with --map)", record=1)
+        first[key] = i
+
+
+def _flat_columns(table: pa.Table, path: Path) -> None:
+    """Refuse event columns holding lists, structs or maps (a Parquet file may): an id is text or a number."""
+    for name, kind in zip(table.column_names, table.schema.types, strict=True):
+        if pa.types.is_nested(kind):
+            raise InputError(path, f"column {name!r} holds {kind} values; expected text, numbers or dates")
+
+
+def _weights(table: pa.Table, path: Path) -> tuple[pa.Table, Counter[str]]:
+    """Read the weight column as numbers; rows whose weight is out of range are counted and left out.
+
+    An empty cell is the default weight, 1. Negative, infinite, NaN and absurd weights (above
+    :data:`~orgnet.connectors._fields.MAX_WEIGHT`) would reach every sum in the metrics: the
+    row is left out and counted. Text that is no number is left for the contract to name its row.
+    """
+    skipped: Counter[str] = Counter()
+    if "weight" not in table.column_names:
+        return table, skipped
+    col = table.column("weight")
+    kind = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        weights = pc.cast(col, pa.float64())
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
+        text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+        try:
+            weights = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return table, skipped
+    else:
+        return table, skipped
+    values = pc.fill_null(weights, 1.0).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values) & (values >= 0) & (values <= MAX_WEIGHT)
+    table = table.set_column(table.column_names.index("weight"), "weight", pa.array(values))
+    if not ok.all():
+        skipped[WEIGHT_OUT_OF_RANGE] += int((~ok).sum())
+        table = table.filter(pa.array(ok))
+    return table, skipped
 
 
 def _check_weights(table: pa.Table, path: Path, column: str) -> None:
