@@ -23,7 +23,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import rankdata
 
 from orgnet.findings.model import Formal
 from orgnet.findings.rules import FormalRules
@@ -34,6 +33,7 @@ from orgnet.metrics.formal import (
     normalized_mutual_info,
     reporting_line_agreement,
 )
+from orgnet.metrics.robust import percentile_rank
 
 __all__ = ["counted_parts", "formal_structure", "managers_and_leaders"]
 
@@ -73,7 +73,7 @@ def managers_and_leaders(pagerank_values: np.ndarray, manager: np.ndarray, rules
     """
     centrality = np.asarray(pagerank_values, dtype=float)
     reports = direct_reports(manager)
-    pct = rankdata(centrality, method="max") / len(centrality) if len(centrality) else centrality
+    pct = percentile_rank(centrality)
     leader = pct >= rules.leader_percentile
     codes = np.flatnonzero((reports > 0) | leader)
     frame = pd.DataFrame({"code": codes.astype(np.int64), "is_manager": reports[codes] > 0,

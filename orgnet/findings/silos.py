@@ -44,7 +44,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import norm
+from scipy.special import ndtr
 
 from orgnet.findings.rules import SiloRules
 from orgnet.metrics.groups import group_ties
@@ -119,7 +119,7 @@ def silo_table(ties: sp.sparray, groups: np.ndarray, *, kind: str, n_groups: int
     else:
         limit = rules.share_of_median * typical
         test_p, test_zs = below_share_test(external, total, typical)
-        closed = (share <= limit + 1e-12) & (test_p <= norm.cdf(-rules.test_z))
+        closed = (share <= limit + 1e-12) & (test_p <= ndtr(-rules.test_z))
         if rules.outlier_z is not None:
             closed &= share_z <= -rules.outlier_z
 

@@ -27,7 +27,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from orgnet.metrics._check import FloatArray, IntArray
 
@@ -186,7 +185,11 @@ def percentile_rank(values: npt.ArrayLike, *, ties: Literal["max", "average"] = 
     x = np.asarray(values, dtype=np.float64)
     if not len(x):
         return np.zeros(0)
-    out: FloatArray = rankdata(x, method=ties) / len(x)
+    ordered = np.sort(x)
+    highest = np.searchsorted(ordered, x, side="right").astype(np.float64)  # rank of the tie's last value
+    if ties == "average":
+        highest = (np.searchsorted(ordered, x, side="left") + 1 + highest) / 2
+    out: FloatArray = highest / len(x)
     return out
 
 
@@ -203,5 +206,6 @@ def top_share(values: npt.ArrayLike) -> FloatArray:
     x = np.asarray(values, dtype=np.float64)
     if not len(x):
         return np.zeros(0)
-    out: FloatArray = rankdata(-x, method="min") / len(x)
+    ordered = np.sort(-x)
+    out: FloatArray = (np.searchsorted(ordered, -x, side="left") + 1) / len(x)
     return out

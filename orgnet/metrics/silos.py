@@ -14,8 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
-from scipy.special import betainc
-from scipy.stats import norm
+from scipy.special import betainc, ndtri
 
 from orgnet.metrics._check import (
     Adjacency,
@@ -279,7 +278,7 @@ def below_share_test(external: npt.ArrayLike, total: npt.ArrayLike, p0: float) -
     p[ok] = betainc(n[ok] - e[ok], e[ok] + 1.0, 1.0 - p0)
     p = np.clip(p, 0.0, 1.0)
     with np.errstate(divide="ignore"):
-        z = np.where(ok, norm.ppf(np.maximum(p, 1e-300)), np.inf)
+        z = np.where(ok, ndtri(np.maximum(p, 1e-300)), np.inf)
     return p, z
 
 
