@@ -314,7 +314,42 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         "watcher": watcher.astype(int).tolist(),
         "edges": edges, "links": [],
         "stubs": _stubs(findings, rows, xy, outside, symmetric) if outside is not None else _NO_STUBS,
+        "periods": _people_periods(findings, rows),
     }
+
+
+def _people_periods(findings: Findings, rows: np.ndarray) -> dict[str, Any] | None:
+    """Per period (``--by``): the people on this map flagged as ambassadors in it (map positions).
+
+    None when the findings have fewer than two periods. The findings keep each period's
+    ambassadors and silos, not its ties, so the period slider marks people, it does not redraw ties.
+    """
+    periods = findings.periods
+    if periods is None or len(periods.table) < 2:
+        return None
+    position = np.full(findings.n, -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    flagged = []
+    for codes in periods.ambassadors:
+        local = position[np.asarray(codes, dtype=np.int64)]
+        flagged.append(np.sort(local[local >= 0]).tolist())
+    return {"labels": periods.table["period"].astype(str).tolist(),
+            "partial": periods.table["partial"].astype(bool).tolist(), "by": periods.by,
+            "flagged": flagged, "total": [len(c) for c in periods.ambassadors]}
+
+
+def _group_periods(findings: Findings, column: str, labels: list[str]) -> dict[str, Any] | None:
+    """Per period: the groups on this map found to be silos in it (map positions), when the
+    periods' grouping is the map's."""
+    periods = findings.periods
+    grouping = findings.groups.by_kind.get(column)
+    if periods is None or len(periods.table) < 2 or periods.grouping != column or grouping is None:
+        return None
+    position = {lab: i for i, lab in enumerate(labels)}
+    silos = [sorted(i for i in (position.get(grouping.label(int(c)) or "") for c in codes) if i is not None)
+             for codes in periods.silos]
+    return {"labels": periods.table["period"].astype(str).tolist(),
+            "partial": periods.table["partial"].astype(bool).tolist(), "by": periods.by, "silos": silos}
 
 
 def map_columns(findings: Findings) -> pd.DataFrame:
@@ -579,6 +614,7 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
         "edges": _edge_columns(sp.csr_array(m), hi=12),
         "matrix": _matrix(full, labels.tolist(), np.asarray(sizes)),
         "links": links,
+        "periods": _group_periods(findings, column, labels.tolist()),
     }
 
 
