@@ -133,11 +133,13 @@ def vis_assets() -> tuple[str, str]:
     )
 
 
-def layout(adjacency: sp.sparray, *, seed: int = 0) -> np.ndarray:
+def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = None) -> np.ndarray:
     """Force-directed positions (igraph Fruchterman-Reingold, log tie weights), scaled for vis-network.
 
     Iterations are bounded by the map's size (:func:`layout_iterations`): 500 up to 500 people,
-    down to 50 for 2,000.
+    down to 50 for 2,000. Nodes without any tie are not left to the force layout (it flings them
+    far out and the tied network shrinks to a blob in the middle): they fill a ring around the
+    tied nodes, as densely packed as those, ``last`` (a boolean mask, e.g. watchers) outermost.
 
     The layout is seeded through igraph's random generator and the global generator restored,
     so the same graph and seed give the same picture.
@@ -148,16 +150,32 @@ def layout(adjacency: sp.sparray, *, seed: int = 0) -> np.ndarray:
     if n == 0:
         return np.zeros((0, 2))
     upper = sp.triu(adjacency + adjacency.T, k=1).tocoo()
-    g = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), directed=False)
-    state = random.getstate()
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        weights = np.log1p(upper.data).tolist() if upper.nnz else None
-        coords = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=layout_iterations(n)).coords)
-    finally:
-        ig.set_random_number_generator(random)
-        random.setstate(state)
-    coords = coords - coords.mean(axis=0)
+    degree = np.bincount(upper.row, minlength=n) + np.bincount(upper.col, minlength=n)
+    tied, alone = np.flatnonzero(degree > 0), np.flatnonzero(degree == 0)
+    coords = np.zeros((n, 2))
+    if len(tied):
+        local = np.full(n, -1, dtype=np.int64)
+        local[tied] = np.arange(len(tied))
+        g = ig.Graph(n=len(tied), edges=np.column_stack([local[upper.row], local[upper.col]]), directed=False)
+        state = random.getstate()
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            weights = np.log1p(upper.data).tolist() if upper.nnz else None
+            sub = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=layout_iterations(n)).coords)
+        finally:
+            ig.set_random_number_generator(random)
+            random.setstate(state)
+        coords[tied] = sub - sub.mean(axis=0)
+    if len(alone):
+        if last is not None:
+            alone = alone[np.argsort(np.asarray(last, dtype=bool)[alone], kind="stable")]
+        inner = float(np.quantile(np.hypot(*coords[tied].T), 0.95)) * 1.1 if len(tied) > 1 else 0.0
+        inner = inner or 1.0
+        outer2 = inner ** 2 * (1 + len(alone) / max(len(tied), 1))
+        k = np.arange(len(alone))
+        radius = np.sqrt(inner ** 2 + (k + 0.5) / len(alone) * (outer2 - inner ** 2))
+        angle = k * 2.399963  # golden angle: an even sunflower
+        coords[alone] = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     scale = np.abs(coords).max() or 1.0
     return coords / scale * (45 * np.sqrt(n) + 120)
 
@@ -168,7 +186,12 @@ def _categories(values: pd.Series) -> dict[str, Any]:
     order = np.argsort(-np.bincount(codes, minlength=len(labels)), kind="stable")  # biggest group first
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return {"labels": labels[order].tolist(), "colours": palette(len(labels)), "codes": rank[codes].tolist()}
+    ordered = labels[order].tolist()
+    # People with no value are grey and take no colour from the palette.
+    named = [lab != "(none)" for lab in ordered]
+    colours = iter(palette(sum(named)))
+    return {"labels": ordered, "colours": [next(colours) if ok else OTHER_COLOUR for ok in named],
+            "codes": rank[codes].tolist()}
 
 
 def palette(n: int) -> list[str]:
@@ -273,8 +296,10 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     adjacency = a[rows][:, rows] if len(rows) != a.shape[0] else a
     flags = people_flags(findings) if flags is None else flags
     f = flags.iloc[rows]
+    watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
+        if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
     if xy is None:
-        xy = layout(adjacency, seed=seed)
+        xy = layout(adjacency, seed=seed, last=watcher)
     xy = np.round(np.asarray(xy, dtype=float), 0 if compact else 1)
     first = [colour_first] if colour_first else []
     colour_by = {c: _categories(sub[c]) for c in dict.fromkeys(first + ["department", "community"]
@@ -293,8 +318,6 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         "roles": f["roles"].tolist(),
         "reasons": f["reasons"].tolist(),
     }
-    watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
-        if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
     if compact:
         size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
                    for k, v in size_by.items()}
