@@ -836,7 +836,8 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     Returns
     -------
     pages : list of str
-        The pages written, relative to ``folder`` (``map.html`` first).
+        The map pages written, relative to ``folder``: ``map.html`` first, then one per group at
+        every level (``maps/everyone.html`` and ``maps/people.js`` are written too, not listed).
     group_data : dict or None
         The group map's data when the main map shows groups.
     """
@@ -885,7 +886,7 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
                             note=f"each {levels[0]}'s people inside its disc")
     render_map(whole, folder / "maps" / "everyone.html", webgl_src="../static/", home="../index.html",
                main_map="../map.html", people_index="people.js")
-    return ["map.html", *writer.written, "maps/everyone.html"], data
+    return ["map.html", *writer.written], data
 
 
 def _copy_webgl(folder: Path) -> None:
