@@ -111,7 +111,8 @@ def separate(xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray,
 
     The positions are first scaled so the boxes' total area covers about ``1 / spread**2`` of
     the picture; overlapping pairs are then pushed apart (along the axis of least overlap, half
-    each) until none is left, else packed in rows (:func:`pack_rows`).
+    each), the whole picture spread by 20% every 25 rounds while some remain, until none is
+    left; else (past the budget) the boxes are packed in rows (:func:`pack_rows`).
 
     Parameters
     ----------
@@ -155,7 +156,10 @@ def separate(xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray,
     # Each round compares every pair: the budget shrinks with the square of the count (beyond a
     # few hundred groups the rows below take over sooner).
     rounds = min(max_iterations, int(4e7 // (n * n)))
-    for _ in range(rounds):
+    for step in range(rounds):
+        if step and step % 25 == 0:
+            # Still crowded: spread the whole picture a little (keeps its shape, frees room).
+            x, y = x * 1.2, y * 1.2
         cy = y + shift
         dx = x[:, None] - x[None, :]
         dy = cy[:, None] - cy[None, :]

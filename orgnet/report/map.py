@@ -133,11 +133,13 @@ def vis_assets() -> tuple[str, str]:
     )
 
 
-def layout(adjacency: sp.sparray, *, seed: int = 0) -> np.ndarray:
+def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = None) -> np.ndarray:
     """Force-directed positions (igraph Fruchterman-Reingold, log tie weights), scaled for vis-network.
 
     Iterations are bounded by the map's size (:func:`layout_iterations`): 500 up to 500 people,
-    down to 50 for 2,000.
+    down to 50 for 2,000. Nodes without any tie are not left to the force layout (it flings them
+    far out and the tied network shrinks to a blob in the middle): they fill a ring around the
+    tied nodes, as densely packed as those, ``last`` (a boolean mask, e.g. watchers) outermost.
 
     The layout is seeded through igraph's random generator and the global generator restored,
     so the same graph and seed give the same picture.
@@ -148,16 +150,32 @@ def layout(adjacency: sp.sparray, *, seed: int = 0) -> np.ndarray:
     if n == 0:
         return np.zeros((0, 2))
     upper = sp.triu(adjacency + adjacency.T, k=1).tocoo()
-    g = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), directed=False)
-    state = random.getstate()
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        weights = np.log1p(upper.data).tolist() if upper.nnz else None
-        coords = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=layout_iterations(n)).coords)
-    finally:
-        ig.set_random_number_generator(random)
-        random.setstate(state)
-    coords = coords - coords.mean(axis=0)
+    degree = np.bincount(upper.row, minlength=n) + np.bincount(upper.col, minlength=n)
+    tied, alone = np.flatnonzero(degree > 0), np.flatnonzero(degree == 0)
+    coords = np.zeros((n, 2))
+    if len(tied):
+        local = np.full(n, -1, dtype=np.int64)
+        local[tied] = np.arange(len(tied))
+        g = ig.Graph(n=len(tied), edges=np.column_stack([local[upper.row], local[upper.col]]), directed=False)
+        state = random.getstate()
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            weights = np.log1p(upper.data).tolist() if upper.nnz else None
+            sub = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=layout_iterations(n)).coords)
+        finally:
+            ig.set_random_number_generator(random)
+            random.setstate(state)
+        coords[tied] = sub - sub.mean(axis=0)
+    if len(alone):
+        if last is not None:
+            alone = alone[np.argsort(np.asarray(last, dtype=bool)[alone], kind="stable")]
+        inner = float(np.quantile(np.hypot(*coords[tied].T), 0.95)) * 1.1 if len(tied) > 1 else 0.0
+        inner = inner or 1.0
+        outer2 = inner ** 2 * (1 + len(alone) / max(len(tied), 1))
+        k = np.arange(len(alone))
+        radius = np.sqrt(inner ** 2 + (k + 0.5) / len(alone) * (outer2 - inner ** 2))
+        angle = k * 2.399963  # golden angle: an even sunflower
+        coords[alone] = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     scale = np.abs(coords).max() or 1.0
     return coords / scale * (45 * np.sqrt(n) + 120)
 
@@ -168,7 +186,12 @@ def _categories(values: pd.Series) -> dict[str, Any]:
     order = np.argsort(-np.bincount(codes, minlength=len(labels)), kind="stable")  # biggest group first
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return {"labels": labels[order].tolist(), "colours": palette(len(labels)), "codes": rank[codes].tolist()}
+    ordered = labels[order].tolist()
+    # People with no value are grey and take no colour from the palette.
+    named = [lab != "(none)" for lab in ordered]
+    colours = iter(palette(sum(named)))
+    return {"labels": ordered, "colours": [next(colours) if ok else OTHER_COLOUR for ok in named],
+            "codes": rank[codes].tolist()}
 
 
 def palette(n: int) -> list[str]:
@@ -273,8 +296,10 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     adjacency = a[rows][:, rows] if len(rows) != a.shape[0] else a
     flags = people_flags(findings) if flags is None else flags
     f = flags.iloc[rows]
+    watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
+        if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
     if xy is None:
-        xy = layout(adjacency, seed=seed)
+        xy = layout(adjacency, seed=seed, last=watcher)
     xy = np.round(np.asarray(xy, dtype=float), 0 if compact else 1)
     first = [colour_first] if colour_first else []
     colour_by = {c: _categories(sub[c]) for c in dict.fromkeys(first + ["department", "community"]
@@ -293,8 +318,6 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         "roles": f["roles"].tolist(),
         "reasons": f["reasons"].tolist(),
     }
-    watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
-        if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
     if compact:
         size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
                    for k, v in size_by.items()}
@@ -314,7 +337,42 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         "watcher": watcher.astype(int).tolist(),
         "edges": edges, "links": [],
         "stubs": _stubs(findings, rows, xy, outside, symmetric) if outside is not None else _NO_STUBS,
+        "periods": _people_periods(findings, rows),
     }
+
+
+def _people_periods(findings: Findings, rows: np.ndarray) -> dict[str, Any] | None:
+    """Per period (``--by``): the people on this map flagged as ambassadors in it (map positions).
+
+    None when the findings have fewer than two periods. The findings keep each period's
+    ambassadors and silos, not its ties, so the period slider marks people, it does not redraw ties.
+    """
+    periods = findings.periods
+    if periods is None or len(periods.table) < 2:
+        return None
+    position = np.full(findings.n, -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    flagged = []
+    for codes in periods.ambassadors:
+        local = position[np.asarray(codes, dtype=np.int64)]
+        flagged.append(np.sort(local[local >= 0]).tolist())
+    return {"labels": periods.table["period"].astype(str).tolist(),
+            "partial": periods.table["partial"].astype(bool).tolist(), "by": periods.by,
+            "flagged": flagged, "total": [len(c) for c in periods.ambassadors]}
+
+
+def _group_periods(findings: Findings, column: str, labels: list[str]) -> dict[str, Any] | None:
+    """Per period: the groups on this map found to be silos in it (map positions), when the
+    periods' grouping is the map's."""
+    periods = findings.periods
+    grouping = findings.groups.by_kind.get(column)
+    if periods is None or len(periods.table) < 2 or periods.grouping != column or grouping is None:
+        return None
+    position = {lab: i for i, lab in enumerate(labels)}
+    silos = [sorted(i for i in (position.get(grouping.label(int(c)) or "") for c in codes) if i is not None)
+             for codes in periods.silos]
+    return {"labels": periods.table["period"].astype(str).tolist(),
+            "partial": periods.table["partial"].astype(bool).tolist(), "by": periods.by, "silos": silos}
 
 
 def map_columns(findings: Findings) -> pd.DataFrame:
@@ -579,6 +637,7 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
         "edges": _edge_columns(sp.csr_array(m), hi=12),
         "matrix": _matrix(full, labels.tolist(), np.asarray(sizes)),
         "links": links,
+        "periods": _group_periods(findings, column, labels.tolist()),
     }
 
 
@@ -777,7 +836,8 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     Returns
     -------
     pages : list of str
-        The pages written, relative to ``folder`` (``map.html`` first).
+        The map pages written, relative to ``folder``: ``map.html`` first, then one per group at
+        every level (``maps/everyone.html`` and ``maps/people.js`` are written too, not listed).
     group_data : dict or None
         The group map's data when the main map shows groups.
     """
@@ -826,7 +886,7 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
                             note=f"each {levels[0]}'s people inside its disc")
     render_map(whole, folder / "maps" / "everyone.html", webgl_src="../static/", home="../index.html",
                main_map="../map.html", people_index="people.js")
-    return ["map.html", *writer.written, "maps/everyone.html"], data
+    return ["map.html", *writer.written], data
 
 
 def _copy_webgl(folder: Path) -> None:

@@ -104,3 +104,32 @@ def test_webgl_map_finds_and_focuses(browser: Any, levels_report: tuple[Any, Pat
         assert page.evaluate("orgnetMap.state.selected") == i
         assert page.evaluate("orgnetMap.renderer.getCamera().ratio") == pytest.approx(0.05)
         _clean(record)
+
+
+def test_period_slider_marks_each_periods_ambassadors(browser: Any, report: Path) -> None:
+    with offline_page(browser) as (page, record):
+        _open(page, report / "map.html")
+        periods = page.evaluate("orgnetMap.data.periods")
+        assert periods is not None and len(periods["labels"]) >= 2
+        t = max(range(len(periods["labels"])), key=lambda k: len(periods["flagged"][k]))
+        assert periods["flagged"][t]
+        page.locator("#period").fill(str(t))
+        ringed = page.evaluate("orgnetMap.nodes.get().filter(x => x.borderWidth === 5).map(x => x.id)")
+        assert sorted(ringed) == periods["flagged"][t]
+        assert periods["labels"][t] in page.inner_text("#period-label")
+        page.locator("#period").fill("-1")
+        assert page.evaluate("orgnetMap.nodes.get().filter(x => x.borderWidth === 5).length") == 0
+        _clean(record)
+
+
+def test_period_slider_marks_each_periods_silos(browser: Any, grouped_report: Path) -> None:
+    with offline_page(browser) as (page, record):
+        _open(page, grouped_report / "map.html")
+        periods = page.evaluate("orgnetMap.data.periods")
+        assert periods is not None
+        t = max(range(len(periods["labels"])), key=lambda k: len(periods["silos"][k]))
+        assert periods["silos"][t], "the planted silo is found in some period"
+        page.locator("#period").fill(str(t))
+        ringed = page.evaluate("orgnetMap.nodes.get().filter(x => x.borderWidth === 5).map(x => x.id)")
+        assert sorted(ringed) == periods["silos"][t]
+        _clean(record)
