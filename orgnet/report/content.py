@@ -550,12 +550,14 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
             for rec in (records if top is None else records[:top])]
     note = ""
     if hidden:
-        note = (f"{hidden:,} places are not listed: those with fewer than {size} members (too small to show "
-                "without pointing at people) and group direct messages." if size > 1 else
-                f"{hidden:,} group direct messages are not listed.")
+        note = (f"{hidden:,} {'place is' if hidden == 1 else 'places are'} not listed: those with fewer than "
+                f"{size} members (too small to show without pointing at people) and group direct messages."
+                if size > 1 else
+                f"{hidden:,} group direct {'message is' if hidden == 1 else 'messages are'} not listed.")
+    if not records:
+        note = note or "No channel has enough members to be shown."
     return View(bool(records), {"rows": rows, "records": records, "total": len(records), "hidden": hidden,
-                                "more": max(0, len(records) - len(rows)), "timed": timed}, note or
-                "No channel has enough members to be shown.")
+                                "more": max(0, len(records) - len(rows)), "timed": timed}, note)
 
 
 def responses_view(findings: Findings) -> View:
