@@ -12,7 +12,7 @@ Examples
 >>> f = analyze(toy_org().events, directory=toy_org().directory)
 >>> view = ambassadors_view(f, top=3)
 >>> view.available, len(view.data["rows"]), sorted(view.data["rows"][0])[:3]
-(True, 3, ['components', 'department', 'flagged'])
+(True, 3, ['components', 'department', 'details'])
 >>> wording(f).noun
 'department'
 """
