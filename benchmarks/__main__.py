@@ -116,13 +116,15 @@ def run_size(size: Size, repeat: int, reference_cap: float, reference_pivots: in
             if res["returncode"] != 0:
                 _say(f"  analyze failed:\n{res['stderr']}")
             e2e.append({"seconds": res["seconds"], "cpu_seconds": res["cpu_seconds"], "peak_rss": res["peak_rss"],
-                        "largest_process_rss": res["largest_process_rss"], "returncode": res["returncode"]})
+                        "largest_process_rss": res["largest_process_rss"], "returncode": res["returncode"],
+                        "load_before": res["load_before"], "load_after": res["load_after"]})
         ok = [r for r in e2e if r["returncode"] == 0]
         result["end_to_end"] = {
             "command": "orgnet analyze events.parquet --directory directory.csv --out report",
             "seconds": statistics.median(r["seconds"] for r in ok) if ok else None,
             "cpu_seconds": statistics.median(r["cpu_seconds"] for r in ok) if ok else None,
             "peak_rss": max((r["peak_rss"] for r in ok), default=None),
+            "load": max((max(r["load_before"], r["load_after"]) for r in ok), default=None),
             "runs": e2e,
         }
 
@@ -353,7 +355,7 @@ def _size_section(r: dict[str, Any]) -> list[str]:
         if e2e.get("seconds") is not None:
             out.append(f"| **`orgnet analyze` end to end** | **{_s(e2e['seconds'])}** | {_s(e2e.get('cpu_seconds'))} | "
                        f"{_gib(e2e['peak_rss'])} | | | subprocess wall time incl. start-up; peak RSS summed over the command "
-                       "and its worker processes |")
+                       f"and its worker processes; machine load up to {e2e.get('load') or float('nan'):.1f} |")
         if ref.get("peak_rss"):
             out.append(f"\nnetworkx reference peak RSS: {_gib(ref['peak_rss'])} GiB.")
         summ = r.get("orgnet", {}).get("summary", {})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SIZES", "WORK", "Size", "dataset", "parse_sizes"]
+__all__ = ["SIZES", "WORK", "Size", "dataset", "generator_hash", "parse_sizes"]
 
 WORK = Path(__file__).resolve().parent / "work"
 
@@ -51,17 +52,32 @@ def parse_sizes(text: str) -> list[Size]:
     return out
 
 
+def generator_hash() -> str:
+    """A hash of the synthetic generator's code (every module of ``orgnet.synthetic``).
+
+    The benchmark data is keyed by it, so any change to the generator regenerates the
+    organisations (a version number had to be remembered, and was not).
+    """
+    import orgnet.synthetic
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(orgnet.synthetic.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def dataset(size: Size) -> dict[str, object]:
     """Generate the organisation of ``size`` once (events.parquet, directory.csv); return its description.
 
-    A ``meta.json`` records the parameters; a folder made with other parameters is regenerated.
+    A ``meta.json`` records the parameters and the generator's code hash; a folder made with
+    other parameters or another generator is regenerated.
     """
-    from orgnet.synthetic import GENERATOR_VERSION, generate, write
+    from orgnet.synthetic import generate, write
 
     folder = size.folder
     meta_path = folder / "meta.json"
     wanted = {"people": size.people, "events_per_person": size.events_per_person, "seed": size.seed,
-              "generator_version": GENERATOR_VERSION}
+              "generator": generator_hash()}
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("params") == wanted and (folder / "events.parquet").exists():

@@ -161,7 +161,11 @@ def run_command(argv: Sequence[str], *, timeout: float | None = None, env: dict[
     (:class:`TreeRssSampler`); ``largest_process_rss`` the largest single process's
     (``ru_maxrss`` from ``wait4``); ``cpu_seconds`` covers the command and the children it waited for.
     On a time cap the child is killed and the lines it printed so far are kept (``timed_out``).
+    ``load_before`` and ``load_after`` are the machine's 1-minute load averages when the command
+    started and ended (other work on the machine inflates wall time: a figure is worth what its
+    load was).
     """
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
                             text=True)
@@ -212,6 +216,8 @@ def run_command(argv: Sequence[str], *, timeout: float | None = None, env: dict[
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "returncode": proc.returncode,
         "timed_out": timed_out,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
         "lines": lines,
         "stderr": "".join(err_chunks)[-4000:],
     }

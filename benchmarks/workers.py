@@ -28,12 +28,13 @@ def _paths(size: Size) -> tuple[Path, Path]:
 def _pivots(n: int, vertex_diameter: int) -> int:
     """Source pivots orgnet's analyze uses at ``n`` people (``n``: exact below its threshold)."""
     from orgnet.findings import AnalysisOptions
-    from orgnet.metrics.centrality import rk_sample_size
+    from orgnet.metrics.centrality import PIVOT_EPSILON, rk_sample_size
 
     opts = AnalysisOptions()
     if n < opts.betweenness_exact_below:
         return n
-    k = opts.betweenness_pivots or rk_sample_size(opts.betweenness_epsilon, opts.betweenness_delta, vertex_diameter)
+    k = opts.betweenness_pivots or rk_sample_size(opts.betweenness_epsilon or PIVOT_EPSILON, opts.betweenness_delta,
+                                                 vertex_diameter)
     return min(n, k)
 
 

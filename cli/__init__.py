@@ -64,5 +64,12 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="orgnet")
-def main() -> None:
-    """Organisational network analysis from collaboration metadata."""
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error (for a bug report).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Organisational network analysis from collaboration metadata.
+
+    Bad input ends with one message naming the file and record, exit code 2; a bug in orgnet
+    ends with exit code 1 and a request to report it (``--debug`` shows its traceback).
+    """
+    ctx.obj = {**(ctx.obj or {}), "debug": debug}

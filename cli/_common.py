@@ -1,30 +1,44 @@
-"""What every command shares: turning library errors into a clear message and exit code."""
+"""What every command shares: the one boundary turning errors into a message and an exit code.
+
+:func:`guarded` wraps every command. Input the user can fix (:class:`InputError`,
+:class:`EventSchemaError`, a file that is missing, unreadable or cannot be written) ends with one
+line naming the file and exit code 2. Anything else is a bug in orgnet: it ends with exit code 1
+and a request to report it; the traceback is shown only with ``orgnet --debug`` (or
+``ORGNET_DEBUG=1``), never to a user by default.
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib.util
+import os
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import click
 from rich.console import Console
 from rich.markup import escape
 
 from orgnet.connectors.base import InputError
 from orgnet.events import EventSchemaError
+from orgnet.privacy.terminal import plain
 
-__all__ = ["console", "err_console", "guarded"]
+__all__ = ["BUG_EXIT", "INPUT_EXIT", "ISSUES_URL", "console", "debug_enabled", "err_console", "guarded"]
 
 console = Console()
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Exit code for input the user can fix; for a bug in orgnet.
+INPUT_EXIT, BUG_EXIT = 2, 1
+#: Where a bug is reported (the project names no public URL yet).
+ISSUES_URL = "the orgnet issue tracker"
+
 #: Errors that are the input's fault: shown as one clear line, exit code 2, no traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    InputError, EventSchemaError, FileNotFoundError, FileExistsError, NotADirectoryError, ValueError,
-)
+USER_ERRORS: tuple[type[BaseException], ...] = (InputError, EventSchemaError, OSError, ValueError)
 
 
 # Where orgnet's own code lives (three folders in a source checkout, one in a wheel).
@@ -51,18 +65,62 @@ def _raised_by_orgnet(exc: BaseException) -> bool:
     return any(origin.is_relative_to(root) for root in _OWN_CODE)
 
 
+def debug_enabled() -> bool:
+    """Whether tracebacks are shown: ``orgnet --debug`` or ``ORGNET_DEBUG=1``."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, dict) and root.obj.get("debug"):
+        return True
+    return os.environ.get("ORGNET_DEBUG", "") not in ("", "0")
+
+
+def _user_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and not isinstance(exc, InputError):
+        # "No space left on device", "Permission denied": say which file, once.
+        what = exc.strerror or str(exc)
+        name = exc.filename if exc.filename is not None else None
+        return f"{name}: {what}" if name else what
+    return str(exc)
+
+
+def _report_bug(exc: BaseException) -> None:
+    if debug_enabled():
+        err_console.print(escape("".join(traceback.format_exception(exc))), highlight=False, soft_wrap=True)
+    err_console.print(
+        "[bold red]orgnet hit a bug:[/]", escape(plain(f"{type(exc).__name__}: {exc}")), highlight=False, soft_wrap=True,
+    )
+    err_console.print(
+        f"This is not your input's fault. Please file it as an issue on {ISSUES_URL} with the output of the same "
+        "command run as `orgnet --debug ...` (it shows the traceback; check it holds no names first).",
+        highlight=False, soft_wrap=True,
+    )
+
+
 def guarded(func: F) -> F:
-    """Run a command so that bad input ends with a message and exit code 2, not a traceback."""
+    """Run a command so that bad input ends with a message and exit code 2, a bug with exit code 1.
+
+    Neither shows a traceback unless ``--debug`` is given.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own usage errors keep their exit code and wording
         except USER_ERRORS as exc:
             if not _raised_by_orgnet(exc):
-                raise  # a ValueError from deep inside a library is a bug: keep its traceback
+                _report_bug(exc)  # a ValueError from deep inside a library is a bug
+                raise SystemExit(BUG_EXIT) from None
+            if debug_enabled():
+                err_console.print(escape("".join(traceback.format_exception(exc))), highlight=False)
             # soft_wrap: a path in the message must stay whole, to be copied.
-            err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False, soft_wrap=True)
-            raise SystemExit(2) from None
+            # plain: no control character from the data reaches the terminal.
+            err_console.print("[bold red]error:[/]", escape(plain(_user_message(exc))), highlight=False,
+                              soft_wrap=True)
+            raise SystemExit(INPUT_EXIT) from None
+        except Exception as exc:  # noqa: BLE001 - the one place any other error becomes a bug report
+            _report_bug(exc)
+            raise SystemExit(BUG_EXIT) from None
 
     return wrapper  # type: ignore[return-value]

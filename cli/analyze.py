@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.markup import escape
+from rich.markup import escape as _escape
 from rich.table import Table
 
 from orgnet.cli._common import console, guarded
@@ -22,10 +22,16 @@ from orgnet.findings import AnalysisOptions, Findings, Rules
 from orgnet.malloc import keep_freed_memory
 from orgnet.pipeline import RunOptions, run
 from orgnet.privacy import load_key
+from orgnet.privacy.terminal import plain
 from orgnet.report import GRAPH_FILES_MAX_TIES
 from orgnet.report.content import group_label, highlights
 
 __all__ = ["command"]
+
+
+def escape(value: object) -> str:
+    """Text from the data as printed: no control characters or escape sequences, rich markup escaped."""
+    return _escape(plain(value))
 
 
 @contextlib.contextmanager
@@ -155,7 +161,8 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Change one threshold of the findings (repeatable), e.g. silos.test_z=2.5; `orgnet rules` "
                    "lists them with their defaults.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampling.")
-@click.option("--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution.")
+@click.option("--resolution", type=float, default=None,
+              help="Leiden resolution (default: chosen from the data, Newman 2016; see docs/metrics.md).")
 @click.option("--include-external", is_flag=True, help="Keep ties with people outside the organisation.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where events are aggregated into ties: in process, or on Dask (see docs/scale.md).")
@@ -163,21 +170,26 @@ def _names(value: str | None) -> tuple[str, ...]:
 @click.option("--pseudonymize", is_flag=True,
               help="Replace every person id, name and e-mail in the report by a keyed pseudonym (see docs/privacy.md).")
 @click.option("--key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Pseudonymisation key (at least 16 bytes; else $ORGNET_KEY). Implies --pseudonymize.")
+              help="Pseudonymisation key (at least 16 random bytes; else $ORGNET_KEY). Implies --pseudonymize.")
 @click.option("--keep-attributes", default="department", show_default=True, metavar="COL,...",
               help="People attributes kept when pseudonymising.")
+@click.option("--keep-labels", is_flag=True,
+              help="When pseudonymising, keep the labels of kept attributes (departments) instead of group "
+                   "pseudonyms; labels holding a member's name, handle or e-mail are replaced all the same.")
 @click.option("--drop-attributes", default="", metavar="COL,...", help="People attributes dropped when pseudonymising.")
 @click.option("--min-group-size", type=click.IntRange(min=0), default=5, show_default=True,
               help="Hide groups smaller than this in group-level results (0: show all).")
 @click.option("--aggregate-only", is_flag=True, help="No individual in the report: groups and counts only.")
 @click.option("--exclude", "exclude_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Opt-out list: one id or e-mail per line, or a CSV with a person column.")
+              help="Opt-out list: one platform id, username, e-mail or directory id per line, or a CSV with a person column.")
+@click.option("--strict", "strict_exclude", is_flag=True,
+              help="An --exclude entry that matches no one is an error (exit 2), not a warning.")
 @click.option("--graph-files-max-ties", type=click.IntRange(min=0), default=GRAPH_FILES_MAX_TIES, show_default=True,
               help="Write graph.graphml and graph.gexf only up to this many ties (0: always).")
 @click.option("--open", "open_report", is_flag=True, help="Open the report's index.html in the web browser.")
 @guarded
 def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt: str | None,
-            since: str | None, until: str | None, seed: int, resolution: float,
+            since: str | None, until: str | None, seed: int, resolution: float | None,
             include_external: bool, store_path: Path | None = None, engine: str = "local",
             scheduler: str | None = None, pseudonymize: bool = False, key_file: Path | None = None,
             keep_attributes: str = "department", drop_attributes: str = "", min_group_size: int = 5,
@@ -186,7 +198,8 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             by: str | None = None, graph_files_max_ties: int = GRAPH_FILES_MAX_TIES,
             rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None,
             keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
-            no_auto_merge: bool = False, outside_contacts: int = 10) -> None:
+            no_auto_merge: bool = False, strict_exclude: bool = False, keep_labels: bool = False,
+            outside_contacts: int = 10) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
@@ -205,9 +218,11 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         key=load_key(key_file) if pseudonymize or key_file is not None else None,
         keep_attributes=_names(keep_attributes),
         drop_attributes=_names(drop_attributes),
+        keep_labels=keep_labels,
         min_group_size=min_group_size,
         aggregate_only=aggregate_only,
         exclude=exclude_path,
+        strict_exclude=strict_exclude,
         aliases=alias_path,
         keep_senders=keep_senders,
         non_human=non_human_path,
@@ -215,6 +230,9 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
         graph_files_max_ties=graph_files_max_ties,
     )
     result = run(list(paths), out, options, progress=_step)
+    if result.unmatched_exclusions:
+        console.print("[yellow]warning:[/] opt-out entries that matched no one (nobody was removed for them): "
+                      + ", ".join(escape(x) for x in result.unmatched_exclusions), highlight=False)
     _summary(result.findings, result.report)
     if open_report:
         webbrowser.open((result.report / "index.html").as_uri())

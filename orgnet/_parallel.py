@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import shutil
@@ -46,6 +47,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 __all__ = ["Once", "Pending", "effective_n_jobs", "parallel_map", "start", "start_call"]
@@ -82,6 +84,44 @@ def effective_n_jobs(n_jobs: int | None = None) -> int:
     return int(n_jobs)
 
 
+#: Temporary folders of :class:`Once` are named ``orgnet-shared-<pid>-*``: a later run removes
+#: those whose process is gone (killed before it could remove them).
+SHARED_PREFIX = "orgnet-shared-"
+
+_live_folders: set[str] = set()
+
+
+def _remove_live_folders() -> None:
+    for folder in list(_live_folders):
+        shutil.rmtree(folder, ignore_errors=True)
+        _live_folders.discard(folder)
+
+
+atexit.register(_remove_live_folders)  # on any exit of the process, SIGTERM included (see report.files)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_folders(parent: str | None = None) -> list[str]:
+    """Remove the temporary folders of :class:`Once` left by processes that no longer run (killed); return them."""
+    gone = []
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{SHARED_PREFIX}*-*"):
+        pid = folder.name[len(SHARED_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)) and folder.is_dir() \
+                and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(str(folder))
+    return gone
+
+
 class Once(Generic[T]):
     """An argument several tasks share, sent to the workers through one temporary file.
 
@@ -89,7 +129,9 @@ class Once(Generic[T]):
     task holds each pickle in memory until a worker has read it; wrapped in ``Once`` it is
     written once, streamed to a file, when the first task is sent, and each task reads it there.
     In this process (``n_jobs=1``) the tasks get :attr:`value` itself. :func:`start` removes the
-    file when the work is collected or stopped.
+    file when the work is collected or stopped; the folder (private: mode 0700) is also removed
+    when the process exits, and by the next run if the process was killed
+    (:func:`remove_stale_folders`).
 
     Examples
     --------
@@ -105,7 +147,9 @@ class Once(Generic[T]):
     def __reduce__(self) -> tuple[Callable[[str], T], tuple[str]]:
         with self._lock:  # pickled by joblib's sending thread, task after task
             if self._folder is None:
-                folder = tempfile.mkdtemp(prefix="orgnet-shared-")
+                remove_stale_folders()
+                folder = tempfile.mkdtemp(prefix=f"{SHARED_PREFIX}{os.getpid()}-")
+                _live_folders.add(folder)
                 with open(os.path.join(folder, "value.pickle"), "wb") as f:
                     pickle.dump(self.value, f, protocol=pickle.HIGHEST_PROTOCOL)
                 self._folder = folder
@@ -117,6 +161,7 @@ class Once(Generic[T]):
             folder, self._folder = self._folder, None
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+            _live_folders.discard(folder)
 
 
 def _read_once(path: str) -> Any:

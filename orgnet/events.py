@@ -101,7 +101,7 @@ def _kind_array(col: pa.ChunkedArray | pa.Array, where: str) -> pa.DictionaryArr
     if pc.any(bad, min_count=0).as_py():
         row = int(np.flatnonzero(bad.to_numpy(zero_copy_only=False))[0])
         found = values[row].as_py() if hasattr(values, "__getitem__") else None
-        what = "kind is empty" if found in (None, "") else f"unknown kind {found!r}"
+        what = "kind is empty" if found in (None, "") else f"unknown kind {_shown(found)}"
         raise EventSchemaError(f"{where}: row {row + 1}: {what}; expected one of {', '.join(KINDS)}")
     codes = pc.cast(index, pa.int8())
     if isinstance(codes, pa.ChunkedArray):
@@ -205,7 +205,7 @@ def _timestamp_column(col: pa.ChunkedArray | pa.Array, where: str) -> pa.Chunked
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise EventSchemaError(
-            f"{where}: row {row + 1}: cannot parse timestamp {raw.iloc[row]!r}; "
+            f"{where}: row {row + 1}: cannot parse timestamp {_shown(raw.iloc[row])}; "
             "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix seconds"
         )
     return pa.array(parsed.astype("datetime64[us, UTC]"), type=target, from_pandas=True)
@@ -309,11 +309,18 @@ def _all_numeric(col: pa.ChunkedArray | pa.Array) -> bool:
     return bool(pc.all(pc.or_kleene(pc.match_substring_regex(s, r"^[-+]?[0-9.eE+-]+$"), pc.is_null(s)), min_count=0).as_py())
 
 
+def _shown(value: Any) -> str:
+    """A cell value as an error may quote it (short ones only: never message content)."""
+    from orgnet.connectors.base import shown_value  # the connectors import this module
+
+    return shown_value(value)
+
+
 def _bad_weight(col: pa.ChunkedArray | pa.Array, where: str) -> pa.Array:
     s = _string_column(col)
     ok = pc.match_substring_regex(s, r"^[-+]?[0-9.eE+-]+$").to_numpy(zero_copy_only=False)
     row = int(np.flatnonzero(~ok)[0])
-    raise EventSchemaError(f"{where}: row {row + 1}: weight {s[row].as_py()!r} is not a number")
+    raise EventSchemaError(f"{where}: row {row + 1}: weight {_shown(s[row].as_py())} is not a number")
 
 
 def events_from_frame(

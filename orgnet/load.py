@@ -12,6 +12,11 @@ then, over all inputs together:
 4. merges the duplicate identities the evidence makes certain and suggests the others
    (:mod:`orgnet.identity.duplicates`); with merges, steps 1-3 run again with them as aliases.
 
+With an opt-out list (``exclude``), the people on it are found in every input first
+(:func:`orgnet.privacy.optout.resolve_opt_out`: by platform id, username, e-mail or directory id)
+and their events and profiles removed from the readers' results before step 1, so every count
+after is that of the exports without them.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -52,6 +57,7 @@ from orgnet.identity import (
 from orgnet.identity.activity import kind_mask, sender_activity
 from orgnet.identity.membership import person_addresses
 from orgnet.identity.non_human import evidence_kinds, match_ids
+from orgnet.privacy.optout import OptOut, drop_opted_out, resolve_opt_out, without_people
 
 __all__ = ["LoadedEvents", "drop_repeated_events", "identify", "load_events", "mark_external_events", "mark_loaded",
            "mark_people", "read_input"]
@@ -96,6 +102,8 @@ class LoadedEvents:
         ``certain``): :func:`orgnet.identity.suggest_duplicates`.
     merged : pandas.DataFrame
         Identities merged automatically (``person``, ``alias``, ``evidence``).
+    opt_out : OptOut or None
+        Who the opt-out list stood for and which entries matched no one (None: no list).
     """
 
     events: pa.Table
@@ -104,6 +112,7 @@ class LoadedEvents:
     membership: Membership | None = None
     duplicates: pd.DataFrame = field(default_factory=lambda: _empty(DUPLICATE_COLUMNS))
     merged: pd.DataFrame = field(default_factory=lambda: _empty(MERGED_COLUMNS))
+    opt_out: OptOut | None = None
 
     @property
     def records_skipped(self) -> dict[str, int]:
@@ -128,6 +137,7 @@ def load_events(
     keep_senders: Iterable[str] = (),
     non_human: Iterable[str] = (),
     auto_merge: bool = True,
+    exclude: Iterable[str] | None = None,
     **options: Any,
 ) -> LoadedEvents:
     """Read one or several exports (format sniffed per path unless given) into one events table.
@@ -149,6 +159,9 @@ def load_events(
         Ids or e-mails that are not people (``--non-human FILE``).
     auto_merge : bool
         Merge the duplicate identities the evidence makes certain (``--no-auto-merge``: off).
+    exclude : iterable of str, optional
+        Opt-out list (``--exclude``): platform ids, usernames, e-mails or directory ids of people
+        removed before anything is counted.
     **options
         Passed to the readers that take them (e.g. ``column_map``). ``org_domain`` (str or
         list) is the organisation's e-mail domains: it decides membership and is passed to the
@@ -164,7 +177,7 @@ def load_events(
     org_domains = [org_domain] if isinstance(org_domain, str) else list(org_domain or [])
     results = _read_all(list(paths), format, org_domains, options)
     loaded = identify(results, directory=directory, aliases=aliases, org_domains=org_domains,
-                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge)
+                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge, exclude=exclude)
     pa.default_memory_pool().release_unused()  # the readers' temporary Arrow buffers
     return loaded
 
@@ -225,6 +238,7 @@ def identify(
     keep_senders: Iterable[str] = (),
     non_human: Iterable[str] = (),
     auto_merge: bool = True,
+    exclude: Iterable[str] | None = None,
 ) -> LoadedEvents:
     """Everything :func:`load_events` does after reading, on readers' results.
 
@@ -233,8 +247,9 @@ def identify(
     results : sequence of ReadResult
         What the readers returned, in the order given (an earlier input's events win, unless a
         later one holds them linked: see :func:`drop_repeated_events`).
-    directory, aliases, org_domains, keep_senders, non_human, auto_merge
+    directory, aliases, org_domains, keep_senders, non_human, auto_merge, exclude
         As in :func:`load_events`.
+
     Returns
     -------
     LoadedEvents
@@ -244,6 +259,12 @@ def identify(
         from orgnet.directory import normalise_directory
 
         directory = normalise_directory(directory)
+    opt_out = None
+    if exclude is not None:
+        # Before anything is counted: the people on the list leave the inputs themselves.
+        opt_out = resolve_opt_out(results, exclude, directory=directory, aliases=aliases)
+        results = drop_opted_out(results, opt_out)
+        directory = without_people(directory, opt_out.persons)
     events, people, dropped = _resolve(results, directory, aliases)
     people, membership, activity = mark_people(events, people, directory=directory, org_domains=org_domains,
                                                keep_senders=keep_senders, non_human=non_human)
@@ -282,7 +303,7 @@ def identify(
         }
         for r, n in zip(results, dropped, strict=True)
     ]
-    return LoadedEvents(events, people, sources, membership, duplicates, merged)
+    return LoadedEvents(events, people, sources, membership, duplicates, merged, opt_out)
 
 
 def _resolve(results: Sequence[ReadResult], directory: pd.DataFrame | None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from orgnet.connectors.base import InputError
 from orgnet.directory import read_directory
 from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.findings.compute import check_directory_matches, check_window
@@ -26,8 +27,10 @@ from orgnet.privacy import (
     load_key,
     read_exclusion_list,
 )
+from orgnet.privacy.optout import without_people
+from orgnet.privacy.terminal import plain
 from orgnet.report import GRAPH_FILES_MAX_TIES, write_report
-from orgnet.report.files import check_output_folder
+from orgnet.report.files import check_output_folder, report_lock, terminate_as_exit
 
 __all__ = ["RunOptions", "RunResult", "run"]
 
@@ -60,12 +63,18 @@ class RunOptions:
         The pseudonymisation key (read from ``$ORGNET_KEY`` when None and needed); never shown.
     keep_attributes, drop_attributes : tuple of str
         People attributes kept or dropped when pseudonymising (default: keep ``department``).
+    keep_labels : bool
+        When pseudonymising, keep the group labels of kept attributes (``--keep-labels``);
+        labels naming a member are replaced all the same. Default: every label a pseudonym.
     min_group_size : int
         Groups smaller than this are suppressed in group-level results (0 or 1: off).
     aggregate_only : bool
         No individual in the report at all: group-level results and counts only.
     exclude : Path or None
-        Opt-out list (ids or e-mails): these people are removed before analysis.
+        Opt-out list (platform ids, usernames, e-mails or directory ids): these people are
+        removed before anything is counted.
+    strict_exclude : bool
+        An opt-out entry that matches no one is an error (``--strict``), not a warning.
     aliases : Path or None
         CSV of ``alias,person`` pairs merging known aliases into one person.
     keep_senders : tuple of str
@@ -90,9 +99,11 @@ class RunOptions:
     key: bytes | None = field(default=None, repr=False)
     keep_attributes: tuple[str, ...] = DEFAULT_KEEP_ATTRIBUTES
     drop_attributes: tuple[str, ...] = ()
+    keep_labels: bool = False
     min_group_size: int = 5
     aggregate_only: bool = False
     exclude: Path | None = None
+    strict_exclude: bool = False
     aliases: Path | None = None
     keep_senders: tuple[str, ...] = ()
     non_human: Path | None = None
@@ -120,6 +131,7 @@ class RunResult:
     findings: Findings
     report: Path
     loaded: LoadedEvents
+    unmatched_exclusions: tuple[str, ...] = ()
 
 
 def run(
@@ -145,8 +157,18 @@ def run(
     Returns
     -------
     RunResult
+
+    Raises
+    ------
+    orgnet.report.files.ReportBusyError
+        Another run is writing to ``out`` (checked first, and held to the end).
     """
-    opts = options or RunOptions()
+    # One run per report folder; SIGTERM ends the run as an error does (temporary files removed).
+    with report_lock(out), terminate_as_exit():
+        return _run(paths, out, options or RunOptions(), progress)
+
+
+def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progress: StepReporter) -> RunResult:
     check_output_folder(out)
     # Key and opt-out list are checked before any work: a missing one fails fast.
     key = opts.key if opts.key is not None or not opts.pseudonymize else load_key()
@@ -165,16 +187,23 @@ def run(
     else:
         with progress(f"Reading {len(paths)} source(s)"):
             loaded = load_events(list(paths), format=opts.format, directory=directory, aliases=aliases,
-                                 auto_merge=opts.auto_merge, **identity, **opts.reader_options)
+                                 auto_merge=opts.auto_merge, exclude=opted_out, **identity, **opts.reader_options)
+    excluded, unmatched = None, ()
+    if opted_out is not None and loaded.opt_out is not None:  # removed while reading
+        directory = without_people(directory, loaded.opt_out.persons)
+        excluded, unmatched = loaded.opt_out.excluded, loaded.opt_out.unmatched
+    elif opted_out is not None:  # a store: its ids are canonical already
+        ex = exclude_people(loaded.events, loaded.people, directory, opted_out)
+        loaded = replace(loaded, events=ex.events, people=ex.people if ex.people is not None else loaded.people)
+        directory, excluded, unmatched = ex.directory, ex.excluded, ex.unmatched
+    if unmatched and opts.strict_exclude and opts.exclude is not None:
+        raise InputError(opts.exclude, f"{len(unmatched)} entr{'y' if len(unmatched) == 1 else 'ies'} matched no "
+                                       f"one: {', '.join(plain(u) for u in unmatched[:10])}; expected a platform id, "
+                                       "username, e-mail or directory id of someone in the exports")
     # A window or a directory that selects no one is a slip to report before the analysis runs.
     check_window(loaded.events, opts.analysis.since, opts.analysis.until, loaded.sources)
     if directory is not None and opts.directory is not None:
         check_directory_matches(loaded.events, directory, str(opts.directory))
-    excluded = None
-    if opted_out is not None:
-        ex = exclude_people(loaded.events, loaded.people, directory, opted_out)
-        loaded = replace(loaded, events=ex.events, people=ex.people if ex.people is not None else loaded.people)
-        directory, excluded = ex.directory, ex.excluded
     findings = analyze(loaded.events, directory=directory, people=loaded.people, options=opts.analysis,
                        sources=loaded.sources, membership=_membership(loaded), duplicates=loaded.duplicates,
                        progress=progress)
@@ -182,8 +211,8 @@ def run(
         findings = apply_privacy(
             findings, pseudonymize=opts.pseudonymize, key=key, keep_attributes=opts.keep_attributes,
             drop_attributes=opts.drop_attributes, min_group_size=opts.min_group_size,
-            aggregate=opts.aggregate_only, people_excluded=excluded)
+            aggregate=opts.aggregate_only, people_excluded=excluded, keep_labels=opts.keep_labels)
     release_freed_memory()  # the analysis's temporaries, before the report's workers start
     report = write_report(findings, out, progress=progress, max_graph_ties=opts.graph_files_max_ties,
                           workers=opts.analysis.workers)
-    return RunResult(findings, report, loaded)
+    return RunResult(findings, report, loaded, tuple(unmatched))

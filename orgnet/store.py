@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orgnet.connectors.base import InputError
 from orgnet.events import KINDS, SCHEMA, validate
 
 __all__ = ["import_events", "load", "load_events", "load_people", "store_info"]
@@ -78,18 +79,32 @@ def _connect(store_path: str | Path, *, read_only: bool = False) -> Iterator[duc
     path = Path(store_path)
     if read_only and not path.exists():
         raise FileNotFoundError(f"{path}: no such store; create it with `orgnet import PATH... --store {path}`")
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise InputError(path, _open_problem(exc)) from None
     try:
         con.execute("SET TimeZone = 'UTC'")
         if not _one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'")[0]:
             if read_only:
-                raise ValueError(f"{path}: not an orgnet store (no events table)")
+                raise InputError(path, "not an orgnet store (a DuckDB database without an events table)")
             con.execute("BEGIN")
             con.execute(_DDL)
             con.execute("COMMIT")
         yield con
     finally:
         con.close()
+
+
+def _open_problem(exc: duckdb.Error) -> str:
+    """Why a store file cannot be opened, worded for the user (DuckDB's message names no remedy)."""
+    text = str(exc)
+    if "lock" in text.lower():
+        return ("the store is in use by another process (DuckDB allows one writer); wait for it to finish, "
+                f"or copy the file and read the copy ({text.splitlines()[0]})")
+    if "not a valid DuckDB database" in text or "Serialization" in text or "magic" in text.lower():
+        return "not an orgnet store (not a DuckDB database file); expected a file made by `orgnet import`"
+    return f"cannot open the store ({text.splitlines()[0] if text else type(exc).__name__})"
 
 
 def _people_rows(people: pd.DataFrame | None) -> pa.Table:

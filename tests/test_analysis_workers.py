@@ -19,8 +19,9 @@ class Steps(list):
 
 def test_workers_change_nothing(assert_same_findings) -> None:
     org = generate(people=600, seed=5)
-    # Sampled pivots as on a large organisation; parallel_from=0 sends work to the workers at this size.
-    opts = dict(betweenness_exact_below=100, parallel_from=0)
+    # Sampled pivots (the path for directed or weighted betweenness) as on a large organisation;
+    # parallel_from=0 sends work to the workers at this size.
+    opts = dict(betweenness_exact_below=100, parallel_from=0, betweenness_method="pivots")
     steps = Steps()
     alone = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=1, **opts), progress=steps)
     assert not any("worker" in s for s in steps)
@@ -37,3 +38,13 @@ def test_small_organisations_stay_in_process_by_default() -> None:
     analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, betweenness_exact_below=100),
             progress=steps)
     assert not any("worker" in s for s in steps)  # below parallel_from (20,000 people)
+
+
+def test_default_sampling_is_kadabra_and_the_same_with_workers(assert_same_findings) -> None:
+    org = generate(people=400, seed=3)
+    opts = dict(betweenness_exact_below=100, parallel_from=0)
+    alone = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=1, **opts))
+    both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts))
+    assert alone.summary.methods["betweenness_method"] == "kadabra"
+    assert "KADABRA" in alone.summary.methods["betweenness"]
+    assert_same_findings(alone, both)

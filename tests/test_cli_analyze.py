@@ -97,11 +97,11 @@ def test_bad_input_fails_clearly_and_writes_nothing(tmp_path: Path, content: str
 def test_failure_keeps_the_previous_report(edge_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     assert run("analyze", str(edge_csv), "--map", "actor=sender,target=recipient", "--out", str(out))[0] == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / "bad.csv"
     bad.write_text("actor,target,ts\na,b,never\n")
     assert run("analyze", str(bad), "--out", str(out))[0] == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_report(edge_csv: Path, tmp_path: Path) -> None:

@@ -21,9 +21,12 @@ def test_analyze_recovers_planted_roles(people: int, seed: int) -> None:
     ids = f.people["person"].to_numpy(dtype=str)
 
     planted = set(org.truth["ambassadors"])
-    ranked = ids[f.ambassadors.table["code"]].tolist()
+    # Ranked (everyone's score, in the people table) and flagged (the section) are different things.
+    ranked = ids[np.argsort(-f.people["ambassador_score"].fillna(-np.inf).to_numpy(), kind="stable")].tolist()
     top = set(ranked[: len(planted)])
     assert len(top & planted) / len(planted) >= 0.9  # precision = recall at the planted count
+    flagged = set(ids[f.ambassadors.table["code"]])
+    assert flagged and len(flagged & planted) >= 0.8 * len(flagged)
 
     silos = set(org.truth["silo_departments"])
     s = f.silos.table.query("kind == 'department' and is_silo")

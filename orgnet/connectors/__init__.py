@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import zipfile
 from pathlib import Path
 from typing import Any
 
+from orgnet.connectors._archive import Archive, is_zip
+from orgnet.connectors._files import check_path
 from orgnet.connectors.base import InputError, Reader, ReadResult
 
 __all__ = ["READERS", "InputError", "ReadResult", "Reader", "read", "sniff"]
@@ -65,14 +68,16 @@ def sniff(path: str | Path) -> str:
     'csv'
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(p, "no such file or folder")
+    check_path(p)  # a FIFO or device would block the sniffers: refused before any is asked
     for reader in READERS.values():
         try:
             if reader.sniff(p):
                 return reader.name
-        except OSError:
-            continue
+        except (OSError, InputError, zipfile.BadZipFile, ValueError, IndexError, EOFError, NotImplementedError):
+            continue  # a sniffer that cannot look (a damaged zip, ...) says "not mine"; the reader says why
+    if is_zip(p):
+        with Archive(p):  # a damaged, encrypted or Deflate64 zip: say that, not "unknown format"
+            pass
     raise InputError(
         p,
         "cannot tell the format; expected one of: " + ", ".join(READERS)
@@ -101,6 +106,7 @@ def read(path: str | Path, format: str | None = None, **options: Any) -> ReadRes
     InputError
         The format is unknown or the input is malformed.
     """
+    check_path(path)
     name = format or sniff(path)
     if name not in READERS:
         raise InputError(path, f"unknown format {name!r}; expected one of: {', '.join(READERS)}")

@@ -20,28 +20,50 @@ Examples
 from __future__ import annotations
 
 import json
+import lzma
 import os
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
+from orgnet.connectors._files import check_path, open_regular
 from orgnet.connectors.base import InputError
 
-__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "Archive", "decode_json", "first_file_with_suffix", "is_zip"]
+__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "MEMORY_SHARE", "Archive", "decode_json", "first_file_with_suffix", "is_zip"]
 
 #: Most members a zip may hold (a Slack export has one file per channel per day).
 MAX_MEMBERS = 500_000
-#: Most bytes all members of a zip may hold once decompressed (8 GiB).
-MAX_TOTAL_BYTES = 8 * 1024**3
+def _memory_bytes() -> int:
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - no sysconf (Windows)
+        return 64 * 1024**3
+
+
+#: Share of the machine's memory all members of a zip may hold once decompressed: parsed JSON
+#: takes several times its text, so a zip that expands past an eighth of memory would not fit.
+MEMORY_SHARE = 8
+#: Most bytes all members of a zip may hold once decompressed: an eighth of the machine's
+#: memory (3 GiB on a 24 GiB machine), at least 256 MiB and at most 8 GiB.
+MAX_TOTAL_BYTES = max(256 * 1024**2, min(8 * 1024**3, _memory_bytes() // MEMORY_SHARE))
+#: Compression methods Python's zipfile reads: stored, deflate, bzip2, lzma.
+SUPPORTED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+                     zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+_METHOD_NAMES = {9: "Deflate64 (what Windows Explorer writes for large files)", 6: "implode", 93: "zstandard",
+                 95: "xz", 98: "PPMd", 99: "AES encryption"}
 #: Highest decompressed/compressed ratio of a member larger than ``RATIO_FLOOR`` bytes: exports
 #: compress about 5-20 times; a bomb, a thousand times or more.
 MAX_RATIO = 200
 RATIO_FLOOR = 32 * 1024**2
 
+#: What decompressing a damaged member raises inside zipfile, zlib, bz2 and lzma.
+_MEMBER_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, RuntimeError,
+                  NotImplementedError, IndexError, struct.error, OverflowError)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -162,8 +184,7 @@ class Archive:
         self.path = Path(path)
         self._zip: zipfile.ZipFile | None = None
         self._sizes: dict[str, int] = {}
-        if not self.path.exists():
-            raise InputError(self.path, "no such file or folder")
+        check_path(self.path)  # missing, a FIFO or a device: refused before anything opens it
         if self.path.is_dir():
             self._base = self.path
             self._names = sorted(
@@ -186,8 +207,11 @@ class Archive:
         try:
             zf = zipfile.ZipFile(self.path)
             infos = zf.infolist()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(self.path, f"cannot open the zip archive ({exc})") from None
+        except (zipfile.BadZipFile, OSError, ValueError, IndexError, EOFError, NotImplementedError,
+                OverflowError, struct.error) as exc:
+            # A broken central directory surfaces as any of these inside zipfile.
+            raise InputError(self.path, f"cannot open the zip archive: its directory is damaged ({exc})") from None
+        seen: set[str] = set()
         if len(infos) > max_members:
             zf.close()
             raise InputError(
@@ -205,6 +229,11 @@ class Archive:
                     self.path,
                     f"zip member {name!r} has a path outside the archive; refusing to read it",
                 )
+            problem = _member_problem(info, seen)
+            if problem:
+                zf.close()
+                raise InputError(self.path, f"zip member {name!r} {problem}")
+            seen.add(name)
             total += info.file_size
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 zf.close()
@@ -296,7 +325,8 @@ class Archive:
         if self._zip is None:
             assert self._base is not None
             try:
-                return (self._base / name).read_bytes()
+                with open_regular(self._base / name) as fh:
+                    return fh.read()
             except OSError as exc:
                 raise InputError(self.where(name), f"cannot read the file ({exc.strerror or exc})") from None
         try:
@@ -305,7 +335,7 @@ class Archive:
                 data = fh.read(budget + 1)
         except KeyError:
             raise InputError(self.where(name), "no such member in the zip") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        except _MEMBER_ERRORS as exc:
             raise InputError(self.where(name), f"cannot decompress the member ({exc})") from None
         self._read_total += len(data)
         if self._read_total > self._max_total:
@@ -321,11 +351,11 @@ class Archive:
         try:
             if self._zip is None:
                 assert self._base is not None
-                with (self._base / name).open("rb") as fh:
+                with open_regular(self._base / name) as fh:
                     return fh.read(size)
             with self._zip.open(name) as zfh:
                 return zfh.read(size)
-        except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
+        except (KeyError, *_MEMBER_ERRORS) as exc:
             raise InputError(self.where(name), f"cannot read the member ({exc})") from None
 
     def read_json(self, name: str) -> Any:
@@ -338,6 +368,20 @@ class Archive:
             return self._sizes.get(name, 0)
         assert self._base is not None
         return (self._base / name).stat().st_size
+
+
+def _member_problem(info: zipfile.ZipInfo, seen: set[str]) -> str | None:
+    """What makes a zip member unreadable, worded for the user; ``None`` when it can be read."""
+    if info.flag_bits & 0x1:
+        return "is password-protected (encrypted); unpack it with the password and read the folder"
+    if info.compress_type not in SUPPORTED_METHODS:
+        method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        return (f"is compressed with {method}, which cannot be read here (only "
+                f"{', '.join(SUPPORTED_METHODS.values())}); unpack it with another tool (7-Zip, unzip) "
+                "and read the folder")
+    if info.filename in seen:
+        return "appears twice in the zip (a damaged or tampered archive); which copy to read is unknown"
+    return None
 
 
 def _unsafe(name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,10 +12,60 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["PEOPLE_COLUMNS", "EventRows", "InputError", "ReadResult", "Reader", "empty_people", "split_kept"]
+__all__ = ["CONTENT_COLUMNS", "PEOPLE_COLUMNS", "SHOWN_VALUE_CHARS", "EventRows", "InputError", "ReadResult", "Reader",
+           "empty_people", "is_content_column", "shown_value", "split_kept"]
 
 #: Columns every reader's people table has (more may follow: platform attributes).
 PEOPLE_COLUMNS = ("person", "name", "email")
+
+
+#: Longest cell value an error message quotes; a longer one is described, not shown.
+SHOWN_VALUE_CHARS = 32
+
+#: Column names (lower case, or a word inside a longer name) that hold message content: a value
+#: from one is never quoted in an error message, however short.
+CONTENT_COLUMNS: frozenset[str] = frozenset({
+    "body", "text", "message", "msg", "content", "subject", "comment", "comments", "note", "notes",
+    "description", "topic", "purpose", "header", "snippet", "preview", "html", "markdown", "caption",
+    "title", "summary", "attachment", "attachments", "filename", "file_name",
+})
+
+
+def is_content_column(name: object) -> bool:
+    """Whether a column name says it holds message content (see :data:`CONTENT_COLUMNS`).
+
+    Examples
+    --------
+    >>> [is_content_column(c) for c in ("body", "Message Text", "sender", "ts")]
+    [True, True, False, False]
+    """
+    words = {w for w in re.split(r"[^a-z0-9]+", str(name).strip().lower()) if w}
+    return str(name).strip().lower() in CONTENT_COLUMNS or bool(words & CONTENT_COLUMNS)
+
+
+def shown_value(value: Any, column: object = None) -> str:
+    """A cell value as an error message may quote it: short values quoted, content never.
+
+    A value from a content column (:func:`is_content_column`), longer than
+    :data:`SHOWN_VALUE_CHARS`, or of several words is described by its length only: an error
+    message is printed, logged and pasted into issues, and must not carry what people wrote.
+    Control characters are removed from what is shown.
+
+    Examples
+    --------
+    >>> shown_value("2025-13-45")
+    "'2025-13-45'"
+    >>> shown_value("ZQXCANARY", column="body")
+    'a value of 9 characters from a content column (not shown)'
+    >>> shown_value("see you at the meetup on friday")
+    'a value of 31 characters (not shown)'
+    """
+    text = "" if value is None else str(value)
+    if is_content_column(column) if column is not None else False:
+        return f"a value of {len(text)} characters from a content column (not shown)"
+    if len(text) > SHOWN_VALUE_CHARS or len(text.split()) > 3:
+        return f"a value of {len(text)} characters (not shown)"
+    return repr(re.sub(r"[\x00-\x1f\x7f-\x9f]", "", text))
 
 
 class InputError(ValueError):

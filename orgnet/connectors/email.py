@@ -72,6 +72,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orgnet.connectors._files import NOT_REGULAR, UNREADABLE, NotRegularFile, check_path, open_regular
 from orgnet.connectors.base import InputError, ReadResult
 from orgnet.connectors.dates import DATE_CHECKS, IMPLAUSIBLE, ISOLATED, check_dates, date_bounds
 from orgnet.events import coerce_events
@@ -1005,8 +1006,8 @@ def read_header_file(path: str | Path) -> bytes:
     >>> read_header_file(p)
     b'From: a@x.org\\nTo: b@x.org\\n'
     """
-    try:
-        with open(path, "rb") as f:
+    with open_regular(path) as f:
+        try:
             data = f.read(_CHUNK)
             while True:
                 m = _BLANK_LINE.search(data)
@@ -1018,8 +1019,8 @@ def read_header_file(path: str | Path) -> bytes:
                 if not more:
                     return data
                 data += more
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
 
 
 def mails_from_files(
@@ -1044,8 +1045,11 @@ def mails_from_files(
         n += 1
         try:
             head = read_header_file(f)
+        except NotRegularFile:
+            skipped[NOT_REGULAR] += 1
+            continue
         except InputError:
-            skipped["unreadable file"] += 1
+            skipped[UNREADABLE] += 1
             continue
         if not head.strip():
             skipped["empty file"] += 1
@@ -1164,8 +1168,7 @@ def read_mail(
     formats: list[str] = []
     given = as_paths(paths)
     for p in given:
-        if not p.exists():
-            raise InputError(p, "no such file or folder")
+        check_path(p)  # a FIFO or device is refused before anything opens it
         fmt = format or _sniff_mail(p, eml.sniff, mbox.sniff, maildir.sniff)
         found, n = collectors[fmt](p, bounds, skipped)
         mails.extend(found)

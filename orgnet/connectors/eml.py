@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from orgnet.connectors._files import open_regular
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.connectors.email import (
     Mail,
@@ -125,9 +126,9 @@ def sniff(path: Path) -> bool:
         if path.name.lower().endswith(_OTHER_SUFFIXES):
             return False
         try:
-            with open(path, "rb") as f:
+            with open_regular(path) as f:
                 head = f.read(4096).lstrip(b"\xef\xbb\xbf")
-        except OSError:
+        except (OSError, InputError):
             return False
         return not head.startswith(b"From ") and looks_like_mail(head)
     if not path.is_dir():

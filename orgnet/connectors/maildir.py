@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from orgnet.connectors._files import open_regular
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.connectors.email import Mail, looks_like_mail, mails_from_files, read_mail
 
@@ -59,9 +60,14 @@ def iter_mail_files(root: str | Path) -> Iterator[Path]:
     return (Path(name) for name in _mail_file_names(root))
 
 
-def _mail_file_names(root: str | Path) -> Iterator[str]:
+def _mail_file_names(root: str | Path, skipped: Counter[str] | None = None) -> Iterator[str]:
     # iter_mail_files as plain strings: a Path per file is a noticeable share of reading 100k files.
-    for dirpath, dirnames, filenames in os.walk(root):
+    # A sub-folder that cannot be listed (permissions) is counted, not silently dropped.
+    def unreadable(_: OSError) -> None:
+        if skipped is not None:
+            skipped["unreadable folder"] += 1
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames.sort()
         if "tmp" in dirnames and ("cur" in dirnames or "new" in dirnames):
             dirnames.remove("tmp")
@@ -75,7 +81,7 @@ def collect(path: Path, bounds: tuple[datetime, datetime] | None, skipped: Count
         return mails_from_files([root], root=root.parent, bounds=bounds, skipped=skipped)
     if not root.is_dir():
         raise InputError(root, "no such folder; a maildir reader needs a folder of message files")
-    return mails_from_files(_mail_file_names(root), root=root, bounds=bounds, skipped=skipped)
+    return mails_from_files(_mail_file_names(root, skipped), root=root, bounds=bounds, skipped=skipped)
 
 
 def read(
@@ -137,9 +143,9 @@ def sniff(path: Path) -> bool:
             if _is_bookkeeping(name) or low.endswith(_NOT_MAIL_SUFFIXES) or low.endswith(".eml"):
                 continue
             try:
-                with open(Path(dirpath) / name, "rb") as f:
+                with open_regular(Path(dirpath) / name) as f:
                     head = f.read(2048)
-            except OSError:
+            except (OSError, InputError):
                 continue
             seen += 1
             if looks_like_mail(head) and not head.startswith(b"From "):

@@ -49,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
+from orgnet.connectors._fields import MAX_SECONDS, flag, items, mapping, text
 from orgnet.connectors.base import EventRows, InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
@@ -180,6 +181,7 @@ def _scan(data: bytes, where: str, state: _State) -> None:
             continue
         if not isinstance(body, dict):
             raise InputError(where, f'a "{kind}" record needs a "{kind}" object', f"line {number}")
+        _check(kind, body, where, f"line {number}")
         if kind == "user":
             name = body.get("username")
             if not name:
@@ -192,6 +194,36 @@ def _scan(data: bytes, where: str, state: _State) -> None:
             state.posts.append((kind, body, where, number))
         else:
             state.skipped[f"other record type ({kind})"] += 1
+
+
+def _check(kind: str, body: dict[str, Any], where: str, line: str) -> None:
+    """Check the shape of the fields read from a record: a wrong type is an :class:`InputError` naming the field."""
+    if kind == "user":
+        for f in ("username", "first_name", "last_name", "nickname", "position", "email", "roles"):
+            text(body.get(f), where, line, f"user.{f}")
+        flag(body.get("is_bot"), where, line, "user.is_bot")
+        for t in items(body.get("teams"), where, line, "user.teams"):
+            team = mapping(t, where, line, "user.teams[]")
+            text(team.get("name"), where, line, "user.teams[].name")
+            for c in items(team.get("channels"), where, line, "user.teams[].channels"):
+                text(mapping(c, where, line, "user.teams[].channels[]").get("name"), where, line,
+                     "user.teams[].channels[].name")
+    elif kind == "bot":
+        for f in ("username", "display_name"):
+            text(body.get(f), where, line, f"bot.{f}")
+    elif kind in ("post", "direct_post"):
+        for post, at in [(body, kind), *((r, f"{kind}.replies[]") for r in items(body.get("replies"), where, line,
+                                                                                   f"{kind}.replies"))]:
+            if not isinstance(post, dict):
+                continue
+            for f in ("user", "team", "channel", "type"):
+                text(post.get(f), where, line, f"{at}.{f}")
+            mapping(post.get("props"), where, line, f"{at}.props")
+            for r in items(post.get("reactions"), where, line, f"{at}.reactions"):
+                if isinstance(r, dict):
+                    text(r.get("user"), where, line, f"{at}.reactions[].user")
+        for m in items(body.get("channel_members"), where, line, f"{kind}.channel_members"):
+            text(m, where, line, f"{kind}.channel_members[]")
 
 
 def _events(state: _State) -> tuple[EventRows, int]:
@@ -209,7 +241,7 @@ def _events(state: _State) -> tuple[EventRows, int]:
         read_count += 1 + len(replies)
         user, create_at = body.get("user"), _millis(body.get("create_at"))
         if not user or create_at is None:
-            state.skipped["malformed post (no user or create_at)"] += 1 + len(replies)
+            state.skipped["malformed post (no user, or create_at missing or out of range)"] += 1 + len(replies)
             continue
         user = str(user)
         if kind == "post":
@@ -247,7 +279,7 @@ def _events(state: _State) -> tuple[EventRows, int]:
                 continue
             r_user, r_at = reply.get("user"), _millis(reply.get("create_at"))
             if not r_user or r_at is None:
-                state.skipped["malformed reply (no user or create_at)"] += 1
+                state.skipped["malformed reply (no user, or create_at missing or out of range)"] += 1
                 continue
             r_user = str(r_user)
             if _is_bot(reply, r_user, state):
@@ -260,11 +292,12 @@ def _events(state: _State) -> tuple[EventRows, int]:
 
 
 def _millis(value: Any) -> int | None:
+    # Milliseconds since 1970; missing, unreadable, infinite or past 2262 is no time (the record is counted).
     try:
         millis = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return millis if millis > 0 else None
+    return millis if 0 < millis < MAX_SECONDS * 1000 else None
 
 
 def _unique(item: str, seen: Counter[str]) -> str:
@@ -277,7 +310,7 @@ def _is_bot(body: dict[str, Any], user: str, state: _State) -> bool:
     props = body.get("props") if isinstance(body.get("props"), dict) else {}
     return (
         user in state.bots
-        or bool(state.users.get(user, {}).get("is_bot"))
+        or flag(state.users.get(user, {}).get("is_bot"), "mattermost export", user, "is_bot")
         or str(props.get("from_webhook", "")).lower() == "true"
         or str(props.get("from_bot", "")).lower() == "true"
     )
@@ -353,7 +386,8 @@ def _is_guest(user: dict[str, Any]) -> bool:
 def _people(state: _State, rows: EventRows) -> pd.DataFrame:
     records = []
     for username, u in state.users.items():
-        full = " ".join(p for p in (u.get("first_name"), u.get("last_name")) if p)
+        full = " ".join(p for p in (text(u.get(k), "mattermost export", username, k) for k in ("first_name", "last_name"))
+                        if p)
         email = u.get("email")
         channels = sorted(
             f"{t.get('name')}/{c.get('name')}"
@@ -365,7 +399,7 @@ def _people(state: _State, rows: EventRows) -> pd.DataFrame:
             "name": full or u.get("nickname") or username,
             "email": email.strip().lower() if isinstance(email, str) and email.strip() else None,
             "title": u.get("position") or None,
-            "is_bot": username in state.bots or bool(u.get("is_bot")),
+            "is_bot": username in state.bots or flag(u.get("is_bot"), "mattermost export", username, "is_bot"),
             "deleted": bool(_millis(u.get("delete_at"))),
             "channels": len(channels),
             "external": _is_guest(u),

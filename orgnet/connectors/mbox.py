@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from orgnet.connectors._files import open_regular
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.connectors.email import (
     MAX_HEADER_BYTES,
@@ -74,10 +75,7 @@ def iter_mbox_headers(path: str | Path) -> Iterator[bytes]:
         The file cannot be opened or does not start with a ``From `` line.
     """
     p = Path(path)
-    try:
-        f = open(p, "rb")
-    except OSError as exc:
-        raise InputError(p, f"cannot open: {exc.strerror or exc}") from exc
+    f = open_regular(p)
     with f:
         try:
             size = p.stat().st_size
@@ -105,9 +103,9 @@ def iter_mbox_headers(path: str | Path) -> Iterator[bytes]:
 
 def _starts_like_mbox(path: Path) -> bool:
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             head = f.read(4096).lstrip(b"\xef\xbb\xbf\r\n")
-    except OSError:
+    except (OSError, InputError):
         return False
     return head.startswith(b"From ") and looks_like_headers(head)
 

@@ -56,6 +56,7 @@ import pandas as pd
 import pyarrow as pa
 
 from orgnet.connectors._archive import Archive, is_zip
+from orgnet.connectors._fields import TIME_OUT_OF_RANGE, count, flag, items, mapping, plausible_seconds, text
 from orgnet.connectors.base import InputError, Reader, ReadResult
 from orgnet.events import coerce_events, concat_events, empty_events
 
@@ -268,18 +269,20 @@ def _conversations(archive: Archive, root: str, handles: dict[str, str]) -> list
         name = posixpath.join(root, filename)
         if not archive.exists(name):
             continue
+        where = archive.where(name)
         for i, entry in enumerate(_json_list(archive, name)):
-            cid = str(entry.get("id") or "")
-            label = str(entry.get("name") or cid)
+            cid = text(entry.get("id"), where, i + 1, "id") or ""
+            label = text(entry.get("name"), where, i + 1, "name") or cid
             if not label:
                 raise InputError(archive.where(name), "conversation with neither id nor name", i + 1)
             direct = filename == "dms.json"
             # DM folders are named by the DM's id; everything else by its name.
             folder = cid if direct else label
-            members = [str(m) for m in entry.get("members") or []]
+            members = [text(m, where, i + 1, "members[]") or "" for m in items(entry.get("members"), where, i + 1,
+                                                                              "members")]
             # Group DMs are listed in mpims.json; older exports and some tools put them in
             # groups.json with is_mpim, and the folder name (mpdm-ana--ben--carla-1) says it too.
-            group = not direct and (filename == "mpims.json" or bool(entry.get("is_mpim"))
+            group = not direct and (filename == "mpims.json" or flag(entry.get("is_mpim"), where, i + 1, "is_mpim")
                                     or _MPDM.fullmatch(label) is not None)
             if group and not members:
                 members = _mpdm_members(label, handles)
@@ -331,13 +334,13 @@ class _Context:
 def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conversation, ctx: _Context) -> _Columns:
     # First pass: who wrote each message, so a reply without parent_user_id finds its thread's author.
     author: dict[str, str] = {}
-    for m, _, _ in messages:
+    for m, name, record in messages:
         if isinstance(m, dict) and m.get("ts") is not None and m.get("user"):
-            author[str(m["ts"])] = str(m["user"])
+            author[str(m["ts"])] = text(m["user"], name, record, "user") or ""
     bots, skipped = ctx.bots, ctx.skipped
     cols = _Columns()
     cid = conv.id
-    for m, _name, _record in messages:
+    for m, name, record in messages:
         if not isinstance(m, dict):
             skipped["malformed record (not a JSON object)"] += 1
             continue
@@ -346,6 +349,10 @@ def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conv
         if ts is None:
             skipped["malformed record (no valid ts)"] += 1
             continue
+        if not plausible_seconds(ts):
+            skipped[TIME_OUT_OF_RANGE] += 1
+            continue
+        _check_message(m, name, record)
         ts_s = str(raw_ts)
         subtype = m.get("subtype")
         if m.get("type", "message") != "message":
@@ -373,7 +380,7 @@ def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conv
         item = f"{cid}:{ts_s}"
         thread_ts = m.get("thread_ts")
         thread: str | None = f"{cid}:{thread_ts or ts_s}"
-        text: Any = m.get("text")
+        body: Any = m.get("text")
         if subtype in _JOIN_SUBTYPES:
             cols.add(ts, "join", user, None, None, item)
             continue
@@ -389,7 +396,7 @@ def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conv
             # thread taken from another message would change with what else the export holds.
             thread = f"file:{fid}" if fid else None
             cols.add(ts, "reply", user, owner, thread, item)
-            text = comment.get("comment")
+            body = comment.get("comment")
         elif subtype is not None and subtype not in _MESSAGE_SUBTYPES:
             skipped[f"other subtype ({subtype})"] += 1
             continue
@@ -410,19 +417,20 @@ def _channel_events(messages: list[tuple[dict[str, Any], str, int]], conv: _Conv
             cols.add(ts, "share", user, None if owner in bots else owner, shared_thread or thread, item)
         else:
             _post(cols, conv, bots, ts, user, thread, item)
-        for target in _mentions(text, m.get("blocks")):
+        for target in _mentions(body, m.get("blocks")):
             if target == user:
                 continue  # old exports open file messages with the uploader's own <@U…>
             if target in bots:
                 skipped["mention of a bot"] += 1
                 continue
             cols.add(ts, "mention", user, target, thread, f"{item}:mention:{target}")
-        for r in m.get("reactions") or []:
+        for r in items(m.get("reactions"), name, record, "reactions"):
             if not isinstance(r, dict):
                 skipped["malformed reaction (not an object)"] += 1
                 continue
-            users = [str(u) for u in r.get("users") or []]
-            missing = int(r.get("count") or 0) - len(users)
+            users = [text(u, name, record, "reactions[].users[]") or ""
+                     for u in items(r.get("users"), name, record, "reactions[].users")]
+            missing = count(r.get("count"), name, record, "reactions[].count") - len(users)
             if missing > 0:
                 skipped["reaction not listed by user (count above users)"] += missing
             for u in users:
@@ -494,6 +502,34 @@ def _shared_message(m: dict[str, Any]) -> tuple[str, str | None] | None:
     return None
 
 
+#: Fields of a message read as ids or names (text), lists and objects: their shape is checked once per record.
+_TEXT_FIELDS = ("user", "subtype", "type", "thread_ts", "parent_user_id", "bot_id")
+_LIST_FIELDS = ("reactions", "attachments", "blocks", "files")
+_OBJECT_FIELDS = ("file", "comment", "item", "root", "bot_profile")
+
+
+def _check_message(m: dict[str, Any], name: str, record: int) -> None:
+    """Check the shape of the message fields read: a wrong type is an :class:`InputError` naming the field."""
+    for f in _TEXT_FIELDS:
+        text(m.get(f), name, record, f)
+    for f in _LIST_FIELDS:
+        items(m.get(f), name, record, f)
+    for f in _OBJECT_FIELDS:
+        mapping(m.get(f), name, record, f)
+    for f in ("file", "comment", "root"):
+        sub = mapping(m.get(f), name, record, f)
+        for key in ("user", "id", "comment"):
+            text(sub.get(key), name, record, f"{f}.{key}")
+    item = mapping(m.get("item"), name, record, "item")
+    text(item.get("user"), name, record, "item.user")
+    for key in ("message", "file"):
+        text(mapping(item.get(key), name, record, f"item.{key}").get("user"), name, record, f"item.{key}.user")
+    for i, att in enumerate(items(m.get("attachments"), name, record, "attachments")):
+        if isinstance(att, dict):
+            for key in ("author_id", "author_subname", "channel_id", "ts"):
+                text(att.get(key), name, record, f"attachments[{i}].{key}")
+
+
 def _seconds(ts: Any) -> float | None:
     try:
         value = float(ts)
@@ -560,25 +596,38 @@ def _people(users: Any, where: str) -> pd.DataFrame:
     for i, u in enumerate(users):
         if not isinstance(u, dict) or not u.get("id"):
             raise InputError(where, "expected a user object with an id", i + 1)
-        profile = u.get("profile") if isinstance(u.get("profile"), dict) else {}
-        email = profile.get("email")
-        rows.append(
-            {
-                "person": str(u["id"]),
-                "name": u.get("real_name") or profile.get("real_name") or profile.get("display_name")
-                or u.get("name"),
-                "email": email.strip().lower() if isinstance(email, str) and email.strip() else None,
-                "handle": u.get("name"),
-                "is_bot": _is_bot(u, profile),
-                "deleted": bool(u.get("deleted")),
-                "title": profile.get("title") or None,
-                "tz": u.get("tz"),
-                # Guests (single- and multi-channel) and people of another workspace in a shared
-                # channel (is_stranger) are outside the organisation.
-                "external": bool(u.get("is_restricted") or u.get("is_ultra_restricted") or u.get("is_stranger")),
-            }
-        )
+        rows.append(_user_row(u, where, i + 1))
     return _people_frame(rows)
+
+
+def _user_row(u: dict[str, Any], where: str, record: int) -> dict[str, Any]:
+    # One users.json entry, each field checked for its type (a string "false" is not a bot).
+    profile = mapping(u.get("profile"), where, record, "profile")
+    email = profile.get("email")
+
+    def field(value: Any, key: str) -> str | None:
+        return text(value, where, record, key)
+
+    def yes(key: str) -> bool:
+        return flag(u.get(key), where, record, key)
+
+    return {
+        "person": field(u["id"], "id"),
+        "name": field(u.get("real_name"), "real_name") or field(profile.get("real_name"), "profile.real_name")
+        or field(profile.get("display_name"), "profile.display_name") or field(u.get("name"), "name"),
+        "email": email.strip().lower() if isinstance(email, str) and email.strip() else None,
+        "handle": field(u.get("name"), "name"),
+        "is_bot": _is_bot({**u, **{k: yes(k) for k in _BOT_FLAGS}}, profile),
+        "deleted": yes("deleted"),
+        "title": field(profile.get("title"), "profile.title"),
+        "tz": field(u.get("tz"), "tz"),
+        # Guests (single- and multi-channel) and people of another workspace in a shared
+        # channel (is_stranger) are outside the organisation.
+        "external": yes("is_restricted") or yes("is_ultra_restricted") or yes("is_stranger"),
+    }
+
+
+_BOT_FLAGS = ("is_bot", "is_workflow_bot", "is_connector_bot")
 
 
 def _is_bot(user: dict[str, Any], profile: dict[str, Any]) -> bool:

@@ -30,7 +30,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people
+from orgnet.connectors._fields import MAX_WEIGHT, WEIGHT_OUT_OF_RANGE
+from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people, shown_value
 from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
 from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events
 
@@ -196,7 +197,8 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     return table
 
 
-def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table, Counter[str]]:
+def _timestamps(table: pa.Table, path: Path, date_check: str,
+                column: str = "ts") -> tuple[pa.Table, Counter[str]]:
     """Read the ``ts`` column (ISO 8601, other date text, Unix s/ms/us/ns by magnitude) and null implausible dates.
 
     A value that is not a date is an error naming its row (the column is the user's own, and a
@@ -209,7 +211,9 @@ def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table,
     ts, unreadable = parse_timestamps(table.column("ts"))
     if unreadable.any():
         row = int(np.flatnonzero(unreadable)[0])
-        raise InputError(path, f"row {row + 1}: cannot parse timestamp {table.column('ts')[row].as_py()!r}; "
+        # The column may be the wrong one (--map ts=body): its value is described, never quoted.
+        value = shown_value(table.column("ts")[row].as_py(), column)
+        raise InputError(path, f"row {row + 1}: cannot parse timestamp {value} (column {column!r}); "
                          "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix time in seconds "
                          "or milliseconds")
     check = check_dates(ts, date_check=date_check)
@@ -222,21 +226,93 @@ def _timestamps(table: pa.Table, path: Path, date_check: str) -> tuple[pa.Table,
 
 def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
             kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
+    records = table.num_rows
+    _unique_columns(table, column_map, path)
     table = _apply_map(table, column_map, path)
-    table = _map_kinds(table, kind_map or {}, path)
+    _flat_columns(table, path)
+    # Numbers out of range are counted and left out; text that is no number is named, not quoted.
+    table, out_of_range = _weights(table, path)
+    _check_weights(table, path, str(column_map.get("weight", "weight")))
+    table = _map_kinds(table, kind_map or {}, path, str(column_map.get("kind", "kind")))
     if "item" not in table.column_names:
         # From the row as written (before its date is read), so the same row gets the same item.
         table = table.append_column("item", _content_items(table, source))
-    table, skipped = _timestamps(table, path, date_check)
+    table, skipped = _timestamps(table, path, date_check, str(column_map.get("ts", "ts")))
+    skipped.update(out_of_range)
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
         raise InputError(path, str(exc).removeprefix(f"{path}: ")) from None
     return ReadResult(events=events, people=empty_people(), format=source, path=str(path),
-                      records_read=table.num_rows, records_skipped=skipped)
+                      records_read=records, records_skipped=skipped)
 
 
-def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.Table:
+def _unique_columns(table: pa.Table, column_map: Mapping[str, str], path: Path) -> None:
+    """Refuse a header naming an event column twice (which of the two to read is unknown)."""
+    wanted = {n.strip().lower() for n in (*SCHEMA.names, *column_map.values())}
+    first: dict[str, int] = {}
+    for i, name in enumerate(table.column_names):
+        key = name.strip().lower()
+        if key not in wanted:
+            continue
+        if key in first:
+            raise InputError(path, f"column {name!r} appears twice in the header (columns {first[key] + 1} and "
+                             f"{i + 1}); expected each column once (rename one, or pick one with --map)", record=1)
+        first[key] = i
+
+
+def _flat_columns(table: pa.Table, path: Path) -> None:
+    """Refuse event columns holding lists, structs or maps (a Parquet file may): an id is text or a number."""
+    for name, kind in zip(table.column_names, table.schema.types, strict=True):
+        if pa.types.is_nested(kind):
+            raise InputError(path, f"column {name!r} holds {kind} values; expected text, numbers or dates")
+
+
+def _weights(table: pa.Table, path: Path) -> tuple[pa.Table, Counter[str]]:
+    """Read the weight column as numbers; rows whose weight is out of range are counted and left out.
+
+    An empty cell is the default weight, 1. Negative, infinite, NaN and absurd weights (above
+    :data:`~orgnet.connectors._fields.MAX_WEIGHT`) would reach every sum in the metrics: the
+    row is left out and counted. Text that is no number is left for the contract to name its row.
+    """
+    skipped: Counter[str] = Counter()
+    if "weight" not in table.column_names:
+        return table, skipped
+    col = table.column("weight")
+    kind = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        weights = pc.cast(col, pa.float64())
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
+        text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+        try:
+            weights = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return table, skipped
+    else:
+        return table, skipped
+    values = pc.fill_null(weights, 1.0).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values) & (values >= 0) & (values <= MAX_WEIGHT)
+    table = table.set_column(table.column_names.index("weight"), "weight", pa.array(values))
+    if not ok.all():
+        skipped[WEIGHT_OUT_OF_RANGE] += int((~ok).sum())
+        table = table.filter(pa.array(ok))
+    return table, skipped
+
+
+def _check_weights(table: pa.Table, path: Path, column: str) -> None:
+    """A text weight column must hold numbers; a wrong one (``--map weight=body``) is named without its content."""
+    if "weight" not in table.column_names or not pa.types.is_string(table.column("weight").type):
+        return
+    text = table.column("weight")
+    ok = pc.fill_null(pc.match_substring_regex(text, r"^\s*[-+]?[0-9.eE+-]*[0-9][0-9.eE+-]*\s*$"), True)
+    if not pc.all(ok, min_count=0).as_py():
+        row = int(np.flatnonzero(~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool))[0])
+        raise InputError(path, f"row {row + 1}: weight {shown_value(text[row].as_py(), column)} (column {column!r}) "
+                               "is not a number; expected a number or an empty cell")
+
+
+def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path, column: str = "kind") -> pa.Table:
     """Bring the kind column to event kinds: without case or spaces, then through ``kind_map``.
 
     The column is dictionary-encoded (a handful of distinct values) and mapped through its
@@ -257,7 +333,7 @@ def _map_kinds(table: pa.Table, kind_map: Mapping[str, str], path: Path) -> pa.T
             if used.any():
                 row = int(np.flatnonzero(used)[0])
                 value = chunk.dictionary.cast(pa.string())[chunk.indices[row].as_py()].as_py()
-                _unknown_kind(path, offset + row, value, kinds.filter(bad).to_pylist(), kind_map)
+                _unknown_kind(path, offset + row, value, kinds.filter(bad).to_pylist(), kind_map, column)
         chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, kinds))
         offset += len(chunk)
     values = pa.chunked_array(chunks, pa.dictionary(col.type.index_type, pa.string()))
@@ -273,12 +349,16 @@ def _kind_values(values: pa.Array | pa.ChunkedArray, kind_map: Mapping[str, str]
     return pc.if_else(pc.is_valid(mapped), mapped, values)
 
 
-def _unknown_kind(path: Path, row: int, value: Any, unknown: list[str], kind_map: Mapping[str, str]) -> None:
-    found = sorted(set(unknown))
+def _unknown_kind(path: Path, row: int, value: Any, unknown: list[str], kind_map: Mapping[str, str],
+                  column: str = "kind") -> None:
+    # The kind column may be a wrong one (--map kind=body): its values are described, not quoted.
+    shown = [shown_value(v, column) for v in sorted(set(unknown))]
+    found = [v[1:-1] if v[:1] in "'\"" else v for v in shown]  # a short value unquoted in the list
+    value = shown_value(value, column)
     given = f" after --kinds {','.join(f'{k}={v}' for k, v in kind_map.items())}" if kind_map else ""
     raise InputError(
         path,
-        f"row {row + 1}: kind {value!r} is not an event kind{given}; expected one of {', '.join(KINDS)}. "
+        f"row {row + 1}: kind {value} is not an event kind{given}; expected one of {', '.join(KINDS)}. "
         f"Map the file's values with --kinds VALUE=KIND,... (values to map: {', '.join(found[:10])}"
         f"{', ...' if len(found) > 10 else ''})",
     )

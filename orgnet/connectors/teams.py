@@ -49,6 +49,7 @@ import pandas as pd
 import pyarrow as pa
 
 from orgnet.connectors._archive import Archive, first_file_with_suffix, is_zip
+from orgnet.connectors._fields import TIME_OUT_OF_RANGE, items, plausible_seconds
 from orgnet.connectors.base import EventRows, InputError, Reader, ReadResult
 from orgnet.events import coerce_events, empty_events
 
@@ -151,7 +152,7 @@ def read(path: str | Path) -> ReadResult:
     rows = EventRows()
     for m, where, record in messages:
         _message_events(m, (where, record), author, rows, people, skipped)
-    events = _table(rows, people) if rows.kind else empty_events()
+    events = _table(rows, people, skipped) if rows.kind else empty_events()
     return ReadResult(
         events=events, people=_people_frame(people), format=SOURCE, path=str(path),
         records_read=len(messages), records_skipped=skipped,
@@ -260,7 +261,7 @@ def _message_events(
     else:
         rows.add(ts, "post", actor, None, container, thread, item, where)
     mentioned: list[str] = []
-    for mention in m.get("mentions") or []:
+    for mention in items(m.get("mentions"), where[0], where[1], "mentions"):
         user = _user(mention.get("mentioned")) if isinstance(mention, dict) else None
         if user is None:
             skipped["mention of a channel, team, chat or app"] += 1
@@ -269,7 +270,7 @@ def _message_events(
     for target in dict.fromkeys(mentioned):  # a name split in two is two mentions of one person
         if target != actor:
             rows.add(ts, "mention", actor, target, container, thread, f"{item}:mention:{target}", where)
-    for reaction in m.get("reactions") or []:
+    for reaction in items(m.get("reactions"), where[0], where[1], "reactions"):
         user = _user(reaction.get("user")) if isinstance(reaction, dict) else None
         if user is None:
             skipped["reaction without a user"] += 1
@@ -280,24 +281,35 @@ def _message_events(
                  f"{item}:reaction:{kind}:{reactor}", where)
 
 
-def _timestamps(rows: EventRows) -> pa.Array:
+#: An ISO 8601 time whose year pandas cannot hold (before 1677, from 2262 on, or signed).
+_YEAR_OUT_OF_RANGE = r"^(?:[+-]|(?:1[0-5]\d\d|16[0-6]\d|167[0-6]|226[2-9]|22[7-9]\d|2[3-9]\d\d|[3-9]\d{3}|\d{5,})-)"
+
+
+def _timestamps(rows: EventRows) -> tuple[pa.Array, np.ndarray]:
+    """The events' times, and which are in range (from 1970, before 2262); unreadable text is an error."""
     raw = pd.Series(rows.ts, dtype="object")
     text = raw.where(raw.notna(), None).astype("string").str.strip()
-    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
-    bad = parsed.isna() & text.notna()
+    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601").astype("datetime64[us, UTC]")
+    far = (parsed.isna() & text.notna() & text.str.match(_YEAR_OUT_OF_RANGE).fillna(False)).to_numpy(bool)
+    seconds = parsed.to_numpy("datetime64[us]").astype("int64") / 1e6
+    in_range = parsed.isna().to_numpy(bool) | plausible_seconds(seconds)
+    keep = in_range & ~far
+    parsed = parsed.where(pd.Series(keep, index=parsed.index))
+    bad = parsed.isna() & text.notna() & pd.Series(keep, index=parsed.index)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         where, record = rows.where[i]
         raise InputError(where, f"cannot read createdDateTime {text.iloc[i]!r}; expected ISO 8601", record)
-    return pa.array(parsed.astype("datetime64[us, UTC]"), type=pa.timestamp("us", tz="UTC"), from_pandas=True)
+    return pa.array(parsed.astype("datetime64[us, UTC]"), type=pa.timestamp("us", tz="UTC"), from_pandas=True), keep
 
 
-def _table(rows: EventRows, people: dict[str, dict[str, Any]]) -> pa.Table:
+def _table(rows: EventRows, people: dict[str, dict[str, Any]], skipped: Counter[str]) -> pa.Table:
     outside = _outsiders(people)
     external = [a in outside or (t is not None and t in outside) for a, t in zip(rows.actor, rows.target, strict=True)]
+    ts, keep = _timestamps(rows)
     table = pa.table(
         {
-            "ts": _timestamps(rows),
+            "ts": ts,
             "kind": pa.array(rows.kind, pa.string()),
             "actor": pa.array(rows.actor, pa.string()),
             "target": pa.array(rows.target, pa.string()),
@@ -307,6 +319,10 @@ def _table(rows: EventRows, people: dict[str, dict[str, Any]]) -> pa.Table:
             "external": pa.array(external, pa.bool_()),
         }
     )
+    if not keep.all():
+        # Infinite, negative or far-future times: counted and left out, never passed on.
+        skipped[TIME_OUT_OF_RANGE] += int((~keep).sum())
+        table = table.filter(pa.array(keep))
     return coerce_events(_address_chat_posts(table), source=SOURCE, where="teams messages")
 
 

@@ -84,6 +84,9 @@ def describe(result: BetweennessResult) -> str:
     dist += ", directed paths" if result.directed else ", ties in either direction (weights of both summed)"
     if result.method == "exact":
         return f"exact (Brandes), {dist}"
+    if result.method == "kadabra":
+        return (f"sampled shortest paths (KADABRA, {result.pivots:,} paths; every person within "
+                f"±{result.epsilon:.3g} with probability {1 - result.delta:g}), {dist}")
     chosen = (f"Riondato–Kornaropoulos sample size for ε = {result.target_epsilon:g}, δ = {result.delta:g}, "
               f"vertex diameter ≈ {result.vertex_diameter}; " if result.target_epsilon is not None else "")
     return (f"sampled from {result.pivots} random source people (Brandes–Pich; {chosen}"

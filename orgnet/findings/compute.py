@@ -32,13 +32,12 @@ import scipy.sparse as sp
 from orgnet._parallel import effective_n_jobs, start_call
 from orgnet.connectors.base import InputError
 from orgnet.events import contributions, encode_ids, has_timestamps
-from orgnet.findings.ambassadors import ambassador_ranking
+from orgnet.findings.ambassadors import ambassador_ranking, ambassador_section
 from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
 from orgnet.findings.betweenness import describe as describe_betweenness
 from orgnet.findings.connectors import connector_roles, person_measures
 from orgnet.findings.formal import formal_structure
 from orgnet.findings.model import (
-    Ambassadors,
     Channels,
     Connectors,
     Findings,
@@ -57,7 +56,7 @@ from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
-from orgnet.metrics.communities import leiden
+from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
 from orgnet.metrics.time import (
@@ -88,16 +87,23 @@ class AnalysisOptions:
         Analyse events with ``since <= ts < until`` (dates or ISO timestamps).
     seed : int
         Seed for Leiden, sampled betweenness and the silo baseline: same seed, same results.
-    resolution : float
-        Leiden modularity resolution.
+    resolution : float or None
+        Leiden modularity resolution; None (the default) chooses it from the data (Newman 2016,
+        :func:`orgnet.metrics.communities.choose_resolution`).
     betweenness_exact_below : int
-        Exact betweenness below this many people, sampled pivots above.
+        Exact betweenness below this many people, sampled above.
+    betweenness_method : {"auto", "kadabra", "pivots"}
+        How betweenness is sampled: KADABRA's adaptive shortest-path sample (NetworKit; hops on
+        undirected ties, the default path definition) or source pivots (any definition);
+        ``"auto"`` takes KADABRA where it applies (see :func:`orgnet.metrics.centrality.betweenness`).
     betweenness_pivots : int or None
-        Number of source pivots when sampling; None: the Riondato-Kornaropoulos sample size
-        for ``betweenness_epsilon`` and ``betweenness_delta``.
-    betweenness_epsilon, betweenness_delta : float
-        Target additive error on normalised betweenness, and the probability that some
-        person's value falls outside its stated bounds (see docs/scale.md).
+        Number of source pivots when sampling by pivots; None: the Riondato-Kornaropoulos
+        sample size for ``betweenness_epsilon`` and ``betweenness_delta``.
+    betweenness_epsilon : float or None
+        Target additive error on normalised betweenness (None: 0.01 with KADABRA, 0.1 with
+        pivots, whose cost grows as its inverse square; see docs/scale.md).
+    betweenness_delta : float
+        Probability that some person's value falls outside its stated bounds.
     weighted_paths : bool
         Betweenness paths use distance = 1 / tie weight; by default a path's length is its
         number of ties (hops).
@@ -133,10 +139,11 @@ class AnalysisOptions:
     since: str | None = None
     until: str | None = None
     seed: int = 0
-    resolution: float = 1.0
+    resolution: float | None = None
     betweenness_exact_below: int = 5000
+    betweenness_method: str = "auto"
     betweenness_pivots: int | None = None
-    betweenness_epsilon: float = 0.1
+    betweenness_epsilon: float | None = None
     betweenness_delta: float = 0.1
     weighted_paths: bool = False
     betweenness_directed: bool = False
@@ -483,6 +490,7 @@ def analyze(
             pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
             seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
             ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
+            method=opts.betweenness_method,
             n_jobs=opts.workers if graph.n >= opts.parallel_from else 1,
         )
     with ExitStack() as cleanup:  # the workers stop whatever happens
@@ -501,10 +509,25 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     table = graph.people.copy()
     eligible = eligible_people(table)
     with progress("Communities (Leiden)"):
-        community = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=graph.igraph(directed=False))
+        view = graph.igraph(directed=False)
+        if opts.resolution is None:
+            choice = choose_resolution(a, seed=opts.seed, graph=view, max_iterations=rules.communities.max_iterations)
+            community, resolution = choice.labels, choice.resolution
+            how = f"chosen from the data (Newman 2016 maximum likelihood, {len(choice.history)} estimates)"
+        else:
+            community, resolution = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=view), opts.resolution
+            how = "given"
         # People with no tie are in no community (not each in one of their own).
         label = pd.Series(np.char.add("C", (community + 1).astype(str)), dtype="string")
         has_tie = (np.diff(a.indptr) > 0) | (np.bincount(a.indices, minlength=graph.n) > 0)
+        seeds = [opts.seed + 1 + i for i in range(rules.communities.stability_seeds)]
+        agreement = seed_stability(a, community, resolution=resolution, seeds=seeds, graph=view, among=has_tie) \
+            if has_tie.sum() > 1 and seeds else np.zeros(0)
+        stability = {"resolution": float(resolution), "resolution_rule": how, "seeds": seeds,
+                     "nmi": [float(x) for x in agreement],
+                     "mean_nmi": float(agreement.mean()) if len(agreement) else None,
+                     "stable": bool(agreement.mean() >= rules.communities.min_stability) if len(agreement) else True,
+                     "min_stability": rules.communities.min_stability}
         table["community"] = label.mask(~has_tie).array
         graph.people["community"] = table["community"].to_numpy()
         graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it
@@ -533,10 +556,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     with progress("Ambassadors"):
         components = ambassador_components(frame, codes)
         ranked = ambassador_ranking(components, eligible, rules.ambassadors)
-        listed = max(int(ranked["flagged"].sum()),
-                     min(rules.ambassadors.min_listed, int((ranked["score"] > 0).sum())))
-        ambassadors = Ambassadors(ranked.head(listed).reset_index(drop=True), int(components.weeks), primary)
-        score = np.zeros(graph.n)
+        ambassadors = ambassador_section(ranked, components, primary)
+        score = np.full(graph.n, np.nan)
         score[ranked["code"].to_numpy(np.int64)] = ranked["score"].to_numpy()
     with progress("Engagement pyramid"):
         pyramid, levels = _pyramid(frame, graph, table, eligible, grouping)
@@ -585,6 +606,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             with progress(f"Findings per {opts.by}"):
                 periods = period_findings(graph, opts.by, grouping, eligible=eligible, rules=rules, seed=opts.seed,
                                           coded_events=coded_events)
+                if grouping.kind == "community" and not stability["stable"]:
+                    _no_group_trends(periods, float(agreement.mean()))
     else:
         skipped.append("time-based findings (periods, response times, trends, newcomers): "
                        "the events carry no timestamps")
@@ -596,9 +619,11 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     with progress("Connectors, spanners, brokers"):
         measures["betweenness"] = bc.values
         first_activity, end = _first_activity(graph) if timed else (None, None)
+        span = None if first_activity is None else float((end - first_activity.min()) / pd.Timedelta(days=1))
         found, notes = connector_roles(
             measures, codes, len(grouping), eligible=eligible, contributes=components.contributed,
-            hire_date=table["hire_date"], first_activity=first_activity, end=end, rules=rules.connectors)
+            hire_date=table["hire_date"], first_activity=first_activity, end=end, span_days=span,
+            rules=rules.connectors)
         connectors = Connectors(found, primary, notes)
     if silo_call is not None:
         with progress("Silos: waiting for the worker"):
@@ -623,8 +648,13 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             "betweenness_method": bc.method,
             "betweenness_error": {"pivots": bc.pivots, "epsilon": bc.epsilon, "delta": bc.delta,
                                   "certain_top": int(people["betweenness_certain"].sum()), "top": opts.top},
-            "communities": f"Leiden (igraph), modularity, resolution {opts.resolution}, seed {opts.seed}, "
-                           "undirected tie weights",
+            "communities": f"Leiden (igraph), modularity, resolution {resolution:.3g} {how}, seed {opts.seed}, "
+                           "undirected tie weights; seed stability: "
+                           + (f"mean NMI {stability['mean_nmi']:.2f} with seeds {', '.join(map(str, seeds))} ("
+                              + ("stable" if stability["stable"] else
+                                 f"unstable: below {rules.communities.min_stability}, no trend is reported on them")
+                              + ")" if stability["mean_nmi"] is not None else "not measured"),
+            "community_stability": stability,
             "ei_index": "Krackhardt & Stern (E - I) / (E + I) over tie weights",
             "responses": "first reply or share by someone else in the thread (reactions carry no time of "
                          "their own)",
@@ -638,6 +668,16 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
                       channels=channels if channels is not None else _channels(graph, frame, None))
     summary.flagged = flag_counts(result)
     return result
+
+
+def _no_group_trends(periods: Any, mean_nmi: float) -> None:
+    """No trend on communities that change with the seed: the group changes are dropped, the note says why."""
+    for key in ("new_silos", "silos_no_longer", "more_inward"):
+        if key in periods.changes:
+            periods.changes[key] = np.zeros(0, dtype=np.int64)
+    why = (f"communities change with the seed (mean NMI {mean_nmi:.2f} between seeds): no trend is reported on "
+           "them")
+    periods.note = f"{periods.note}; {why}" if periods.note else why
 
 
 def population(people: pd.DataFrame | None, duplicates: pd.DataFrame | None, findings: Findings) -> Population:

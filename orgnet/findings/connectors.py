@@ -11,17 +11,23 @@ role                rule (defaults)
 =================== ===========================================================================
 central connector   PageRank or weighted in-degree in the organisation's top 2%; or, within a
                     group of at least 5 people, a modified z-score of log weighted in-degree of
-                    at least 3.5 among the group's own people.
+                    at least 3.5 among the group's own people; either way, at least as many
+                    distinct people coming to them as the 90th percentile of people with
+                    ties (and at least 2).
 boundary spanner    participation coefficient at or above the 90th percentile of people with
                     ties, and ties into at least 2 other groups.
 information broker  betweenness in the top 10%, Burt constraint at or below the median, at
                     least half the tie weight outside the own group, spread over at least 2
                     effective other groups (with the own group three groups meet in them: the
-                    Gould-Fernandez liaison position), and not a central connector.
+                    Gould-Fernandez liaison position), an outside share above the typical
+                    (median) person's beyond chance (binomial z over their contacts at least
+                    3), a group of their own, and not a central connector.
 peripheral          distinct contacts at most a quarter of the median of people with ties (at
-                    least 1), among people who contribute.
+                    least 1), among people who contribute; only when the timed data spans at
+                    least 90 days.
 newcomer            hired (directory) or first active within 90 days of the end of the data,
-                    with distinct contacts at or below the 25th percentile of the established.
+                    with distinct contacts at or below the 25th percentile of the established;
+                    only when the data spans at least 180 days (90 to be new in, 90 before).
 =================== ===========================================================================
 
 Only eligible people (members of the organisation who are people, not lists or bots) hold a role.
@@ -131,6 +137,10 @@ def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndar
     pr, s_in = m["pagerank"].to_numpy(float), m["in_strength"].to_numpy(float)
     pr_pct, in_pct, pr_top = percentile_rank(pr), percentile_rank(s_in), top_share(pr)
     cut = 1 - rules.top_share
+    d_in = m["in_degree"].to_numpy()
+    tied = m["partners"].to_numpy() > 0
+    floor = max(2.0, float(np.quantile(d_in[tied], rules.min_in_degree_percentile))) if tied.any() else np.inf
+    enough = d_in >= floor
     overall = ((pr_pct > cut) | (in_pct > cut)) & (s_in > 0)
     codes = np.asarray(groups, dtype=np.int64)
     zs = np.full(n, np.nan)
@@ -138,7 +148,7 @@ def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndar
     zs[ranked] = z
     within = np.nan_to_num(zs, nan=-np.inf) >= rules.group_z
     within &= s_in > 0
-    flagged = np.flatnonzero((overall | within) & ok)
+    flagged = np.flatnonzero((overall | within) & enough & ok)
     return _rows(flagged, "central connector", pr_pct[flagged],
                  pagerank=pr[flagged], pagerank_top_share=pr_top[flagged],
                  in_degree=m["in_degree"].to_numpy()[flagged], in_strength=s_in[flagged],
@@ -165,11 +175,13 @@ def boundary_spanners(m: pd.DataFrame, *, eligible: np.ndarray | None = None,
 
 
 def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, exclude: np.ndarray | None = None,
-                        rules: ConnectorRules | None = None) -> pd.DataFrame:
+                        groups: np.ndarray | None = None, rules: ConnectorRules | None = None) -> pd.DataFrame:
     """People on the paths between groups whose contacts are not tied to each other.
 
     ``score`` is the betweenness percentile rank; ``exclude`` takes out the central connectors,
-    whose brokerage follows from their reach (Cross & Parker).
+    whose brokerage follows from their reach (Cross & Parker). When ``groups`` is given, a broker
+    has a group: for someone with none (a partial
+    directory) "outside the own group" means nothing and every tie would count as outside.
     """
     rules = rules or ConnectorRules()
     n = len(m)
@@ -184,6 +196,15 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
     ok = has & (bt > 0) & (bt_pct > 1 - rules.broker_share) & (constraint <= median_c)
     ok &= (outside >= rules.broker_min_outside_share - 1e-12) & (others >= rules.broker_min_other_groups - 1e-9)
     ok &= _eligible(n, eligible)
+    partners = m["partners"].to_numpy(float)
+    grouped = has if groups is None else has & (np.asarray(groups, dtype=np.int64) >= 0)
+    typical = float(np.nanmedian(outside[grouped])) if grouped.any() else 0.0
+    beyond = np.full(n, np.inf)
+    if 0 < typical < 1:  # one-sided binomial z of the outside share against the typical person's
+        beyond = (outside - typical) / np.sqrt(typical * (1 - typical) / np.maximum(partners, 1))
+    ok &= beyond >= rules.broker_test_z
+    if groups is not None:
+        ok &= grouped
     if exclude is not None:
         ok &= ~np.asarray(exclude, dtype=bool)
     f = np.flatnonzero(ok)
@@ -191,7 +212,8 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
             "groups_reached")
     return _rows(f, "information broker", bt_pct[f], betweenness=bt[f], betweenness_top_share=bt_top[f],
                  constraint=constraint[f], constraint_median=np.full(len(f), median_c), outside_share=outside[f],
-                 effective_other_groups=others[f], **{c: m[c].to_numpy()[f] for c in cols})
+                 effective_other_groups=others[f], outside_share_typical=np.full(len(f), typical),
+                 outside_share_z=beyond[f], **{c: m[c].to_numpy()[f] for c in cols})
 
 
 def peripheral_people(m: pd.DataFrame, *, among: np.ndarray | None = None,
@@ -248,6 +270,7 @@ def newcomers(m: pd.DataFrame, *, hire_date: pd.Series | None, first_activity: p
 def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligible: np.ndarray,
                     contributes: np.ndarray, hire_date: pd.Series | None = None,
                     first_activity: pd.Series | None = None, end: pd.Timestamp | None = None,
+                    span_days: float | None = None,
                     rules: ConnectorRules | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Every role's flagged people in one table, and why a role could not be computed.
 
@@ -267,6 +290,9 @@ def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligi
         Per person; newcomers need one of them and ``end``.
     end : pandas.Timestamp, optional
         End of the data (None: no timestamps).
+    span_days : float, optional
+        Days from the first to the last timed event (None: no timestamps). Peripheral people
+        need :attr:`~ConnectorRules.min_days` of data, newcomers that plus the newcomer window.
     rules : ConnectorRules, optional
         Thresholds.
 
@@ -285,15 +311,24 @@ def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligi
         is_central = np.zeros(len(m), dtype=bool)
         is_central[central["code"].to_numpy(np.int64)] = True
         parts.append(boundary_spanners(m, eligible=eligible, rules=rules))
-        parts.append(information_brokers(m, eligible=eligible, exclude=is_central, rules=rules))
+        parts.append(information_brokers(m, eligible=eligible, exclude=is_central, groups=groups, rules=rules))
     else:
         notes["boundary spanner"] = notes["information broker"] = "fewer than two groups"
-    parts.append(peripheral_people(m, among=np.asarray(eligible, bool) & np.asarray(contributes, bool), rules=rules))
-    if end is not None:
+    if span_days is None or span_days >= rules.min_days:
+        parts.append(peripheral_people(m, among=np.asarray(eligible, bool) & np.asarray(contributes, bool),
+                                       rules=rules))
+    else:
+        notes["peripheral"] = (f"the data spans {span_days:.0f} days; at least {rules.min_days} are needed before "
+                               "few contacts says something about a person rather than the window")
+    if end is None:
+        notes["newcomer"] = "the events carry no timestamps"
+    elif span_days is not None and span_days < rules.newcomer_days + rules.min_days:
+        notes["newcomer"] = (f"the data spans {span_days:.0f} days; at least {rules.newcomer_days + rules.min_days} "
+                             f"are needed ({rules.newcomer_days} to be new in and {rules.min_days} before them to be "
+                             "established against)")
+    else:
         parts.append(newcomers(m, hire_date=hire_date, first_activity=first_activity, end=end, eligible=eligible,
                                rules=rules))
-    else:
-        notes["newcomer"] = "the events carry no timestamps"
     nonempty = [p for p in parts if len(p)]
     table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0]
     if "group" in table.columns:

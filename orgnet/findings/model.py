@@ -16,8 +16,8 @@ Examples
 >>> f = analyze(toy_org().events, directory=toy_org().directory)
 >>> f.groups.primary, f.groups.by_kind["department"].labels[:2].tolist()
 ('department', ['Applied Research', 'Compensation and Benefits'])
->>> int(f.ambassadors.table["code"].iloc[0]) in range(len(f.people))
-True
+>>> f.ambassadors.status, f.ambassadors.scored  # 60 people: the best three are not outliers
+('none_stand_out', 30)
 """
 
 from __future__ import annotations
@@ -205,30 +205,41 @@ class Groups:
 
 @dataclass
 class Ambassadors:
-    """Passionate ambassadors: the ranked list and the components behind each score.
+    """Passionate ambassadors: the flagged people and the components behind each score.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        The best-ranked people (the flagged ones and, when fewer, a short list to pick from),
-        :attr:`COLUMNS`.
+        The flagged people only, best first, :attr:`COLUMNS` (everyone's score is in the people
+        table: flagged and ranked are different things).
     weeks : int
         Weeks spanned by the data.
     grouping : str
         What ``responder_groups`` counts (``department`` or ``community``).
     note : str
-        Why the list cannot be computed or means little (empty when it is sound).
+        Why the list is empty or cannot be computed (empty when people are flagged).
+    status : str
+        ``flagged`` (people stand out), ``none_stand_out`` (scored, no outlier) or
+        ``not_measurable`` (no one can be seen responding to anyone: nobody scored).
+    scored : int
+        People given a score (eligible contributors, when the score can be measured).
+    unmeasured : list of str
+        Components no one has in this data (left out of the score).
     """
 
     table: pd.DataFrame
     weeks: int
     grouping: str
     note: str = ""
+    status: str = "flagged"
+    scored: int = 0
+    unmeasured: list[str] = field(default_factory=list)
 
     COLUMNS = {
         "rank": "1 = best",
         "code": "person (node code)",
-        "score": "ambassador score",
+        "score": "ambassador score (weighted mean log-ratio of the components to their medians)",
+        "score_z": "modified z-score of the score among the people scored",
         "flagged": "an outstanding ambassador (see docs/metrics.md)",
         "weeks_active": "weeks with any contribution",
         "conversations": "threads they started that drew a response",
@@ -296,6 +307,8 @@ class Connectors:
         "betweenness": "normalised betweenness", "betweenness_top_share": "share as high",
         "constraint": "Burt constraint", "constraint_median": "median constraint of people with ties",
         "outside_share": "share of tie weight outside the own group",
+        "outside_share_typical": "the median person's outside share",
+        "outside_share_z": "binomial z of the outside share against the typical person's",
         "effective_other_groups": "inverse Simpson over other groups",
         "effective_size": "Burt effective size",
         "brokerage": "Gould-Fernandez two-paths brokered", "coordinator": "", "itinerant": "",

@@ -13,7 +13,7 @@ Examples
 >>> r.silos.test_z, r.connectors.top_share, Rules().silos.test_z
 (2.5, 0.05, 3.0)
 >>> sorted(Rules.names())[:3]
-['ambassadors.min_listed', 'ambassadors.outlier_z', 'connectors.broker_min_other_groups']
+['ambassadors.outlier_z', 'ambassadors.reach_weight', 'communities.max_iterations']
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields
 
 __all__ = [
     "AmbassadorRules",
+    "CommunityRules",
     "ConnectorRules",
     "FormalRules",
     "Rules",
@@ -57,15 +58,17 @@ class AmbassadorRules:
     ----------
     outlier_z : float
         A person is flagged when the modified z-score (Iglewicz & Hoaglin 1993:
-        ``0.6745 (x - median) / MAD``) of the logit of their score among contributors is at or
-        above this: 3.5, the authors' recommended outlier cut-off.
-    min_listed : int
-        The ranked list holds at least this many people when that many contribute, so a
-        community manager has names to look at beside the flagged ones (25).
+        ``0.6745 (x - median) / MAD``) of their score among contributors is at or above this
+        (3.5, the authors' recommended outlier cut-off) and more distinct people respond to
+        them than to three quarters of contributors (the upper quartile).
+    reach_weight : float
+        Share of the score carried by reach (distinct responders and the groups they come
+        from): one half, because drawing people in is what sets an ambassador apart; the other
+        half is split over weeks active, conversations, people answered and people shared.
     """
 
     outlier_z: float = 3.5
-    min_listed: int = 25
+    reach_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,11 @@ class ConnectorRules:
     ----------
     top_share : float
         Central connector: PageRank or weighted in-degree in the organisation's top 2% (a
-        handful per hundred people, the usual size of an ONA "go-to" list).
+        handful per hundred people, the usual size of an ONA "go-to" list) ...
+    min_in_degree_percentile : float
+        ... and, whichever rule flags them, at least as many distinct people coming to them as
+        the 90th percentile of people with ties (and at least 2): "central" means many people,
+        in the numbers this organisation has, not heavy traffic from one.
     group_z : float
         Central connector within a group: modified z-score of log weighted in-degree among the
         group's own people at least 3.5 (Iglewicz & Hoaglin's outlier cut-off).
@@ -91,13 +98,23 @@ class ConnectorRules:
         Information broker: betweenness in the top 10% ...
     broker_min_outside_share : float
         ... at least half of the tie weight outside the own group ...
+    broker_test_z : float
+        ... above the typical (median) person's outside share beyond chance: one-sided binomial
+        z over their distinct contacts at least 3 (``Phi(-3)``, as for silos), so where everyone's
+        ties cross groups (noisy or project-based organisations) crossing them is no evidence ...
     broker_min_other_groups : float
         ... spread over at least 2 effective other groups (inverse Simpson; with the own group
-        three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint
-        at or below the median, and not a central connector (Cross & Parker's distinction).
+        three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint at or below the median, a group of their own
+        (with none, every tie would count as outside), and not a central connector (Cross &
+        Parker's distinction).
     peripheral_share_of_median : float
         Peripheral: distinct contacts at most a quarter of the median of people with ties (at
-        least 1); only people who contribute (a watcher with no tie is expected).
+        least 1); only people who contribute (a watcher with no tie is expected) ...
+    min_days : int
+        ... and only when the timed data spans at least 90 days (a quarter, the usual window of
+        an organisational network analysis): over a few days or weeks, few contacts says more
+        about the window than the person. Newcomers need twice this: a quarter to be new in and
+        a quarter before it to be established against.
     newcomer_days : int
         Newcomer: hired or first active within 90 days (a quarter, the usual onboarding
         horizon) of the end of the data ...
@@ -106,14 +123,17 @@ class ConnectorRules:
     """
 
     top_share: float = 0.02
+    min_in_degree_percentile: float = 0.9
     group_z: float = 3.5
     min_group: int = 5
     spanner_percentile: float = 0.9
     spanner_min_groups: int = 2
     broker_share: float = 0.10
     broker_min_outside_share: float = 0.5
+    broker_test_z: float = 3.0
     broker_min_other_groups: float = 2.0
     peripheral_share_of_median: float = 0.25
+    min_days: int = 90
     newcomer_days: int = 90
     newcomer_percentile: float = 0.25
 
@@ -177,6 +197,29 @@ class FormalRules:
 
 
 @dataclass(frozen=True)
+class CommunityRules:
+    """Informal communities (see :mod:`orgnet.metrics.communities`).
+
+    Attributes
+    ----------
+    max_iterations : int
+        The resolution is Newman's (2016) maximum-likelihood estimate, re-estimated from the
+        partition at most 10 times (it usually settles in 3 to 7) unless ``--resolution`` is given.
+    stability_seeds : int
+        Leiden is run again with 3 other seeds at the chosen resolution; the mean normalised
+        mutual information with the reported partition is its seed stability.
+    min_stability : float
+        Communities are stable when that mean is at least 0.8 (below it a fifth or more of the
+        partition's information changes with the seed): on unstable communities the report
+        says so and reports no trend.
+    """
+
+    max_iterations: int = 10
+    stability_seeds: int = 3
+    min_stability: float = 0.8
+
+
+@dataclass(frozen=True)
 class TrendRules:
     """Trends between periods.
 
@@ -209,6 +252,7 @@ class Rules:
     silos: SiloRules = field(default_factory=SiloRules)
     formal: FormalRules = field(default_factory=FormalRules)
     trends: TrendRules = field(default_factory=TrendRules)
+    communities: CommunityRules = field(default_factory=CommunityRules)
 
     @classmethod
     def names(cls) -> list[str]:

@@ -49,7 +49,7 @@ import pyarrow.compute as pc
 from orgnet.connectors.base import InputError, ReadResult
 from orgnet.events import concat_events, empty_events, encode_ids, remember_ids
 
-__all__ = ["read_aliases", "resolve_identities"]
+__all__ = ["canonical_accounts", "read_aliases", "resolve_identities"]
 
 
 #: Python's ``\s`` (Unicode white space) spelt for RE2, which Arrow's regex kernels use.
@@ -337,6 +337,38 @@ def resolve_identities(
             values, index = parts[0] if len(parts) == 1 else _merge_encodings(parts)
             remember_ids(events.column(name), values, index)
     return events, _merge_people(frames, directory)
+
+
+def canonical_accounts(
+    results: list[ReadResult],
+    directory: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
+) -> list[pd.DataFrame]:
+    """Every account each input names, with the canonical id :func:`resolve_identities` gives it.
+
+    The same rules as :func:`resolve_identities`, without rewriting any event: the opt-out step
+    (:func:`orgnet.privacy.optout.resolve_opt_out`) uses it to find a person's accounts in every
+    input before anything is counted.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        Per input: its people table (``person`` the input's own id, ``name``, ``email``, platform
+        attributes) plus ids only seen in its events, and ``canonical``.
+    """
+    alias = _alias_map(aliases)
+    if directory is not None:
+        from orgnet.directory import normalise_directory
+
+        directory = normalise_directory(directory)
+        directory = directory.assign(person=directory["person"].astype("string"),
+                                     email=_normalise_emails(directory["email"]))
+    out = []
+    for result in results:
+        seen = [pc.unique(result.events.column(c)).cast(pa.string()) for c in ("actor", "target")]
+        local = _local_people(result, [pc.drop_null(s) for s in seen])
+        out.append(local.assign(canonical=_canonical(local, alias, directory)))
+    return out
 
 
 def _joined_sources(seen: pd.DataFrame) -> pd.Series:

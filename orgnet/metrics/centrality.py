@@ -16,7 +16,9 @@ import scipy.sparse as sp
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
 
 __all__ = [
+    "KADABRA_EPSILON",
     "PIVOT_CHUNK",
+    "PIVOT_EPSILON",
     "BetweennessResult",
     "PivotWork",
     "betweenness",
@@ -173,9 +175,9 @@ class BetweennessResult:
         Normalised betweenness (share of the ordered or unordered pairs whose shortest paths
         go through the person, as networkx's ``normalized=True``).
     method : str
-        ``"exact"`` or ``"sampled"``.
+        ``"exact"``, ``"sampled"`` (source pivots) or ``"kadabra"`` (sampled shortest paths).
     pivots : int
-        Number of source people used (``n`` when exact).
+        Number of source people used (``n`` when exact), or of sampled paths (KADABRA).
     weighted : bool
         Whether paths used distance = 1 / tie weight (else each tie has length 1: hops).
     lower, upper : numpy.ndarray or None
@@ -430,13 +432,14 @@ def betweenness(
     weighted: bool = False,
     exact_below: int = 5000,
     pivots: int | None = None,
-    epsilon: float = 0.1,
+    epsilon: float | None = None,
     delta: float = 0.1,
     seed: int = 0,
     graph: object | None = None,
     directed: bool = True,
     per_person_bounds: bool = False,
     ties: sp.coo_array | None = None,
+    method: str = "auto",
 ) -> BetweennessResult:
     """Betweenness: exact below a size threshold, sampled source pivots above it.
 
@@ -466,10 +469,13 @@ def betweenness(
         Exact when the graph has fewer people than this.
     pivots : int, optional
         Number of random source people when sampling (default: from ``epsilon``, ``delta``).
-    epsilon, delta : float
-        Target additive error on normalised betweenness and failure probability.
+    epsilon : float, optional
+        Target additive error on normalised betweenness (default :data:`KADABRA_EPSILON` for
+        KADABRA, :data:`PIVOT_EPSILON` for source pivots, whose cost grows as ``1 / epsilon²``).
+    delta : float
+        Probability that some person's value lies outside the error.
     seed : int
-        Seed for choosing pivots (:func:`choose_pivots`).
+        Seed for choosing pivots (:func:`choose_pivots`) or KADABRA's path sample.
     graph : igraph.Graph, optional
         A prebuilt igraph view of ``adjacency`` (directed; or, with ``directed=False``, the
         upper triangle of ``A + A.T`` as :func:`undirected_ties` gives it).
@@ -483,6 +489,12 @@ def betweenness(
     ties : scipy.sparse.coo_array, optional
         The ties ``graph`` was built from (``adjacency.tocoo()``, or :func:`undirected_ties`
         with ``directed=False``), when the caller has them already.
+    method : {"auto", "kadabra", "pivots"}
+        How to sample at or above ``exact_below`` people: KADABRA's adaptive path sampling
+        (:func:`orgnet.metrics.kadabra.kadabra_betweenness`: hops on undirected ties only), or
+        Brandes–Pich source pivots (any path definition). ``"auto"`` takes KADABRA where it
+        applies (undirected, hops, no fixed ``pivots``, no ``per_person_bounds``, NetworKit
+        installed) and pivots otherwise.
 
     Returns
     -------
@@ -498,7 +510,7 @@ def betweenness(
     a = check_adjacency(adjacency, func="betweenness")
     work = betweenness_work(a, weighted=weighted, exact_below=exact_below, pivots=pivots, epsilon=epsilon,
                             delta=delta, seed=seed, graph=graph, directed=directed,
-                            per_person_bounds=per_person_bounds, ties=ties)
+                            per_person_bounds=per_person_bounds, ties=ties, method=method)
     if isinstance(work, BetweennessResult):
         return work
     return work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks))
@@ -510,13 +522,14 @@ def betweenness_work(
     weighted: bool = False,
     exact_below: int = 5000,
     pivots: int | None = None,
-    epsilon: float = 0.1,
+    epsilon: float | None = None,
     delta: float = 0.1,
     seed: int = 0,
     graph: object | None = None,
     directed: bool = True,
     per_person_bounds: bool = False,
     ties: sp.coo_array | None = None,
+    method: str = "auto",
 ) -> BetweennessResult | PivotWork:
     """:func:`betweenness` up to the pivots' searches: the result when there are none, else the work.
 
@@ -552,6 +565,13 @@ def betweenness_work(
     pair = 1.0 if directed else 2.0
     if n < 3:
         return BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed)
+    if n >= exact_below and _use_kadabra(method, weighted=weighted, directed=directed, pivots=pivots,
+                                         per_person_bounds=per_person_bounds):
+        from orgnet.metrics.kadabra import kadabra_betweenness
+
+        return kadabra_betweenness(coo, epsilon=KADABRA_EPSILON if epsilon is None else epsilon, delta=delta,
+                                   seed=seed)
+    epsilon = PIVOT_EPSILON if epsilon is None else epsilon
     vd, target = None, None
     k = pivots
     if k is None and n >= exact_below:
@@ -569,6 +589,30 @@ def betweenness_work(
     return PivotWork(n=n, edges=np.column_stack([new[coo.row], new[coo.col]]), dist=dist_array, directed=directed,
                      chunks=[renamed[i:i + PIVOT_CHUNK] for i in range(0, k, PIVOT_CHUNK)], renumbered=new,
                      weighted=weighted, delta=delta, target_epsilon=target, vertex_diameter=vd)
+
+
+#: Default additive error of KADABRA's estimate (its adaptive sample keeps this cheap).
+KADABRA_EPSILON = 0.01
+#: Default additive error of source-pivot sampling (pivots grow as 1 / epsilon²).
+PIVOT_EPSILON = 0.1
+
+
+def _use_kadabra(method: str, *, weighted: bool, directed: bool, pivots: int | None,
+                 per_person_bounds: bool) -> bool:
+    """Whether sampling goes through KADABRA (``method`` checked; ``"kadabra"`` where it cannot apply refused)."""
+    if method not in ("auto", "kadabra", "pivots"):
+        raise ValueError(f"betweenness: method must be 'auto', 'kadabra' or 'pivots', got {method!r}")
+    applies = not weighted and not directed and pivots is None and not per_person_bounds
+    if method == "kadabra" and not applies:
+        raise ValueError("betweenness: KADABRA counts hops on undirected ties, without fixed pivots or "
+                         "per-person bounds")
+    if method == "pivots" or not applies:
+        return False
+    from orgnet.metrics.kadabra import kadabra_available
+
+    if method == "kadabra" and not kadabra_available():
+        raise ValueError("betweenness: method='kadabra' needs NetworKit (pip install networkit)")
+    return kadabra_available()
 
 
 def _bernstein(graph: Any, dist: list[float] | None, directed: bool, sources: list[int], n: int, pair: float,

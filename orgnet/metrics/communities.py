@@ -1,20 +1,37 @@
-"""Informal communities: Leiden on the undirected weighted ties, seeded and reproducible."""
+"""Informal communities: Leiden on the undirected weighted ties, seeded and reproducible.
+
+The resolution is chosen from the data by Newman's (2016) maximum-likelihood iteration
+(:func:`newman_resolution`, :func:`choose_resolution`): modularity at resolution ``gamma`` is
+the log-likelihood of a planted-partition model whose in- and out-group tie rates give ``gamma``
+back, so the partition and the resolution are fitted together. Resolution 1 (plain modularity)
+merges small groups in large networks (Fortunato & Barthelemy's resolution limit): on
+``email-Eu-core`` it finds 6 communities for 42 departments.
+
+How far a partition depends on the random seed is measured by :func:`seed_stability` (the mean
+normalised mutual information between partitions found with different seeds).
+
+References
+----------
+M. E. J. Newman, "Equivalence between modularity optimization and maximum likelihood methods
+for community detection", Phys. Rev. E 94, 052315 (2016).
+"""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from orgnet.metrics._check import Adjacency, IntArray, check_adjacency
+from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
 
 if TYPE_CHECKING:
     import igraph
 
-__all__ = ["leiden", "relabel_by_size"]
+__all__ = ["ResolutionChoice", "choose_resolution", "leiden", "newman_resolution", "relabel_by_size", "seed_stability"]
 
 
 def relabel_by_size(labels: npt.ArrayLike) -> IntArray:
@@ -95,3 +112,164 @@ def leiden(
         ig.set_random_number_generator(random)
         random.setstate(previous)
     return relabel_by_size(np.asarray(clustering.membership))
+
+
+def _undirected(adjacency: Adjacency) -> sp.csr_array:
+    a = check_adjacency(adjacency, func="newman_resolution")
+    return sp.csr_array(a + a.T)
+
+
+def newman_resolution(adjacency: Adjacency, labels: npt.ArrayLike) -> float:
+    """The resolution a partition implies under Newman's planted-partition model.
+
+    With ``2m`` the total undirected weight, ``2 m_in`` the weight inside communities and
+    ``kappa_r`` the total degree of community ``r``::
+
+        omega_in  = 2 m_in / (sum_r kappa_r^2 / 2m)
+        omega_out = (2m - 2 m_in) / (2m - sum_r kappa_r^2 / 2m)
+        gamma     = (omega_in - omega_out) / (ln omega_in - ln omega_out)
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted ties (direction is dropped).
+    labels : array of int
+        Community per person.
+
+    Returns
+    -------
+    float
+        ``gamma``; NaN when the partition has no tie inside or none between communities.
+
+    Examples
+    --------
+    >>> two_triangles = sp.csr_array(np.kron(np.eye(2), np.ones((3, 3))) - np.eye(6))
+    >>> bridged = two_triangles + sp.csr_array(([1.0], ([0], [3])), shape=(6, 6))
+    >>> round(newman_resolution(bridged, np.array([0, 0, 0, 1, 1, 1])), 3)
+    0.681
+    """
+    u = _undirected(adjacency)
+    lab = np.asarray(labels, dtype=np.int64)
+    two_m = float(u.sum())
+    if two_m <= 0:
+        return float("nan")
+    rows = np.repeat(np.arange(u.shape[0], dtype=np.int64), np.diff(u.indptr))
+    two_m_in = float(u.data[lab[rows] == lab[u.indices]].sum())
+    kappa = np.bincount(lab, weights=np.asarray(u.sum(axis=1)).ravel())
+    expected = float((kappa ** 2).sum()) / two_m
+    if not (0 < two_m_in < two_m) or not (0 < expected < two_m):
+        return float("nan")
+    w_in, w_out = two_m_in / expected, (two_m - two_m_in) / (two_m - expected)
+    if w_in <= w_out:
+        return float("nan")
+    return float((w_in - w_out) / (np.log(w_in) - np.log(w_out)))
+
+
+@dataclass
+class ResolutionChoice:
+    """A resolution chosen by :func:`choose_resolution` and the partition found at it.
+
+    Attributes
+    ----------
+    resolution : float
+        The chosen resolution.
+    labels : numpy.ndarray
+        Communities at that resolution (0 = largest).
+    history : list of float
+        Resolutions tried, in order (starting at 1).
+    converged : bool
+        Whether two successive resolutions agreed within the tolerance.
+    """
+
+    resolution: float
+    labels: IntArray
+    history: list[float] = field(default_factory=list)
+    converged: bool = False
+
+
+def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0, tolerance: float = 0.01,
+                      max_iterations: int = 10, graph: igraph.Graph | None = None) -> ResolutionChoice:
+    """Fit partition and resolution together (Newman 2016): Leiden at ``gamma``, re-estimate, repeat.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted ties.
+    seed : int
+        Leiden's seed.
+    start : float
+        First resolution (1: plain modularity).
+    tolerance : float
+        Stop when the resolution moves by less than this.
+    max_iterations : int
+        At most this many re-estimates (the iteration usually settles in 3 to 7).
+    graph : igraph.Graph, optional
+        Prebuilt undirected igraph view (see :func:`leiden`).
+
+    Returns
+    -------
+    ResolutionChoice
+        When the estimate cannot be made (no community structure: no tie inside or none
+        between), the partition at ``start``.
+
+    Examples
+    --------
+    >>> two_triangles = sp.csr_array(np.kron(np.eye(2), np.ones((3, 3))) - np.eye(6))
+    >>> bridged = two_triangles + sp.csr_array(([1.0], ([0], [3])), shape=(6, 6))
+    >>> choice = choose_resolution(bridged)
+    >>> choice.labels.tolist(), choice.converged
+    ([0, 0, 0, 1, 1, 1], True)
+    """
+    gamma = float(start)
+    labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph)
+    history = [gamma]
+    for _ in range(max_iterations):
+        new = newman_resolution(adjacency, labels)
+        if not np.isfinite(new) or new <= 0:
+            break
+        if abs(new - gamma) < tolerance:
+            return ResolutionChoice(gamma, labels, history, True)
+        gamma = new
+        history.append(gamma)
+        labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph)
+    return ResolutionChoice(gamma, labels, history, False)
+
+
+def seed_stability(adjacency: Adjacency, labels: npt.ArrayLike, *, resolution: float, seeds: list[int],
+                   graph: igraph.Graph | None = None, among: npt.ArrayLike | None = None) -> FloatArray:
+    """NMI between ``labels`` and the partitions Leiden finds with each of ``seeds`` (same resolution).
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted ties.
+    labels : array of int
+        The partition reported.
+    resolution : float
+        Its resolution.
+    seeds : list of int
+        Other seeds.
+    graph : igraph.Graph, optional
+        Prebuilt undirected igraph view.
+    among : array of bool, optional
+        Compare over these people only (e.g. people with a tie; isolated people are each
+        alone whatever the seed and would inflate the agreement).
+
+    Returns
+    -------
+    numpy.ndarray
+        One NMI per seed (1: the same partition).
+
+    Examples
+    --------
+    >>> two_triangles = sp.csr_array(np.kron(np.eye(2), np.ones((3, 3))) - np.eye(6))
+    >>> seed_stability(two_triangles, leiden(two_triangles), resolution=1.0, seeds=[1, 2]).tolist()
+    [1.0, 1.0]
+    """
+    from orgnet.metrics.formal import normalized_mutual_info
+
+    ref = np.asarray(labels, dtype=np.int64)
+    keep = np.ones(len(ref), dtype=bool) if among is None else np.asarray(among, dtype=bool)
+    out = [normalized_mutual_info(ref[keep], leiden(adjacency, resolution=resolution, seed=s, graph=graph)[keep])
+           for s in seeds]
+    return np.asarray(out, dtype=np.float64)

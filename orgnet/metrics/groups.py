@@ -52,9 +52,11 @@ def group_matrix(adjacency: Adjacency, codes: npt.ArrayLike, n_groups: int | Non
 def group_ties(adjacency: Adjacency, codes: npt.ArrayLike, n_groups: int | None = None) -> tuple[FloatArray, FloatArray]:
     """Internal and external tie weight per group.
 
-    A tie counts as internal when both ends are in the group and as external when exactly
-    one is (sent or received). Ties of people with no group (code -1) are external to the
-    group at the other end.
+    A tie counts as internal when both ends are in the group and as external when the other
+    end is in another group (sent or received). A tie to or from someone with no group (code
+    -1: a partial directory, an outside address) is neither: it says nothing about whether the
+    group looks inward or outward, and counting it as external made every department of a
+    partial directory look outward.
 
     Examples
     --------
@@ -62,18 +64,22 @@ def group_ties(adjacency: Adjacency, codes: npt.ArrayLike, n_groups: int | None 
     >>> A = sp.csr_array([[0, 2.0, 1.0], [1.0, 0, 0], [0, 0, 0]])
     >>> [x.tolist() for x in group_ties(A, np.array([0, 0, 1]))]
     [[3.0, 0.0], [1.0, 1.0]]
+    >>> [x.tolist() for x in group_ties(A, np.array([0, 0, -1]))]  # the tie to the ungrouped person: neither
+    [[3.0], [0.0]]
     """
     a = check_adjacency(adjacency, func="group_ties")
     checked, k = check_codes(codes, a.shape[0], func="group_ties", name="codes", n_groups=n_groups)
     # Tie by tie, not the dense k x k group matrix: thousands of departments made millions of cells.
     rows = np.repeat(np.arange(a.shape[0], dtype=np.int64), np.diff(a.indptr))
     g_row = checked[rows]
-    same = (g_row >= 0) & (g_row == checked[a.indices])
+    g_col = checked[a.indices]
+    grouped = (g_row >= 0) & (g_col >= 0)
+    same = grouped & (g_row == g_col)
     internal = np.bincount(g_row[same], weights=a.data[same], minlength=k)[:k].astype(np.float64)
-    member = checked >= 0
-    sent = np.bincount(checked[member], weights=np.asarray(a.sum(axis=1)).ravel()[member], minlength=k)[:k]
-    received = np.bincount(checked[member], weights=np.asarray(a.sum(axis=0)).ravel()[member], minlength=k)[:k]
-    external = sent + received - 2 * internal
+    across = grouped & ~same
+    w = a.data[across]
+    external = (np.bincount(g_row[across], weights=w, minlength=k)[:k]
+                + np.bincount(g_col[across], weights=w, minlength=k)[:k]).astype(np.float64)
     return internal, external
 
 

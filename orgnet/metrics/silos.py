@@ -85,18 +85,24 @@ def _internal_by_labeling(rows: np.ndarray, cols: np.ndarray, weights: np.ndarra
 def _ei_of_labelings(a: sp.csr_array, labelings: np.ndarray, k: int) -> np.ndarray:
     """E-I of every group under each of ``r`` labelings (``r x n`` codes) at once: ``r x k``.
 
-    Outside weight is the members' strengths minus twice the internal weight (see
-    :func:`_internal_by_labeling`).
+    Outside weight is the members' strengths towards people with a group minus twice the
+    internal weight (see :func:`_internal_by_labeling`).
     """
     r, n = labelings.shape
-    s_out = np.asarray(a.sum(axis=1)).ravel()
-    s_in = np.asarray(a.sum(axis=0)).ravel()
     rows, cols, weights, degree = _ties(a)
     inside = _internal_by_labeling(rows, cols, weights, degree, np.ascontiguousarray(labelings.T), k)
     out = np.empty((r, k))
+    previous = None
     for t in range(r):
         lab = labelings[t]
         member = lab >= 0
+        if previous is None or not np.array_equal(member, previous):
+            # Strength towards people with a group only: a tie to someone with no group is neither
+            # inside nor outside (see group_ties). The grouped people are the same in every
+            # shuffle of the baseline, so this runs once there.
+            grouped = member.astype(np.float64)
+            s_out, s_in = np.asarray(a @ grouped).ravel(), np.asarray(grouped @ a).ravel()
+            previous = member
         strength = np.bincount(lab[member], weights=s_out[member], minlength=k)[:k] + \
             np.bincount(lab[member], weights=s_in[member], minlength=k)[:k]
         out[t] = ei_index(inside[t], strength - 2 * inside[t])

@@ -73,6 +73,7 @@ def apply_privacy(
     min_group_size: int = 5,
     aggregate: bool = False,
     people_excluded: int | None = None,
+    keep_labels: bool = False,
 ) -> Findings:
     """The privacy transforms run right before writing, in order, and ``summary.privacy`` saying what was done.
 
@@ -95,6 +96,9 @@ def apply_privacy(
         No individual at all in the result (:func:`aggregate_only`).
     people_excluded : int, optional
         How many people the opt-out list removed before analysis (None: no list).
+    keep_labels : bool
+        When pseudonymising, keep the group labels of kept attributes (those naming a member
+        are replaced all the same; see :func:`pseudonymize_findings`).
 
     Returns
     -------
@@ -102,7 +106,7 @@ def apply_privacy(
         A new object (the input is left as it was) with ``summary.privacy``: ``pseudonymised``,
         ``key_fingerprint``, ``pseudonym``, ``attributes_kept``, ``min_group_size``,
         ``groups_suppressed`` (kind -> count), ``suppression_rule``, ``people_excluded``,
-        ``aggregate_only``, ``aggregated`` and ``content``.
+        ``aggregate_only``, ``aggregated``, ``labels``, ``labels_replaced`` and ``content``.
 
     Raises
     ------
@@ -113,7 +117,7 @@ def apply_privacy(
         if key is None:
             raise ValueError("pseudonymisation needs a key (--key-file FILE or ORGNET_KEY)")
         findings = pseudonymize_findings(findings, Pseudonymizer(key), keep_attributes=keep_attributes,
-                                         drop=drop_attributes)
+                                         drop=drop_attributes, keep_labels=keep_labels)
     findings = suppress_small_groups(findings, min_group_size)
     if aggregate:
         findings = aggregate_only(findings)
@@ -131,6 +135,8 @@ def apply_privacy(
         "aggregate_only": bool(aggregate),
         "aggregated": done.get("aggregated") if aggregate else None,
         "content": CONTENT_STATEMENT,
+        "labels": done.get("labels") if pseudonymize else "kept",
+        "labels_replaced": done.get("labels_replaced") if pseudonymize else None,
     }
     # suppress_small_groups returned a summary of its own: replacing its privacy touches no input.
     return replace(findings, summary=replace(findings.summary, privacy=dict(sorted(privacy.items()))))

@@ -26,15 +26,43 @@ import pyarrow.compute as pc
 
 from orgnet.connectors.base import InputError
 
-__all__ = ["MIN_KEY_BYTES", "PSEUDONYM_HEX", "Pseudonymizer", "key_fingerprint", "load_key"]
+__all__ = ["MIN_DISTINCT_KEY_BYTES", "MIN_KEY_BYTES", "PSEUDONYM_HEX", "Pseudonymizer", "key_fingerprint",
+           "key_problem", "load_key"]
 
 #: Shortest key accepted, in bytes (128 bits).
 MIN_KEY_BYTES = 16
+
+#: Fewest distinct byte values a key must hold: a key of one repeated byte (32 zero bytes, "kkkk...")
+#: or of two or three alternating ones is guessed in a few tries, whatever its length. A key from
+#: ``secrets.token_hex(32)`` has about 16 distinct characters.
+MIN_DISTINCT_KEY_BYTES = 4
 
 #: Hex digits of HMAC in a pseudonym; lengthened by 4 until the values of one call never collide.
 PSEUDONYM_HEX = 12
 
 _KEY_CHECK = b"orgnet key fingerprint v1"
+
+
+def key_problem(key: bytes) -> str | None:
+    """Why ``key`` is too weak to pseudonymise with, or None when it is not.
+
+    Examples
+    --------
+    >>> key_problem(bytes(32))
+    'the key is 32 copies of one byte; ...'
+    >>> key_problem(b"short"), key_problem(b"0123456789abcdef") is None
+    ('the key is 5 bytes; at least 16 are needed ...', True)
+    """
+    advice = "(make one with: python -c \"import secrets; print(secrets.token_hex(32))\" > orgnet.key)"
+    if len(key) < MIN_KEY_BYTES:
+        return f"the key is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed {advice}"
+    distinct = len(set(key))
+    if distinct == 1:
+        return f"the key is {len(key)} copies of one byte; a key must be random {advice}"
+    if distinct < MIN_DISTINCT_KEY_BYTES:
+        return (f"the key holds only {distinct} different byte values; at least {MIN_DISTINCT_KEY_BYTES} are "
+                f"needed, a key must be random {advice}")
+    return None
 
 
 def load_key(key_file: str | os.PathLike[str] | None = None, env: str = "ORGNET_KEY") -> bytes:
@@ -57,7 +85,9 @@ def load_key(key_file: str | os.PathLike[str] | None = None, env: str = "ORGNET_
     Raises
     ------
     InputError
-        No key given, the file is unreadable, or the key is shorter than :data:`MIN_KEY_BYTES`.
+        No key given, the file is unreadable, or the key is too weak (:func:`key_problem`):
+        shorter than :data:`MIN_KEY_BYTES`, or fewer than :data:`MIN_DISTINCT_KEY_BYTES`
+        different byte values (32 zero bytes, say).
 
     Examples
     --------
@@ -83,9 +113,9 @@ def load_key(key_file: str | os.PathLike[str] | None = None, env: str = "ORGNET_
             )
         key, where = value.encode("utf-8"), f"${env}"
     key = key.rstrip(b"\r\n")
-    if len(key) < MIN_KEY_BYTES:
-        raise InputError(where, f"the key is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed "
-                                "(e.g. 64 hex digits from secrets.token_hex(32))")
+    problem = key_problem(key)
+    if problem is not None:
+        raise InputError(where, problem)
     return key
 
 
@@ -154,8 +184,11 @@ class Pseudonymizer:
     """
 
     def __init__(self, key: bytes, *, hex_digits: int = PSEUDONYM_HEX) -> None:
-        if not isinstance(key, (bytes, bytearray)) or len(key) < MIN_KEY_BYTES:
-            raise ValueError(f"a pseudonymisation key must be at least {MIN_KEY_BYTES} bytes")
+        if not isinstance(key, (bytes, bytearray)):
+            raise ValueError(f"a pseudonymisation key must be bytes (at least {MIN_KEY_BYTES})")
+        problem = key_problem(bytes(key))
+        if problem is not None:
+            raise ValueError(problem)
         self._key = bytes(key)
         self.hex_digits = int(hex_digits)
         self.fingerprint = key_fingerprint(self._key)

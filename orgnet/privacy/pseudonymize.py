@@ -10,11 +10,15 @@ the groupings (:mod:`orgnet.findings.model`). So pseudonymising means mapping th
   roles, community, pyramid level, the flags identity resolution set) or it is an attribute the
   user keeps (:data:`DEFAULT_KEEP_ATTRIBUTES`). A column is never kept because of its name
   looking harmless: a column orgnet does not know is an attribute, and attributes are opt-in;
-* the labels of a grouping whose attribute is not kept (departments, when ``department`` is
-  dropped) become keyed group pseudonyms ``g_…``; communities are the analysis's own and stay;
+* group labels (departments, sites, any grouping from the data) become keyed group pseudonyms
+  ``g_…`` unless ``keep_labels`` (``--keep-labels``) keeps those of kept attributes; even then a
+  label holding a word of a member's id, name, handle or e-mail local part ("lima-team",
+  "Team Lima", "Lima's reports") is replaced (:func:`naming_labels`); communities are the
+  analysis's own and stay;
 * source paths are reduced to their file names.
 
-No text is searched for names: no finding holds text that could contain one.
+Apart from the labels' words above, no text is searched for names: no finding holds text that
+could contain one.
 
 Examples
 --------
@@ -26,13 +30,17 @@ Examples
 >>> p = pseudonymize_findings(f, Pseudonymizer(b"0123456789abcdef-example-key"))
 >>> p.people["person"].str.startswith("p_").all(), "email" in p.people.columns
 (np.True_, False)
->>> bool((p.people["department"] == f.people["department"]).all())
+>>> bool(p.people["department"].str.startswith("g_").all())
+True
+>>> k = pseudonymize_findings(f, Pseudonymizer(b"0123456789abcdef-example-key"), keep_labels=True)
+>>> bool((k.people["department"] == f.people["department"]).all())
 True
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -111,6 +119,51 @@ def _pseudonym_labels(g: Grouping, pseudonymizer: Pseudonymizer) -> Grouping:
     return Grouping(g.kind, g.codes, new, np.asarray(g.hidden, dtype=bool).copy())
 
 
+#: Shortest word of a name, handle or e-mail local part looked for in group labels.
+MIN_NAME_TOKEN = 3
+
+
+def identity_tokens(people: pd.DataFrame) -> frozenset[str]:
+    """Lower-case words of the people's ids, names, handles and e-mail local parts (:data:`MIN_NAME_TOKEN` or longer).
+
+    Examples
+    --------
+    >>> sorted(identity_tokens(pd.DataFrame({"person": ["ana.lima@x.org"], "name": ["Ana O'Lima"],
+    ...                                       "email": ["a.lima@x.org"]})))
+    ['ana', 'lima']
+    """
+    words: set[str] = set()
+    for col in ("person", "name", "email", "handle", "username", "display_name", "real_name"):
+        if col not in people.columns:
+            continue
+        # An address counts by its local part only: "x.org" must not make "Org Design" a name.
+        values = people[col].dropna().astype(str).str.split("@").str[0]
+        words.update(w for v in values.str.lower() for w in re.split(r"[^\w]+|_", v) if len(w) >= MIN_NAME_TOKEN)
+    return frozenset(words)
+
+
+def naming_labels(labels: Iterable[str], tokens: frozenset[str]) -> list[str]:
+    """The labels holding a word of someone's id, name, handle or e-mail local part.
+
+    Examples
+    --------
+    >>> naming_labels(["lima-team", "Team Lima", "Lima's reports", "Sales"], frozenset({"lima"}))
+    ['lima-team', 'Team Lima', "Lima's reports"]
+    """
+    return [v for v in labels if any(w in tokens for w in re.split(r"[^\w]+|_", str(v).lower()) if w)]
+
+
+def _scrub_labels(g: Grouping, pseudonymizer: Pseudonymizer, tokens: frozenset[str]) -> Grouping:
+    """The grouping with the labels that name someone replaced by their group pseudonyms (others kept)."""
+    labels = [str(v) for v in g.labels]
+    naming = set(naming_labels(labels, tokens))
+    if not naming:
+        return g
+    mapping = pseudonymizer.mapping(sorted(naming), prefix="g_")
+    new = np.array([mapping.get(v, v) for v in labels], dtype=object)
+    return replace(g, labels=new)
+
+
 def _label_column(g: Grouping, index: pd.Index) -> pd.Series:
     """Each person's group label from the codes (missing for no group)."""
     codes: npt.NDArray[np.int64] = np.asarray(g.codes, dtype=np.int64)
@@ -127,6 +180,7 @@ def pseudonymize_findings(
     *,
     keep_attributes: Sequence[str] = DEFAULT_KEEP_ATTRIBUTES,
     drop: Sequence[str] = (),
+    keep_labels: bool = False,
 ) -> Findings:
     """New findings whose people table and group labels name no one.
 
@@ -141,12 +195,17 @@ def pseudonymize_findings(
         (:data:`IDENTITY_COLUMNS`) are never kept.
     drop : sequence of str
         Attributes dropped even if named in ``keep_attributes``.
+    keep_labels : bool
+        Keep the group labels of kept attributes (those naming a member are replaced all the
+        same); by default every label from the data becomes a group pseudonym.
 
     Returns
     -------
     Findings
         A new object (the input is left as it was) with ``summary.privacy`` recording
-        ``pseudonymised``, ``key_fingerprint``, ``pseudonym`` and ``attributes_kept``.
+        ``pseudonymised``, ``key_fingerprint``, ``pseudonym``, ``attributes_kept`` and
+        ``labels`` (``"pseudonymised"``, or ``"kept"`` with ``labels_replaced``: how many kept
+        labels named a member).
     """
     keep = frozenset(kept_attributes(keep_attributes, drop))
     people = findings.people
@@ -155,8 +214,15 @@ def pseudonymize_findings(
     # One mapping for people and managers: the same length, and a manager's pseudonym is theirs.
     persons = pseudonymizer.mapping(pd.concat([ids, managers]).dropna().unique())
 
-    by_kind = {kind: g if kind in keep or kind in _ANALYSIS_GROUPINGS else _pseudonym_labels(g, pseudonymizer)
+    # Kept labels (departments, by default) still lose those that hold a member's name, handle or
+    # e-mail local part ("lima-team", "Team Lima", "Lima's reports"): replaced by their pseudonyms.
+    tokens = identity_tokens(people)
+    by_kind = {kind: g if kind in _ANALYSIS_GROUPINGS else
+               _scrub_labels(g, pseudonymizer, tokens) if keep_labels and kind in keep
+               else _pseudonym_labels(g, pseudonymizer)
                for kind, g in findings.groups.by_kind.items()}
+    replaced = sum(int(np.sum(np.asarray(by_kind[k].labels, dtype=object) != np.asarray(g.labels, dtype=object)))
+                   for k, g in findings.groups.by_kind.items() if keep_labels and k in keep)
     pseudonym = pd.array(map_strings(_strings(ids), persons).to_numpy(zero_copy_only=False), dtype="string")
     columns: dict[str, Any] = {}
     for col in people.columns:
@@ -179,6 +245,8 @@ def pseudonymize_findings(
         "key_fingerprint": pseudonymizer.fingerprint,
         "pseudonym": "p_ + the first hex digits of HMAC-SHA256(key, person id)",
         "attributes_kept": sorted(keep),
+        "labels": "kept" if keep_labels else "pseudonymised",
+        "labels_replaced": replaced if keep_labels else None,
     })
     pop = findings.population
     apart = pop.set_apart.copy()

@@ -11,8 +11,8 @@ Examples
 >>> from orgnet.synthetic import toy_org
 >>> f = analyze(toy_org().events, directory=toy_org().directory)
 >>> view = ambassadors_view(f, top=3)
->>> view.available, len(view.data["rows"]), sorted(view.data["rows"][0])[:3]
-(True, 3, ['components', 'department', 'details'])
+>>> view.available, view.note[:18]
+(False, 'No one stands out:')
 >>> wording(f).noun
 'department'
 """
@@ -235,11 +235,10 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
     hidden = _aggregated_note(findings, "Ambassadors", "ambassadors")
     if hidden:
         return View(False, note=hidden)
-    if section.note:
-        return View(False, note=section.note)
     t = section.table
-    if not len(t):
-        return View(False, note="No one contributed, so there is no ambassador to rank.")
+    if not len(t):  # flagged and ranked are different things: no flagged person, no list
+        note = section.note or "no one stands out"
+        return View(False, note=note[:1].upper() + note[1:] + ".")
     names, depts, words = display_names(findings), _departments(findings), wording(findings)
     components = ["weeks_active", "conversations", "responders", "responder_groups", "people_answered",
                   "people_shared"]
@@ -254,7 +253,7 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
                             _number(r[c])) for c in components],
             "reason": words.sentence(section.reason(i)), "details": words.details(section.reason(i)),
         })
-    return View(True, {"rows": rows, "total": len(t), "flagged": section.flagged,
+    return View(True, {"rows": rows, "total": len(t), "flagged": section.flagged, "scored": section.scored,
                        "components": [c.replace("_", " ") for c in components]})
 
 
@@ -491,8 +490,11 @@ def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str]
     noun = findings.groups.primary
     amb = ambassadors_view(findings, top=top)
     if amb.available and amb.data["rows"]:
-        out.append(("Passionate ambassadors", ["#", "name", noun, "why"],
+        out.append((f"Passionate ambassadors ({amb.data['flagged']:,} of {amb.data['scored']:,} scored stand out)",
+                    ["#", "name", noun, "why"],
                     [[str(r["rank"]), r["name"], r["department"], r["reason"]] for r in amb.data["rows"]]))
+    elif amb.note:  # flagged and ranked are different things: say why there is no list
+        out.append(("Passionate ambassadors", ["finding"], [[amb.note]]))
     con = connectors_view(findings, per_role=top)
     for role in con.data.get("roles", []):
         if role["role"] in BROKER_ROLES and role["rows"]:

@@ -12,8 +12,8 @@ Examples
 >>> doc = findings_document(analyze(toy_org().events, directory=toy_org().directory))
 >>> sorted(doc)[:6]
 ['$schema', 'ambassadors', 'channels', 'connectors', 'formal', 'groups']
->>> doc["ambassadors"]["rows"][0]["reason"]["evidence"][0]["kind"]
-'responders'
+>>> doc["ambassadors"]["status"], doc["ambassadors"]["rows"]
+('none_stand_out', [])
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ def _ambassadors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
         row["person"] = names.person(int(code))
         row["name"] = str(names.names[code])
         row["reason"] = _reason(reason, names, a.grouping, words)
-    return {"grouping": a.grouping, "weeks": a.weeks, "flagged": a.flagged, "note": a.note or None, "rows": rows}
+    return {"grouping": a.grouping, "weeks": a.weeks, "flagged": a.flagged, "status": a.status, "scored": a.scored,
+            "unmeasured": list(a.unmeasured), "note": a.note or None, "rows": rows}
 
 
 def _connectors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Graph exports for Gephi and other tools: GraphML and GEXF with every person attribute and metric.
 
-Both files are built column by column with vectorised string operations (no per-node XML
-objects): each attribute column is formatted and escaped once for both files, then the columns
+Both files are built column by column with Arrow's string kernels (no per-node or per-tie Python
+string): each attribute column is formatted and escaped once for both files, then the columns
 are joined into one line per node, a chunk of people at a time (memory stays bounded). Missing values are left out (no ``<data>`` / ``<attvalue>``), as both
 formats allow. Ties are the directed weighted ties of the graph.
 
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgnet.findings import Findings
@@ -88,26 +90,26 @@ def export_columns(findings: Findings) -> list[tuple[str, str, pd.Series]]:
     return out
 
 
-def _format_doubles(v: np.ndarray) -> np.ndarray:
-    # str.format per value is several times faster than np.char.mod, with the same text.
-    return np.array(list(map("{:.10g}".format, v.tolist())), dtype=object)
-
-
-def _formatted(kind: str, s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Values as XML-safe text (object array) and a mask of the values present."""
+def _arrow_text(kind: str, s: pd.Series) -> tuple[pa.Array, np.ndarray]:
+    """Values as XML-safe Arrow strings and a mask of the values present (no per-value Python)."""
     present = s.notna().to_numpy().copy()
     if kind == "boolean":
-        text = np.where(s.fillna(False).astype(bool).to_numpy(), "true", "false").astype(object)
+        text = pa.array(np.where(s.fillna(False).astype(bool).to_numpy(), "true", "false"), pa.string())
     elif kind == "long":
         v = s.to_numpy(dtype=np.float64, na_value=0) if not present.all() else s.to_numpy()
-        text = np.array(list(map(str, v.astype(np.int64).tolist())), dtype=object)
+        text = pc.cast(pa.array(v.astype(np.int64)), pa.string())
     elif kind == "double":
         v = s.astype(float).to_numpy()
         present &= np.isfinite(v)
-        text = _format_doubles(np.where(present, v, 0.0))
+        text = _doubles(np.where(present, v, 0.0))
     else:
-        text = xml_text(s).to_numpy(dtype=object)
+        text = pa.array(xml_text(s).to_numpy(dtype=object), pa.string())
     return text, present
+
+
+def _doubles(v: np.ndarray) -> pa.Array:
+    # Arrow's shortest round-trip text of each double (what Python's repr gives).
+    return pc.cast(pa.array(v, pa.float64()), pa.string())
 
 
 #: People (or ties) formatted and written at a time: memory stays bounded whatever the size.
@@ -121,22 +123,33 @@ def _node_chunks(findings: Findings, chunk: int) -> Any:
     for start in range(0, len(p), chunk):
         rows = slice(start, start + chunk)
         part = p.iloc[rows]
-        ids = xml_text(part["person"]).to_numpy(dtype=object)
-        labels = xml_text(part["name"].astype("string").fillna(part["person"].astype("string"))).to_numpy(dtype=object)
-        yield ids, labels, [_formatted(kind, s.iloc[rows]) for _, kind, s in columns]
+        ids = pa.array(xml_text(part["person"]).to_numpy(dtype=object), pa.string())
+        labels = pa.array(xml_text(part["name"].astype("string").fillna(part["person"].astype("string")))
+                          .to_numpy(dtype=object), pa.string())
+        yield ids, labels, [_arrow_text(kind, s.iloc[rows]) for _, kind, s in columns]
 
 
 def _edge_chunks(findings: Findings, chunk: int) -> Any:
-    """The ties in chunks: source and target ids (escaped) and weights, as text."""
+    """The ties in chunks: source and target ids (escaped), weights as text, and the tie numbers."""
     coo = sp.coo_array(findings.ties)
-    ids = xml_text(findings.people["person"]).to_numpy(dtype=object) if len(coo.data) else np.zeros(0, object)
+    if not len(coo.data):
+        return
+    ids = pa.array(xml_text(findings.people["person"]).to_numpy(dtype=object), pa.string())
     for start in range(0, len(coo.data), chunk):
         rows = slice(start, start + chunk)
-        yield ids[coo.row[rows]].tolist(), ids[coo.col[rows]].tolist(), _format_doubles(coo.data[rows]).tolist()
+        yield (ids.take(pa.array(coo.row[rows])), ids.take(pa.array(coo.col[rows])), _doubles(coo.data[rows]),
+               pc.cast(pa.array(np.arange(start, start + len(coo.data[rows]))), pa.string()))
 
 
-def _wrapped(text: np.ndarray, present: np.ndarray, before: str, after: str) -> list[str]:
-    return [f"{before}{t}{after}" if ok else "" for t, ok in zip(text.tolist(), present.tolist(), strict=True)]
+def _wrapped(text: pa.Array, present: np.ndarray, before: str, after: str) -> pa.Array:
+    """``before + text + after`` where present, else ``""``: one attribute element per person."""
+    joined = pc.binary_join_element_wise(before, text, after, "")
+    return pc.if_else(pa.array(present), joined, "")
+
+
+def _join(*parts: Any) -> pa.Array:
+    """Strings (arrays or str scalars) joined element-wise, each line ending with a newline."""
+    return pc.binary_join_element_wise(*parts, "\n", "")
 
 
 _GEXF_TYPE = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
@@ -147,13 +160,14 @@ def write_graph_files(findings: Findings, graphml: Path | None, gexf: Path | Non
 
     GraphML: nodes keyed by person id, every attribute, directed weighted ties. GEXF 1.3: node
     id = person id, label = name, every attribute, tie weights. Written chunk by chunk, so the
-    memory needed does not grow with the organisation.
+    memory needed does not grow with the organisation; each line is built by Arrow's string
+    kernels and the chunk written from Arrow's buffer in one call (no Python string per tie).
     """
     columns = [(name, kind) for name, kind, _ in export_columns(findings)]
-    files = {}
+    files: dict[str, BinaryIO] = {}
     try:
         if graphml is not None:
-            files["graphml"] = graphml.open("w", encoding="utf-8", newline="\n")
+            files["graphml"] = graphml.open("wb")
             keys = [f'<key id="d{i}" for="node" attr.name="{_escape_one(name)}" attr.type="{kind}"/>'
                     for i, (name, kind) in enumerate(columns)]
             _lines(files["graphml"], [
@@ -165,7 +179,7 @@ def write_graph_files(findings: Findings, graphml: Path | None, gexf: Path | Non
                 *keys, '<key id="weight" for="edge" attr.name="weight" attr.type="double"/>',
                 '<graph id="orgnet" edgedefault="directed">'])
         if gexf is not None:
-            files["gexf"] = gexf.open("w", encoding="utf-8", newline="\n")
+            files["gexf"] = gexf.open("wb")
             attrs = [f'<attribute id="{i}" title="{_escape_one(name)}" type="{_GEXF_TYPE[kind]}"/>'
                      for i, (name, kind) in enumerate(columns)]
             _lines(files["gexf"], [
@@ -180,24 +194,21 @@ def write_graph_files(findings: Findings, graphml: Path | None, gexf: Path | Non
             if "graphml" in files:
                 parts = [_wrapped(text, present, f'<data key="d{i}">', "</data>")
                          for i, (text, present) in enumerate(formatted)]
-                _lines(files["graphml"], [f'<node id="{i}">{"".join(row)}</node>'
-                                          for i, *row in zip(ids.tolist(), *parts, strict=True)])
+                _write(files["graphml"], _join('<node id="', ids, '">', *parts, "</node>"))
             if "gexf" in files:
                 parts = [_wrapped(text, present, f'<attvalue for="{i}" value="', '"/>')
                          for i, (text, present) in enumerate(formatted)]
-                _lines(files["gexf"], [f'<node id="{i}" label="{lab}"><attvalues>{"".join(row)}</attvalues></node>'
-                                       for i, lab, *row in zip(ids.tolist(), labels.tolist(), *parts, strict=True)])
+                _write(files["gexf"], _join('<node id="', ids, '" label="', labels, '"><attvalues>', *parts,
+                                            "</attvalues></node>"))
         if "gexf" in files:
             _lines(files["gexf"], ["</nodes>", "<edges>"])
-        k = 0
-        for src, dst, weights in _edge_chunks(findings, chunk * 10):
+        for src, dst, weights, numbers in _edge_chunks(findings, chunk * 10):
             if "graphml" in files:
-                _lines(files["graphml"], [f'<edge source="{a}" target="{b}"><data key="weight">{w}</data></edge>'
-                                          for a, b, w in zip(src, dst, weights, strict=True)])
+                _write(files["graphml"], _join('<edge source="', src, '" target="', dst, '"><data key="weight">',
+                                               weights, "</data></edge>"))
             if "gexf" in files:
-                _lines(files["gexf"], [f'<edge id="{k + j}" source="{a}" target="{b}" weight="{w}"/>'
-                                       for j, (a, b, w) in enumerate(zip(src, dst, weights, strict=True))])
-            k += len(src)
+                _write(files["gexf"], _join('<edge id="', numbers, '" source="', src, '" target="', dst,
+                                            '" weight="', weights, '"/>'))
         if "graphml" in files:
             _lines(files["graphml"], ["</graph>", "</graphml>"])
         if "gexf" in files:
@@ -217,6 +228,17 @@ def write_gexf(findings: Findings, path: Path) -> None:
     write_graph_files(findings, None, path)
 
 
-def _lines(fh: Any, lines: list[str]) -> None:
+def _lines(fh: BinaryIO, lines: list[str]) -> None:
     if lines:
-        fh.write("\n".join(lines) + "\n")
+        fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _write(fh: BinaryIO, lines: pa.Array) -> None:
+    """Write an Arrow string array whose values each end with a newline: its data buffer, as it is."""
+    if not len(lines):
+        return
+    if lines.null_count:  # a null in any part makes the line null: never expected, refuse to drop it
+        raise ValueError("graph export: a line could not be formatted")
+    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+    offsets = np.frombuffer(lines.buffers()[1], dtype=width)[lines.offset:lines.offset + len(lines) + 1]
+    fh.write(memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])])

@@ -1,12 +1,20 @@
-"""The interactive network maps: self-contained vis-network pages with positions precomputed.
+"""The interactive network maps: self-contained pages with positions precomputed in Python.
 
-vis-network 9.1.2 (dual Apache-2.0/MIT; its licence header is kept verbatim) ships inside the
-pyvis package and is read from there, so the pages load nothing from the network. Positions
-come from igraph's Fruchterman-Reingold layout and physics is off, so a few thousand people
-show in seconds. Map data are built column by column from numpy arrays (no per-node Python
-objects; pyvis's own ``add_node``/``add_edge`` slow down quadratically). Above ``max_people``
-people the main map shows groups as nodes with weighted group-to-group edges, and every group
-gets its own drill-down page under ``maps/``.
+Small maps (up to ``max_people`` people, and every group map) are drawn by vis-network 9.1.2
+(dual Apache-2.0/MIT; its licence header is kept verbatim), read from the pyvis package. Larger
+person maps are drawn with WebGL by sigma.js and graphology (MIT, vendored in
+``orgnet/report/static`` with their licences). No page loads anything from the network.
+Positions come from igraph's Fruchterman-Reingold layout and physics is off; group maps are
+then freed of overlaps (:mod:`orgnet.report.layout`). Map data are built column by column from
+numpy arrays (no per-node Python objects).
+
+Above ``max_people`` people the main map shows the organisation's top level (division, else
+department, ...) as nodes with weighted group-to-group edges. Every group gets a page under
+``maps/``: a map of its sub-groups (division → department → team) while it is larger than
+``max_people`` and a finer level exists, else a map of all its people. Every person is on a
+person map, and ``maps/people.js`` (loaded on demand) lets the search box of any map find anyone
+and open the map of their group. ``maps/everyone.html`` shows the whole organisation's people
+at once (WebGL), each group's people inside its group's disc.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import importlib.util
 import json
 import random
 import re
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,9 +37,14 @@ import scipy.sparse as sp
 
 from orgnet.findings import Findings
 from orgnet.report.content import people_flags, wording
+from orgnet.report.layout import box_extents, nest, separate
 
 __all__ = [
+    "HIERARCHY",
     "MAP_MAX_PEOPLE",
+    "PALETTE",
+    "map_levels",
+    "palette",
     "SIZE_METRICS",
     "group_file_name",
     "group_map_data",
@@ -58,9 +72,25 @@ GROUP_MAP_TIES = 6
 SIZE_METRICS = {"pagerank": "PageRank", "betweenness": "betweenness", "in_strength": "ties received (weight)",
                 "partners": "distinct partners"}
 
-_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-            "#9c755f", "#79706e", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf",
-            "#bcbd22", "#637939", "#843c39", "#3182bd")
+#: Paul Tol's "muted" qualitative palette: nine colours told apart with the common forms of
+#: colour blindness (https://personal.sron.nl/~pault/#sec:qualitative). A map colours its nine
+#: largest groups with them and the rest in :data:`OTHER_COLOUR` (their labels tell them apart),
+#: so no colour repeats among the groups of one map.
+PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
+OTHER_COLOUR = "#BBBBBB"
+
+#: Organisation levels, coarse to fine, used for drill-down maps when the directory has them.
+HIERARCHY = ("division", "department", "team")
+
+#: Person maps with more people than this are drawn with WebGL (sigma.js).
+WEBGL_FROM = 2000
+
+#: A WebGL person map draws at most this many ties (each person's strongest first).
+WEBGL_MAX_TIES = 400_000
+
+#: On a drill-down map, ties leaving the group are drawn as stubs to at most this many outside
+#: groups (those with the most tie weight); the rest are counted in the note.
+STUB_GROUPS = 12
 
 #: Layout iterations: the full 500 (Fruchterman-Reingold) up to 500 people; above, iterations
 #: times people stay within this budget, down to 50 at 2,000 people (the picture settles well
@@ -138,8 +168,19 @@ def _categories(values: pd.Series) -> dict[str, Any]:
     order = np.argsort(-np.bincount(codes, minlength=len(labels)), kind="stable")  # biggest group first
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    colours = [_PALETTE[i % len(_PALETTE)] for i in range(len(labels))]
-    return {"labels": labels[order].tolist(), "colours": colours, "codes": rank[codes].tolist()}
+    return {"labels": labels[order].tolist(), "colours": palette(len(labels)), "codes": rank[codes].tolist()}
+
+
+def palette(n: int) -> list[str]:
+    """Colours of ``n`` groups sorted largest first: :data:`PALETTE`, then grey.
+
+    Examples
+    --------
+    >>> cs = palette(12)
+    >>> len(set(cs[:9])), cs[9:] == [OTHER_COLOUR] * 3
+    (9, True)
+    """
+    return [PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i in range(n)]
 
 
 def _sizes(values: np.ndarray, lo: float = 6, hi: float = 36) -> list[float]:
@@ -149,17 +190,46 @@ def _sizes(values: np.ndarray, lo: float = 6, hi: float = 36) -> list[float]:
     return np.round(lo + (hi - lo) * np.sqrt((v - v.min()) / (v.max() - v.min())), 1).tolist()
 
 
-def _edge_columns(adjacency: sp.sparray, *, hi: float = 6) -> dict[str, list[Any]]:
+def _edge_columns(adjacency: sp.sparray, *, hi: float = 6, max_ties: int | None = None) -> dict[str, list[Any]]:
     upper = sp.triu(adjacency + adjacency.T, k=1).tocoo()
     if upper.nnz == 0:
         return {"from": [], "to": [], "width": []}
+    if max_ties is not None and upper.nnz > max_ties:
+        keep = _strongest(upper.row, upper.col, upper.data, adjacency.shape[0], max_ties)
+        upper = sp.coo_array((upper.data[keep], (upper.row[keep], upper.col[keep])), shape=upper.shape)
     w = np.log1p(upper.data)
     width = np.round(0.5 + (hi - 0.5) * w / w.max(), 2)
     return {"from": upper.row.tolist(), "to": upper.col.tolist(), "width": width.tolist()}
 
 
+def _strongest(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, budget: int) -> np.ndarray:
+    """Indices of at most ``budget`` ties: every person's strongest tie, then the heaviest others.
+
+    Examples
+    --------
+    Tie 2 (weight 1) is person 3's strongest, so it stays before the heavier tie 1:
+
+    >>> _strongest(np.array([0, 0, 2, 1]), np.array([1, 2, 3, 2]), np.array([5.0, 4.0, 1.0, 6.0]), 4, 3).tolist()
+    [0, 2, 3]
+    """
+    ends = np.concatenate([row, col])
+    tie = np.concatenate([np.arange(len(row)), np.arange(len(row))])
+    order = np.lexsort((-np.concatenate([weight, weight]), ends))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ends[order][1:] != ends[order][:-1]
+    chosen = np.zeros(len(row), dtype=bool)
+    chosen[tie[order][first]] = True
+    by_weight = np.argsort(-weight, kind="stable")
+    chosen_order = np.concatenate([np.flatnonzero(chosen)[np.argsort(-weight[chosen], kind="stable")],
+                                   by_weight[~chosen[by_weight]]])
+    return np.sort(chosen_order[:budget])
+
+
 def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed: int = 0, title: str = "",
-                    note: str = "", flags: pd.DataFrame | None = None) -> dict[str, Any]:
+                    note: str = "", flags: pd.DataFrame | None = None, colour_first: str | None = None,
+                    outside: tuple[np.ndarray, list[str], list[str]] | None = None,
+                    xy: np.ndarray | None = None, max_ties: int | None = None, compact: bool = False,
+                    symmetric: sp.sparray | None = None, columns: pd.DataFrame | None = None) -> dict[str, Any]:
     """Map data with one node per person: the people at ``rows`` (all by default) and their ties.
 
     Parameters
@@ -174,22 +244,44 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         Shown in the page header (escaped on the page).
     flags : pandas.DataFrame, optional
         :func:`orgnet.report.content.people_flags`, when already computed.
+    colour_first : str, optional
+        The column people are coloured by at first (a drill-down map: the next level down).
+    outside : (codes, labels, links), optional
+        Everyone's group (codes into ``labels``, -1 for none) and each group's page: ties from
+        ``rows`` to people outside them are drawn as stubs towards those groups.
+    xy : numpy.ndarray, optional
+        Positions, when already computed (else a force-directed layout of the ties).
+    max_ties : int, optional
+        Draw at most this many ties: every person's strongest first, then the heaviest.
+    compact : bool
+        For the WebGL page: whole-number positions and sizes, no metric values, reasons or
+        per-person texts beyond roles (the person's drill-down map has them), no tie widths.
+    symmetric : scipy.sparse array, optional
+        ``findings.ties + findings.ties.T`` in CSR form, when already computed (for the stubs).
+    columns : pandas.DataFrame, optional
+        :func:`map_columns`, when already computed.
 
     Returns
     -------
     dict
         Column-wise node and edge data (see ``templates/map.html``).
     """
-    p = findings.people
+    p = map_columns(findings) if columns is None else columns
     rows = np.arange(len(p)) if rows is None else np.asarray(rows, dtype=np.int64)
     sub = p.iloc[rows]
     a = findings.ties
     adjacency = a[rows][:, rows] if len(rows) != a.shape[0] else a
     flags = people_flags(findings) if flags is None else flags
     f = flags.iloc[rows]
-    xy = np.round(layout(adjacency, seed=seed), 1)
-    colour_by = {c: _categories(sub[c]) for c in ("department", "community") if c in sub.columns
-                 and sub[c].notna().any()}
+    if xy is None:
+        xy = layout(adjacency, seed=seed)
+    xy = np.round(np.asarray(xy, dtype=float), 0 if compact else 1)
+    first = [colour_first] if colour_first else []
+    colour_by = {c: _categories(sub[c]) for c in dict.fromkeys(first + ["department", "community"]
+                                                                  + ([] if compact else ["team"]))
+                 if c in sub.columns and sub[c].notna().any()}
+    role = [rs[0] if rs else "no role" for rs in f["roles"]]
+    colour_by["role"] = _categories(pd.Series(role, dtype="string"))
     size_by = {k: {"label": label, "size": _sizes(sub[k].to_numpy(dtype=float)),
                    "value": sub[k].astype(float).round(6).fillna(0).tolist()}
                for k, label in SIZE_METRICS.items() if k in sub.columns}
@@ -201,13 +293,86 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         "roles": f["roles"].tolist(),
         "reasons": f["reasons"].tolist(),
     }
+    watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
+        if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
+    if compact:
+        size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
+                   for k, v in size_by.items()}
+        info = {"roles": info["roles"]}
+    edges = _edge_columns(adjacency, max_ties=max_ties)
+    if compact:
+        edges["width"] = []
+    shown_ties = len(edges["from"])
+    all_ties = int(sp.triu(adjacency + adjacency.T, k=1).nnz) if max_ties is not None else shown_ties
+    if shown_ties < all_ties:
+        note = (note + "; " if note else "") + f"lines: the {shown_ties:,} strongest of {all_ties:,} ties"
     return {
         "what": "people", "title": title or "network map", "note": note,
         "ids": sub["person"].astype(str).tolist(), "labels": sub["name"].astype("string").fillna("").tolist(),
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
         "colourBy": colour_by, "sizeBy": size_by, "mark": mark.tolist(), "info": info,
-        "edges": _edge_columns(adjacency), "links": [],
+        "watcher": watcher.astype(int).tolist(),
+        "edges": edges, "links": [],
+        "stubs": _stubs(findings, rows, xy, outside, symmetric) if outside is not None else _NO_STUBS,
     }
+
+
+def map_columns(findings: Findings) -> pd.DataFrame:
+    """The columns of ``findings.people`` a person map reads (rows of these few are cheap to take;
+    at 100,000 people rows are taken for more than a thousand drill-down pages)."""
+    p = findings.people
+    wanted = ["person", "name", "pyramid_level", *HIERARCHY, "community", *SIZE_METRICS]
+    return p[[c for c in dict.fromkeys(wanted) if c in p.columns]]
+
+
+_NO_STUBS: dict[str, Any] = {"labels": [], "links": [], "x": [], "y": [], "weight": [], "from": [], "to": [],
+                             "width": [], "more": 0}
+
+
+def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray,
+           outside: tuple[np.ndarray, list[str], list[str]], symmetric: sp.sparray | None = None) -> dict[str, Any]:
+    """Ties from ``rows`` to people elsewhere, gathered by the group they reach: one small node per
+    outside group (the :data:`STUB_GROUPS` with most weight) on a ring around the map, in the
+    direction of the members who reach it, and one stub per member and group."""
+    codes, labels, links = outside
+    a = (findings.ties + findings.ties.T).tocsr() if symmetric is None else symmetric
+    inside = np.zeros(a.shape[0], dtype=bool)
+    inside[rows] = True
+    out_cols = np.flatnonzero(~inside & (codes >= 0))
+    if len(out_cols) == 0 or len(rows) == 0:
+        return _NO_STUBS
+    k = len(labels)
+    member = sp.csr_array((np.ones(len(out_cols)), (np.arange(len(out_cols)), codes[out_cols])),
+                          shape=(len(out_cols), k))
+    reach = (a[rows][:, out_cols] @ member).tocoo()  # person x outside group: tie weight
+    if reach.nnz == 0:
+        return _NO_STUBS
+    total = np.bincount(reach.col, weights=reach.data, minlength=k)
+    reached = np.flatnonzero(total > 0)
+    top = reached[np.argsort(-total[reached], kind="stable")[:STUB_GROUPS]]
+    position = np.full(k, -1)
+    position[top] = np.arange(len(top))
+    keep = position[reach.col] >= 0
+    pr, pg, w = reach.row[keep], position[reach.col[keep]], reach.data[keep]
+    centre = xy[pr].mean(axis=0)
+    # Just outside where most members are (a few outliers far out do not push the ring away).
+    # (and people with no tie at all, whom the layout pushes to the rim, are left out of it).
+    reaching = np.unique(pr)
+    radius = float(np.quantile(np.hypot(*(xy[reaching] - centre).T), 0.9) or 1.0) * 1.3 + 40
+    # Each outside group sits in the mean direction of the members who reach it, then spread apart.
+    gx = np.bincount(pg, weights=w * (xy[pr, 0] - centre[0]), minlength=len(top))
+    gy = np.bincount(pg, weights=w * (xy[pr, 1] - centre[1]), minlength=len(top))
+    angle = np.arctan2(gy, gx)
+    order = np.argsort(angle, kind="stable")
+    spaced = np.empty(len(top))
+    spaced[order] = np.sort(angle) * 0.5 + np.linspace(-np.pi, np.pi, len(top), endpoint=False) * 0.5
+    sx = np.round(centre[0] + radius * np.cos(spaced), 1)
+    sy = np.round(centre[1] + radius * np.sin(spaced), 1)
+    lw = np.log1p(w)
+    return {"labels": [str(labels[g]) for g in top], "links": [links[g] for g in top],
+            "x": sx.tolist(), "y": sy.tolist(), "weight": np.round(total[top], 2).tolist(),
+            "from": pr.tolist(), "to": pg.tolist(), "width": np.round(0.5 + 2.5 * lw / lw.max(), 2).tolist(),
+            "more": int(len(reached) - len(top))}
 
 
 def strongest_ties(weights: np.ndarray, k: int) -> np.ndarray:
@@ -232,8 +397,11 @@ def strongest_ties(weights: np.ndarray, k: int) -> np.ndarray:
     return np.where(keep & (w > 0), w, 0.0)
 
 
-def group_file_name(label: str) -> str:
+def group_file_name(label: str, key: str | None = None) -> str:
     """A safe, unique file name for a group's drill-down map (ASCII slug + short hash).
+
+    ``key`` (the group's path from the top, when labels can repeat across levels) makes the
+    hash; the slug is always from the label.
 
     Examples
     --------
@@ -241,9 +409,11 @@ def group_file_name(label: str) -> str:
     'R-D-Paris-...html'
     >>> group_file_name("../../etc") != group_file_name("etc")
     True
+    >>> group_file_name("Sales", "EMEA/Sales") != group_file_name("Sales", "APAC/Sales")
+    True
     """
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", label).strip("-")[:40] or "group"
-    digest = hashlib.sha1(label.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1((label if key is None else key).encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}.html"
 
 
@@ -280,27 +450,98 @@ def _group_weights(findings: Findings, column: str) -> tuple[np.ndarray, np.ndar
     return labels, np.bincount(codes[codes >= 0], minlength=len(labels)), m
 
 
+def map_levels(findings: Findings) -> list[str]:
+    """The groupings of the drill-down maps, coarse to fine.
+
+    The levels of :data:`HIERARCHY` the directory fills, starting at the first with two groups
+    or more; without any, the one grouping :func:`map_group_column` picks. Empty for none.
+    """
+    p = findings.people
+    present = [c for c in HIERARCHY if c in p.columns and p[c].notna().any()]
+    while len(present) > 1 and p[present[0]].nunique() < 2:
+        present.pop(0)
+    if present and not findings.aggregate_only:
+        return present
+    column = map_group_column(findings)
+    return [column] if column else []
+
+
+def _level_codes(findings: Findings, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Everyone's group at a level (people without one share a "(no <level>)" group)."""
+    values = findings.people[column].astype("string")
+    return _codes_from(values.fillna(f"(no {column})"))
+
+
+def group_layout(m: np.ndarray, sizes: np.ndarray, labels: list[str], *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Group positions (force-directed, then freed of overlaps, labels included) and disc radii."""
+    radius = np.round(12 + 48 * np.sqrt(sizes / max(float(sizes.max()), 1.0)), 1) if len(sizes) else np.zeros(0)
+    xy = layout(sp.csr_array(m), seed=seed)
+    half, up, down = box_extents(radius, labels, font=GROUP_FONT)
+    return separate(xy, half, up, down), radius
+
+
+#: Font size of group labels on group maps (``templates/map.html`` draws them at this size).
+GROUP_FONT = 16
+
+
 def group_map_data(findings: Findings, *, column: str | None = None, seed: int = 0,
-                   max_groups: int = MAP_MAX_GROUPS) -> dict[str, Any]:
+                   max_groups: int | None = MAP_MAX_GROUPS, rows: np.ndarray | None = None,
+                   links: list[str] | None = None, title: str = "") -> dict[str, Any]:
     """Map data with one node per group (size: members) and weighted group-to-group edges.
 
-    Only the ``max_groups`` largest groups are drawn; groups hidden by privacy never are.
+    Parameters
+    ----------
+    findings : Findings
+        The analysis.
+    column : str, optional
+        The grouping (default: :func:`map_group_column`).
+    seed : int
+        Layout seed.
+    max_groups : int or None
+        Draw only this many groups (the largest; None: all).
+    rows : numpy.ndarray, optional
+        Only these people (a group's sub-groups); groups from ``findings.people[column]``.
+    links : list of str, optional
+        Each group's page, in the order of the groups' labels (sorted); the default names
+        ``maps/<group_file_name(label)>``.
+    title : str
+        Page title (default: "<column>s as nodes").
+
+    Groups hidden by privacy are never drawn; aggregate-only findings have no pages to link.
     """
-    column = column or map_group_column(findings, max_groups=max_groups) or findings.groups.primary
-    labels, sizes, m = _group_weights(findings, column)
+    column = column or map_group_column(findings, max_groups=max_groups or 10**9) or findings.groups.primary
+    if rows is None and (findings.aggregate_only or column not in findings.people.columns):
+        labels, sizes, m = _group_weights(findings, column)
+    else:
+        from orgnet.metrics.groups import group_matrix
+
+        codes, labels = _level_codes(findings, column)
+        if rows is not None:
+            codes = codes[rows]
+        used = np.unique(codes)
+        codes = np.searchsorted(used, codes)
+        labels = labels[used]
+        a = findings.ties if rows is None else findings.ties[rows][:, rows]
+        m = group_matrix(a, codes, len(labels))
+        sizes = np.bincount(codes, minlength=len(labels))
     total = len(labels)
     keep = np.arange(total)
-    if total > max_groups:
+    if max_groups is not None and total > max_groups:
         keep = np.sort(np.argsort(-sizes, kind="stable")[:max_groups])
         m, labels, sizes = m[np.ix_(keep, keep)], labels[keep], sizes[keep]
+    if links is not None:
+        links = [links[i] for i in keep]
     labels = np.asarray([str(x) for x in labels], dtype=object)
+    m = np.array(m, dtype=float)
+    full = m.copy()
     np.fill_diagonal(m, 0)
     m = strongest_ties(m + m.T, GROUP_MAP_TIES)
-    xy = np.round(layout(sp.csr_array(m), seed=seed), 1)
+    xy, radius = group_layout(m, np.asarray(sizes, dtype=float), labels.tolist(), seed=seed)
+    xy = np.round(xy, 1)
     info_reason = [""] * len(labels)
     ei = np.full(len(labels), np.nan)
     silo = np.zeros(len(labels), dtype=bool)
-    if column in findings.groups.by_kind:
+    if column in findings.groups.by_kind and rows is None:
         silos = findings.silos.table
         position = {str(lab): i for i, lab in enumerate(labels)}
         words = wording(findings, column)
@@ -314,28 +555,40 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
             silo[i] = bool(silos["is_silo"].iat[j])
             if silo[i]:
                 info_reason[i] = words.sentence(findings.silos.reason(int(j)))
-    colours = {"labels": labels.tolist(), "colours": [_PALETTE[i % len(_PALETTE)] for i in range(len(labels))],
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[np.argsort(-np.asarray(sizes), kind="stable")] = np.arange(len(labels))
+    colours = {"labels": labels.tolist(), "colours": [palette(len(labels))[r] for r in rank],
                "codes": list(range(len(labels)))}
-    roles = [[f"{int(s):,} people", f"E-I index {e:+.2f}" if np.isfinite(e) else "E-I index n/a"]
+    roles = [[f"{int(s):,} people"] + ([f"E-I index {e:+.2f}"] if np.isfinite(e) else [])
              + (["silo"] if flag else []) for s, e, flag in zip(sizes, ei, silo, strict=True)]
-    people = int(findings.summary.people)
-    links = [] if findings.aggregate_only else [f"maps/{group_file_name(str(lab))}" for lab in labels]
+    people = int(np.sum(sizes)) if rows is not None else int(findings.summary.people)
+    if links is None:
+        links = [] if findings.aggregate_only else [f"maps/{group_file_name(str(lab))}" for lab in labels]
     return {
-        "what": "groups", "title": f"{column}s as nodes", "groupKind": column,
+        "what": "groups", "title": title or f"{column}s as nodes", "groupKind": column,
         "note": f"{people:,} people: each node is a {column}"
-                + ("" if findings.aggregate_only else "; open one to see its people")
+                + ("" if not links else "; double-click one to see its people")
                 + (f"; the {len(labels):,} largest of {total:,} {column}s are shown" if total > len(labels) else "")
                 + (f" (lines: each {column}'s {GROUP_MAP_TIES} strongest ties)" if len(labels) > GROUP_MAP_TIES + 1
                    else ""),
         "ids": labels.tolist(), "labels": labels.tolist(), "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
         "colourBy": {column: colours},
-        "sizeBy": {"members": {"label": "members", "size": np.round(12 + 48 * np.sqrt(sizes / max(sizes.max(), 1)),
-                                                                    1).tolist(), "value": sizes.tolist()}},
+        "sizeBy": {"members": {"label": "members", "size": radius.tolist(), "value": np.asarray(sizes).tolist()}},
         "mark": [0] * len(labels),
         "info": {column: labels.tolist(), "roles": roles, "reasons": [[r] if r else [] for r in info_reason]},
         "edges": _edge_columns(sp.csr_array(m), hi=12),
+        "matrix": _matrix(full, labels.tolist(), np.asarray(sizes)),
         "links": links,
     }
+
+
+def _matrix(m: np.ndarray, labels: list[str], sizes: np.ndarray, *, most: int = 60) -> dict[str, Any]:
+    """The group-to-group tie weights for the matrix view: the ``most`` largest groups, rows and
+    columns in the map's order of size."""
+    order = np.argsort(-sizes, kind="stable")[:most]
+    sub = np.asarray(m, dtype=float)[np.ix_(order, order)]
+    return {"labels": [labels[i] for i in order], "index": order.tolist(), "weight": np.round(sub, 2).tolist(),
+            "more": int(max(0, len(labels) - most))}
 
 
 def _codes_from(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -353,8 +606,20 @@ def _safe_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@functools.lru_cache(maxsize=1)
+def webgl_assets() -> dict[str, str]:
+    """The vendored graphology and sigma.js files (``orgnet/report/static``), licences prepended."""
+    base = resources.files("orgnet.report") / "static"
+    out = {}
+    for name, licence in (("graphology.umd.min.js", "graphology.LICENSE.txt"), ("sigma.min.js", "sigma.LICENSE.txt")):
+        notice = (base / licence).read_text(encoding="utf-8").replace("*/", "* /")
+        out[name] = f"/*! {name}\n{notice}\n*/\n" + (base / name).read_text(encoding="utf-8")
+    return out
+
+
 def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, home: str = "index.html",
-               main_map: str = "") -> None:
+               main_map: str = "", trail: list[tuple[str, str]] | None = None, people_index: str = "",
+               webgl_src: str | None = None) -> None:
     """Write one self-contained map page.
 
     Parameters
@@ -367,18 +632,33 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
         Relative URL of a vis-network copy beside the page; inlined when not given.
     home, main_map : str
         Relative links to the report's index page and (for drill-down maps) to the main map.
+    trail : list of (label, link), optional
+        The groups between the main map and this page, coarse to fine (links to their maps).
+    people_index : str
+        Relative URL of ``people.js`` (search across everyone), if any.
+    webgl_src : str, optional
+        Relative URL of the folder holding sigma.js and graphology: the page is drawn with WebGL
+        (``templates/map_webgl.html``) instead of vis-network.
     """
-    js, css = vis_assets()
-    template = (resources.files("orgnet.report") / "templates" / "map.html").read_text(encoding="utf-8")
-    if vis_src is None:
-        script = "<script>\n" + js.replace("</script", "<\\/script") + "\n</script>"
-        style = "<style>\n" + css + "\n</style>"
+    if webgl_src is not None:
+        template = (resources.files("orgnet.report") / "templates" / "map_webgl.html").read_text(encoding="utf-8")
+        script = "".join(f'<script src="{html.escape(webgl_src + name)}"></script>\n' for name in webgl_assets())
+        style = ""
     else:
-        script = f'<script src="{html.escape(vis_src)}"></script>'
-        style = f'<link rel="stylesheet" href="{html.escape(vis_src[:-len(".min.js")] + ".css")}">'
+        template = (resources.files("orgnet.report") / "templates" / "map.html").read_text(encoding="utf-8")
+        js, css = vis_assets()
+        if vis_src is None:
+            script = "<script>\n" + js.replace("</script", "<\\/script") + "\n</script>"
+            style = "<style>\n" + css + "\n</style>"
+        else:
+            script = f'<script src="{html.escape(vis_src)}"></script>'
+            style = f'<link rel="stylesheet" href="{html.escape(vis_src[:-len(".min.js")] + ".css")}">'
     nav = f'<a href="{html.escape(home)}">report</a>'
     if main_map:
         nav += f' · <a href="{html.escape(main_map)}">main map</a>'
+    for label, link in trail or []:
+        nav += f' › <a href="{html.escape(link)}">{html.escape(label)}</a>'
+    data = dict(data, peopleIndex=people_index)
     # The data go in last, so nothing in a name can be taken for a placeholder.
     page = (template.replace("<!--__VIS_CSS__-->", style)
             .replace("<!--__VIS_JS__-->", script)
@@ -386,6 +666,108 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
             .replace("<!--__NAV__-->", nav)
             .replace("__GRAPH_DATA__", _safe_json(data)))
     path.write_text(page, encoding="utf-8")
+
+
+@dataclass
+class _Page:
+    """One map page of the drill-down tree (for the search index and the whole-organisation map)."""
+
+    link: str  # relative to the report folder
+    rows: np.ndarray  # sorted rows of findings.people on it (a group page: its groups' members)
+    xy: np.ndarray  # positions: of people (a person page) or of the groups (a group page)
+    children: list[_Page] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes the drill-down pages, level by level, and remembers where each person is."""
+
+    def __init__(self, findings: Findings, folder: Path, levels: list[str], *, max_people: int, seed: int) -> None:
+        self.f, self.folder, self.levels = findings, folder, levels
+        self.max_people, self.seed = max_people, seed
+        self.flags = people_flags(findings)
+        self.symmetric = (findings.ties + findings.ties.T).tocsr()
+        self.columns = map_columns(findings)
+        self.codes = [_level_codes(findings, c) for c in levels]
+        self.place = np.full(findings.n, -1, dtype=np.int64)  # person -> page index in self.pages
+        self.pages: list[str] = []
+        self.written: list[str] = []
+        # Every group's page at every level, for the stubs (ties to a group link to its map).
+        self.links: list[list[str]] = [[""] * len(lab) for _, lab in self.codes]
+
+    def key(self, depth: int, code: int, parent: str) -> str:
+        return f"{parent}\x1f{self.levels[depth]}\x1f{self.codes[depth][1][code]}"
+
+    def plan_links(self, rows: np.ndarray, depth: int, parent: str) -> dict[int, str]:
+        """The page of every group at ``depth`` among ``rows``."""
+        codes, labels = self.codes[depth]
+        return {int(c): "maps/" + group_file_name(str(labels[c]), self.key(depth, int(c), parent))
+                for c in np.unique(codes[rows])}
+
+    def group(self, rows: np.ndarray, depth: int, code: int, link: str, parent: str,
+              trail: list[tuple[str, str]]) -> _Page:
+        """Write the page of group ``code`` at level ``depth`` (members ``rows``) and those below it."""
+        column = self.levels[depth]
+        label = str(self.codes[depth][1][code])
+        title = f"{column} {label}"
+        nav = {"home": "../index.html", "main_map": "../map.html", "people_index": "people.js",
+               "trail": [(lab, "../" + lk) for lab, lk in trail]}
+        finer = depth + 1 < len(self.levels)
+        sub_codes = self.codes[depth + 1][0][rows] if finer else None
+        if len(rows) > self.max_people and sub_codes is not None and len(np.unique(sub_codes)) >= 2:
+            key = self.key(depth, code, parent)
+            links = self.plan_links(rows, depth + 1, key)
+            ordered = [links[c] for c in sorted(links)]
+            data = group_map_data(self.f, column=self.levels[depth + 1], rows=rows, seed=self.seed,
+                                  max_groups=None, links=[lk[len("maps/"):] for lk in ordered],
+                                  title=f"{title}: its {self.levels[depth + 1]}s")
+            render_map(data, self.folder / link, vis_src="../static/vis-network.min.js", **nav)
+            self.written.append(link)
+            page = _Page(link, rows, np.column_stack([data["x"], data["y"]]))
+            sub_trail = trail + [(label, link)]
+            for c in sorted(links):
+                members = rows[sub_codes == c]
+                page.children.append(self.group(members, depth + 1, c, links[c], key, sub_trail))
+            return page
+        top_codes, top_labels = self.codes[0]
+        outside = (top_codes, [str(x) for x in top_labels], ["../" + lk for lk in self.links[0]])
+        webgl = len(rows) > WEBGL_FROM
+        data = people_map_data(self.f, rows, seed=self.seed, flags=self.flags, title=title,
+                               colour_first=self.levels[depth + 1] if finer else None, outside=outside,
+                               max_ties=WEBGL_MAX_TIES if webgl else None, compact=webgl, symmetric=self.symmetric,
+                               columns=self.columns)
+        if webgl:
+            render_map(data, self.folder / link, webgl_src="../static/", **nav)
+        else:
+            render_map(data, self.folder / link, vis_src="../static/vis-network.min.js", **nav)
+        self.written.append(link)
+        self.place[rows] = len(self.pages)
+        self.pages.append(link)
+        return _Page(link, rows, np.column_stack([data["x"], data["y"]]))
+
+
+def _nested_positions(page: _Page, n: int) -> np.ndarray:
+    """Everyone's position on the whole-organisation map: each group's people inside its disc
+    (area: members), the discs where the group map put them, freed of overlaps."""
+    out = np.zeros((n, 2))
+    if not page.children:
+        xy = page.xy - page.xy.mean(axis=0) if len(page.xy) else page.xy
+        out[page.rows] = xy
+        return out
+    radius = np.array([np.sqrt(len(c.rows)) * 30.0 for c in page.children])
+    half, up, down = box_extents(radius, None, gap=radius.mean() * 0.15)
+    centres = separate(page.xy, half, up, down)
+    inner = [_nested_positions(c, n)[c.rows] for c in page.children]
+    for c, pts in zip(page.children, nest(centres, radius, inner), strict=True):
+        out[c.rows] = pts
+    return out
+
+
+def _write_people_index(path: Path, findings: Findings, pages: list[str], place: np.ndarray) -> None:
+    """``people.js``: everyone's name, id and the page of their group, for search from any map."""
+    p = findings.people
+    data = {"names": p["name"].astype("string").fillna("").tolist(), "ids": p["person"].astype(str).tolist(),
+            "page": place.tolist(), "pages": pages}
+    path.write_text("window.orgnetPeople = " + _safe_json(data) + ";\n", encoding="utf-8")
 
 
 def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PEOPLE,
@@ -400,46 +782,54 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
         The group map's data when the main map shows groups.
     """
     n = findings.n
-    column = map_group_column(findings)
+    levels = map_levels(findings)
     if findings.aggregate_only:
-        if column is None:
+        if not levels:
             return [], None
-        data = group_map_data(findings, column=column, seed=seed)
+        data = group_map_data(findings, column=levels[0], seed=seed)
         render_map(data, folder / "map.html")
         return ["map.html"], data
-    flags = people_flags(findings)
-    if n <= max_people or column is None:
-        rows, note = None, ""
-        if n > max_people and "pagerank" in findings.people.columns:
-            rows = np.sort(np.argsort(-findings.people["pagerank"].to_numpy(dtype=float), kind="stable")[:max_people])
-            note = f"showing the {max_people:,} people with the highest PageRank of {n:,}"
-        render_map(people_map_data(findings, rows, seed=seed, flags=flags, title=f"{n:,} people", note=note),
-                   folder / "map.html")
-        return ["map.html"], None
-    data = group_map_data(findings, column=column, seed=seed)
-    render_map(data, folder / "map.html")
-    (folder / "maps").mkdir(exist_ok=True)
     (folder / "static").mkdir(exist_ok=True)
+    if n <= max_people or not levels:
+        webgl = n > WEBGL_FROM
+        data = people_map_data(findings, None, seed=seed, title=f"{n:,} people",
+                               max_ties=WEBGL_MAX_TIES if webgl else None, compact=webgl)
+        if webgl:
+            _copy_webgl(folder)
+            render_map(data, folder / "map.html", webgl_src="static/")
+        else:
+            render_map(data, folder / "map.html")
+        return ["map.html"], None
+    (folder / "maps").mkdir(exist_ok=True)
+    _copy_webgl(folder)
     js, css = vis_assets()
     (folder / "static" / "vis-network.min.js").write_text(js, encoding="utf-8")
     (folder / "static" / "vis-network.css").write_text(css, encoding="utf-8")
-    column = data["groupKind"]
-    values = findings.people[column].astype("string")
-    rank = findings.people["pagerank"].to_numpy(dtype=float) if "pagerank" in findings.people else None
-    written = ["map.html"]
-    order = np.argsort(values.fillna("").to_numpy(dtype=str), kind="stable")
-    sorted_values = values.fillna("").to_numpy(dtype=str)[order]
-    for label, link in zip(data["labels"], data["links"], strict=True):
-        lo = np.searchsorted(sorted_values, label, side="left")
-        hi = np.searchsorted(sorted_values, label, side="right")
-        rows = np.sort(order[lo:hi])
-        note = ""
-        if len(rows) > max_people:
-            keep = rows[np.argsort(-rank[rows], kind="stable")[:max_people]] if rank is not None else rows[:max_people]
-            note = f"showing the {max_people:,} people with the highest PageRank of {len(rows):,} members"
-            rows = np.sort(keep)
-        page = people_map_data(findings, rows, seed=seed, flags=flags, title=f"{column} {label}", note=note)
-        render_map(page, folder / link, vis_src="../static/vis-network.min.js", home="../index.html",
-                   main_map="../map.html")
-        written.append(link)
-    return written, data
+    writer = _Writer(findings, folder, levels, max_people=max_people, seed=seed)
+    everyone = np.arange(n)
+    top = writer.plan_links(everyone, 0, "")
+    for c, link in top.items():
+        writer.links[0][c] = link
+    data = group_map_data(findings, column=levels[0], seed=seed, max_groups=None,
+                          links=[top[c] for c in sorted(top)], rows=everyone,
+                          title=f"{levels[0]}s as nodes")
+    data["everyone"] = "maps/everyone.html"
+    render_map(data, folder / "map.html", people_index="maps/people.js")
+    root = _Page("map.html", everyone, np.column_stack([data["x"], data["y"]]))
+    codes = writer.codes[0][0]
+    for c in sorted(top):
+        root.children.append(writer.group(np.flatnonzero(codes == c), 0, c, top[c], "", []))
+    _write_people_index(folder / "maps" / "people.js", findings, writer.pages, writer.place)
+    xy = _nested_positions(root, n)
+    whole = people_map_data(findings, None, seed=seed, flags=writer.flags, xy=xy, colour_first=levels[0],
+                            title=f"everyone: {n:,} people", max_ties=WEBGL_MAX_TIES, compact=True,
+                            note=f"each {levels[0]}'s people inside its disc")
+    render_map(whole, folder / "maps" / "everyone.html", webgl_src="../static/", home="../index.html",
+               main_map="../map.html", people_index="people.js")
+    return ["map.html", *writer.written, "maps/everyone.html"], data
+
+
+def _copy_webgl(folder: Path) -> None:
+    (folder / "static").mkdir(exist_ok=True)
+    for name, text in webgl_assets().items():
+        (folder / "static" / name).write_text(text, encoding="utf-8")

@@ -140,8 +140,8 @@ def test_bad_posts_are_counted(tmp_path: Path) -> None:
     r = read(f, format="mattermost")
     assert r.records_read == 8
     assert r.records_skipped == Counter({
-        "malformed post (no user or create_at)": 2, "malformed post (no channel)": 2,
-        "malformed reply (no user or create_at)": 1, "malformed reply (not an object)": 1,
+        "malformed post (no user, or create_at missing or out of range)": 2, "malformed post (no channel)": 2,
+        "malformed reply (no user, or create_at missing or out of range)": 1, "malformed reply (not an object)": 1,
         "other record type (status)": 1,
     })
     assert dict(Counter(r.events.to_pandas()["kind"])) == {"post": 1, "reply": 1}

@@ -1,67 +1,139 @@
-"""The ambassador rule: reach and giving beat volume, only eligible contributors rank, relabelling permutes."""
+"""The ambassador rule: no component vetoes, reach counts beyond any percentile, flagged is not ranked.
+
+The profiles are built here, not by the synthetic generator: an ordinary population (posts
+answered by a few colleagues, answers a few) and, beside it, a catalyst (answered by many in
+every group, answers almost no one), a helper (answers everyone, few answer them) and a
+broadcaster (posts a lot, nobody answers).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from orgnet.findings.ambassadors import ambassador_ranking, ambassadors
+from orgnet.findings.ambassadors import ambassador_ranking, ambassadors, component_weights
 from orgnet.findings.rules import AmbassadorRules
 from orgnet.metrics.ambassadors import ambassador_components
 
 KINDS = ["post", "reply", "reaction", "share", "mention", "view"]
+T0 = pd.Timestamp("2025-01-06", tz="UTC")
+ORDINARY, GROUPS = 400, 40
+CATALYST, HELPER, BROADCASTER = ORDINARY, ORDINARY + 1, ORDINARY + 2
 
 
-def _volume_and_reach() -> tuple[pd.DataFrame, np.ndarray]:
-    rows = []
-    t0 = pd.Timestamp("2025-01-06", tz="UTC")
-    # Person 0: one post a week for 8 weeks, answered by 8 different people in 4 groups, and
-    # answers others. Person 1: 40 posts in one week, all answered by the same person, answers nobody.
-    for w in range(8):
-        rows.append(("post", 0, -1, f"a{w}", t0 + pd.Timedelta(weeks=w)))
-        rows.append(("reply", 2 + w, 0, f"a{w}", t0 + pd.Timedelta(weeks=w, hours=1)))
-        rows.append(("reply", 0, 2 + (w + 1) % 8, f"x{w}", t0 + pd.Timedelta(weeks=w, hours=2)))
-    for k in range(40):
-        rows.append(("post", 1, -1, f"b{k}", t0 + pd.Timedelta(hours=k)))
-        rows.append(("reply", 10, 1, f"b{k}", t0 + pd.Timedelta(hours=k, minutes=5)))
-    ev = pd.DataFrame(rows, columns=["kind", "actor", "target", "thread", "ts"])
-    return ev, np.array([0, 0, 0, 1, 1, 2, 2, 3, 3, 0, 1])
+def _profiles(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """About the organisation of the issue: the median person is answered by ~10 people in ~3 groups."""
+    rng = np.random.default_rng(seed)
+    groups = np.r_[np.arange(ORDINARY) % GROUPS, 0, 1, 2]
+    members = [np.flatnonzero(groups[:ORDINARY] == g) for g in range(GROUPS)]
+    rows: list[tuple[str, int, int, str, pd.Timestamp]] = []
+    for p in range(ORDINARY):
+        for w in range(int(rng.integers(2, 9))):  # a post most weeks, answered by 1-3 people, mostly colleagues
+            thread = f"p{p}w{w}"
+            at = T0 + pd.Timedelta(weeks=w, hours=int(rng.integers(0, 100)))
+            rows.append(("post", p, -1, thread, at))
+            for _ in range(int(rng.integers(1, 4))):
+                pool = members[groups[p]] if rng.random() < 0.8 else np.arange(ORDINARY)
+                q = int(rng.choice(pool))
+                if q != p:
+                    rows.append(("reply", q, p, thread, at + pd.Timedelta(hours=1)))
+    for w in range(8):  # the catalyst: 8 threads, each answered by 40 people from anywhere
+        thread = f"cat{w}"
+        rows.append(("post", CATALYST, -1, thread, T0 + pd.Timedelta(weeks=w)))
+        for q in rng.choice(ORDINARY, 40, replace=False):
+            rows.append(("reply", int(q), CATALYST, thread, T0 + pd.Timedelta(weeks=w, hours=2)))
+    rows.append(("reply", CATALYST, 0, "p0w0", T0 + pd.Timedelta(hours=3)))  # answers one person
+    for q in range(ORDINARY):  # the helper answers everyone's first post; one person answers back
+        rows.append(("reply", HELPER, q, f"p{q}w0", T0 + pd.Timedelta(days=3)))
+    rows.append(("post", HELPER, -1, "helper", T0))
+    rows.append(("reply", 1, HELPER, "helper", T0 + pd.Timedelta(hours=1)))
+    for k in range(60):  # the broadcaster: 60 announcements, nobody answers
+        rows.append(("post", BROADCASTER, -1, f"b{k}", T0 + pd.Timedelta(hours=12 * k)))
+    return pd.DataFrame(rows, columns=["kind", "actor", "target", "thread", "ts"]), groups
 
 
-def test_reach_and_giving_beat_volume():
-    ev, groups = _volume_and_reach()
-    out = ambassadors(ev, groups).table
-    assert out.loc[0, "code"] == 0
-    assert out.set_index("code").loc[1, "conversations"] == 40
-    assert out["rank"].tolist() == list(range(1, len(out) + 1))
+@pytest.fixture(scope="module")
+def ranked() -> pd.DataFrame:
+    ev, groups = _profiles()
+    return ambassador_ranking(ambassador_components(ev, groups)).set_index("code")
 
 
-def test_people_who_cannot_hold_a_role_score_zero_and_are_never_flagged():
-    ev, groups = _volume_and_reach()
+def test_catalyst_who_answers_few_is_flagged_first(ranked):
+    row = ranked.loc[CATALYST]
+    assert row["flagged"] and row["rank"] == 1
+    assert row["people_answered"] == 1  # a low component does not veto
+
+
+def test_helper_who_answers_everyone_is_not_flagged(ranked):
+    assert ranked.loc[HELPER, "people_answered"] == ORDINARY
+    assert not ranked.loc[HELPER, "flagged"]
+
+
+def test_broadcaster_nobody_answers_is_not_flagged(ranked):
+    assert ranked.loc[BROADCASTER, "responders"] == 0
+    assert not ranked.loc[BROADCASTER, "flagged"]
+    assert ranked.loc[BROADCASTER, "score"] < ranked["score"].median()
+
+
+def test_reach_counts_beyond_the_top_percentile():
+    # Doubling the catalyst's responders raises the score though they are already first.
+    ev, groups = _profiles()
+    more = ev[ev["actor"] != CATALYST].copy()
+    base = ambassador_ranking(ambassador_components(ev, groups)).set_index("code").loc[CATALYST, "score"]
+    extra = [("post", CATALYST, -1, f"cat{w}", T0 + pd.Timedelta(weeks=w)) for w in range(8)]
+    extra += [("reply", q, CATALYST, f"cat{w}", T0 + pd.Timedelta(weeks=w, hours=2))
+              for w in range(8) for q in range(w * 50, w * 50 + 50)]
+    extra.append(("reply", CATALYST, 0, "p0w0", T0 + pd.Timedelta(hours=3)))
+    more = pd.concat([more, pd.DataFrame(extra, columns=ev.columns)], ignore_index=True)
+    moved = ambassador_ranking(ambassador_components(more, groups)).set_index("code").loc[CATALYST]
+    assert moved["responders"] == ORDINARY and moved["score"] > base
+
+
+def test_section_holds_only_the_flagged(ranked):
+    ev, groups = _profiles()
+    section = ambassadors(ev, groups)
+    assert section.status == "flagged"
+    assert section.table["flagged"].all() and len(section.table) == ranked["flagged"].sum()
+    assert section.scored == ORDINARY + 3
+    assert section.reason(0).evidence[0].numbers["people"] == ranked.loc[CATALYST, "responders"]
+
+
+def test_no_responses_cannot_be_measured_and_nobody_is_ranked():
+    ev = pd.DataFrame({"kind": ["post"] * 6, "actor": [0, 1, 2, 0, 1, 0], "target": [1, 2, 0, 2, 0, 1],
+                       "thread": [None] * 6, "ts": pd.NaT})
+    section = ambassadors(ev, np.array([0, 0, 1]))
+    assert section.status == "not_measurable" and not len(section.table) and section.scored == 0
+    assert "cannot be measured" in section.note
+    assert "weeks_active" in section.unmeasured
+    ranked = ambassador_ranking(ambassador_components(ev, np.array([0, 0, 1])))
+    assert ranked["score"].isna().all() and not ranked["flagged"].any()
+
+
+def test_no_one_stands_out_in_an_even_population():
+    # Everyone posts once and is answered by the next two people: all alike.
+    n = 30
+    rows = [("post", p, -1, f"t{p}") for p in range(n)]
+    rows += [("reply", (p + d) % n, p, f"t{p}") for p in range(n) for d in (1, 2)]
+    ev = pd.DataFrame(rows, columns=["kind", "actor", "target", "thread"]).assign(ts=pd.NaT)
+    section = ambassadors(ev, np.arange(n) % 3)
+    assert section.status == "none_stand_out" and section.flagged == 0 and not len(section.table)
+    assert section.scored == n and "no one stands out" in section.note
+
+
+def test_people_who_cannot_hold_a_role_are_not_scored():
+    ev, groups = _profiles()
     eligible = np.ones(len(groups), dtype=bool)
-    eligible[0] = False  # e.g. a distribution list or an outside address
-    ranked = ambassador_ranking(ambassador_components(ev, groups), eligible)
-    row = ranked.set_index("code").loc[0]
-    assert row["score"] == 0 and not row["flagged"]
-    assert ranked.iloc[0]["code"] != 0
+    eligible[CATALYST] = False  # e.g. a distribution list or an outside address
+    ranked = ambassador_ranking(ambassador_components(ev, groups), eligible).set_index("code")
+    assert np.isnan(ranked.loc[CATALYST, "score"]) and not ranked.loc[CATALYST, "flagged"]
+    assert ranked.loc[CATALYST, "rank"] == len(groups) - (~ambassador_components(ev, groups).contributed).sum()
 
 
-def test_non_contributors_score_zero_and_ranks_cover_everyone():
-    ev, groups = _volume_and_reach()
-    comp = ambassador_components(ev, groups)
-    ranked = ambassador_ranking(comp)
-    assert sorted(ranked["rank"]) == list(range(1, len(groups) + 1))
-    silent = ~comp.contributed
-    assert (ranked.set_index("code").loc[np.flatnonzero(silent), "score"] == 0).all()
-
-
-def test_short_list_beside_flagged_ones():
-    ev, groups = _volume_and_reach()
-    section = ambassadors(ev, groups, rules=AmbassadorRules(min_listed=3))
-    assert len(section.table) == max(section.flagged, 3)
-    assert section.weeks == 8
-    reason = section.reason(0)
-    assert reason.finding == "ambassador" and reason.evidence[0].numbers["people"] == 8
+def test_weights_sum_to_one_and_reach_carries_its_share():
+    w = component_weights(AmbassadorRules(reach_weight=0.6))
+    assert abs(sum(w.values()) - 1) < 1e-12
+    assert abs(w["responders"] + w["responder_groups"] - 0.6) < 1e-12
 
 
 def test_relabelling_people_permutes_scores():
@@ -73,7 +145,7 @@ def test_relabelling_people_permutes_scores():
             "actor": rng.integers(0, n, m),
             "target": rng.integers(-1, n, m),
             "thread": rng.choice(["t1", "t2", "t3", "t4"], m),
-            "ts": pd.Timestamp("2025-01-06", tz="UTC") + pd.to_timedelta(rng.integers(0, 10**5, m), unit="min"),
+            "ts": T0 + pd.to_timedelta(rng.integers(0, 10**5, m), unit="min"),
         }
     )
     groups = rng.integers(0, 3, n)

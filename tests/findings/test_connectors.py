@@ -141,3 +141,50 @@ def test_broker_needs_several_other_groups_and_most_weight_outside():
     a = sp.csr_array(dense)
     out = information_brokers(_measures(a, groups), rules=ConnectorRules(broker_share=0.1))
     assert out.empty
+
+
+def _contacts(days: float, people: int = 75, seed: int = 0):  # type: ignore[no-untyped-def]
+    """Face-to-face-like contacts between ``people`` over ``days`` (a hospital-contacts-like window)."""
+    import pandas as pd
+
+    from orgnet.events import events_from_frame
+
+    rng = np.random.default_rng(seed)
+    m = people * 40
+    actor = rng.integers(0, people, m)
+    target = (actor + rng.integers(1, people, m)) % people
+    # Half the people are active from the start, the rest join over the window (as in a ward's rota).
+    start = np.where(np.arange(people) % 2 == 0, 0.0, rng.uniform(0, days / 2, people))
+    at = start[actor] + rng.uniform(0, 1, m) * (days - start[actor])
+    ts = pd.Timestamp("2025-03-03", tz="UTC") + pd.to_timedelta(np.round(at * 86400), unit="s")
+    return events_from_frame(pd.DataFrame({"kind": "post", "actor": [f"p{i}" for i in actor],
+                                           "target": [f"p{i}" for i in target], "ts": ts}))
+
+
+def test_a_few_days_report_no_newcomer_and_no_peripheral_person():
+    from orgnet.findings import analyze
+
+    f = analyze(_contacts(days=4))
+    roles = set(f.connectors.table["role"].astype(str))
+    assert "newcomer" not in roles and "peripheral" not in roles
+    assert "4 days" in f.connectors.notes["newcomer"] and "4 days" in f.connectors.notes["peripheral"]
+
+
+def test_a_long_window_does_report_newcomers_and_peripheral_people():
+    # The same rota over a year: people who joined in the last quarter are new against the rest.
+    from orgnet.findings import analyze
+
+    f = analyze(_contacts(days=400))
+    assert "newcomer" not in f.connectors.notes and "peripheral" not in f.connectors.notes
+
+
+def test_central_connector_needs_people_in_numbers_that_matter():
+    # Person 0 gets heavy traffic from one person only: top weighted in-degree, but one person is
+    # not "people come to them". Person 1 is come to by 12 people.
+    n = 60
+    rows = [5] * 50 + list(range(10, 22)) + list(range(22, 60))
+    cols = [0] * 50 + [1] * 12 + list(range(23, 60)) + [22]
+    a = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    groups = np.zeros(n, dtype=np.int64)
+    out = central_connectors(_measures(a, groups), groups)
+    assert 1 in set(out["code"]) and 0 not in set(out["code"])

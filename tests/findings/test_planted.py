@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgnet.findings.ambassadors import ambassadors
+from orgnet.findings.ambassadors import ambassador_ranking, ambassador_section
 from orgnet.findings.connectors import central_connectors, information_brokers, person_measures
 from orgnet.findings.rules import SiloRules
 from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph
+from orgnet.metrics.ambassadors import ambassador_components
 from orgnet.metrics.centrality import betweenness
 
 synthetic = pytest.importorskip("orgnet.synthetic", reason="the synthetic generator is not available")
@@ -46,13 +47,17 @@ def _check_ambassadors(people: int, seed: int) -> None:
     org, graph = _org(people, seed)
     codes, _ = graph.group_codes("department")
     ids = graph.people["person"].to_numpy(dtype=str)
-    section = ambassadors(_events(graph), codes)
+    comp = ambassador_components(_events(graph), codes)
+    ranked = ambassador_ranking(comp)
     planted = set(org.truth["ambassadors"])
-    top = set(ids[section.table["code"].head(len(planted))])
+    top = set(ids[ranked["code"].head(len(planted))])
     hits = len(top & planted)
     # At K = planted count, precision and recall are both hits / K.
     assert hits / len(planted) >= 0.9, f"{hits} of {len(planted)} planted ambassadors in the top {len(planted)}"
+    section = ambassador_section(ranked, comp, "department")
+    flagged = set(ids[section.table["code"]])
     assert section.flagged >= 1 and section.reason(0).evidence[0].numbers["people"] > 0
+    assert len(flagged & planted) >= 0.8 * len(flagged), f"{len(flagged - planted)} of {len(flagged)} flagged not planted"
 
 
 def _check_silos(people: int, seed: int) -> None:

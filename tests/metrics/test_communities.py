@@ -36,3 +36,45 @@ def test_labels_ordered_by_size() -> None:
     bigger = sp.block_diag([a, sp.csr_array(np.ones((40, 40)) - np.eye(40))]).tocsr()
     found = leiden(bigger, seed=0)
     assert (found[60:] == 0).all()
+
+
+def _planted(blocks: int, size: int, p_in: float, p_out: float, seed: int = 0):  # type: ignore[no-untyped-def]
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    n = blocks * size
+    block = np.arange(n) // size
+    same = block[:, None] == block[None, :]
+    dense = np.triu(rng.random((n, n)) < np.where(same, p_in, p_out), k=1).astype(float)
+    return sp.csr_array(dense), block
+
+
+def test_chosen_resolution_beats_plain_modularity_on_many_small_groups():
+    # 40 groups of 10 in 400 people: plain modularity merges groups (the resolution limit).
+    from orgnet.metrics.communities import choose_resolution
+    from orgnet.metrics.formal import normalized_mutual_info
+
+    a, truth = _planted(40, 10, 0.5, 0.01)
+    plain = normalized_mutual_info(truth, leiden(a, seed=0))
+    choice = choose_resolution(a, seed=0)
+    chosen = normalized_mutual_info(truth, choice.labels)
+    assert choice.resolution > 1 and chosen > plain and chosen > 0.9
+    assert choice.history[0] == 1.0 and len(choice.history) >= 2
+
+
+def test_newman_resolution_is_undefined_without_ties_between_or_inside():
+    from orgnet.metrics.communities import newman_resolution
+
+    a, truth = _planted(2, 5, 1.0, 0.0)
+    assert np.isnan(newman_resolution(a, truth))  # nothing between the communities
+    assert np.isnan(newman_resolution(a, np.arange(10)))  # nothing inside
+
+
+def test_seed_stability_is_one_for_clear_groups_and_lower_for_noise():
+    from orgnet.metrics.communities import seed_stability
+
+    clear, _ = _planted(4, 20, 0.6, 0.01)
+    noise, _ = _planted(1, 80, 0.06, 0.06, seed=1)
+    s_clear = seed_stability(clear, leiden(clear, seed=0), resolution=1.0, seeds=[1, 2, 3])
+    s_noise = seed_stability(noise, leiden(noise, seed=0), resolution=1.0, seeds=[1, 2, 3])
+    assert s_clear.min() == 1.0 and s_noise.mean() < 0.9

@@ -24,7 +24,19 @@ def test_ei_index_by_hand() -> None:
     assert m.tolist() == [[3.0, 1.0], [0.5, 4.0]]
 
 
-def test_people_without_group_count_as_outside() -> None:
-    a = sp.csr_array(np.array([[0, 1.0, 1.0], [0, 0, 0], [0, 0, 0]]))
-    internal, external = group_ties(a, np.array([0, 0, -1]))
-    assert internal.tolist() == [1.0] and external.tolist() == [1.0]
+def test_ties_to_people_without_group_are_neither_internal_nor_external() -> None:
+    a = sp.csr_array(np.array([[0, 1.0, 1.0, 1.0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]))
+    internal, external = group_ties(a, np.array([0, 0, -1, 1]))
+    assert internal.tolist() == [1.0, 0.0] and external.tolist() == [1.0, 1.0]
+
+
+def test_a_partial_directory_does_not_make_a_group_look_outward() -> None:
+    # Group 0 talks only inside; half its ties go to people the directory does not list.
+    rng = np.random.default_rng(0)
+    n = 40
+    rows, cols = rng.integers(0, 10, 200), rng.integers(0, n, 200)
+    a = sp.csr_array((np.ones(200), (rows, cols)), shape=(n, n))
+    codes = np.r_[np.zeros(10, dtype=np.int64), -np.ones(n - 10, dtype=np.int64)]
+    internal, external = group_ties(a, codes)
+    assert external.tolist() == [0.0] and internal[0] > 0
+    assert ei_index(internal, external).tolist() == [-1.0]

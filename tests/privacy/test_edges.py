@@ -46,7 +46,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (d / "key").write_text(KEY + "\n")
     out = d / "report"
     result = CliRunner().invoke(main, ["analyze", str(d / "events.parquet"), "--directory", str(d / "directory.csv"),
-                                       "--pseudonymize", "--key-file", str(d / "key"), "--min-group-size", "30",
+                                       "--pseudonymize", "--keep-labels", "--key-file", str(d / "key"),
+                                       "--min-group-size", "30",
                                        "--by", "month", "--out", str(out)])
     assert result.exit_code == 0, result.output
     shown = sorted(set(sizes.index) - set(hidden))

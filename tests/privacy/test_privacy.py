@@ -44,7 +44,7 @@ OTHER_KEY = KEY[::-1]
 HOSTILE = ("asker", "Backup Contact", "slack_handle", "notes", "badge")
 PRIVACY_KEYS = {"pseudonymised", "key_fingerprint", "pseudonym", "attributes_kept", "min_group_size",
                 "groups_suppressed", "groups_below_size", "suppression_rule", "people_excluded", "aggregate_only",
-                "aggregated", "content"}
+                "aggregated", "content", "labels", "labels_replaced"}
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -78,7 +78,8 @@ def run() -> tuple[Findings, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def private(run) -> Findings:
-    return apply_privacy(run[0], pseudonymize=True, key=KEY, min_group_size=30)
+    # Labels kept (--keep-labels): the tests below follow department labels through every section.
+    return apply_privacy(run[0], pseudonymize=True, key=KEY, min_group_size=30, keep_labels=True)
 
 
 def identities(d: pd.DataFrame) -> set[str]:
@@ -452,7 +453,7 @@ def test_manager_pseudonyms_on_a_hand_made_organisation():
                               "email": ["ana@x.org", "ben@x.org", "cy@x.org"], "department": ["A", "A", "B"],
                               "manager": ["zed", "ana", ""]})
     f = analyze(events, directory=directory)
-    p = pseudonymize_findings(f, Pseudonymizer(KEY))
+    p = pseudonymize_findings(f, Pseudonymizer(KEY), keep_labels=True)
     ps = Pseudonymizer(KEY)
     order = f.people["person"].tolist()
     assert p.people["person"].tolist() == [ps.pseudonym(x) for x in order]

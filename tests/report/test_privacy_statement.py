@@ -22,7 +22,7 @@ def _run(tmp_path: Path, *extra: str) -> Path:
 
 def test_first_page_states_privacy_settings(tmp_path: Path) -> None:
     key = tmp_path / "key"
-    key.write_bytes(b"k" * 32)
+    key.write_bytes(b"statement-test-key-0123456789")
     out = _run(tmp_path, "--pseudonymize", "--key-file", str(key), "--min-group-size", "7")
     html = (out / "index.html").read_text()
     first = html[html.index('id="privacy"'):html.index("</div>", html.index('id="privacy"'))]

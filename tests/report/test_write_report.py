@@ -45,7 +45,7 @@ def test_index_shows_every_finding(full_report: Path, full_findings) -> None:
     for role in roles:
         assert role.capitalize() in index, role
     assert 'aria-label="Engagement pyramid"' in index and 'aria-label="Group-to-group heatmap"' in index
-    assert "2024-01" in index and "2024-03" in index
+    assert "2023-12 (partial)" in index and "2024-03" in index  # the first and last periods
     # Reasons are worded by the report from the evidence, with the department noun.
     assert "answered by" in index and "departments" in index
     silo = full_findings.silos.table.query("is_silo and kind == 'department'")
@@ -91,7 +91,7 @@ def test_small_organisation_map_draws_people(full_report: Path, full_findings) -
     assert data["what"] == "people" and len(data["ids"]) == n
     for key in ("labels", "x", "y", "mark"):
         assert len(data[key]) == n, key
-    assert set(data["colourBy"]) == {"department", "community"}
+    assert set(data["colourBy"]) == {"department", "community", "role"}
     assert {"pagerank", "betweenness"} <= set(data["sizeBy"])
     assert all(len(v["size"]) == n for v in data["sizeBy"].values())
     assert len(data["edges"]["from"]) == len(data["edges"]["to"]) > 0
