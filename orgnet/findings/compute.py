@@ -212,8 +212,9 @@ def check_directory_matches(events: pa.Table, directory: pd.DataFrame, path: str
         return
     keys = [c for c in ("person", "email") if c in directory.columns]
     known = pa.array(pd.concat([directory[c].dropna().astype(str).str.lower() for c in keys]).unique())
-    seen = pa.chunked_array([pc.utf8_lower(events.column("actor").cast(pa.string())),
-                             pc.utf8_lower(events.column("target").cast(pa.string()))])
+    # Distinct ids first (one hash pass per column), then lower-cased: not a pass per event.
+    seen = pc.utf8_lower(pc.unique(pa.chunked_array([pc.unique(events.column(c)).cast(pa.string())
+                                                     for c in ("actor", "target")])))
     if pc.any(pc.is_in(seen, value_set=known)).as_py():
         return
     sample_dir = str(directory["person"].iat[0])

@@ -552,12 +552,14 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
             for rec in (records if top is None else records[:top])]
     note = ""
     if hidden:
-        note = (f"{hidden:,} places are not listed: those with fewer than {size} members (too small to show "
-                "without pointing at people) and group direct messages." if size > 1 else
-                f"{hidden:,} group direct messages are not listed.")
+        note = (f"{hidden:,} {'place is' if hidden == 1 else 'places are'} not listed: those with fewer than "
+                f"{size} members (too small to show without pointing at people) and group direct messages."
+                if size > 1 else
+                f"{hidden:,} group direct {'message is' if hidden == 1 else 'messages are'} not listed.")
+    if not records:
+        note = note or "No channel has enough members to be shown."
     return View(bool(records), {"rows": rows, "records": records, "total": len(records), "hidden": hidden,
-                                "more": max(0, len(records) - len(rows)), "timed": timed}, note or
-                "No channel has enough members to be shown.")
+                                "more": max(0, len(records) - len(rows)), "timed": timed}, note)
 
 
 def responses_view(findings: Findings) -> View:
@@ -587,24 +589,16 @@ def responses_view(findings: Findings) -> View:
                 "Reactions are not counted as answers: most exports give a reaction no time of its own.")
 
 
-def _partial_periods(findings: Findings) -> set[str]:
-    per = findings.periods
-    if per is not None and "partial" in per.table.columns:
-        return {str(p) for p, part in zip(per.table["period"], per.table["partial"], strict=True) if part}
-    return set(findings.summary.partial_periods) if hasattr(findings.summary, "partial_periods") else set()
-
-
 def outside_view(findings: Findings, *, top: int = 25) -> View:
     """Getting outside: who has at least N distinct outside contacts, per period and by name."""
     r = findings.responses
     n_min = int(r.outside_min_contacts)
     per_period = []
-    partial = _partial_periods(findings)
     if r.getting_outside is not None:
         for g in r.getting_outside.itertuples(index=False):
             per_period.append({"period": str(g.period), "active": int(g.active), "outside": int(g.outside),
                                "share": _number(g.share_outside), "median": _number(g.median_contacts),
-                               "partial": bool(getattr(g, "partial", False)) or str(g.period) in partial})
+                               "partial": bool(getattr(g, "partial", False))})
     people = []
     total = 0
     hidden = _aggregated_note(findings, "The people themselves", "outside_people")

@@ -84,11 +84,13 @@ def test_getting_outside_is_shown_per_period_and_by_name(browser: Any, any_repor
         section = page.locator("#outside")
         text = " ".join(section.inner_text().split())
         assert f"at least {r['outside_min_contacts']} of them" in text
+        assert r["getting_outside"][-1]["partial"]  # both exports end inside a month
         rows = section.locator("#outside-periods tbody tr")
         assert rows.count() == len(r["getting_outside"]) > 0
         for row, period in zip(rows.all(), r["getting_outside"], strict=True):
             cells = row.locator("td").all_inner_texts()
             assert cells[0].startswith(period["period"])
+            assert ("partial" in cells[0]) == period["partial"]  # a month the data covers only in part
             assert cells[2] == ("No one" if period["outside"] == 0 else
                                 f"{period['outside']:,} ({100 * period['share_outside']:.0f}%)")
         people = section.locator("#outside-people tbody tr")

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from orgnet.findings.model import PEOPLE_COLUMNS, Ambassadors, Silos
+from orgnet.findings.model import PEOPLE_COLUMNS, Ambassadors, Channels, Responses, Silos
 from orgnet.findings.reasons import EVIDENCE_KINDS, Evidence
 from orgnet.report import write_report
 from orgnet.report.words import Wording
@@ -54,6 +54,10 @@ def test_schema_documents_every_column(schema: dict) -> None:
     assert set(Silos.COLUMNS) <= set(silo) | {"code"}, set(Silos.COLUMNS) - set(silo)
     amb = schema["properties"]["ambassadors"]["properties"]["rows"]["items"]["properties"]
     assert set(Ambassadors.COLUMNS) - {"code"} <= set(amb)
+    channel = schema["properties"]["channels"]["properties"]["rows"]["items"]["properties"]
+    assert set(Channels.COLUMNS) == set(channel)
+    outside = schema["properties"]["responses"]["properties"]["outside_people"]["oneOf"][1]["items"]["properties"]
+    assert set(Responses.OUTSIDE_COLUMNS) - {"code"} | {"person"} == set(outside)
     assert set(schema["$defs"]["evidence"]["properties"]["kind"]["enum"]) == set(EVIDENCE_KINDS)
 
 

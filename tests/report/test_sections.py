@@ -59,3 +59,20 @@ def test_getting_outside_counts_people_in_other_groups_and_outside_parties() -> 
     view = outside_view(f)
     assert view.data["min"] == 2 and [p["name"] for p in view.data["people"]] == ["A"]
     assert [(p["period"], p["outside"]) for p in view.data["periods"]] == [("2025-03", 1)]
+
+
+def test_small_channels_are_left_out_and_said_so() -> None:
+    from dataclasses import replace
+
+    ev = _events([("2025-03-03 09:00", "post", p, None, ch, f"t{i}")
+                  for i, (p, ch) in enumerate([("a", "big"), ("b", "big"), ("c", "big"), ("d", "small"),
+                                               ("e", "mpdm-ana--ben--cy-1"), ("a", "mpdm-ana--ben--cy-1"),
+                                               ("b", "mpdm-ana--ben--cy-1")])])
+    f = analyze(events_from_frame(ev), options=AnalysisOptions(workers=1))
+    assert channels_view(f).note == "1 group direct message is not listed."
+    f = replace(f, summary=replace(f.summary, privacy={"min_group_size": 3}))
+    view = channels_view(f)
+    assert [r["channel"] for r in view.data["rows"]] == ["big"] and view.data["hidden"] == 2
+    assert "fewer than 3 members" in view.note and "group direct messages" in view.note
+    f = replace(f, summary=replace(f.summary, privacy={"min_group_size": 5}))
+    assert not channels_view(f).available and channels_view(f).note.startswith("3 places are not listed")
