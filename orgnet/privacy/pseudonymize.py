@@ -51,7 +51,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from orgnet.findings.model import PEOPLE_COLUMNS, Findings, Grouping
+from orgnet.findings.model import PEOPLE_COLUMNS, Channels, Findings, Grouping
 from orgnet.privacy.keys import Pseudonymizer, map_strings
 
 __all__ = [
@@ -261,4 +261,15 @@ def pseudonymize_findings(
         dup["other_person"] = pd.array(others, dtype="string")
     population = replace(pop, set_apart=apart, duplicates=dup)
     return replace(findings, people=new_people, groups=replace(findings.groups, by_kind=by_kind), summary=summary,
-                   population=population)
+                   population=population, channels=_channels(findings.channels, pseudonymizer, tokens, keep_labels))
+
+
+def _channels(channels: Channels, pseudonymizer: Pseudonymizer, tokens: frozenset[str], keep_labels: bool) -> Channels:
+    """Channel names as keyed pseudonyms ``c_…`` (with ``keep_labels``: only those naming a member)."""
+    table = channels.table
+    if not len(table) or "channel" not in table.columns:
+        return channels
+    names = [str(v) for v in table["channel"]]
+    replaced = set(naming_labels(names, tokens)) if keep_labels else set(names)
+    mapping = pseudonymizer.mapping(sorted(replaced), prefix="c_") if replaced else {}
+    return replace(channels, table=table.assign(channel=[mapping.get(v, v) for v in names]))

@@ -5,8 +5,9 @@ code wherever it appears: its rows (groups, silos, pyramid, formal structure), i
 the group matrices, its code inside lists (communities a department splits into, silos per period,
 trends), its E-I column per period and the within-group evidence of central connectors. Its label
 is blanked and its members lose their group (code ``-1``, no label in the people table), so no map
-or count made from people can show it either. Only the number of hidden groups of each kind is
-recorded, never which.
+or count made from people can show it either; any other text attribute that names it (a team
+"<Department> Cobalt", a title "Head of <Department>") is blanked too. Only the number of hidden
+groups of each kind is recorded, never which.
 
 Examples
 --------
@@ -128,6 +129,10 @@ def suppress_small_groups(findings: Findings, min_group_size: int = 5) -> Findin
     people = findings.people.assign(**{
         kind: findings.people[kind].mask(_members(findings.groups.by_kind[kind], mask))
         for kind, mask in hidden.items() if kind in findings.people.columns})
+    labels = [str(label) for kind, mask in hidden.items()
+              for label in np.asarray(findings.groups.by_kind[kind].labels, dtype=object)[mask] if label]
+    people = _without_labels(people, labels, skip={"person", "name", "email", *hidden})
+    people = _small_attribute_groups(people, min_group_size, skip=set(findings.groups.by_kind))
     silos = _without_rows(findings.silos.table, hidden)
     primary = findings.groups.primary
     if "silos" in summary.flagged:
@@ -138,10 +143,98 @@ def suppress_small_groups(findings: Findings, min_group_size: int = 5) -> Findin
     periods = findings.periods
     if periods is not None and periods.grouping in hidden:
         periods = _periods(periods, hidden[periods.grouping])
+    # A channel named after a hidden group ("dept-workplace-experience") would name it, and its
+    # figures would give the group's size and activity: its row goes.
+    channels = findings.channels
+    if len(channels.table) and "channel" in channels.table.columns:
+        naming = _names_any(channels.table["channel"], _naming(labels))
+        if naming.any():
+            channels = replace(channels, table=channels.table.loc[~naming].reset_index(drop=True))
     return replace(
         findings, people=people, groups=_groups(findings.groups, hidden), silos=replace(findings.silos, table=silos),
+        channels=channels,
         pyramid=pyramid, formal=_formal(findings.formal, hidden), connectors=_connectors(findings.connectors, hidden),
         periods=periods, summary=summary)
+
+
+def _without_labels(people: pd.DataFrame, labels: list[str], skip: set[str]) -> pd.DataFrame:
+    """Blank every text attribute that names a hidden group (a team "<Department> Cobalt", a title
+    "Head of <Department>"): such a value would show the hidden group's name, and who is in it.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"team": ["Legal Cobalt", "Sales East"], "title": ["Head of legal", "Rep"]})
+    >>> _without_labels(p, ["Legal"], skip=set()).isna().to_numpy().tolist()
+    [[True, True], [False, False]]
+    """
+    if not labels:
+        return people
+    pattern = _naming(labels)
+    out = people.copy()
+    for col in out.columns:
+        if col in skip or not (pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object):
+            continue
+        names = _names_any(out[col], pattern)
+        if names.any():
+            out[col] = out[col].mask(names)
+    return out
+
+
+#: People attributes that form groups (maps colour and drill down by them) besides the groupings.
+GROUP_ATTRIBUTES = ("division", "department", "team", "site")
+
+
+def _small_attribute_groups(people: pd.DataFrame, min_group_size: int, skip: set[str]) -> pd.DataFrame:
+    """Blank the values of group attributes (a team, a site) held by fewer than ``min_group_size`` people.
+
+    A team is a group too (the map colours by it and drills down to it): a four-person team
+    would show what a hidden four-person department hides. The same rule and complementary
+    suppression as for the groupings apply.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"team": ["A"] * 6 + ["B"] * 2 + ["C"] * 7})
+    >>> _small_attribute_groups(p, 5, skip=set())["team"].isna().sum()
+    np.int64(8)
+    """
+    out = people
+    for col in GROUP_ATTRIBUTES:
+        if col in skip or col not in people.columns:
+            continue
+        values = people[col]
+        small = suppressed_groups(values.dropna().astype(str).value_counts(), min_group_size)
+        if small:
+            out = out.assign(**{col: values.mask(values.astype("string").isin(small).fillna(False))})
+    return out
+
+
+def _naming(labels: list[str]) -> str:
+    """A pattern finding any of ``labels`` in text, whatever the case and separators.
+
+    "Workplace Experience" is found in "Workplace Experience Cobalt" and in the channel
+    "dept-workplace-experience", not in "WorkplaceExperienced".
+
+    Examples
+    --------
+    >>> import re
+    >>> bool(re.search(_naming(["Workplace Experience"]), "dept-workplace_experience", re.I))
+    True
+    """
+    import re
+
+    def one(label: str) -> str:
+        words = [re.escape(w) for w in re.split(r"[\W_]+", label) if w]
+        return r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])"
+
+    return "|".join(one(label) for label in sorted(set(labels), key=len, reverse=True) if re.search(r"\w", label))
+
+
+def _names_any(values: pd.Series, pattern: str) -> Mask:
+    """Which values name one of the hidden groups (``pattern`` from :func:`_naming`)."""
+    if not pattern:
+        return np.zeros(len(values), dtype=bool)
+    found = values.astype("string").str.contains(pattern, case=False, regex=True)
+    return np.asarray(found.fillna(False).to_numpy(dtype=bool), dtype=bool)
 
 
 def _members(g: Grouping, mask: Mask) -> Mask:
