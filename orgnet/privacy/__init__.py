@@ -22,7 +22,7 @@ Examples
 >>> f = analyze(toy_org().events, directory=toy_org().directory)
 >>> p = apply_privacy(f, pseudonymize=True, key=b"0123456789abcdef-example-key", min_group_size=5)
 >>> p.summary.privacy["pseudonymised"], p.summary.privacy["groups_suppressed"]
-(True, {'department': 3})
+(True, {'community': 2, 'department': 3})
 >>> f.summary.privacy
 {}
 """
