@@ -384,7 +384,9 @@ class Silos:
         "code": "group code",
         "size": "members",
         "internal": "tie weight inside", "external": "tie weight crossing the boundary",
-        "ei": "E-I index", "ei_expected": "E-I index expected when members are shuffled (sizes kept)",
+        "ei": "E-I index",
+        "ei_expected": "E-I index expected when members are shuffled (sizes kept); computed where the island "
+                       "rule applies, empty otherwise",
         "ei_sd": "its standard deviation over the shuffles", "ei_z": "(ei - ei_expected) / ei_sd",
         "external_share": "E / (E + I)",
         "external_share_z": "robust z-score of the logit of external_share among groups",

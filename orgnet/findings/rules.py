@@ -162,7 +162,7 @@ class SiloRules:
     bridge_share : float
         Bridges are the fewest members who together carry 80% of the group's outside weight.
     permutations : int
-        Shuffles of the E-I permutation baseline (200).
+        Shuffles of the E-I permutation baseline (200), run only where the island rule needs it.
     """
 
     share_of_median: float = 0.25

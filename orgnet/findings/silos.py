@@ -1,7 +1,8 @@
 """Silos: which groups keep their ties inside, by a documented rule over the silo measures.
 
 The measures (:mod:`orgnet.metrics.silos`): each group's outside share ``x = E / (E + I)`` of its
-tie weight, its E-I index against a permutation baseline, the members with an outside tie and the
+tie weight, its E-I index (against a permutation baseline where the island rule below needs it,
+and only there: elsewhere it decides nothing), the members with an outside tie and the
 fewest members carrying most of its outside weight (bridges). The rule
 (:class:`~orgnet.findings.rules.SiloRules`), against ``m``, the median outside share over the
 organisation's groups (the typical group of *this* organisation, so the rule fits an
@@ -84,14 +85,23 @@ def silo_table(ties: sp.sparray, groups: np.ndarray, *, kind: str, n_groups: int
     codes = np.asarray(groups, dtype=np.int64)
     k = int(n_groups if n_groups is not None else (codes.max() + 1 if len(codes) and codes.max() >= 0 else 0))
     internal, external = group_ties(ties, codes, k)
-    base = ei_permutation_baseline(ties, codes, n_permutations=rules.permutations, seed=seed)
-    base = base.reindex(range(k)) if len(base) != k else base
     size = np.bincount(codes[codes >= 0], minlength=k)[:k]
     total = internal + external
     pooled = float(total.sum())
     org_share = float(external.sum()) / pooled if pooled > 0 else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         ext_share = np.where(total > 0, external / np.where(total > 0, total, 1), np.nan)
+    has_ties = total > 0
+    ranked = has_ties & (size >= rules.min_size)
+    typical = float(np.median(ext_share[ranked])) if ranked.any() else np.nan
+    degenerate = bool(ranked.sum() < 3 or not typical > 0 or not typical < 1
+                      or np.nan_to_num(org_share) <= rules.island_share)
+    # The permutation baseline decides only the island rule: elsewhere it would cost the most of
+    # any silo step (11 s at 100k people) for z-scores that move from seed to seed and decide
+    # nothing, so it is computed only where the rule needs it (ei_expected, ei_sd, ei_z and
+    # ei_percentile are empty otherwise).
+    base = ei_permutation_baseline(ties, codes, n_permutations=rules.permutations if degenerate else 0, seed=seed)
+    base = base.reindex(range(k)) if len(base) != k else base
 
     _, outside_w = external_ties(ties, codes)
     has_out = (codes >= 0) & (outside_w > 0)
@@ -101,16 +111,11 @@ def silo_table(ties: sp.sparray, groups: np.ndarray, *, kind: str, n_groups: int
     n_bridges = np.diff(indptr)
     fragile = (n_bridges == 1) & (external > 0)
 
-    has_ties = total > 0
-    ranked = has_ties & (size >= rules.min_size)
-    typical = float(np.median(ext_share[ranked])) if ranked.any() else np.nan
     share = np.nan_to_num(ext_share, nan=np.inf)
     share_z = np.zeros(k)
     if ranked.sum() >= 3:
         clipped = np.clip(ext_share[ranked], 1e-3, 1 - 1e-3)
         share_z[ranked] = modified_z(np.log(clipped / (1 - clipped)))
-    degenerate = bool(ranked.sum() < 3 or not typical > 0 or not typical < 1
-                      or np.nan_to_num(org_share) <= rules.island_share)
     test_p, test_zs = np.ones(k), np.full(k, np.inf)
     ei_z = base["ei_z"].to_numpy(dtype=float)
     if degenerate:
