@@ -406,6 +406,8 @@ def test_store_locked_by_another_process(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
 
 
 @contextlib.contextmanager
