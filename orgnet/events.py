@@ -134,7 +134,8 @@ def _string_column(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arra
     if pa.types.is_floating(col.type):
         # An integer id column with gaps is read as float by pandas: 17.0 must stay "17".
         as_int = pc.cast(col, pa.int64(), safe=False)
-        if pc.all(pc.or_kleene(pc.equal(pc.cast(as_int, col.type), col), pc.is_null(col)), min_count=0).as_py():
+        if pc.all(pc.or_kleene(pc.equal(pc.cast(as_int, col.type, safe=False), col), pc.is_null(col)),
+                  min_count=0).as_py():
             col = as_int
     if not (pa.types.is_string(col.type)):
         col = col.cast(pa.string())

@@ -266,6 +266,12 @@ def _flat_columns(table: pa.Table, path: Path) -> None:
     for name, kind in zip(table.column_names, table.schema.types, strict=True):
         if pa.types.is_nested(kind):
             raise InputError(path, f"column {name!r} holds {kind} values; expected text, numbers or dates")
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+            try:
+                table.column(name).cast(pa.string())
+            except pa.ArrowInvalid:
+                raise InputError(path, f"column {name!r} holds bytes that are not UTF-8 text; "
+                                 "expected text, numbers or dates") from None
 
 
 def _weights(table: pa.Table, path: Path) -> tuple[pa.Table, Counter[str]]:

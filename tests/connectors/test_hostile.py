@@ -13,15 +13,17 @@ of hanging the suite.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -31,7 +33,8 @@ import pytest
 from click.testing import CliRunner
 
 from orgnet.cli import main
-from orgnet.connectors import READERS
+from orgnet.connectors import READERS, read
+from orgnet.connectors.base import InputError
 
 
 def _exports() -> ModuleType:
@@ -405,3 +408,58 @@ def test_store_locked_by_another_process(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+
+
+@contextlib.contextmanager
+def _guard(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (a blocked ``open`` of a FIFO too): a guard, not a speed figure."""
+
+    def fire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"blocked for more than {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("name", ["fifo-as-mbox", "fifo-in-maildir", "mbox-unreadable", "maildir-unreadable-file"])
+def test_fifo_and_unreadable_files_within_a_second(name: str, tmp_path: Path) -> None:
+    build = FIFO_CASES.get(name) or CASES[name].build
+    path, extra = build(tmp_path)
+    fmt = extra[1] if extra else None
+    with _guard(1.0):
+        try:
+            result = read(path, format=fmt)
+        except InputError as exc:
+            assert path.name in str(exc)
+            return
+    assert name.startswith(("fifo-in", "maildir-")), "a FIFO or unreadable file given as the input is refused"
+    reason = "not a regular file (FIFO, device or socket)" if "fifo" in name else "unreadable file"
+    assert result.records_skipped[reason] == 1
+    assert result.records_read >= 1 and result.events.num_rows > 0  # the readable mails are still read
+
+
+def test_slack_is_bot_as_a_word(tmp_path: Path) -> None:
+    export = BUILD["slack"](tmp_path)
+    users = json.loads((export / "users.json").read_text())
+    users[0]["is_bot"], users[1]["is_bot"] = "false", "true"
+    (export / "users.json").write_text(json.dumps(users))
+    people = read(export).people.set_index("person")
+    assert not people.loc["U00", "is_bot"] and people.loc["U01", "is_bot"]
+
+
+def test_one_group_only(tmp_path: Path) -> None:
+    events = tmp_path / "e.csv"
+    events.write_text(CSV_HEAD + ROWS)
+    directory = tmp_path / "d.csv"
+    directory.write_text("person,department\nana,Legal\nben,Legal\ncy,Legal\n")
+    out = tmp_path / "report"
+    code, text = _run(["analyze", str(events), "--directory", str(directory), "--min-group-size", "1",
+                       "--out", str(out)])
+    _check(code, text, Case(lambda d: (d, []), "report", ()), out)
