@@ -66,3 +66,16 @@ def test_demo_newcomers_are_the_recent_hires(tmp_path: Path) -> None:
     # A recent hire is a newcomer, never peripheral for having few contacts.
     assert not set(roles.loc[roles["role"] == "peripheral", "person"]) & set(recent)
     assert found["summary"]["coverage"]["gaps"] == 0
+
+
+@pytest.mark.slow
+def test_group_column_makes_coleman_towns_the_departments(shared_dataset, tmp_path: Path) -> None:
+    root = shared_dataset("coleman_physicians")
+    nodes = pd.read_csv(root / "nodes.csv")
+    found = _analyze([str(root / "edges.csv"), "--map", "actor=source,target=target", "--directory",
+                      str(root / "nodes.csv"), "--group-column", "city"], tmp_path / "report")
+    assert found["summary"]["departments"] == nodes["city"].nunique()
+    rows = [r for r in found["silos"]["rows"] if r["kind"] == "department"]
+    assert {r["group"] for r in rows} == set(nodes["city"].astype(str))
+    # The towns' physicians name no one in another town: every town is an island.
+    assert all(r["is_silo"] for r in rows)
