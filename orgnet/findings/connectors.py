@@ -29,7 +29,8 @@ peripheral          distinct contacts at most a quarter of the median of people 
 newcomer            hired within 90 days of the end of the data (directory hire date, whenever
                     there is one, however long the data runs), or else first active within
                     them after at least 90 days of data without a gap right before (someone
-                    first seen after a gap may have been there during it); with fewer
+                    first seen after a gap may have been there during it) among people who
+                    contribute (a join-only account is a watcher); with fewer
                     distinct contacts than the median of the established (the other members
                     with at least one contact): not yet as connected as the typical person.
 =================== ===========================================================================
@@ -291,17 +292,22 @@ def recent_people(n: int, *, hire_date: pd.Series | None, first_activity: pd.Ser
 
 def newcomers(m: pd.DataFrame, *, hire_date: pd.Series | None, first_activity: pd.Series | None, end: pd.Timestamp,
               eligible: np.ndarray | None = None, spans: pd.DataFrame | None = None,
-              rules: ConnectorRules | None = None) -> pd.DataFrame:
+              contributes: np.ndarray | None = None, rules: ConnectorRules | None = None) -> pd.DataFrame:
     """Newcomers not yet connected: recently hired or first active (:func:`recent_people`), with few contacts.
 
     ``end`` is the end of the data's own period (never "today": historical exports stay
     meaningful). The established are the other eligible people with at least one contact (a
-    watcher with none is no yardstick). ``score`` is ``1 - contacts / established median``.
+    watcher with none is no yardstick). Without a hire date, only people who contributed
+    (``contributes``) are newcomers by first activity: someone who only joined or viewed is a
+    watcher (counted in the pyramid), as for peripheral people. ``score`` is
+    ``1 - contacts / established median``.
     """
     rules = rules or ConnectorRules()
     n = len(m)
     new_hire, new_active, known = recent_people(n, hire_date=hire_date, first_activity=first_activity, end=end,
                                                 spans=spans, rules=rules)
+    if contributes is not None:
+        new_active = new_active & np.asarray(contributes, dtype=bool)
     new = new_hire | new_active
     ok = _eligible(n, eligible)
     partners = m["partners"].to_numpy()
@@ -393,7 +399,7 @@ def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligi
                              "established against)")
     else:
         parts.append(newcomers(m, hire_date=hire_date, first_activity=first_activity, end=end, eligible=eligible,
-                               spans=spans, rules=rules))
+                               spans=spans, contributes=contributes, rules=rules))
     nonempty = [p for p in parts if len(p)]
     table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0]
     if "group" in table.columns:

@@ -121,7 +121,8 @@ class ConnectorRules:
         the data, by the directory's hire date whenever there is one, however long the data
         runs; or else first active within them after at least ``min_days`` of data without a
         gap right before (someone first seen just after a gap in the data, or at its start, may
-        have been there all along). A newcomer is never peripheral: few contacts is expected
+        have been there all along), among people who contribute (a join-only account is a
+        watcher). A newcomer is never peripheral: few contacts is expected
         of them (peripheral needs tenure) ...
     newcomer_percentile : float
         ... with fewer distinct contacts than this quantile (the median) of the established

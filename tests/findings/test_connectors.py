@@ -98,6 +98,11 @@ def test_peripheral_and_newcomers():
     assert set(new.index) == {8, 9}
     assert new.loc[8, "days_known"] == 29 and new.loc[8, "hired"] == 1 and new.loc[8, "partners"] == 1
     assert new.loc[9, "days_known"] == 10 and new.loc[9, "hired"] == 0
+    # Person 9 only joined (never contributed): a watcher, not a newcomer; a hire stays one.
+    contributed = np.ones(n, dtype=bool)
+    contributed[[8, 9]] = False
+    new = newcomers(m, hire_date=hired, first_activity=first, end=end, spans=spans, contributes=contributed)
+    assert set(new["code"]) == {8}
     # First seen just after a gap in the data: they may have been there during it; the hire
     # date still decides for person 8.
     after_gap = pd.DataFrame({"start": pd.to_datetime(["2024-01-01", "2025-06-15"], utc=True),
