@@ -136,6 +136,9 @@ def _names(value: str | None) -> tuple[str, ...]:
               help="Report folder (created; an earlier report there is replaced).")
 @click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="HR directory CSV (person id or e-mail, name, department, title, manager, site, hire date).")
+@click.option("--group-column", "group_column", metavar="COLUMN",
+              help="The directory's column of formal groups when it is not a department column "
+                   "(e.g. city, office, unit): used as the department for silos and formal vs informal.")
 @click.option("--alias", "alias_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of alias,person pairs: known aliases (other addresses, accounts) of one person.")
 @click.option("--org-domain", "org_domains", multiple=True, metavar="DOMAIN",
@@ -199,16 +202,19 @@ def command(paths: tuple[Path, ...], out: Path, directory_path: Path | None, fmt
             rule_overrides: tuple[str, ...] = (), reader_options: dict[str, Any] | None = None,
             keep_senders: tuple[str, ...] = (), non_human_path: Path | None = None,
             no_auto_merge: bool = False, strict_exclude: bool = False, keep_labels: bool = False,
-            outside_contacts: int = 10) -> None:
+            outside_contacts: int = 10, group_column: str | None = None) -> None:
     """Analyse exported collaboration logs (PATHS, or --store) and write a report folder."""
     if not paths and store_path is None:
         raise click.UsageError("give the exports to read (PATHS) or an event store (--store FILE)")
+    if group_column is not None and directory_path is None:
+        raise click.UsageError("--group-column names a column of the directory: give --directory too")
     _check_writable(out)
     keep_freed_memory()  # large temporary arrays reuse memory instead of faulting in new pages
     options = RunOptions(
         format=fmt,
         reader_options={**(reader_options or {}), "org_domain": org_domains or None, "include_bcc": include_bcc},
         directory=directory_path,
+        group_column=group_column,
         analysis=AnalysisOptions(since=since, until=until, seed=seed, resolution=resolution,
                                  include_external=include_external, engine=engine, scheduler=scheduler,
                                  by=by, rules=Rules().with_overrides(_rule_values(rule_overrides)),

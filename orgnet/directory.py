@@ -31,7 +31,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.DataFrame:
+def normalise_directory(frame: pd.DataFrame, *, where: str = "directory",
+                        group_column: str | None = None) -> pd.DataFrame:
     """Rename known columns to their canonical names and check ids.
 
     Parameters
@@ -40,6 +41,10 @@ def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.
         A roster with at least a person id or an e-mail column.
     where : str
         Name of the input, for error messages.
+    group_column : str, optional
+        The column holding the formal groups (``--group-column``: e.g. ``city`` or ``office``),
+        used as ``department`` whatever its name; a column already called department is kept
+        as ``directory_department``.
 
     Returns
     -------
@@ -62,7 +67,17 @@ def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.
     """
     lookup = {str(c).strip().lstrip("\ufeff").lower().replace(" ", "_"): c for c in frame.columns}
     rename: dict[str, str] = {}
+    if group_column is not None:
+        key = group_column.strip().lower().replace(" ", "_")
+        if key not in lookup:
+            raise InputError(where, f"no column {group_column!r} for --group-column; the columns are "
+                                    + ", ".join(repr(str(c)) for c in frame.columns))
+        rename[lookup[key]] = "department"
+        if "department" in lookup and lookup["department"] != lookup[key]:
+            rename[lookup["department"]] = "directory_department"
     for canonical, names in _SYNONYMS.items():
+        if canonical == "department" and group_column is not None:
+            continue
         for name in names:
             if name in lookup and lookup[name] not in rename:
                 rename[lookup[name]] = canonical
@@ -120,7 +135,7 @@ def normalise_directory(frame: pd.DataFrame, *, where: str = "directory") -> pd.
     return out[list(DIRECTORY_COLUMNS) + extras].reset_index(drop=True)
 
 
-def read_directory(path: str | Path) -> pd.DataFrame:
+def read_directory(path: str | Path, *, group_column: str | None = None) -> pd.DataFrame:
     """Read an HR directory CSV (person id or e-mail, name, department, title, manager, site, hire date).
 
     Every column is read as text, so numeric ids stay strings and match ids in the events.
@@ -129,6 +144,9 @@ def read_directory(path: str | Path) -> pd.DataFrame:
     ----------
     path : str or Path
         The CSV file.
+    group_column : str, optional
+        The column holding the formal groups, used as ``department`` (see
+        :func:`normalise_directory`).
 
     Returns
     -------
@@ -152,7 +170,7 @@ def read_directory(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"not UTF-8 text ({exc.reason}); expected a UTF-8 CSV") from None
     except pd.errors.ParserError as exc:
         raise InputError(path, f"not a valid CSV: {exc}") from None
-    return normalise_directory(frame, where=str(path))
+    return normalise_directory(frame, where=str(path), group_column=group_column)
 
 
 def _read_text_csv(path: Path) -> pd.DataFrame:

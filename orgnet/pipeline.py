@@ -53,6 +53,8 @@ class RunOptions:
         Passed to the readers (e.g. ``column_map``).
     directory : Path or None
         HR directory CSV.
+    group_column : str or None
+        The directory's column of formal groups (``--group-column``), used as its department.
     analysis : AnalysisOptions
         What to compute.
     store : Path or None
@@ -93,6 +95,7 @@ class RunOptions:
     format: str | None = None
     reader_options: dict[str, Any] = field(default_factory=dict)
     directory: Path | None = None
+    group_column: str | None = None
     analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
     store: Path | None = None
     pseudonymize: bool = False
@@ -174,7 +177,7 @@ def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progres
     key = opts.key if opts.key is not None or not opts.pseudonymize else load_key()
     opted_out = read_exclusion_list(opts.exclude) if opts.exclude is not None else None
     # The directory and alias files are read first: identity resolution needs them.
-    directory = read_directory(opts.directory) if opts.directory else None
+    directory = read_directory(opts.directory, group_column=opts.group_column) if opts.directory else None
     aliases = read_aliases(opts.aliases) if opts.aliases else None
     non_human = read_exclusion_list(opts.non_human) if opts.non_human is not None else []
     identity = {"keep_senders": opts.keep_senders, "non_human": non_human}

@@ -33,3 +33,13 @@ def test_read_directory_error_comes_from_the_c_parser(tmp_path) -> None:  # type
     path.write_bytes(b"person,name\np1,\xff\n")
     with pytest.raises(InputError, match="not UTF-8"):
         read_directory(path)
+
+
+def test_group_column_becomes_the_department() -> None:
+    roster = pd.DataFrame({"id": ["1", "2"], "city": ["Peoria", "Bloomington"], "department": ["a", "b"]})
+    out = normalise_directory(roster, group_column="City")
+    assert out["department"].tolist() == ["Peoria", "Bloomington"]
+    assert out["directory_department"].tolist() == ["a", "b"]
+    assert "site" not in out.columns or out["site"].isna().all()  # city is the group, not also the site
+    with pytest.raises(InputError, match="no column 'town'.*'city'"):
+        normalise_directory(roster, group_column="town")

@@ -50,7 +50,7 @@ from orgnet.findings.model import (
     Silos,
     Summary,
 )
-from orgnet.findings.periods import partial_periods, period_findings
+from orgnet.findings.periods import period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph, to_timestamp
@@ -60,6 +60,10 @@ from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
 from orgnet.metrics.time import (
+    GAP_DAYS,
+    GAP_SPACING,
+    covered_share,
+    covered_spans,
     first_responses,
     getting_outside,
     period_labels,
@@ -289,14 +293,42 @@ def coded_events(graph: OrgGraph) -> pd.DataFrame:
     })
 
 
-def _partial(labels: pd.Series, by: str, events: pa.Table, full: float) -> np.ndarray:
-    """Which of these period labels the events cover only in part (as the trends mark them)."""
-    if not len(labels):
-        return np.zeros(0, dtype=bool)
-    lo, hi = (pd.Timestamp(v.as_py()) for v in pc.min_max(events.column("ts")).values())
+def _covered(labels: pd.Series, by: str, spans: pd.DataFrame | None) -> np.ndarray:
+    """Share of each of these period labels the data covers (gaps in the data left out)."""
+    if not len(labels) or spans is None or not len(spans):
+        return np.zeros(len(labels))
+    lo, hi = spans["start"].iloc[0], spans["end"].iloc[-1] - pd.Timedelta(days=1)
     periods = period_labels(pd.Series([lo, hi]), by)[1].set_index("period")
-    spans = periods.reindex(labels.astype(str).to_numpy())
-    return partial_periods(spans["start"], spans["end"], lo, hi, full)
+    found = periods.reindex(labels.astype(str).to_numpy())
+    return covered_share(found["start"], found["end"], spans)
+
+
+def covered_days(spans: pd.DataFrame) -> float:
+    """Days the data covers: the covered stretches' lengths summed (gaps left out)."""
+    lengths: Any = spans["end"] - spans["start"]  # Timedeltas (pandas-stubs cannot divide them)
+    return float((lengths / pd.Timedelta(days=1)).sum()) if len(spans) else 0.0
+
+
+def coverage_summary(spans: pd.DataFrame | None) -> dict[str, Any]:
+    """The summary's ``coverage``: the covered stretches, their days, and the days they span.
+
+    Examples
+    --------
+    >>> from orgnet.metrics.time import covered_spans
+    >>> out = coverage_summary(covered_spans(["2017-01-02", "2017-01-03", "2017-01-04", "2020-06-01"]))
+    >>> out["covered_days"], out["span_days"], out["gaps"], out["spans"][1]
+    (4.0, 1247.0, 1, {'first': '2020-06-01', 'last': '2020-06-01'})
+    """
+    if spans is None or not len(spans):
+        return {"spans": [], "covered_days": None, "span_days": None, "gaps": 0}
+    one_day = pd.Timedelta(days=1)
+    return {"spans": [{"first": str(a.date()), "last": str((b - one_day).date())}
+                      for a, b in zip(spans["start"], spans["end"], strict=True)],
+            "covered_days": covered_days(spans),
+            "span_days": float((spans["end"].iloc[-1] - spans["start"].iloc[0]) / one_day),
+            "gaps": len(spans) - 1,
+            "rule": f"a gap is a run of at least {GAP_DAYS} days without any event and at least "
+                    f"{GAP_SPACING:g} times the data's median spacing between days with events"}
 
 
 def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, pd.Series]:
@@ -551,6 +583,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             cleanup.callback(silo_call.close)
 
     timed = has_timestamps(graph.events)
+    # The stretches of time the data covers (gaps left out): time is counted in covered time.
+    spans = covered_spans(graph.events.column("ts").to_pandas()) if timed else None
     frame = coded_events(graph)
     skipped: list[str] = []
     with progress("Ambassadors"):
@@ -600,12 +634,14 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
                                                         external=external, external_party=party,
                                                         by=opts.by or "month", min_contacts=opts.outside_contacts)
-            responses.getting_outside["partial"] = _partial(responses.getting_outside["period"], opts.by or "month",
-                                                            graph.events, rules.trends.full_period)
+            share = _covered(responses.getting_outside["period"], opts.by or "month", spans)
+            # A period inside a gap in the data is no data, not a period with no one getting outside.
+            responses.getting_outside = responses.getting_outside[share > 0].reset_index(drop=True)
+            responses.getting_outside["partial"] = share[share > 0] < rules.trends.full_period
         if opts.by:
             with progress(f"Findings per {opts.by}"):
                 periods = period_findings(graph, opts.by, grouping, eligible=eligible, rules=rules, seed=opts.seed,
-                                          coded_events=coded_events)
+                                          coded_events=coded_events, spans=spans)
                 if grouping.kind == "community" and not stability["stable"]:
                     _no_group_trends(periods, float(agreement.mean()))
     else:
@@ -619,10 +655,10 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     with progress("Connectors, spanners, brokers"):
         measures["betweenness"] = bc.values
         first_activity, end = _first_activity(graph) if timed else (None, None)
-        span = None if first_activity is None else float((end - first_activity.min()) / pd.Timedelta(days=1))
+        span = None if spans is None else covered_days(spans)
         found, notes = connector_roles(
             measures, codes, len(grouping), eligible=eligible, contributes=components.contributed,
-            hire_date=table["hire_date"], first_activity=first_activity, end=end, span_days=span,
+            hire_date=table["hire_date"], first_activity=first_activity, end=end, span_days=span, spans=spans,
             rules=rules.connectors)
         connectors = Connectors(found, primary, notes)
     if silo_call is not None:
@@ -636,6 +672,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         people=graph.n, members=int(eligible.sum()), active_people=int(table["active"].sum()), ties=graph.n_ties,
         tie_weight=float(a.sum()), events=int(graph.events.num_rows),
         period={"first": first, "last": last, "since": opts.since, "until": opts.until},
+        coverage=coverage_summary(spans),
         sources=sources or [{"path": None, "format": "events table", "events": int(events.num_rows)}],
         records_skipped=_sum_skips(sources), records_noted=_sum_skips(sources, "records_noted"),
         directory=directory is not None,

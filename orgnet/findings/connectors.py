@@ -23,11 +23,16 @@ information broker  betweenness in the top 10%, Burt constraint at or below the 
                     (median) person's beyond chance (binomial z over their contacts at least
                     3), a group of their own, and not a central connector.
 peripheral          distinct contacts at most a quarter of the median of people with ties (at
-                    least 1), among people who contribute; only when the timed data spans at
-                    least 90 days.
-newcomer            hired (directory) or first active within 90 days of the end of the data,
-                    with distinct contacts at or below the 25th percentile of the established;
-                    only when the data spans at least 180 days (90 to be new in, 90 before).
+                    least 1), among people who contribute and are not new (a newcomer as below,
+                    contacts aside); only when the timed data covers at least 90 days (gaps
+                    in the data left out).
+newcomer            hired within 90 days of the end of the data (directory hire date, whenever
+                    there is one, however long the data runs), or else first active within
+                    them after at least 90 days of data without a gap right before (someone
+                    first seen after a gap may have been there during it) among people who
+                    contribute (a join-only account is a watcher); with fewer
+                    distinct contacts than the median of the established (the other members
+                    with at least one contact): not yet as connected as the typical person.
 =================== ===========================================================================
 
 Only eligible people (members of the organisation who are people, not lists or bots) hold a role.
@@ -44,6 +49,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -52,6 +59,7 @@ from orgnet.findings.rules import ConnectorRules
 from orgnet.metrics.brokerage import gould_fernandez, group_strength, structural_holes
 from orgnet.metrics.centrality import degrees, distinct_partners, pagerank, strengths
 from orgnet.metrics.robust import grouped_modified_z, percentile_rank, top_share
+from orgnet.metrics.time import covered_before
 
 __all__ = [
     "boundary_spanners",
@@ -61,6 +69,7 @@ __all__ = [
     "newcomers",
     "peripheral_people",
     "person_measures",
+    "recent_people",
 ]
 
 #: Columns of the connectors table, in order (evidence columns not used by a role are empty).
@@ -216,9 +225,13 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
                  outside_share_z=beyond[f], **{c: m[c].to_numpy()[f] for c in cols})
 
 
-def peripheral_people(m: pd.DataFrame, *, among: np.ndarray | None = None,
+def peripheral_people(m: pd.DataFrame, *, among: np.ndarray | None = None, recent: np.ndarray | None = None,
                       rules: ConnectorRules | None = None) -> pd.DataFrame:
-    """People with few or no ties among those who contribute; ``score`` is ``1 - contacts / median``."""
+    """People with few or no ties among those who contribute; ``score`` is ``1 - contacts / median``.
+
+    ``recent`` marks people too new to be judged (recent hires, people first active within
+    the newcomer window): few contacts is expected of them, so they are never peripheral.
+    """
     rules = rules or ConnectorRules()
     partners = m["partners"].to_numpy()
     n = len(partners)
@@ -227,50 +240,91 @@ def peripheral_people(m: pd.DataFrame, *, among: np.ndarray | None = None,
     cut = max(1.0, float(np.floor(rules.peripheral_share_of_median * median)))
     candidates = partners <= cut if median > 0 else np.ones(n, dtype=bool)
     candidates &= _eligible(n, among)
+    if recent is not None:
+        candidates &= ~np.asarray(recent, dtype=bool)
     f = np.flatnonzero(candidates)
     score = 1 - partners[f] / median if median > 0 else np.ones(len(f))
     return _rows(f, "peripheral", score, partners=partners[f], partners_limit=np.full(len(f), cut),
                  partners_median=np.full(len(f), median))
 
 
+def _days_before(values: pd.Series | None, end: pd.Timestamp, n: int) -> np.ndarray:
+    if values is None:
+        return np.full(n, np.nan)
+    ts = pd.to_datetime(pd.Series(values).reset_index(drop=True), utc=True)
+    return ((end - ts) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _utc(t: pd.Timestamp) -> pd.Timestamp:
+    t = pd.Timestamp(t)
+    return t.tz_localize("UTC") if t.tzinfo is None else t
+
+
+def recent_people(n: int, *, hire_date: pd.Series | None, first_activity: pd.Series | None, end: pd.Timestamp,
+                  spans: pd.DataFrame | None = None,
+                  rules: ConnectorRules | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who is new: hired (directory) or first active within the newcomer window of the end of the data.
+
+    A hire date decides when there is one, however long the data runs. First activity counts
+    only with covered history before it: at least :attr:`~ConnectorRules.min_days` of data
+    without a gap right before the person's first event (someone first seen just after a gap,
+    or at the start of the data, may well have been there before).
+
+    Returns
+    -------
+    new_hire, new_active : numpy.ndarray of bool
+        New by hire date; new by first activity.
+    days_known : numpy.ndarray of float
+        Days from the hire date (or first activity) to the end of the data.
+    """
+    rules = rules or ConnectorRules()
+    end = _utc(end)
+    hired, first = _days_before(hire_date, end, n), _days_before(first_activity, end, n)
+    days = float(rules.newcomer_days)
+    new_hire = (hired >= 0) & (hired <= days)
+    if first_activity is not None and spans is None:
+        start = pd.to_datetime(pd.Series(first_activity), utc=True).min()
+        spans = pd.DataFrame({"start": [start], "end": [end + pd.Timedelta(days=1)]})
+    history = np.full(n, np.nan) if first_activity is None or spans is None else covered_before(first_activity, spans)
+    new_active = (first >= 0) & (first <= days) & ~(hired > days) & (np.nan_to_num(history) >= rules.min_days)
+    return new_hire, new_active & ~new_hire, np.where(new_hire, hired, first)
+
+
 def newcomers(m: pd.DataFrame, *, hire_date: pd.Series | None, first_activity: pd.Series | None, end: pd.Timestamp,
-              eligible: np.ndarray | None = None, rules: ConnectorRules | None = None) -> pd.DataFrame:
-    """Newcomers not yet connected: recently hired or first active, with few contacts.
+              eligible: np.ndarray | None = None, spans: pd.DataFrame | None = None,
+              contributes: np.ndarray | None = None, rules: ConnectorRules | None = None) -> pd.DataFrame:
+    """Newcomers not yet connected: recently hired or first active (:func:`recent_people`), with few contacts.
 
     ``end`` is the end of the data's own period (never "today": historical exports stay
-    meaningful). ``score`` is ``1 - contacts / established median``.
+    meaningful). The established are the other eligible people with at least one contact (a
+    watcher with none is no yardstick). Without a hire date, only people who contributed
+    (``contributes``) are newcomers by first activity: someone who only joined or viewed is a
+    watcher (counted in the pyramid), as for peripheral people. ``score`` is
+    ``1 - contacts / established median``.
     """
     rules = rules or ConnectorRules()
     n = len(m)
-    end = pd.Timestamp(end)
-    end = end.tz_localize("UTC") if end.tzinfo is None else end
-
-    def days_before(values: pd.Series | None) -> np.ndarray:
-        if values is None:
-            return np.full(n, np.nan)
-        ts = pd.to_datetime(pd.Series(values).reset_index(drop=True), utc=True)
-        return ((end - ts) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
-
-    hired, first = days_before(hire_date), days_before(first_activity)
-    days = float(rules.newcomer_days)
-    new_hire = (hired >= 0) & (hired <= days)
-    new_active = (first >= 0) & (first <= days) & ~(hired > days)
+    new_hire, new_active, known = recent_people(n, hire_date=hire_date, first_activity=first_activity, end=end,
+                                                spans=spans, rules=rules)
+    if contributes is not None:
+        new_active = new_active & np.asarray(contributes, dtype=bool)
     new = new_hire | new_active
+    ok = _eligible(n, eligible)
     partners = m["partners"].to_numpy()
-    established = partners[~new]
+    established = partners[~new & ok & (partners > 0)]
     cut = float(np.quantile(established, rules.newcomer_percentile)) if len(established) else 0.0
     median = float(np.median(established)) if len(established) else 0.0
-    f = np.flatnonzero(new & (partners <= cut) & _eligible(n, eligible))
+    f = np.flatnonzero(new & (partners < cut) & ok)
     score = 1 - partners[f] / median if median > 0 else np.ones(len(f))
-    return _rows(f, "newcomer", score, days_known=np.where(new_hire[f], hired[f], first[f]),
-                 recent_days=np.full(len(f), days), hired=new_hire[f].astype(float),
+    return _rows(f, "newcomer", score, days_known=known[f],
+                 recent_days=np.full(len(f), float(rules.newcomer_days)), hired=new_hire[f].astype(float),
                  partners=partners[f], partners_limit=np.full(len(f), cut), partners_median=np.full(len(f), median))
 
 
 def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligible: np.ndarray,
                     contributes: np.ndarray, hire_date: pd.Series | None = None,
                     first_activity: pd.Series | None = None, end: pd.Timestamp | None = None,
-                    span_days: float | None = None,
+                    span_days: float | None = None, spans: pd.DataFrame | None = None,
                     rules: ConnectorRules | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Every role's flagged people in one table, and why a role could not be computed.
 
@@ -291,8 +345,12 @@ def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligi
     end : pandas.Timestamp, optional
         End of the data (None: no timestamps).
     span_days : float, optional
-        Days from the first to the last timed event (None: no timestamps). Peripheral people
-        need :attr:`~ConnectorRules.min_days` of data, newcomers that plus the newcomer window.
+        Days of data: the days the timed events cover, gaps left out (None: no timestamps).
+        Peripheral people need :attr:`~ConnectorRules.min_days` of them.
+    spans : pandas.DataFrame, optional
+        The covered stretches (:func:`orgnet.metrics.time.covered_spans`); newcomers by first
+        activity need :attr:`~ConnectorRules.min_days` of covered history right before it, so
+        without a hire date they need a stretch of at least that plus the newcomer window.
     rules : ConnectorRules, optional
         Thresholds.
 
@@ -314,21 +372,34 @@ def connector_roles(m: pd.DataFrame, groups: np.ndarray, n_groups: int, *, eligi
         parts.append(information_brokers(m, eligible=eligible, exclude=is_central, groups=groups, rules=rules))
     else:
         notes["boundary spanner"] = notes["information broker"] = "fewer than two groups"
+    recent = None
+    if end is not None:
+        hire, active, _ = recent_people(len(m), hire_date=hire_date, first_activity=first_activity, end=end,
+                                        spans=spans, rules=rules)
+        recent = hire | active
     if span_days is None or span_days >= rules.min_days:
         parts.append(peripheral_people(m, among=np.asarray(eligible, bool) & np.asarray(contributes, bool),
-                                       rules=rules))
+                                       recent=recent, rules=rules))
     else:
-        notes["peripheral"] = (f"the data spans {span_days:.0f} days; at least {rules.min_days} are needed before "
+        notes["peripheral"] = (f"the data covers {span_days:.0f} days; at least {rules.min_days} are needed before "
                                "few contacts says something about a person rather than the window")
+    longest = None
+    if spans is not None and len(spans):
+        lengths: Any = spans["end"] - spans["start"]  # Timedeltas (pandas-stubs cannot divide them)
+        longest = float((lengths / pd.Timedelta(days=1)).max())
+    elif span_days is not None:
+        longest = span_days
+    hires = hire_date is not None and bool(pd.Series(hire_date).notna().any())
     if end is None:
         notes["newcomer"] = "the events carry no timestamps"
-    elif span_days is not None and span_days < rules.newcomer_days + rules.min_days:
-        notes["newcomer"] = (f"the data spans {span_days:.0f} days; at least {rules.newcomer_days + rules.min_days} "
-                             f"are needed ({rules.newcomer_days} to be new in and {rules.min_days} before them to be "
+    elif not hires and longest is not None and longest < rules.newcomer_days + rules.min_days:
+        notes["newcomer"] = (f"no hire dates, and the longest stretch of data without a gap covers {longest:.0f} "
+                             f"days; at least {rules.newcomer_days + rules.min_days} are needed "
+                             f"({rules.newcomer_days} to be new in and {rules.min_days} before them to be "
                              "established against)")
     else:
         parts.append(newcomers(m, hire_date=hire_date, first_activity=first_activity, end=end, eligible=eligible,
-                               rules=rules))
+                               spans=spans, contributes=contributes, rules=rules))
     nonempty = [p for p in parts if len(p)]
     table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0]
     if "group" in table.columns:

@@ -656,6 +656,10 @@ class Summary:
         Distinct directed ties, their summed weight, and events analysed.
     period : dict
         ``first`` and ``last`` event time (ISO, or None), ``since`` and ``until`` asked for.
+    coverage : dict
+        The time the data covers (:func:`orgnet.metrics.time.covered_spans`): ``spans`` (each
+        ``first`` and ``last`` day), ``covered_days``, ``span_days`` (first to last, gaps
+        included), ``gaps`` and the gap ``rule``; time is counted in covered time everywhere.
     sources : list of dict
         Per input: ``path``, ``format``, ``records_read``, ``records_skipped``, ``events``.
     records_skipped : dict of str to int
@@ -696,6 +700,7 @@ class Summary:
     membership: dict[str, Any] = field(default_factory=dict)
     privacy: dict[str, Any] = field(default_factory=dict)
     records_noted: dict[str, int] = field(default_factory=dict)
+    coverage: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

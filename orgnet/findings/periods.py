@@ -1,8 +1,9 @@
 """The same findings per period (week, month, quarter), and what changed between the first and last.
 
 Each period is the whole graph's window (same people, so results compare person by person).
-A period the data covers only in part (the export starts or ends inside it) is shown but not used
-for trends: its figures are small by construction (:attr:`~orgnet.findings.rules.TrendRules.full_period`).
+A period inside a gap in the data (:func:`orgnet.metrics.time.covered_spans`) is left out: it
+is no data, not a period of no activity. A period the data covers only in part (the export
+starts or ends inside it, or a gap does) is shown but not used for trends: its figures are small by construction (:attr:`~orgnet.findings.rules.TrendRules.full_period`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from orgnet.findings.ambassadors import ambassador_ranking
 from orgnet.findings.model import Grouping, Periods
@@ -20,7 +20,7 @@ from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph
 from orgnet.metrics.ambassadors import ambassador_components
-from orgnet.metrics.time import per_period
+from orgnet.metrics.time import covered_share, covered_spans, per_period
 
 __all__ = ["clear_fall", "group_tie_counts", "partial_periods", "period_findings"]
 
@@ -86,7 +86,7 @@ def clear_fall(out1: np.ndarray, n1: np.ndarray, out2: np.ndarray, n2: np.ndarra
 
 
 def period_findings(graph: OrgGraph, by: str, grouping: Grouping, *, eligible: np.ndarray, rules: Rules, seed: int,
-                    coded_events: Callable[[OrgGraph], pd.DataFrame]) -> Periods:
+                    coded_events: Callable[[OrgGraph], pd.DataFrame], spans: pd.DataFrame | None = None) -> Periods:
     """Ambassadors, silos and E-I per period, and the changes between the first and last complete ones.
 
     Parameters
@@ -105,6 +105,10 @@ def period_findings(graph: OrgGraph, by: str, grouping: Grouping, *, eligible: n
         Seed of the silo baseline.
     coded_events : callable
         Window -> the coded events frame the ambassador components read.
+    spans : pandas.DataFrame, optional
+        The stretches the data covers (:func:`orgnet.metrics.time.covered_spans`; computed when
+        absent). A period inside a gap in the data is left out (no data, not a period of no
+        activity); one the data covers only in part is partial.
 
     Returns
     -------
@@ -130,9 +134,17 @@ def period_findings(graph: OrgGraph, by: str, grouping: Grouping, *, eligible: n
                 "ties": window.n_ties, "ambassadors_flagged": len(people), "silos_flagged": len(groups)}
 
     table = per_period(graph, one, by=by)
-    ts = graph.events.column("ts")
-    lo, hi = (pd.Timestamp(v.as_py()) for v in pc.min_max(ts).values())
-    table["partial"] = partial_periods(table["start"], table["end"], lo, hi, rules.trends.full_period)
+    if spans is None:
+        spans = covered_spans(graph.events.column("ts").to_pandas())
+    share = covered_share(table["start"], table["end"], spans)
+    keep = share > 0
+    table = table[keep].reset_index(drop=True)
+    table["partial"] = share[keep] < rules.trends.full_period
+    kept = np.flatnonzero(keep)
+    flagged_people = [flagged_people[i] for i in kept]
+    silo_groups = [silo_groups[i] for i in kept]
+    ei_rows = [ei_rows[i] for i in kept]
+    tie_rows = [tie_rows[i] for i in kept]
     ei = pd.DataFrame(np.vstack(ei_rows) if ei_rows else np.zeros((0, k)), index=table["period"].astype(str))
     outside = pd.DataFrame(np.vstack([o for o, _ in tie_rows]) if tie_rows else np.zeros((0, k), np.int64),
                            index=ei.index)

@@ -111,15 +111,23 @@ class ConnectorRules:
         Peripheral: distinct contacts at most a quarter of the median of people with ties (at
         least 1); only people who contribute (a watcher with no tie is expected) ...
     min_days : int
-        ... and only when the timed data spans at least 90 days (a quarter, the usual window of
-        an organisational network analysis): over a few days or weeks, few contacts says more
-        about the window than the person. Newcomers need twice this: a quarter to be new in and
-        a quarter before it to be established against.
+        ... and only when the timed data covers at least 90 days (a quarter, the usual window of
+        an organisational network analysis; gaps in the data, see :class:`TrendRules`, do not
+        count): over a few days or weeks, few contacts says more about the window than the
+        person. Newcomers by first activity need twice this without a gap: a quarter to be new
+        in and a quarter before it to be established against.
     newcomer_days : int
-        Newcomer: hired or first active within 90 days (a quarter, the usual onboarding
-        horizon) of the end of the data ...
+        Newcomer: hired within 90 days (a quarter, the usual onboarding horizon) of the end of
+        the data, by the directory's hire date whenever there is one, however long the data
+        runs; or else first active within them after at least ``min_days`` of data without a
+        gap right before (someone first seen just after a gap in the data, or at its start, may
+        have been there all along), among people who contribute (a join-only account is a
+        watcher). A newcomer is never peripheral: few contacts is expected
+        of them (peripheral needs tenure) ...
     newcomer_percentile : float
-        ... with distinct contacts at or below the 25th percentile of the established people.
+        ... with fewer distinct contacts than this quantile (the median) of the established
+        people (the other members with at least one contact): not yet as connected as the
+        typical person.
     """
 
     top_share: float = 0.02
@@ -135,7 +143,7 @@ class ConnectorRules:
     peripheral_share_of_median: float = 0.25
     min_days: int = 90
     newcomer_days: int = 90
-    newcomer_percentile: float = 0.25
+    newcomer_percentile: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,11 @@ class TrendRules:
     ----------
     full_period : float
         A period counts for trends when the data covers at least 80% of it (a partial first or
-        last period is small by construction).
+        last period is small by construction). Covered time leaves out gaps in the data: runs of
+        at least 28 days without any event that are also at least 4 times the data's median
+        spacing between days with events (:func:`orgnet.metrics.time.covered_spans`); a period
+        inside a gap is no data (left out of per-period tables), not a period of no activity,
+        and "active N of M weeks" counts covered weeks only.
     ei_drop : float
         A group "turned inward" when its E-I index fell by at least 0.3 between the first and
         last complete periods (monthly windows are sparse and E-I moves by chance) ...

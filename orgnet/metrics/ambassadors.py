@@ -5,7 +5,8 @@ distinct people in several groups, and gives back (responds to others, shares th
 Each of these is a *component* counted per person with group-bys over the events:
 
 * ``weeks_active`` — weeks (7-day periods from the first event) with any contribution
-  (any kind but ``view`` and ``join``);
+  (any kind but ``view`` and ``join``), out of the weeks the data covers (weeks inside a gap
+  in the data, :func:`orgnet.metrics.time.covered_spans`, are not counted);
 * ``conversations`` — threads the person started (``post``) that drew a response (``reply``,
   ``reaction``, ``share`` in the thread) from someone else;
 * ``responders`` — distinct people who responded to them: in their threads, or with a
@@ -31,6 +32,7 @@ import scipy.sparse as sp
 
 from orgnet.metrics._check import BoolArray, IntArray, check_codes
 from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.time import covered_spans
 
 __all__ = ["AMBASSADOR_COMPONENTS", "AmbassadorComponents", "ambassador_components"]
 
@@ -109,7 +111,7 @@ class AmbassadorComponents:
     contributed : numpy.ndarray
         Bool per person: acted in any event that is not ``view`` or ``join``.
     weeks : int
-        Weeks spanned by the timed events (0 without timestamps).
+        Weeks the timed events cover, gaps in the data left out (0 without timestamps).
     """
 
     weeks_active: IntArray
@@ -126,6 +128,21 @@ class AmbassadorComponents:
     def scored(self) -> dict[str, IntArray]:
         """The :data:`AMBASSADOR_COMPONENTS`, by name."""
         return {name: getattr(self, name) for name in AMBASSADOR_COMPONENTS}
+
+
+def _covered_weeks(times: pd.Series, t0: int, week_len: int, unit: pd.Timedelta) -> int:
+    """Weeks (7-day periods from ``t0``) the data covers: those overlapping a covered stretch.
+
+    A week inside a gap in the data (:func:`orgnet.metrics.time.covered_spans`) is no week
+    anyone could have been active in, so it does not count in "active N of M weeks".
+    """
+    spans = covered_spans(times)
+    weeks = np.zeros(0, dtype=np.int64)
+    for s, e in zip(spans["start"], spans["end"], strict=True):  # a handful of stretches
+        lo = (pd.Timestamp(s).value // unit.value - t0) // week_len
+        hi = (pd.Timestamp(e).value // unit.value - 1 - t0) // week_len
+        weeks = np.union1d(weeks, np.arange(max(lo, 0), hi + 1, dtype=np.int64))
+    return len(weeks)
 
 
 def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> AmbassadorComponents:
@@ -180,7 +197,7 @@ def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> Ambass
         unit = pd.Timedelta(1, unit=clock_unit)
         day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
         t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
-        weeks_total = int((int(clock[timed].max()) - t0) // week_len) + 1
+        weeks_total = _covered_weeks(times[timed], t0, week_len, unit)
         with_week = contributing & has_time
         week = clock[with_week]  # one copy, then in place: at 50M events each copy is 400 MB
         week -= t0

@@ -18,6 +18,9 @@ from orgnet.metrics.robust import grouped_medians
 
 __all__ = [
     "PERIODS",
+    "covered_before",
+    "covered_share",
+    "covered_spans",
     "first_responses",
     "getting_outside",
     "per_period",
@@ -34,6 +37,94 @@ _FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q"}
 #: a reaction no time of its own (Slack's carries the time of the message reacted to), so a
 #: reaction would count as an answer after 0 seconds.
 _RESPONSES = ("reply", "share")
+
+
+#: A run of days with no event is a gap in the data (not a quiet spell) when it lasts at least
+#: 28 days (a month: holidays and quiet weeks stay covered) ...
+GAP_DAYS = 28
+#: ... and at least 4 times the data's typical (median) spacing between days with events.
+GAP_SPACING = 4.0
+
+
+def covered_spans(ts: Any, *, gap_days: float = GAP_DAYS, gap_spacing: float = GAP_SPACING) -> pd.DataFrame:
+    """The stretches of time the data covers: runs of days with events, split at gaps.
+
+    A gap is a run of days with no event at all that is much longer than the data's own typical
+    spacing (at least ``gap_days`` and ``gap_spacing`` times the median spacing between days
+    with events): an export of four separate months covers four months, not the years between.
+
+    Parameters
+    ----------
+    ts : array of timestamps
+        Event times (missing times are ignored).
+    gap_days, gap_spacing : float
+        The gap rule (:data:`GAP_DAYS`, :data:`GAP_SPACING`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per covered stretch: ``start`` (midnight UTC of its first day with events) and
+        ``end`` (midnight after its last day, exclusive), in order; empty without times.
+
+    Examples
+    --------
+    >>> s = covered_spans(["2017-01-03", "2017-01-05", "2017-01-20", "2020-06-01", "2020-06-02"])
+    >>> [(str(a.date()), str(b.date())) for a, b in zip(s["start"], s["end"])]
+    [('2017-01-03', '2017-01-21'), ('2020-06-01', '2020-06-03')]
+    """
+    clock, unit = epoch_ticks(utc_times(ts))
+    valid = clock != np.iinfo(np.int64).min
+    empty = pd.DataFrame({"start": pd.to_datetime([], utc=True), "end": pd.to_datetime([], utc=True)})
+    if not valid.any():
+        return empty
+    per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
+    days = np.unique(clock[valid] // per_day)
+    spacing = np.diff(days)
+    typical = float(np.median(spacing)) if len(spacing) else 1.0
+    limit = max(float(gap_days), gap_spacing * typical)
+    cut = np.flatnonzero(spacing > limit)
+    first = days[np.concatenate([[0], cut + 1])]
+    last = days[np.concatenate([cut, [len(days) - 1]])]
+    return pd.DataFrame({"start": pd.to_datetime(first, unit="D", utc=True),
+                         "end": pd.to_datetime(last + 1, unit="D", utc=True)})
+
+
+def covered_share(start: Any, end: Any, spans: pd.DataFrame) -> np.ndarray:
+    """Share of each period ``[start, end)`` the data covers (``spans`` from :func:`covered_spans`).
+
+    Examples
+    --------
+    >>> spans = covered_spans(["2017-01-03", "2017-01-04", "2017-01-05", "2017-01-20", "2020-06-01"])
+    >>> covered_share(["2017-01-01", "2018-01-01"], ["2017-02-01", "2018-02-01"], spans).round(2).tolist()
+    [0.58, 0.0]
+    """
+    lo = pd.to_datetime(pd.Series(start).reset_index(drop=True), utc=True)
+    hi = pd.to_datetime(pd.Series(end).reset_index(drop=True), utc=True)
+    covered = pd.Series(pd.Timedelta(0), index=lo.index)
+    for s, e in zip(spans["start"], spans["end"], strict=True):  # a loop over stretches (a handful), not events
+        overlap = hi.where(hi < e, e) - lo.where(lo > s, s)
+        covered += overlap.where(overlap > pd.Timedelta(0), pd.Timedelta(0))
+    return np.asarray((covered / (hi - lo)).to_numpy(dtype=float), dtype=float)
+
+
+def covered_before(when: Any, spans: pd.DataFrame) -> np.ndarray:
+    """Days of covered time in the stretch holding each time, before it (NaN: no time).
+
+    Someone first seen just after a gap may have been there during it: only the covered time
+    right before them, without a gap, tells that they are new.
+
+    Examples
+    --------
+    >>> spans = covered_spans(["2017-01-01", "2017-01-20", "2020-06-01", "2020-06-10"])
+    >>> covered_before(["2017-01-11", "2020-06-01", None], spans).tolist()
+    [10.0, 0.0, nan]
+    """
+    t = pd.to_datetime(pd.Series(when).reset_index(drop=True), utc=True)
+    out = np.full(len(t), np.nan)
+    for s, e in zip(spans["start"], spans["end"], strict=True):
+        inside = ((t >= s) & (t < e)).to_numpy(dtype=bool)
+        out[inside] = ((t[inside] - s) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    return out
 
 
 def _utc_naive(ts: Any) -> pd.Series:

@@ -16,6 +16,7 @@ import numpy as np
 
 from orgnet.findings import Findings
 from orgnet.report import content
+from orgnet.report.words import coverage_sentence
 
 __all__ = ["heatmap_cell_size", "heatmap_cells", "pyramid_bars", "render_index", "sparkline"]
 
@@ -129,6 +130,7 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "s": s,
         "noun": findings.groups.primary,
         "period": s.period,
+        "coverage": coverage_sentence(s.coverage),
         "sources": s.sources,
         "methods": content.methods_view(findings),
         "glossary": content.GLOSSARY,

@@ -33,10 +33,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from orgnet.findings.reasons import EVIDENCE_KINDS, Evidence, Reason
 
-__all__ = ["PLURALS", "Wording"]
+__all__ = ["PLURALS", "Wording", "coverage_sentence"]
 
 #: Irregular plurals; every other noun takes an "s".
 PLURALS = {"person": "people", "community": "communities", "reply": "replies"}
@@ -272,3 +273,29 @@ def _beyond_chance(z: float) -> str:
     if math.isfinite(z) and z < 0:
         return "fewer, but within chance"
     return "not fewer"
+
+
+def coverage_sentence(coverage: dict[str, Any]) -> str:
+    """One sentence on the time the data covers (``summary.coverage``), empty without timestamps.
+
+    Examples
+    --------
+    >>> coverage_sentence({"spans": [{"first": "2017-09-03", "last": "2017-09-30"},
+    ...                              {"first": "2020-07-01", "last": "2020-07-31"}],
+    ...                    "covered_days": 59.0, "span_days": 1063.0, "gaps": 1})
+    'The data covers 59 of the 1,063 days from its first to its last event, in 2 separate stretches (2017-09-03 to 2017-09-30; 2020-07-01 to 2020-07-31): the gap between them is no data, not a time of no activity, and time is counted in covered time only.'
+    >>> coverage_sentence({"spans": [{"first": "2025-01-06", "last": "2025-07-06"}], "covered_days": 182.0,
+    ...                    "span_days": 182.0, "gaps": 0})
+    'The data covers 182 days without a gap.'
+    """
+    spans = coverage.get("spans") or []
+    if not spans or coverage.get("covered_days") is None:
+        return ""
+    days = int(round(float(coverage["covered_days"])))
+    if len(spans) == 1:
+        return f"The data covers {days:,} days without a gap."
+    listed = "; ".join(f"{s['first']} to {s['last']}" for s in spans[:6]) + ("; …" if len(spans) > 6 else "")
+    gaps = "the gap between them is" if len(spans) == 2 else "the gaps between them are"
+    return (f"The data covers {days:,} of the {int(round(float(coverage['span_days']))):,} days from its first to "
+            f"its last event, in {len(spans)} separate stretches ({listed}): {gaps} no data, not a time of no "
+            "activity, and time is counted in covered time only.")

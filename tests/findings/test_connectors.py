@@ -93,10 +93,49 @@ def test_peripheral_and_newcomers():
     first = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
     first[9] = pd.Timestamp("2025-06-20", tz="UTC")
     hired[9] = pd.NaT
-    new = newcomers(m, hire_date=hired, first_activity=first, end=end).set_index("code")
+    spans = pd.DataFrame({"start": pd.to_datetime(["2025-01-01"], utc=True), "end": [end]})
+    new = newcomers(m, hire_date=hired, first_activity=first, end=end, spans=spans).set_index("code")
     assert set(new.index) == {8, 9}
     assert new.loc[8, "days_known"] == 29 and new.loc[8, "hired"] == 1 and new.loc[8, "partners"] == 1
     assert new.loc[9, "days_known"] == 10 and new.loc[9, "hired"] == 0
+    # Person 9 only joined (never contributed): a watcher, not a newcomer; a hire stays one.
+    contributed = np.ones(n, dtype=bool)
+    contributed[[8, 9]] = False
+    new = newcomers(m, hire_date=hired, first_activity=first, end=end, spans=spans, contributes=contributed)
+    assert set(new["code"]) == {8}
+    # First seen just after a gap in the data: they may have been there during it; the hire
+    # date still decides for person 8.
+    after_gap = pd.DataFrame({"start": pd.to_datetime(["2024-01-01", "2025-06-15"], utc=True),
+                              "end": pd.to_datetime(["2024-12-01", "2025-06-30"], utc=True)})
+    new = newcomers(m, hire_date=hired, first_activity=first, end=end, spans=after_gap)
+    assert set(new["code"]) == {8}
+    # A recent hire is new, not peripheral, whatever their few contacts.
+    recent = np.zeros(n, dtype=bool)
+    recent[8] = True
+    assert 8 not in set(peripheral_people(m, recent=recent)["code"])
+
+
+def test_newcomers_by_hire_date_however_short_the_data():
+    # Nine days of data: too short for peripheral people and for first activity, but a hire
+    # date within the newcomer window decides.
+    n = 12
+    rows, cols = np.nonzero(np.triu(np.ones((8, 8)), 1))
+    a = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    a = sp.csr_array(a + sp.csr_array(([1.0], ([8], [0])), shape=(n, n)))
+    m = _measures(a, np.zeros(n, dtype=np.int64))
+    end = pd.Timestamp("2025-06-30", tz="UTC")
+    hired = pd.Series(pd.to_datetime(["2019-01-01"] * n, utc=True))
+    hired[8] = pd.Timestamp("2025-06-01", tz="UTC")
+    first = pd.Series(pd.to_datetime(["2025-06-21"] * n, utc=True))
+    found, notes = connector_roles(m, np.zeros(n, dtype=np.int64), 1, eligible=np.ones(n, bool),
+                                   contributes=np.ones(n, bool), hire_date=hired, first_activity=first, end=end,
+                                   span_days=9.0)
+    assert set(found.loc[found["role"] == "newcomer", "code"]) == {8}
+    assert "peripheral" in notes and "newcomer" not in notes
+    found, notes = connector_roles(m, np.zeros(n, dtype=np.int64), 1, eligible=np.ones(n, bool),
+                                   contributes=np.ones(n, bool), hire_date=None, first_activity=first, end=end,
+                                   span_days=9.0)
+    assert "newcomer" in notes and not (found["role"] == "newcomer").any()
 
 
 def test_relabelling_people_permutes_flags():

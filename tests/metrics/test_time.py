@@ -7,6 +7,9 @@ import pandas as pd
 import pytest
 
 from orgnet.metrics.time import (
+    covered_before,
+    covered_share,
+    covered_spans,
     first_responses,
     getting_outside,
     period_labels,
@@ -104,3 +107,40 @@ def test_response_figures_from_precomputed_first_responses():
     fr = first_responses(*args)
     assert response_half_life(*args, responses=fr) == response_half_life(*args)
     pd.testing.assert_frame_equal(response_rate_by_hour(*args, responses=fr), response_rate_by_hour(*args))
+
+
+def test_covered_spans_split_at_gaps_only():
+    # Daily events with a two-week holiday, then nothing for a year, then two days.
+    days = pd.date_range("2024-01-01", "2024-03-31", freq="D", tz="UTC")
+    days = days[(days < "2024-02-01") | (days >= "2024-02-15")]
+    ts = list(days) + list(pd.to_datetime(["2025-03-03", "2025-03-04"], utc=True))
+    spans = covered_spans(ts)
+    assert spans["start"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2025-03-03"]
+    assert spans["end"].dt.strftime("%Y-%m-%d").tolist() == ["2024-04-01", "2025-03-05"]
+    # Weekly events: a week is the data's spacing, not a gap.
+    weekly = pd.date_range("2024-01-01", periods=20, freq="7D", tz="UTC")
+    assert len(covered_spans(weekly)) == 1
+    assert covered_spans([None, None]).empty
+
+
+def test_covered_share_and_history():
+    spans = covered_spans(list(pd.date_range("2024-01-01", "2024-01-31", freq="D", tz="UTC"))
+                          + list(pd.date_range("2024-06-16", "2024-06-30", freq="D", tz="UTC")))
+    share = covered_share(["2024-01-01", "2024-03-01", "2024-06-01"], ["2024-02-01", "2024-04-01", "2024-07-01"], spans)
+    assert share.tolist() == [1.0, 0.0, 0.5]
+    # Just after the gap: no covered history, whatever the span since the first event.
+    assert covered_before(pd.to_datetime(["2024-06-16", "2024-01-21"], utc=True), spans).tolist() == [0.0, 20.0]
+
+
+def test_apache_lists_cover_their_months_not_the_years_between(shared_dataset):
+    from orgnet.connectors import read
+
+    events = read(shared_dataset("mbox_apache_lists")).events
+    spans = covered_spans(events.column("ts").to_pandas())
+    covered = ((spans["end"] - spans["start"]) / pd.Timedelta(days=1)).sum()
+    whole = (spans["end"].iloc[-1] - spans["start"].iloc[0]) / pd.Timedelta(days=1)
+    assert len(spans) >= 3  # 2017-09, 2017-11..12, 2020-07: separate stretches
+    assert covered < 0.2 * whole
+    # Every event falls in a covered stretch.
+    ts = events.column("ts").to_pandas().dropna()
+    assert np.isfinite(covered_before(ts, spans)).all()
