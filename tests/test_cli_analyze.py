@@ -236,3 +236,13 @@ def test_outside_contacts_option_sets_the_threshold(edge_csv: Path, tmp_path: Pa
     assert responses["outside_min_contacts"] == 1
     # ana (Legal) wrote to nobody outside Legal; cy (Sales) wrote to ana (Legal): one outside contact.
     assert [p["person"] for p in responses["outside_people"]] == ["cy"]
+
+
+def test_summary_does_not_call_outward_groups_inward_looking(edge_csv: Path, tmp_path: Path) -> None:
+    # Legal and Sales each send half their ties to the other: E-I indexes >= 0, not inward-looking.
+    code, text = run("analyze", str(edge_csv), *MAP, "--directory", str(tmp_path / "dir.csv"),
+                     "--min-group-size", "1", "--out", str(tmp_path / "report"))
+    assert code == 0, text
+    flat = " ".join(text.split())
+    assert "inward-looking" not in flat
+    assert "by E-I index, lowest first" in flat

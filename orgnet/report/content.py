@@ -102,6 +102,17 @@ def display_names(findings: Findings) -> np.ndarray:
     return p["name"].astype("string").fillna(p["person"].astype("string")).to_numpy(dtype=object)
 
 
+def _count(n: int, word: str) -> str:
+    """``"1 person"``, ``"2 people"``: the report's one way to count."""
+    return Wording().count(n, word)
+
+
+def _named(name: object, person: object) -> str:
+    """A display name with its address or account, so that two people of one name can be told apart."""
+    name, person = str(name), str(person)
+    return name if name == person else f"{name} ({person})"
+
+
 def group_label(findings: Findings, kind: str, code: int) -> str:
     """A group's label, "" when there is none or privacy hides it."""
     g = findings.groups.by_kind.get(kind)
@@ -202,7 +213,7 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
     elif rule == "platform":
         lines.append("Members are the platform's accounts; guests are outside contacts.")
     elif m:
-        lines.append("Everyone in the data is counted as a member" + (f" ({m['note']})." if m.get("note") else "."))
+        lines.append("Everyone in the data is counted as a member" + (f": {m['note']}." if m.get("note") else "."))
     if m.get("external"):
         lines.append(f"{int(m['external']):,} outside contacts are counted in ties to the outside but hold no role.")
     apart = findings.population.set_apart
@@ -213,16 +224,17 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
     rows = [{"name": str(r.name) if isinstance(r.name, str) and r.name else str(r.person), "person": str(r.person),
              "evidence": str(r.evidence)} for r in apart.head(top).itertuples()]
     names = display_names(findings)
+    ids = findings.people["person"].astype(str).to_numpy(dtype=object) if len(findings.people) else names
     dup = findings.population.duplicates
     held = dup[dup["role"]] if len(dup) else dup
     warnings = []
     for code, rows_of in held.groupby("code", sort=True) if len(held) else []:
-        others = [str(names[o]) if o >= 0 else str(p) for o, p in zip(rows_of["other"], rows_of["other_person"],
-                                                                       strict=True)]
-        warnings.append({"name": str(names[int(code)]), "others": others,
+        others = [_named(names[o], ids[o]) if o >= 0 else str(p) for o, p in zip(rows_of["other"],
+                                                                                  rows_of["other_person"], strict=True)]
+        warnings.append({"name": _named(names[int(code)], ids[int(code)]), "others": others,
                          "basis": "; ".join(sorted(set(rows_of["basis"].astype(str))))})
     if len(held):
-        lines.append(f"{len(warnings):,} people with a role may have another address or account in the data "
+        lines.append(f"{_count(len(warnings), 'person')} with a role may have another address or account in the data "
                      "(suggested from names): their activity may be split (merge them with an alias file: "
                      "`orgnet identities`).")
     return View(bool(lines), {"lines": lines, "set_apart": rows, "more_set_apart": max(0, len(apart) - top),
@@ -631,7 +643,7 @@ def formal_view(findings: Findings, *, top: int = 15) -> View:
     lines = []
     if fo.nmi is not None:
         agree = "closely" if fo.nmi >= 0.7 else "partly" if fo.nmi >= 0.4 else "hardly"
-        lines.append(f"The informal communities follow the departments {agree} (agreement {fo.nmi:.2f} on a 0–1 "
+        lines.append(f"The informal communities {agree} follow the departments (agreement {fo.nmi:.2f} on a 0–1 "
                      "scale, normalised mutual information).")
 
     def parts(frame: pd.DataFrame | None, kind: str, parts_kind: str, flag: str) -> list[dict[str, Any]]:
