@@ -246,3 +246,18 @@ def test_summary_does_not_call_outward_groups_inward_looking(edge_csv: Path, tmp
     flat = " ".join(text.split())
     assert "inward-looking" not in flat
     assert "by E-I index, lowest first" in flat
+
+
+def test_active_per_period_in_getting_outside_is_the_one_active_definition(tmp_path: Path) -> None:
+    # cy joins then posts (active); dee only views and eve only joins: never active.
+    events = tmp_path / "events.csv"
+    events.write_text("ts,kind,actor,target,channel\n2025-01-06,post,ana,,general\n2025-01-07,reply,ben,ana,general\n"
+                      "2025-01-08,join,cy,,general\n2025-01-09,view,dee,,general\n2025-01-10,post,cy,,general\n"
+                      "2025-02-03,join,eve,,general\n2025-02-04,post,ana,,general\n2025-02-05,reply,ben,ana,general\n")
+    out = tmp_path / "report"
+    code, text = run("analyze", str(events), "--out", str(out))
+    assert code == 0, text
+    doc = json.loads((out / "findings.json").read_text())
+    per = {r["period"]: r["active"] for r in doc["responses"]["getting_outside"]}
+    assert per == {"2025-01": 3, "2025-02": 2}
+    assert max(per.values()) <= doc["summary"]["active_people"] == 3

@@ -597,8 +597,14 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
                 responses.note = "no threads: no post can be matched with its answers"
             channels = _channels(graph, frame, answered)
             del answered  # one row per thread: gigabytes at 50M events
-            responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
-                                                        external=external, external_party=party,
+            # Per period, "active" is the report's one definition (orgnet.events.contributions):
+            # joining or viewing a channel makes no one active, nor is it a contact.
+            acted = contributions(graph.events)
+            ts = frame["ts"]
+            if not acted.all():
+                ts, party = ts[acted], party[acted]
+            responses.getting_outside = getting_outside(ts, graph.actor[acted], graph.target[acted], codes,
+                                                        external=external[acted], external_party=party,
                                                         by=opts.by or "month", min_contacts=opts.outside_contacts)
             responses.getting_outside["partial"] = _partial(responses.getting_outside["period"], opts.by or "month",
                                                             graph.events, rules.trends.full_period)
