@@ -551,6 +551,9 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
     shown = t[(t["members"].to_numpy() >= max(size, 1)) & ~private]
     hidden = len(t) - len(shown)
     timed = "median_response_hours" in shown.columns
+    # Answers per channel mean something only where the Response section can measure them at all.
+    hl = findings.responses.half_life
+    measured = bool(hl and hl.get("answered"))
     records = []
     for r in shown.itertuples(index=False):
         rec = {"channel": str(r.channel), "members": int(r.members), "active_members": int(r.active_members),
@@ -559,8 +562,10 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
             rec.update(answered=int(r.answered), share_answered=_number(r.share_answered),
                        median_response_hours=_number(r.median_response_hours))
         records.append(rec)
-    rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed else "–",
-                 answered_text="–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
+    unmeasured = "cannot be measured"
+    rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed and measured else "–",
+                 answered_text=unmeasured if not measured else
+                 "–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
             for rec in (records if top is None else records[:top])]
     note = ""
     if hidden:
@@ -571,7 +576,8 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
     if not records:
         note = note or "No channel has enough members to be shown."
     return View(bool(records), {"rows": rows, "records": records, "total": len(records), "hidden": hidden,
-                                "more": max(0, len(records) - len(rows)), "timed": timed}, note)
+                                "more": max(0, len(records) - len(rows)), "timed": timed, "measured": measured,
+                                "why_not": findings.responses.note or "no post drew a timed answer"}, note)
 
 
 def responses_view(findings: Findings) -> View:

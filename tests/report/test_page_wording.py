@@ -79,3 +79,17 @@ def test_duplicates_of_one_name_are_told_apart_by_address(page: tuple[str, str])
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>", box[:box.index("</table>")], flags=re.S)
     assert rows
     assert not [(a, b) for a, b in rows if a == b], rows[:3]
+
+
+@pytest.mark.slow
+def test_channels_say_what_cannot_be_measured(page: tuple[str, str]) -> None:
+    name, text = page
+    if '<section id="channels">' not in text:
+        return
+    box = text[text.index('<section id="channels">'):]
+    box = box[:box.index("</section>")]
+    if "channel-table" in box:
+        assert "No channel has enough members" not in box
+        assert "People seen" in box and ">Members<" not in box  # people seen there, not the channel's membership
+    if "Response times are" in text and "cannot be measured" in text[text.index('id="responses"'):][:2000]:
+        assert not re.search(r'<td class="num">0%</td>', box), name  # unmeasured is not 0%
