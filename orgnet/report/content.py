@@ -350,6 +350,15 @@ def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.nd
     return out
 
 
+#: Source formats that are e-mail (a combined read is named like "mbox+maildir").
+_EMAIL_FORMATS = frozenset({"mbox", "maildir", "eml", "email"})
+
+
+def _from_email(findings: Findings) -> bool:
+    """Whether any input is e-mail: recipients are known, reading is not."""
+    return any(set(str(src.get("format", "")).split("+")) & _EMAIL_FORMATS for src in findings.summary.sources)
+
+
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
     """Counts per engagement level, overall and per group."""
     p = findings.pyramid
@@ -358,6 +367,8 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
     total = sum(counts)
     if total == 0:
         return View(False, note="No one in the data can hold a pyramid level.")
+    if p.note:
+        return View(False, note=f"The engagement pyramid is {NOT_AVAILABLE}: {p.note}.")
     by = p.by_group
     group_rows = []
     if len(by):
@@ -372,6 +383,10 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
             group_rows.append({"group": label, "total": int(sums[i]), "counts": [int(by[lev].iat[i]) for lev in levels]})
     excluded = "; ".join(f"{n:,} {why}" for why, n in p.excluded.items())
     note = f"Not in the pyramid: {excluded}." if excluded else ""
+    if _from_email(findings) and p.overall.get("watcher"):
+        note = (f"E-mail shows who received a message, not who read it: the {p.overall['watcher']:,} watchers are "
+                "recipients who never wrote, readers at most, and whether they watch cannot be measured. "
+                + note).strip()
     return View(True, {"levels": levels, "counts": counts, "total": total, "groups": group_rows[:max_groups],
                        "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping}, note)
 

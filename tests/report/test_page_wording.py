@@ -93,3 +93,17 @@ def test_channels_say_what_cannot_be_measured(page: tuple[str, str]) -> None:
         assert "People seen" in box and ">Members<" not in box  # people seen there, not the channel's membership
     if "Response times are" in text and "cannot be measured" in text[text.index('id="responses"'):][:2000]:
         assert not re.search(r'<td class="num">0%</td>', box), name  # unmeasured is not 0%
+
+
+@pytest.mark.slow
+def test_pyramid_is_not_measured_from_plain_ties_and_email_watchers_are_explained(page: tuple[str, str]) -> None:
+    name, text = page
+    box = text[text.index('<section id="pyramid">'):]
+    box = html.unescape(re.sub(r"<[^>]+>", " ", box[:box.index("</section>")]))
+    box = " ".join(box.split())
+    if name in ("coleman_physicians", "krackhardt_hightech"):  # edge lists: no kinds
+        assert "plain ties" in box and "cannot be measured" in box and "producer" not in box, box[:300]
+    else:
+        assert "producer" in box
+    if name == "mbox_apache_lists":
+        assert "recipients who never wrote" in box
