@@ -48,6 +48,7 @@ __all__ = [
     "outside_view",
     "people_flags",
     "periods_view",
+    "community_caveat",
     "population_view",
     "privacy_lines",
     "pyramid_view",
@@ -357,6 +358,22 @@ _EMAIL_FORMATS = frozenset({"mbox", "maildir", "eml", "email"})
 def _from_email(findings: Findings) -> bool:
     """Whether any input is e-mail: recipients are known, reading is not."""
     return any(set(str(src.get("format", "")).split("+")) & _EMAIL_FORMATS for src in findings.summary.sources)
+
+
+def community_caveat(findings: Findings) -> str:
+    """The warning each section built on communities carries when they are unstable ("" when stable).
+
+    Communities found by Leiden are compared across seeds (normalised mutual information, NMI);
+    below the rules' minimum another seed splits people differently, so every figure per community
+    (and every department said to split into communities) may change with it.
+    """
+    st = (findings.summary.methods or {}).get("community_stability") or {}
+    nmi, limit = st.get("mean_nmi"), st.get("min_stability")
+    if st.get("stable", True) or nmi is None:
+        return ""
+    return (f"Caution: the informal communities are unstable (agreement between runs {float(nmi):.2f}, below "
+            f"{float(limit):.2f}): another run could group people differently, so what is said here per "
+            "community is not reliable.")
 
 
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:

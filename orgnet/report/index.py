@@ -130,6 +130,7 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
     ctx = {
         "s": s,
         "noun": findings.groups.primary,
+        "community_caveat": content.community_caveat(findings),
         "period": s.period,
         "sources": s.sources,
         "methods": content.methods_view(findings),

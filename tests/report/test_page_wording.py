@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -51,12 +52,17 @@ def test_membership_line_never_says_members_by_none() -> None:
     assert "1 outside contact," in membership_line("org domain", ("x.org",), "given", 3, 1, 0)
 
 
+#: Where each dataset's report was written (filled by the fixture).
+page_dir: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module", params=sorted(RUNS))
 def page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     data = request.getfixturevalue("shared_dataset")(request.param)
     out = tmp_path_factory.mktemp(request.param) / "report"
     done = CliRunner().invoke(main, ["analyze", *RUNS[request.param](data), "--out", str(out)])
     assert done.exit_code == 0, done.output
+    page_dir[request.param] = out
     return request.param, (out / "index.html").read_text()
 
 
@@ -107,3 +113,18 @@ def test_pyramid_is_not_measured_from_plain_ties_and_email_watchers_are_explaine
         assert "producer" in box
     if name == "mbox_apache_lists":
         assert "recipients who never wrote" in box
+
+
+@pytest.mark.slow
+def test_unstable_communities_are_flagged_in_every_section_built_on_them(page: tuple[str, str]) -> None:
+    import json
+
+    name, text = page
+    doc = json.loads((Path(page_dir[name]) / "findings.json").read_text())
+    stable = doc["summary"]["methods"]["community_stability"]["stable"]
+    sections = ["silos", "formal"] + (["connectors", "heatmap", "outside"] if doc["summary"]["directory"] is False
+                                      else [])
+    for sec in sections:
+        box = text[text.index(f'<section id="{sec}">'):]
+        box = box[:box.index("</section>")]
+        assert ("communities are unstable" in box) == (not stable), (name, sec)
