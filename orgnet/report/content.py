@@ -49,6 +49,7 @@ __all__ = [
     "people_flags",
     "periods_view",
     "community_caveat",
+    "mailbox_caveat",
     "population_view",
     "privacy_lines",
     "pyramid_view",
@@ -374,6 +375,20 @@ def community_caveat(findings: Findings) -> str:
     return (f"Caution: the informal communities are unstable (agreement between runs {float(nmi):.2f}, below "
             f"{float(limit):.2f}): another run could group people differently, so what is said here per "
             "community is not reliable.")
+
+
+def mailbox_caveat(findings: Findings) -> str:
+    """The sampling warning for personal mailboxes (maildir), "" for other sources.
+
+    A maildir holds the mail of its owners: each owner is sender or recipient of every message
+    in their own mailbox, so owners come out central whatever their real place in the organisation.
+    """
+    if not any("maildir" in str(src.get("format", "")).split("+") for src in findings.summary.sources):
+        return ""
+    return ("Caution: the data are personal mailboxes. Each mailbox owner is in every message of their own "
+            "mailbox, so the owners are central by construction, and everyone else is seen only through "
+            "them: a mailbox owner ranked high here says more about whose mail was collected than about the "
+            "organisation.")
 
 
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:

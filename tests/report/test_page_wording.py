@@ -22,6 +22,7 @@ RUNS = {
     "krackhardt_hightech": lambda d: [str(d / "advice_edges.csv"), "--map", "actor=source,target=target",
                                       "--directory", str(d / "nodes.csv")],
     "slack_houstondatavis": lambda d: [str(d)],
+    "enron_maildir_subset": lambda d: [str(d / "maildir")],
     "mbox_apache_lists": lambda d: sorted(str(p) for p in d.glob("*.mbox")),
 }
 
@@ -111,7 +112,7 @@ def test_pyramid_is_not_measured_from_plain_ties_and_email_watchers_are_explaine
         assert "plain ties" in box and "cannot be measured" in box and "producer" not in box, box[:300]
     else:
         assert "producer" in box
-    if name == "mbox_apache_lists":
+    if name in ("mbox_apache_lists", "enron_maildir_subset"):
         assert "recipients who never wrote" in box
 
 
@@ -128,3 +129,12 @@ def test_unstable_communities_are_flagged_in_every_section_built_on_them(page: t
         box = text[text.index(f'<section id="{sec}">'):]
         box = box[:box.index("</section>")]
         assert ("communities are unstable" in box) == (not stable), (name, sec)
+
+
+@pytest.mark.slow
+def test_personal_mailboxes_say_their_owners_are_central_by_construction(page: tuple[str, str]) -> None:
+    name, text = page
+    for sec in ("data", "ambassadors", "connectors"):
+        box = text[text.index(f'<section id="{sec}">'):]
+        box = box[:box.index("</section>")]
+        assert ("central by construction" in box) == (name == "enron_maildir_subset"), (name, sec)
