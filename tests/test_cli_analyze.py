@@ -261,3 +261,18 @@ def test_active_per_period_in_getting_outside_is_the_one_active_definition(tmp_p
     per = {r["period"]: r["active"] for r in doc["responses"]["getting_outside"]}
     assert per == {"2025-01": 3, "2025-02": 2}
     assert max(per.values()) <= doc["summary"]["active_people"] == 3
+
+
+@pytest.mark.parametrize(("command", "allowed"), [("rules", set()), ("formats", {"pandas", "numpy", "pyarrow"})])
+def test_listing_commands_do_not_import_the_analysis_stack(command: str, allowed: set[str]) -> None:
+    import ast
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "numpy", "pyarrow", "igraph", "scipy", "orgnet.findings.compute", "orgnet.metrics",
+             "orgnet.privacy", "orgnet.report")
+    code = ("import sys; from click.testing import CliRunner; from orgnet.cli import main; "
+            "r = CliRunner().invoke(main, [sys.argv[1]]); assert r.exit_code == 0, r.output; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, command], capture_output=True, text=True, check=True).stdout
+    assert set(ast.literal_eval(out.strip().splitlines()[-1])) <= allowed, out
