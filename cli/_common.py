@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +21,6 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
-
-from orgnet.connectors.base import InputError
-from orgnet.events import EventSchemaError
-from orgnet.privacy.terminal import plain
 
 __all__ = ["BUG_EXIT", "INPUT_EXIT", "ISSUES_URL", "console", "debug_enabled", "err_console", "guarded"]
 
@@ -38,7 +35,21 @@ INPUT_EXIT, BUG_EXIT = 2, 1
 ISSUES_URL = "the orgnet issue tracker"
 
 #: Errors that are the input's fault: shown as one clear line, exit code 2, no traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (InputError, EventSchemaError, OSError, ValueError)
+def plain(text: str) -> str:
+    """:func:`orgnet.privacy.terminal.plain`, imported on use: a command that never fails never loads it."""
+    from orgnet.privacy.terminal import plain as strip_controls
+
+    return strip_controls(text)
+
+
+# InputError and EventSchemaError are ValueErrors: caught here without importing their modules
+# (and pandas, pyarrow behind them) in commands that read no data (`orgnet rules`, `formats`).
+USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError)
+
+
+def _is_input_error(exc: BaseException) -> bool:
+    base = sys.modules.get("orgnet.connectors.base")  # not loaded: no InputError can have been raised
+    return base is not None and isinstance(exc, base.InputError)
 
 
 # Where orgnet's own code lives (three folders in a source checkout, one in a wheel).
@@ -75,7 +86,7 @@ def debug_enabled() -> bool:
 
 
 def _user_message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and not isinstance(exc, InputError):
+    if isinstance(exc, OSError) and not _is_input_error(exc):
         # "No space left on device", "Permission denied": say which file, once.
         what = exc.strerror or str(exc)
         name = exc.filename if exc.filename is not None else None

@@ -64,7 +64,9 @@ def _summary(findings: Findings, out: Path) -> None:
     kind = findings.groups.primary
     inward = groups[(groups["kind"] == kind)].dropna(subset=["ei_index"]).nsmallest(8, "ei_index")
     plural = "departments" if kind == "department" else "communities"
-    g = Table(title=f"Most inward-looking {plural} (E-I index, -1 = all ties inside)", title_justify="left")
+    # Only a negative E-I index means more ties inside than outside: the title says what is shown, not a verdict.
+    g = Table(title=f"{plural.capitalize()} by E-I index, lowest first (-1 = all ties inside, +1 = all outside)",
+              title_justify="left")
     for col in ("group", "size", "ei_index"):
         g.add_column(col, justify="left" if col == "group" else "right")
     for row in inward.itertuples():

@@ -12,6 +12,7 @@ from orgnet.cli._common import console, guarded
 from orgnet.connectors.tabular import parse_column_map
 from orgnet.directory import read_directory
 from orgnet.identity import alias_file, read_aliases
+from orgnet.inspect import membership_line
 from orgnet.load import load_events
 
 __all__ = ["command"]
@@ -47,9 +48,8 @@ def command(paths: tuple[Path, ...], out: Path, fmt: str | None, org_domains: tu
     rows.to_csv(out, index=False)
     m = loaded.membership
     if m is not None:
-        domains = ", ".join(m.domains) or "none"
-        console.print(f"Members by [bold]{m.rule}[/] (domains: {escape(domains)}; {escape(m.note)}): "
-                      f"{m.members:,} members, {m.external:,} external, {m.non_human:,} non-human.", highlight=False)
+        console.print(escape(membership_line(m.rule, m.domains, m.note, m.members, m.external, m.non_human)),
+                      highlight=False)
     people = loaded.people
     flagged = people.loc[people["non_human"] != "", ["person", "name", "non_human"]].fillna("")
     if len(flagged):

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from orgnet.cli._common import console, guarded
 from orgnet.cli._readers import reader_options
-from orgnet.inspect import inspect_paths
+from orgnet.inspect import inspect_paths, membership_line
 
 __all__ = ["command"]
 
@@ -87,10 +87,8 @@ _SHOWN = 25
 def _render_identities(ids: dict[str, Any]) -> None:
     m = ids.get("membership") or {}
     if m:
-        domains = ", ".join(m["domains"]) or "none"
-        console.print(f"Members by [bold]{escape(m['rule'])}[/] (domains: {escape(domains)}; {escape(m['note'])}): "
-                      f"{m['members']:,} members, {m['external']:,} external, {m['non_human']:,} non-human.",
-                      highlight=False)
+        console.print(escape(membership_line(m["rule"], m["domains"], m["note"], m["members"], m["external"],
+                                             m["non_human"])), highlight=False)
     if ids.get("duplicate_events"):
         console.print(f"Duplicates across inputs: {ids['duplicate_events']:,} events given by an earlier path "
                       "(counted once).", highlight=False)

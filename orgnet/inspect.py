@@ -30,7 +30,7 @@ from orgnet.events import contributions
 from orgnet.identity import alias_file
 from orgnet.load import LoadedEvents, identify, read_input
 
-__all__ = ["FIGURES", "identities", "inspect_paths", "inspect_result"]
+__all__ = ["FIGURES", "identities", "inspect_paths", "inspect_result", "membership_line"]
 
 #: The figures reported for each source, in display order.
 FIGURES: tuple[str, ...] = (
@@ -40,6 +40,30 @@ FIGURES: tuple[str, ...] = (
 )
 
 
+def membership_line(rule: str, domains: Sequence[str], note: str, members: int, external: int,
+                    non_human: int) -> str:
+    """How membership was decided and what it gave, as one plain sentence (for the command line).
+
+    Examples
+    --------
+    >>> membership_line("none", (), "no e-mail senders to infer a domain from", 1005, 0, 0)
+    'Everyone in the data is counted as a member (no e-mail senders to infer a domain from): 1,005 members, 0 outside contacts, 0 non-human senders.'
+    >>> membership_line("org domain", ("x.org",), "given", 9, 1, 1)[:48]
+    'Members are the addresses of x.org (org domain; '
+    """
+    if rule == "none" or not rule:
+        how = "Everyone in the data is counted as a member"
+    elif domains:
+        how = f"Members are the addresses of {', '.join(domains)} ({rule}"
+    else:
+        how = f"Members are decided by the {rule}"
+    if how.endswith(f"({rule}"):
+        how += f"; {note})" if note else ")"
+    elif note:
+        how += f" ({note})"
+    return (f"{how}: {members:,} {'member' if members == 1 else 'members'}, {external:,} outside "
+            f"{'contact' if external == 1 else 'contacts'}, {non_human:,} non-human "
+            f"{'sender' if non_human == 1 else 'senders'}.")
 
 def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None = None, **options: Any) -> dict[str, Any]:
     """Read each export and summarise what it holds.

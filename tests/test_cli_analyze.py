@@ -236,3 +236,43 @@ def test_outside_contacts_option_sets_the_threshold(edge_csv: Path, tmp_path: Pa
     assert responses["outside_min_contacts"] == 1
     # ana (Legal) wrote to nobody outside Legal; cy (Sales) wrote to ana (Legal): one outside contact.
     assert [p["person"] for p in responses["outside_people"]] == ["cy"]
+
+
+def test_summary_does_not_call_outward_groups_inward_looking(edge_csv: Path, tmp_path: Path) -> None:
+    # Legal and Sales each send half their ties to the other: E-I indexes >= 0, not inward-looking.
+    code, text = run("analyze", str(edge_csv), *MAP, "--directory", str(tmp_path / "dir.csv"),
+                     "--min-group-size", "1", "--out", str(tmp_path / "report"))
+    assert code == 0, text
+    flat = " ".join(text.split())
+    assert "inward-looking" not in flat
+    assert "by E-I index, lowest first" in flat
+
+
+def test_active_per_period_in_getting_outside_is_the_one_active_definition(tmp_path: Path) -> None:
+    # cy joins then posts (active); dee only views and eve only joins: never active.
+    events = tmp_path / "events.csv"
+    events.write_text("ts,kind,actor,target,channel\n2025-01-06,post,ana,,general\n2025-01-07,reply,ben,ana,general\n"
+                      "2025-01-08,join,cy,,general\n2025-01-09,view,dee,,general\n2025-01-10,post,cy,,general\n"
+                      "2025-02-03,join,eve,,general\n2025-02-04,post,ana,,general\n2025-02-05,reply,ben,ana,general\n")
+    out = tmp_path / "report"
+    code, text = run("analyze", str(events), "--out", str(out))
+    assert code == 0, text
+    doc = json.loads((out / "findings.json").read_text())
+    per = {r["period"]: r["active"] for r in doc["responses"]["getting_outside"]}
+    assert per == {"2025-01": 3, "2025-02": 2}
+    assert max(per.values()) <= doc["summary"]["active_people"] == 3
+
+
+@pytest.mark.parametrize(("command", "allowed"), [("rules", set()), ("formats", {"pandas", "numpy", "pyarrow"})])
+def test_listing_commands_do_not_import_the_analysis_stack(command: str, allowed: set[str]) -> None:
+    import ast
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "numpy", "pyarrow", "igraph", "scipy", "orgnet.findings.compute", "orgnet.metrics",
+             "orgnet.privacy", "orgnet.report")
+    code = ("import sys; from click.testing import CliRunner; from orgnet.cli import main; "
+            "r = CliRunner().invoke(main, [sys.argv[1]]); assert r.exit_code == 0, r.output; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, command], capture_output=True, text=True, check=True).stdout
+    assert set(ast.literal_eval(out.strip().splitlines()[-1])) <= allowed, out

@@ -631,8 +631,14 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
                 responses.note = "no threads: no post can be matched with its answers"
             channels = _channels(graph, frame, answered)
             del answered  # one row per thread: gigabytes at 50M events
-            responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
-                                                        external=external, external_party=party,
+            # Per period, "active" is the report's one definition (orgnet.events.contributions):
+            # joining or viewing a channel makes no one active, nor is it a contact.
+            acted = contributions(graph.events)
+            ts = frame["ts"]
+            if not acted.all():
+                ts, party = ts[acted], party[acted]
+            responses.getting_outside = getting_outside(ts, graph.actor[acted], graph.target[acted], codes,
+                                                        external=external[acted], external_party=party,
                                                         by=opts.by or "month", min_contacts=opts.outside_contacts)
             share = _covered(responses.getting_outside["period"], opts.by or "month", spans)
             # A period inside a gap in the data is no data, not a period with no one getting outside.
@@ -798,8 +804,14 @@ def _pyramid(frame: pd.DataFrame, graph: OrgGraph, table: pd.DataFrame, eligible
     per_group = np.bincount(g[ok] * k + code[ok], minlength=len(grouping) * k).reshape(len(grouping), k)
     by_group = pd.DataFrame(per_group, columns=list(PYRAMID_LEVELS))
     by_group.insert(0, "code", np.arange(len(grouping), dtype=np.int64))
+    # Edge lists (survey or static ties, no kind column) read as one "post" per tie: every event a
+    # post with a target. Then no one's level is known, and "producer 100%" would only echo the format.
+    ev = graph.events
+    plain_ties = bool(ev.num_rows) and ev.column("target").null_count == 0 and bool((frame["kind"] == "post").all())
+    note = ("the events are plain ties (who to whom) with no kinds: posting, replying, reacting and sharing "
+            "cannot be told apart, so engagement levels cannot be measured") if plain_ties else ""
     return Pyramid(tuple(PYRAMID_LEVELS), {lev: int(c) for lev, c in zip(PYRAMID_LEVELS, overall, strict=True)},
-                   grouping.kind, by_group, {k_: v for k_, v in excluded.items() if v}), code
+                   grouping.kind, by_group, {k_: v for k_, v in excluded.items() if v}, note), code
 
 
 def _people_table(table: pd.DataFrame, measures: pd.DataFrame, components: Any, score: np.ndarray,

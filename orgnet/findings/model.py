@@ -450,6 +450,9 @@ class Pyramid:
     excluded : dict of str to int
         Nodes left out of the pyramid, by why (outside the organisation, not a person, a
         deleted account that never took part).
+    note : str
+        Why the levels cannot be measured ("" when they can): e.g. the events are plain ties
+        with no kinds, so posting, replying, reacting and sharing cannot be told apart.
     """
 
     levels: tuple[str, ...]
@@ -457,6 +460,7 @@ class Pyramid:
     grouping: str
     by_group: pd.DataFrame
     excluded: dict[str, int] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass

@@ -48,6 +48,8 @@ __all__ = [
     "outside_view",
     "people_flags",
     "periods_view",
+    "community_caveat",
+    "mailbox_caveat",
     "population_view",
     "privacy_lines",
     "pyramid_view",
@@ -100,6 +102,17 @@ def display_names(findings: Findings) -> np.ndarray:
     if not len(p):
         return np.zeros(0, dtype=object)
     return p["name"].astype("string").fillna(p["person"].astype("string")).to_numpy(dtype=object)
+
+
+def _count(n: int, word: str) -> str:
+    """``"1 person"``, ``"2 people"``: the report's one way to count."""
+    return Wording().count(n, word)
+
+
+def _named(name: object, person: object) -> str:
+    """A display name with its address or account, so that two people of one name can be told apart."""
+    name, person = str(name), str(person)
+    return name if name == person else f"{name} ({person})"
 
 
 def group_label(findings: Findings, kind: str, code: int) -> str:
@@ -202,7 +215,7 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
     elif rule == "platform":
         lines.append("Members are the platform's accounts; guests are outside contacts.")
     elif m:
-        lines.append("Everyone in the data is counted as a member" + (f" ({m['note']})." if m.get("note") else "."))
+        lines.append("Everyone in the data is counted as a member" + (f": {m['note']}." if m.get("note") else "."))
     if m.get("external"):
         lines.append(f"{int(m['external']):,} outside contacts are counted in ties to the outside but hold no role.")
     apart = findings.population.set_apart
@@ -213,16 +226,17 @@ def population_view(findings: Findings, *, top: int = 20) -> View:
     rows = [{"name": str(r.name) if isinstance(r.name, str) and r.name else str(r.person), "person": str(r.person),
              "evidence": str(r.evidence)} for r in apart.head(top).itertuples()]
     names = display_names(findings)
+    ids = findings.people["person"].astype(str).to_numpy(dtype=object) if len(findings.people) else names
     dup = findings.population.duplicates
     held = dup[dup["role"]] if len(dup) else dup
     warnings = []
     for code, rows_of in held.groupby("code", sort=True) if len(held) else []:
-        others = [str(names[o]) if o >= 0 else str(p) for o, p in zip(rows_of["other"], rows_of["other_person"],
-                                                                       strict=True)]
-        warnings.append({"name": str(names[int(code)]), "others": others,
+        others = [_named(names[o], ids[o]) if o >= 0 else str(p) for o, p in zip(rows_of["other"],
+                                                                                  rows_of["other_person"], strict=True)]
+        warnings.append({"name": _named(names[int(code)], ids[int(code)]), "others": others,
                          "basis": "; ".join(sorted(set(rows_of["basis"].astype(str))))})
     if len(held):
-        lines.append(f"{len(warnings):,} people with a role may have another address or account in the data "
+        lines.append(f"{_count(len(warnings), 'person')} with a role may have another address or account in the data "
                      "(suggested from names): their activity may be split (merge them with an alias file: "
                      "`orgnet identities`).")
     return View(bool(lines), {"lines": lines, "set_apart": rows, "more_set_apart": max(0, len(apart) - top),
@@ -338,6 +352,45 @@ def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.nd
     return out
 
 
+#: Source formats that are e-mail (a combined read is named like "mbox+maildir").
+_EMAIL_FORMATS = frozenset({"mbox", "maildir", "eml", "email"})
+
+
+def _from_email(findings: Findings) -> bool:
+    """Whether any input is e-mail: recipients are known, reading is not."""
+    return any(set(str(src.get("format", "")).split("+")) & _EMAIL_FORMATS for src in findings.summary.sources)
+
+
+def community_caveat(findings: Findings) -> str:
+    """The warning each section built on communities carries when they are unstable ("" when stable).
+
+    Communities found by Leiden are compared across seeds (normalised mutual information, NMI);
+    below the rules' minimum another seed splits people differently, so every figure per community
+    (and every department said to split into communities) may change with it.
+    """
+    st = (findings.summary.methods or {}).get("community_stability") or {}
+    nmi, limit = st.get("mean_nmi"), st.get("min_stability")
+    if st.get("stable", True) or nmi is None:
+        return ""
+    return (f"Caution: the informal communities are unstable (agreement between runs {float(nmi):.2f}, below "
+            f"{float(limit):.2f}): another run could group people differently, so what is said here per "
+            "community is not reliable.")
+
+
+def mailbox_caveat(findings: Findings) -> str:
+    """The sampling warning for personal mailboxes (maildir), "" for other sources.
+
+    A maildir holds the mail of its owners: each owner is sender or recipient of every message
+    in their own mailbox, so owners come out central whatever their real place in the organisation.
+    """
+    if not any("maildir" in str(src.get("format", "")).split("+") for src in findings.summary.sources):
+        return ""
+    return ("Caution: the data are personal mailboxes. Each mailbox owner is in every message of their own "
+            "mailbox, so the owners are central by construction, and everyone else is seen only through "
+            "them: a mailbox owner ranked high here says more about whose mail was collected than about the "
+            "organisation.")
+
+
 def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
     """Counts per engagement level, overall and per group."""
     p = findings.pyramid
@@ -346,6 +399,8 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
     total = sum(counts)
     if total == 0:
         return View(False, note="No one in the data can hold a pyramid level.")
+    if p.note:
+        return View(False, note=f"The engagement pyramid is {NOT_AVAILABLE}: {p.note}.")
     by = p.by_group
     group_rows = []
     if len(by):
@@ -360,6 +415,10 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
             group_rows.append({"group": label, "total": int(sums[i]), "counts": [int(by[lev].iat[i]) for lev in levels]})
     excluded = "; ".join(f"{n:,} {why}" for why, n in p.excluded.items())
     note = f"Not in the pyramid: {excluded}." if excluded else ""
+    if _from_email(findings) and p.overall.get("watcher"):
+        note = (f"E-mail shows who received a message, not who read it: the {p.overall['watcher']:,} watchers are "
+                "recipients who never wrote, readers at most, and whether they watch cannot be measured. "
+                + note).strip()
     return View(True, {"levels": levels, "counts": counts, "total": total, "groups": group_rows[:max_groups],
                        "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping}, note)
 
@@ -539,6 +598,9 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
     shown = t[(t["members"].to_numpy() >= max(size, 1)) & ~private]
     hidden = len(t) - len(shown)
     timed = "median_response_hours" in shown.columns
+    # Answers per channel mean something only where the Response section can measure them at all.
+    hl = findings.responses.half_life
+    measured = bool(hl and hl.get("answered"))
     records = []
     for r in shown.itertuples(index=False):
         rec = {"channel": str(r.channel), "members": int(r.members), "active_members": int(r.active_members),
@@ -547,8 +609,10 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
             rec.update(answered=int(r.answered), share_answered=_number(r.share_answered),
                        median_response_hours=_number(r.median_response_hours))
         records.append(rec)
-    rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed else "–",
-                 answered_text="–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
+    unmeasured = "cannot be measured"
+    rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed and measured else "–",
+                 answered_text=unmeasured if not measured else
+                 "–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
             for rec in (records if top is None else records[:top])]
     note = ""
     if hidden:
@@ -559,7 +623,8 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
     if not records:
         note = note or "No channel has enough members to be shown."
     return View(bool(records), {"rows": rows, "records": records, "total": len(records), "hidden": hidden,
-                                "more": max(0, len(records) - len(rows)), "timed": timed}, note)
+                                "more": max(0, len(records) - len(rows)), "timed": timed, "measured": measured,
+                                "why_not": findings.responses.note or "no post drew a timed answer"}, note)
 
 
 def responses_view(findings: Findings) -> View:
@@ -631,7 +696,7 @@ def formal_view(findings: Findings, *, top: int = 15) -> View:
     lines = []
     if fo.nmi is not None:
         agree = "closely" if fo.nmi >= 0.7 else "partly" if fo.nmi >= 0.4 else "hardly"
-        lines.append(f"The informal communities follow the departments {agree} (agreement {fo.nmi:.2f} on a 0–1 "
+        lines.append(f"The informal communities {agree} follow the departments (agreement {fo.nmi:.2f} on a 0–1 "
                      "scale, normalised mutual information).")
 
     def parts(frame: pd.DataFrame | None, kind: str, parts_kind: str, flag: str) -> list[dict[str, Any]]:

@@ -138,7 +138,7 @@ def _pyramid(f: Findings, names: _Names) -> dict[str, Any]:
         if label is not None:
             by_group[label] = {lev: int(row[lev]) for lev in p.levels}
     return {"levels": list(p.levels), "grouping": p.grouping, "overall": dict(p.overall), "by_group": by_group,
-            "excluded": dict(p.excluded)}
+            "excluded": dict(p.excluded), "note": p.note}
 
 
 def _responses(f: Findings) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from orgnet.findings import Findings
 from orgnet.report import content
-from orgnet.report.words import coverage_sentence
+from orgnet.report.words import Wording, coverage_sentence
 
 __all__ = ["heatmap_cell_size", "heatmap_cells", "pyramid_bars", "render_index", "sparkline"]
 
@@ -98,6 +98,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = _fmt
+    env.filters["people"] = lambda n: Wording().count(n, "person")  # "1 person", "2 people"
     env.filters["blue"] = lambda t: "#ffffff" if t is None else _blue(float(t))
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.2f}"
     env.filters["short"] = lambda s, n=22: s if len(s) <= n else s[: n - 1] + "…"
@@ -129,6 +130,8 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
     ctx = {
         "s": s,
         "noun": findings.groups.primary,
+        "community_caveat": content.community_caveat(findings),
+        "mailbox_caveat": content.mailbox_caveat(findings),
         "period": s.period,
         "coverage": coverage_sentence(s.coverage),
         "sources": s.sources,

@@ -90,7 +90,8 @@ class Wording:
         """``word`` or its plural, by ``count``."""
         if _int(count) == 1:
             return word
-        return PLURALS.get(word, word + "s")
+        head, _, last = word.rpartition(" ")  # "other community" -> "other communities"
+        return (head + " " if head else "") + PLURALS.get(last, last + "s")
 
     def count(self, n: float, word: str) -> str:
         """``"<n> <word>"`` with the right plural and thousands separators."""
@@ -253,7 +254,8 @@ _STATS: dict[str, Callable[[Evidence], str]] = {
     "effective_size": lambda e: f"effective size {_num(e.numbers.get('effective_size', float('nan')), '.1f')}",
     "brokerage": lambda e: ", ".join(f"{role} {_int(e.numbers.get(role, 0))}" for role in
                                      ("liaison", "gatekeeper", "representative", "itinerant")),
-    "few_contacts": lambda e: f"limit {_int(e.numbers['limit'])} contacts",
+    "few_contacts": lambda e: (f"peripheral at {_int(e.numbers['limit']):,} "
+                               f"{Wording.plural('contact', e.numbers['limit'])} or fewer"),
     "outside_share": lambda e: (f"outside tie weight {_num(e.numbers['external'], '.4g')} of "
                                 f"{_num(e.numbers['total'], '.4g')}; silo limit {_pct(e.numbers['limit'])}; "
                                 f"organisation {_pct(e.numbers['organisation'])}; binomial test z-score "

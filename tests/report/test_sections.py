@@ -76,3 +76,19 @@ def test_small_channels_are_left_out_and_said_so() -> None:
     assert "fewer than 3 members" in view.note and "group direct messages" in view.note
     f = replace(f, summary=replace(f.summary, privacy={"min_group_size": 5}))
     assert not channels_view(f).available and channels_view(f).note.startswith("3 places are not listed")
+
+
+def test_posts_answered_is_unmeasured_not_zero_when_no_post_drew_a_timed_answer() -> None:
+    # Posts in threads but no answer by anyone else: the Response section cannot measure, nor can channels.
+    ev = _events([("2025-03-03 09:00", "post", p, None, "help", f"t{i}") for i, p in enumerate("abc")])
+    f = analyze(events_from_frame(ev), options=AnalysisOptions(workers=1))
+    assert not responses_view(f).available
+    view = channels_view(f)
+    assert view.available and not view.data["measured"]
+    assert [r["answered_text"] for r in view.data["rows"]] == ["cannot be measured"]
+    assert "No channel" not in view.note  # a table is shown: never "no channel" under it
+    # With an answer, the share is a number again.
+    ev = _events([("2025-03-03 09:00", "post", "a", None, "help", "t1"),
+                  ("2025-03-03 10:00", "reply", "b", "a", "help", "t1")])
+    view = channels_view(analyze(events_from_frame(ev), options=AnalysisOptions(workers=1)))
+    assert view.data["measured"] and [r["answered_text"] for r in view.data["rows"]] == ["100%"]
