@@ -29,6 +29,8 @@ _ROWS: tuple[tuple[str, str], ...] = (
     ("people", "people"),
     ("active_people", "  active (contributed: anything but joining or viewing)"),
     ("inactive_people", "  watchers (only joined or viewed, or no event)"),
+    ("external_people", "external correspondents (not people of the organisation)"),
+    ("non_human_people", "non-human senders (lists, bots, role mailboxes; not people)"),
     ("channels", "channels"),
     ("threads", "threads"),
     ("threads_with_replies", "  with replies"),

@@ -35,7 +35,8 @@ __all__ = ["FIGURES", "identities", "inspect_paths", "inspect_result", "membersh
 #: The figures reported for each source, in display order.
 FIGURES: tuple[str, ...] = (
     "format", "records_read", "records_skipped", "events", "messages", "posts", "replies",
-    "reactions", "mentions", "people", "active_people", "inactive_people", "channels", "threads",
+    "reactions", "mentions", "people", "active_people", "inactive_people", "external_people", "non_human_people",
+    "channels", "threads",
     "threads_with_replies", "first", "last",
 )
 
@@ -88,8 +89,10 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
 
         ``messages`` counts posts and replies, each message once even when it gives one event
         per recipient (an e-mail); ``events`` and ``kinds`` count event rows; ``people`` everyone the export knows (its people
-        table and anyone appearing in an event), ``active_people`` those who contributed at least
-        once (anything but joining or viewing), ``inactive_people`` the rest (the watchers);
+        table and anyone appearing in an event) as ``orgnet analyze`` and the report count them:
+        external correspondents (``external_people``) and non-human senders (lists, bots, role
+        mailboxes: ``non_human_people``) set apart; ``active_people`` those people who contributed
+        at least once (anything but joining or viewing), ``inactive_people`` the rest (the watchers);
         ``threads`` counts distinct thread ids (a post without replies is a thread of one),
         ``threads_with_replies`` those that got at least one reply; ``first`` and ``last`` are
         ISO 8601 UTC timestamps or ``None``. ``identities`` says who is who across all paths
@@ -114,8 +117,37 @@ def inspect_paths(paths: str | Path | Sequence[str | Path], format: str | None =
     else:
         out = _totals(results, summaries)
         out["sources"] = summaries
-    out["identities"] = identities(identify(results, org_domains=org_domains))
+    loaded = identify(results, org_domains=org_domains)
+    # People counted as analyze and the report count them: after identity resolution, with
+    # external correspondents and non-human senders set apart (never a person). Each source
+    # alone is resolved alone.
+    out.update(_people_figures(loaded))
+    if len(results) > 1:
+        for r, s in zip(results, summaries, strict=True):
+            s.update(_people_figures(identify([r], org_domains=org_domains)))
+    out["identities"] = identities(loaded)
     return out
+
+
+def _people_figures(loaded: LoadedEvents) -> dict[str, int]:
+    """People, active people and watchers as analyze counts them; external and non-human accounts apart."""
+    people = loaded.people
+    ev = loaded.events
+    everyone = _distinct(ev.column("actor")) | _distinct(ev.column("target"))
+    non_human: set[str] = set()
+    external: set[str] = set()
+    if "person" in people.columns:
+        ids = people["person"].astype("string")
+        everyone |= set(ids.dropna().astype(str))
+        if "non_human" in people.columns:
+            non_human = set(ids[(people["non_human"].fillna("").astype(str) != "").to_numpy(dtype=bool)].dropna())
+        if "external" in people.columns:
+            outside = people["external"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            external = set(ids[outside].dropna()) - non_human
+    members = everyone - non_human - external
+    active = _active(ev) & members
+    return {"people": len(members), "active_people": len(active), "inactive_people": len(members - active),
+            "external_people": len(external & everyone), "non_human_people": len(non_human & everyone)}
 
 
 def identities(loaded: LoadedEvents, top: int | None = None) -> dict[str, Any]:
@@ -194,6 +226,9 @@ def inspect_result(result: ReadResult) -> dict[str, Any]:
         "people": len(everyone),
         "active_people": len(active),
         "inactive_people": len(everyone - active),
+        # Known after identity resolution (inspect_paths): None here.
+        "external_people": None,
+        "non_human_people": None,
         "channels": len(_distinct(ev.column("channel"))),
         "threads": len(_distinct(ev.column("thread"))),
         "threads_with_replies": len(_replied_threads(ev)),
@@ -311,6 +346,8 @@ def _totals(results: Iterable[ReadResult], summaries: list[dict[str, Any]]) -> d
         "people": len(everyone),
         "active_people": len(active),
         "inactive_people": len(everyone - active),
+        "external_people": None,
+        "non_human_people": None,
         "channels": len(channels),
         "threads": len(threads),
         "threads_with_replies": len(replied),

@@ -149,3 +149,35 @@ def test_enron_same_events_as_one_folder_sub_folders_or_files(shared_dataset) ->
     files = sorted(p for p in allen.rglob("*") if p.is_file())
     assert len(files) > 1000
     pd.testing.assert_frame_equal(_sorted_events(load_events([allen])), _sorted_events(load_events(files)))
+
+
+def test_apache_lists_and_tools_are_set_apart_and_a_list_subscriber_stays(shared_dataset) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_events([shared_dataset("mbox_apache_lists")])
+    people = loaded.people.set_index("person")
+    flagged = people["non_human"].fillna("") != ""
+    for sender in ("private@maven.apache.org", "users@maven.apache.org", "dev@commons.apache.org", "jira@apache.org",
+                   "jenkins@asterix-jenkins.ics.uci.edu"):
+        assert flagged[sender], sender
+    assert not flagged["lists@schramm.by"]  # Holger Schramm, subscribed with his own lists@ alias
+    nodes = _nodes(loaded)
+    assert not nodes.isin(people.index[flagged]).any()
+    # Most senders are people: the rules do not sweep a list archive's posters away.
+    assert flagged.mean() < 0.2, people.index[flagged].tolist()
+
+
+def test_enron_departments_and_distribution_lists_are_set_apart(enron: LoadedEvents) -> None:
+    people = enron.people.set_index("person")
+    flagged = people["non_human"].fillna("") != ""
+    named = people["name"].fillna("").str.contains(r"Administration|Human Resources|Office of the Chairman", case=False)
+    assert named.sum() >= 3 and flagged[named].all(), people.index[named & ~flagged].tolist()
+    dl = people.index.str.contains(r"(?:^|[._-])dl[-_.]")
+    assert dl.sum() >= 5 and flagged[dl].all(), people.index[dl & ~flagged].tolist()
+    assert not _nodes(enron).isin(people.index[flagged]).any()
+
+
+def test_enron_truncated_addresses_name_no_one(enron: LoadedEvents) -> None:
+    # "pr <.palmer@enron.com>": the export lost the first name; ".williams" was two people.
+    people = enron.people
+    assert not people["person"].str.contains(r"^\.|@\.", regex=True).any()
+    noted = {k: v for s in enron.sources for k, v in (s.get("records_noted") or {}).items()}
+    assert any("first part" in k and v > 0 for k, v in noted.items()), noted

@@ -94,13 +94,17 @@ def test_without_domains_platform_flags_decide() -> None:
     ("arsystem@mailman.enron.com", "list server"), ("dl-ga-all_domestic@enron.com", "distribution list"),
     ("all.employees@x.org", "distribution list"), ("notifications@github.com", "notifications"),
     ("noreply2@x.org", "no-reply"), ("postmaster1@x.org", "postmaster"),
+    ("credit.dl-rac@enron.com", "distribution list"), ("users.dl-01v@x.org", "distribution list"),
+    ("private@maven.example.org", "role address"), ("users@x.org", "role address"), ("dev@x.org", "role address"),
+    ("jira@x.org", "role address"), ("jenkins@ci.x.org", "role address"), ("info2@x.org", "role address"),
 ])
 def test_address_patterns(address: str, kind: str) -> None:
     assert address_evidence(pd.DataFrame({"person": [address]})).tolist() == [f"address pattern: {kind}"]
 
 
 @pytest.mark.parametrize("address", ["newsome@x.org", "dan.list@x.org", "alice.allen@x.org", "nora.eply@x.org",
-                                     "announ@x.org", "alerta.ruiz@x.org", "U024BE7LH"])
+                                     "announ@x.org", "alerta.ruiz@x.org", "U024BE7LH", "developer.jones@x.org",
+                                     "idle.smith@x.org", "dlamb@x.org", "users.smith@x.org", "info.wang@x.org"])
 def test_people_are_not_caught_by_the_patterns(address: str) -> None:
     assert address_evidence(pd.DataFrame({"person": [address]})).tolist() == [""]
 
@@ -240,3 +244,23 @@ def test_non_human_accounts_are_not_suggested() -> None:
     people = pd.DataFrame({"person": ["a@x.com", "b@x.com"], "name": ["Enron Announcements"] * 2,
                            "non_human": ["address pattern: announcements", "address pattern: announcements"]})
     assert suggest_duplicates(people).empty
+
+
+@pytest.mark.parametrize("address, name, kind", [
+    ("lists@schramm.example", "Holger Schramm", ""),  # a person's own list alias: a personal name keeps it
+    ("info@smith.example", "Ana Smith", ""),
+    ("lists@schramm.example", None, "address pattern: role address"),
+    ("dev@commons.example.org", "Commons Developers List", "address pattern: role address"),
+    ("resources.human@x.com", "Human Resources", "name pattern: department"),
+    ("administration.x@x.com", "X Messaging Administration", "name pattern: department"),
+    ("chairman.x@x.com", "Office of the Chairman", "name pattern: department"),
+    ("services.x@x.com", "X Media Services", "name pattern: department"),
+    ("builder@ci.example.edu", "Asterix build server", "name pattern: build server"),
+    ("tracker@x.org", "Tibor Digana (JIRA)", "name pattern: build server"),
+    ("helper@x.org", "dependabot[bot]", "name pattern: build server"),
+    ("p.jones@x.org", "Project Users List", "name pattern: list"),
+    ("dan.list@x.org", "Dan List", ""),
+    ("m.shop@x.org", "Maria Shopova", ""),
+])
+def test_role_addresses_and_role_names(address: str, name: str | None, kind: str) -> None:
+    assert address_evidence(pd.DataFrame({"person": [address], "name": [name]})).tolist() == [kind]

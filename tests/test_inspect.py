@@ -19,13 +19,15 @@ def test_slack_fixture_figures() -> None:
     s = inspect_paths(SLACK / "modern")
     assert set(FIGURES) <= set(s)
     assert {k: s[k] for k in ("format", "records_read", "messages", "posts", "replies", "reactions",
-                              "mentions", "people", "active_people", "inactive_people", "channels",
-                              "threads", "threads_with_replies")} == {
+                              "mentions", "people", "active_people", "inactive_people", "external_people",
+                              "non_human_people", "channels", "threads", "threads_with_replies")} == {
         "format": "slack", "records_read": 23, "messages": 14, "posts": 7, "replies": 7,
         "reactions": 5, "mentions": 5,
-        "people": 7, "active_people": 6,  # bot and watcher inactive; the unlisted author active
+        # 7 accounts: the bot and the guest from a partner domain set apart (as analyze does),
+        # the unlisted author active
+        "people": 5, "active_people": 5, "inactive_people": 0, "external_people": 1, "non_human_people": 1,
         # threads: a file comment's thread is the file's (file:F01), apart from the upload's
-        "inactive_people": 1, "channels": 4, "threads": 10, "threads_with_replies": 4,
+        "channels": 4, "threads": 10, "threads_with_replies": 4,
     }
     assert s["records_skipped"]["bot message"] == 2
     assert s["first"] == "2024-01-02T09:00:00Z"
@@ -57,8 +59,12 @@ def test_teams_and_mattermost_fixtures() -> None:
     fixtures = SLACK.parent
     s = inspect_paths([fixtures / "teams", fixtures / "mattermost" / "export.jsonl"])
     teams, mm = s["sources"]
-    assert (teams["format"], teams["messages"], teams["reactions"], teams["people"]) == ("teams", 8, 4, 4)
-    assert (mm["format"], mm["messages"], mm["people"], mm["active_people"]) == ("mattermost", 6, 5, 3)
+    # 4 Teams accounts, one outside the organisation; 5 Mattermost accounts, one a bot: set apart as analyze does
+    assert (teams["format"], teams["messages"], teams["reactions"], teams["people"]) == ("teams", 8, 4, 3)
+    assert teams["external_people"] == 1
+    assert (mm["format"], mm["messages"], mm["people"], mm["active_people"]) == ("mattermost", 6, 4, 3)
+    assert mm["non_human_people"] == 1
+    assert s["people"] == teams["people"] + mm["people"]
     assert s["format"] == "teams+mattermost"
     assert s["records_skipped"]["bot message"] == 2
 
@@ -69,7 +75,9 @@ def test_several_paths_give_sources_and_totals(tmp_path: Path) -> None:
     a, b = s["sources"]
     for key in ("records_read", "messages", "replies", "reactions", "events"):
         assert s[key] == a[key] + b[key]
-    assert s["people"] == a["people"] + b["people"]  # no id in common
+    # no id in common; resolved together, the guest's domain is outside the one organisation
+    assert s["people"] + s["external_people"] == a["people"] + a["external_people"] + b["people"] + b["external_people"]
+    assert s["non_human_people"] == a["non_human_people"] + b["non_human_people"] == 2
     assert s["records_skipped"]["system message (channel_archive)"] == 1
     assert s["first"] == b["first"] and s["last"] == a["last"]
 
@@ -87,7 +95,9 @@ def test_cli_table_and_json() -> None:
     out = runner.invoke(main, ["inspect", "--json", str(SLACK / "old")])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert data["format"] == "slack" and data["people"] == 5 and data["active_people"] == 2  # with a bot, a deleted
+    # 5 accounts: the bot set apart; a deleted account and a watcher stay people
+    assert data["format"] == "slack" and data["people"] == 4 and data["active_people"] == 2
+    assert data["non_human_people"] == 1
 
 
 def test_cli_bad_input_is_a_clear_error(tmp_path: Path) -> None:
@@ -121,10 +131,25 @@ def test_real_slack_exports(shared_dataset) -> None:
                               "active_people", "inactive_people", "channels", "threads",
                               "threads_with_replies")} == {
         "records_read": 304, "messages": 300, "replies": 236, "reactions": 190, "mentions": 186,
-        "people": 682, "active_people": 46, "inactive_people": 636, "channels": 5, "threads": 64,
+        # 682 accounts, 17 of them bots set apart (as analyze does: the report's 665 people)
+        "people": 665, "active_people": 46, "inactive_people": 619, "channels": 5, "threads": 64,
         "threads_with_replies": 29,
     }
     assert o["records_skipped"] == {"bot message": 2, "system message (bot_add)": 1,
                                     "system message (bot_remove)": 1}
     assert (o["first"], o["last"]) == ("2026-05-12T20:18:35.313729Z", "2026-08-09T14:33:55.014109Z")
-    assert s["people"] == 753 and s["channels"] == 21 and s["records_read"] == 1686
+    assert o["non_human_people"] == 17 and h["non_human_people"] == 0
+    assert s["people"] == 736 and s["channels"] == 21 and s["records_read"] == 1686
+
+
+def test_inspect_counts_people_as_analyze_does(shared_dataset) -> None:  # type: ignore[no-untyped-def]
+    # The report says "the same count is used by orgnet inspect": its people are the graph's nodes.
+    from orgnet.graph import OrgGraph
+    from orgnet.load import load_events
+
+    olake = shared_dataset("slack_olake_community")
+    loaded = load_events([olake])
+    nodes = OrgGraph.from_events(loaded.events, people=loaded.people).people
+    s = inspect_paths(olake)
+    assert s["people"] == len(nodes)
+    assert s["non_human_people"] == len(s["identities"]["non_human"]) > 0

@@ -141,6 +141,9 @@ _DATE_IMPLAUSIBLE = IMPLAUSIBLE
 _DATE_FROM_RECEIVED = "date missing (taken from Received, kept)"
 _DATE_ISOLATED = ISOLATED
 _NOT_UTF8 = "header not UTF-8 (decoded as Latin-1, kept)"
+_TRUNCATED_NOTE = "address missing its first part ('.palmer@enron.com': left out, message kept)"
+# An address whose local part starts with a dot, as written in a header.
+_TRUNCATED = re.compile(r"(?:^|[\s<,:\"])\.[^@\s<>,.][^@\s<>,]*@")
 _NO_MSGID = "no Message-ID (id made from a hash of the headers, kept)"
 _NO_SENDER = "no sender address"
 _DUPLICATE = "duplicate message-id"
@@ -279,6 +282,9 @@ class Mail:
         ``"reply"`` or ``"share"`` when the subject starts with a reply or forward prefix.
     not_utf8 : bool
         The header block was not valid UTF-8 and was decoded as Latin-1.
+    truncated : bool
+        An address in From, To, Cc or Bcc lost the start of its local part (``.palmer@``): it
+        is left out, as it names no one.
     """
 
     where: str
@@ -302,6 +308,7 @@ class Mail:
     subject_key: str | None = None
     subject_kind: str | None = None
     not_utf8: bool = False
+    truncated: bool = False
 
 
 def normalise_address(value: str | None) -> str | None:
@@ -316,6 +323,8 @@ def normalise_address(value: str | None) -> str | None:
     'ana.lima@example.org'
     >>> normalise_address("mailto:dev@maven.apache.org"), normalise_address("undisclosed-recipients:;")
     ('dev@maven.apache.org', None)
+    >>> normalise_address(".palmer@enron.com"), normalise_address("k..allen@enron.com")
+    (None, 'k..allen@enron.com')
     """
     if not value:
         return None
@@ -323,6 +332,10 @@ def normalise_address(value: str | None) -> str | None:
     if addr.startswith("mailto:"):
         addr = addr[7:].split("?", 1)[0]
     if "@" not in addr or addr.startswith("@") or addr.endswith("@"):
+        return None
+    if addr.startswith("."):
+        # ".palmer@enron.com": an export that lost the first part of the local part (RFC 5322
+        # never starts one with a dot). It names no one (".williams" is two people on Enron).
         return None
     return addr
 
@@ -584,6 +597,7 @@ def parse_headers(raw: bytes, where: str, *, bounds: tuple[datetime, datetime] |
             if xfrom:
                 name = _clean_name(str(xfrom).split("<", 1)[0], addr)
         mail.sender = (name, addr)
+    mail.truncated = any(_TRUNCATED.search(str(v)) for f in ("from", "to", "cc", "bcc") for v in h.get(f) or ())
     mail.to = _addresses(h.get("to"))
     mail.cc = _addresses(h.get("cc"))
     mail.bcc = _addresses(h.get("bcc"))
@@ -912,6 +926,8 @@ def mails_to_result(
                 m.date_problem, _DATE_IMPLAUSIBLE)] += 1
         if m.not_utf8:
             skipped[_NOT_UTF8] += 1
+        if m.truncated:
+            skipped[_TRUNCATED_NOTE] += 1
         if parent:
             skipped[_SUBJECT_REPLY if m.subject_kind == "reply" else _SUBJECT_SHARE] += 1
         saw(m.sender[0], sender)

@@ -51,6 +51,10 @@ _ENVELOPE = re.compile(
 )
 
 
+#: Reason counted for each file of a sub-folder of the folder given (sub-folders are not read).
+SUBFOLDER_NOT_READ = "file in a sub-folder, not read (give the sub-folder as its own path)"
+
+
 def _is_mbox_name(p: Path) -> bool:
     return p.name.lower().endswith(_SUFFIXES)
 
@@ -115,7 +119,16 @@ def _files(path: Path, skipped: Counter[str]) -> list[Path]:
         # By name or by content: a folder of mbox files is not always named *.mbox.
         files = []
         for p in sorted(path.iterdir()):
-            if not p.is_file() or p.name.startswith("."):
+            if p.name.startswith("."):
+                continue
+            if p.is_dir():
+                # One folder is one archive: a sub-folder (Apache's edge_cases/) is not read, but
+                # its files are counted so that nothing is left out silently.
+                inside = sum(1 for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
+                if inside:
+                    skipped[SUBFOLDER_NOT_READ] += inside
+                continue
+            if not p.is_file():
                 continue
             if _is_mbox_name(p) or _starts_like_mbox(p):
                 files.append(p)
@@ -165,7 +178,8 @@ def read(
     ----------
     path : str or Path, or a sequence of them
         An mbox file (any name) or a folder of them (files named ``*.mbox`` or starting with a
-        ``From`` line), or several such paths. All are read together: copies of a mail are
+        ``From`` line; the files of its sub-folders are not read but counted as skipped), or
+        several such paths. All are read together: copies of a mail are
         de-duplicated and replies are threaded across files (see
         :func:`~orgnet.connectors.email.read_mail`).
     include_bcc, org_domain, max_recipients, mass_mail, recipient_weight, list_addresses, earliest, latest, date_check, dedupe, threading

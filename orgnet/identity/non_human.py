@@ -44,8 +44,8 @@ from orgnet.identity.membership import aligned, person_addresses
 from orgnet.identity.resolve import _arrow, _normalise_ids
 from orgnet.metrics.robust import modified_z as _modified_z
 
-__all__ = ["ADDRESS_PATTERNS", "DOMAIN_PATTERNS", "EVIDENCE_KINDS", "NAME_PATTERNS", "address_evidence", "evidence_kinds",
-           "match_ids", "non_human_evidence"]
+__all__ = ["ADDRESS_PATTERNS", "DOMAIN_PATTERNS", "EVIDENCE_KINDS", "NAME_PATTERNS", "PERSONAL_NAME", "ROLE_LOCAL_PARTS",
+           "ROLE_NAME_PATTERNS", "address_evidence", "evidence_kinds", "match_ids", "non_human_evidence"]
 
 _SEP = r"[._+=-]"
 #: A word ends at the end, a separator or a digit (noreply2, news-1).
@@ -63,10 +63,12 @@ ADDRESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("newsletter", rf"(?:^|{_SEP})newsletters?{_END}"),
     ("news", rf"(?:^|{_SEP})news{_END}"),
     # "list" only between hyphens or underscores: dan.list@ is a person called List
-    ("mailing list", rf"(?:^|[-_+])lists?(?:$|[-_+])|(?:^|{_SEP})(?:listserv|majordomo|mailman){_END}"
+    # ("lists@" alone is a role word below: a person's own list-subscription alias keeps its name)
+    ("mailing list", rf"[-_+]lists?(?:$|[-_+])|^lists?[-_+]|(?:^|{_SEP})(?:listserv|majordomo|mailman){_END}"
                      r"|-(?:request|owner)$|^owner-"),
     # dl-ga-all_domestic, all_houston, all.employees, everyone@: addressed to a whole group
-    ("distribution list", r"^dl[-_.]|(?:^|[-_+])(?:all|everyone)(?:$|[-_+])|^all\.|^everyone\."),
+    # dl as a whole word anywhere: credit.dl-rac, users.dl-01v (Exchange distribution lists)
+    ("distribution list", rf"(?:^|{_SEP})dl{_END}|(?:^|[-_+])(?:all|everyone)(?:$|[-_+])|^all\.|^everyone\."),
     ("bounces", rf"(?:^|{_SEP})bounces?{_END}"),
     ("notifications", rf"(?:^|{_SEP})notif(?:y|ications?){_END}"),
     ("alerts", rf"(?:^|{_SEP})alerts?{_END}"),
@@ -74,6 +76,40 @@ ADDRESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("updates", rf"(?:^|{_SEP})updates?{_END}"),
     ("webmaster", rf"^webmaster{_END}"),
 )
+
+#: Whole local parts that name a role, not a person: the mailbox names of RFC 2142 (info, sales,
+#: support, abuse, noc, security, hostmaster, usenet, www, ...), the list names list managers give
+#: by convention (Apache, Mailman, Google Groups: dev, users, private, commits, issues, general,
+#: discuss) and the tools that mail on their own (jira, jenkins, buildbot, gitbox). A trailing number
+#: is allowed (users2). Such an address with a personal display name ("Holger Schramm
+#: <lists@schramm.by>") stays a person: see :data:`PERSONAL_NAME`.
+ROLE_LOCAL_PARTS: tuple[str, ...] = (
+    "info", "marketing", "sales", "support", "abuse", "noc", "security", "hostmaster", "usenet", "uucp", "ftp",
+    "www", "admin", "administrator", "root", "office", "contact", "hr", "helpdesk", "help", "list", "lists",
+    "dev", "devel", "developers", "user", "users", "private", "commits", "cvs", "svn", "git", "gitbox", "issues",
+    "general", "discuss", "discussion", "jira", "jenkins", "hudson", "buildbot", "build", "builds", "ci", "bugs",
+    "bugzilla", "github",
+)
+_ROLE_LOCAL = r"^(?:" + "|".join(ROLE_LOCAL_PARTS) + r")[0-9]*$"
+
+#: Display-name phrases of departments, role mailboxes, lists and build tools (on the lower-cased
+#: name, words joined by dots): "Human Resources", "Enron Messaging Administration", "Office of
+#: the Chairman", "Enron Media Services", "Body Shop", "Commons Developers List", "Asterix build
+#: server", "Tibor Digana (JIRA)" (a tool mailing on a person's behalf). Whole words only.
+_W0, _W1 = r"(?:^|[^a-z0-9])", r"(?:$|[^a-z0-9])"
+ROLE_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("department", _W0 + r"(?:administration|human\.resources|office\.of\.the|services|department|committee"
+                   r"|help\.?desk|service\.desk|support\.team|shop)" + _W1),
+    ("list", _W0 + r"(?:developers?|users?|commits?|dev|private|general|discussion|announce\w*|mailing|project"
+             r"|management|committee)\.list" + _W1),
+    ("build server", _W0 + r"(?:build\.?(?:server|bot|farm|system)|jenkins|hudson|buildbot|jira|gitbox|bugzilla)"
+                     + _W1 + r"|\[bot\]$"),
+)
+
+#: A personal display name: two to four words, each a capitalised name ("Holger Schramm",
+#: "Mary-Ann O'Neil", "Derrick Jr., James"), none a role phrase. It keeps a role-word address
+#: (:data:`ROLE_LOCAL_PARTS`) a person; it never outweighs the other evidence.
+PERSONAL_NAME = r"^[A-Z][\w'.-]*,?(?: [A-Z][\w'.-]*,?){1,3}$"
 
 #: The address patterns also looked for in display names ("Enron Announcements", "Mailer-Daemon"):
 #: those no person's name is made of (a person may be called News or List).
@@ -111,16 +147,27 @@ def address_evidence(people: pd.DataFrame, addresses: pa.Array | None = None) ->
     >>> address_evidence(pd.DataFrame({"person": ["announcements.enron@enron.com", "arsystem@mailman.enron.com",
     ...                                            "newsome@x.org"]})).tolist()
     ['address pattern: announcements', 'address pattern: list server', '']
+    >>> address_evidence(pd.DataFrame({"person": ["lists@schramm.by", "users@maven.apache.org", "resources.human@x.com"],
+    ...                                "name": ["Holger Schramm", None, "Human Resources"]})).tolist()
+    ['', 'address pattern: role address', 'name pattern: department']
     """
     email = person_addresses(people) if addresses is None else addresses
     parts = pc.extract_regex(email, r"^(?P<local>[^@]*)@(?P<domain>.*)$")
     local, domain = pc.struct_field(parts, [0]), pc.struct_field(parts, [1])
     # A display name's words joined by dots reads like a local part: "enron.announcements".
     name = pa.nulls(len(people), pa.string())
+    personal = pa.repeat(pa.scalar(False), len(people))
     if "name" in people.columns:
-        name = pc.replace_substring_regex(pc.utf8_trim_whitespace(pc.utf8_lower(_arrow(people["name"]))), r"\s+", ".")
+        raw = pc.utf8_trim_whitespace(_arrow(people["name"]))
+        name = pc.replace_substring_regex(pc.utf8_lower(raw), r"\s+", ".")
+        role_name = pc.match_substring_regex(name, "|".join(f"(?:{p})" for _, p in ROLE_NAME_PATTERNS))
+        personal = pc.fill_null(pc.and_(pc.match_substring_regex(raw, PERSONAL_NAME), pc.invert(role_name)), False)
+    # A role word as the whole local part, unless a personal display name goes with it.
+    role_local = pc.if_else(personal, _NONE, local)
     checks = [("address pattern", ADDRESS_PATTERNS, local), ("address pattern", DOMAIN_PATTERNS, domain),
-              ("name pattern", tuple((n, p) for n, p in ADDRESS_PATTERNS if n in NAME_PATTERNS), name)]
+              ("address pattern", (("role address", _ROLE_LOCAL),), role_local),
+              ("name pattern", tuple((n, p) for n, p in ADDRESS_PATTERNS if n in NAME_PATTERNS) + ROLE_NAME_PATTERNS,
+               name)]
     # One pass of all patterns together finds the few hits; each pattern then runs on those only.
     hit = np.zeros(len(people), dtype=bool)
     for _, patterns, column in checks:

@@ -213,6 +213,8 @@ def test_apache_lists(shared_dataset, name):
 def test_apache_folder_read_together(shared_dataset):
     res = mbox_reader.read(shared_dataset("mbox_apache_lists"))  # the four months, not edge_cases/
     assert res.records_read == 320 + 222 + 108 + 53
+    # edge_cases/ is not read, but its 7 files are counted (and reported), never silently left out
+    assert res.records_skipped[mbox_reader.SUBFOLDER_NOT_READ] == 7
     assert res.records_skipped["duplicate message-id"] == 4
     assert set(frame(res)["channel"]) == {"dev@maven.apache.org", "users@httpd.apache.org",
                                           "dev@asterixdb.apache.org"}
@@ -234,3 +236,17 @@ def test_apache_edge_cases_read_without_crash(shared_dataset):
         "no Message-ID (id made from a hash of the headers, kept)": 1,
         "no sender address": 1,
     }
+
+
+def test_sub_folder_files_are_counted_not_silently_left_out(tmp_path: Path) -> None:
+    mail = (b"From ana@x.org Mon Jan  1 10:00:00 2024\nFrom: ana@x.org\nTo: ben@x.org\n"
+            b"Message-ID: <1@x.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nSubject: hi\n\nbody\n")
+    (tmp_path / "a.mbox").write_bytes(mail)
+    (tmp_path / "older" / "deeper").mkdir(parents=True)
+    (tmp_path / "older" / "b.mbox").write_bytes(mail.replace(b"<1@", b"<2@"))
+    (tmp_path / "older" / "deeper" / "c.mbox").write_bytes(mail.replace(b"<1@", b"<3@"))
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "d.mbox").write_bytes(mail)
+    res = mbox_reader.read(tmp_path)
+    assert res.records_read == 1
+    assert res.records_skipped[mbox_reader.SUBFOLDER_NOT_READ] == 2
