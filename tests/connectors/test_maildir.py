@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -101,9 +100,7 @@ def test_errors_and_sniff(tmp_path):
 @pytest.mark.realdata
 def test_enron_three_mailboxes(shared_dataset):
     root = shared_dataset("enron_maildir_subset") / "maildir"
-    start = time.perf_counter()
     res = maildir_reader.read(root)
-    elapsed = time.perf_counter() - start
     df = frame(res)
     assert res.records_read == 7229  # PROVENANCE.txt: allen-p 3,034 + buy-r 2,429 + derrick-j 1,766
     # Message-ID de-duplication drops nothing here: the CMU release gave every file its own
@@ -133,7 +130,6 @@ def test_enron_three_mailboxes(shared_dataset):
     # both of Phillip Allen's addresses are there: merging them is identity resolution's job
     assert {"phillip.allen@enron.com", "k..allen@enron.com"} <= set(df["actor"])
     assert res.people.set_index("person").loc["phillip.allen@enron.com", "name"] == "Phillip K Allen"
-    assert elapsed < 30, f"reading 7,229 files took {elapsed:.1f} s"
 
 
 @pytest.mark.realdata
