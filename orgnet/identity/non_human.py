@@ -98,7 +98,7 @@ _ROLE_LOCAL = r"^(?:" + "|".join(ROLE_LOCAL_PARTS) + r")[0-9]*$"
 #: server", "Tibor Digana (JIRA)" (a tool mailing on a person's behalf). Whole words only.
 _W0, _W1 = r"(?:^|[^a-z0-9])", r"(?:$|[^a-z0-9])"
 ROLE_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("department", _W0 + r"(?:administration|human\.resources|office\.of\.the|services|department|committee"
+    ("office or service", _W0 + r"(?:administration|human\.resources|office\.of\.the|services|department|committee"
                    r"|help\.?desk|service\.desk|support\.team|shop)" + _W1),
     ("list", _W0 + r"(?:developers?|users?|commits?|dev|private|general|discussion|announce\w*|mailing|project"
              r"|management|committee)\.list" + _W1),
@@ -149,7 +149,7 @@ def address_evidence(people: pd.DataFrame, addresses: pa.Array | None = None) ->
     ['address pattern: announcements', 'address pattern: list server', '']
     >>> address_evidence(pd.DataFrame({"person": ["lists@schramm.by", "users@maven.apache.org", "resources.human@x.com"],
     ...                                "name": ["Holger Schramm", None, "Human Resources"]})).tolist()
-    ['', 'address pattern: role address', 'name pattern: department']
+    ['', 'address pattern: role address', 'name pattern: office or service']
     """
     email = person_addresses(people) if addresses is None else addresses
     parts = pc.extract_regex(email, r"^(?P<local>[^@]*)@(?P<domain>.*)$")
