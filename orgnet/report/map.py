@@ -719,6 +719,8 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
         nav += f' › <a href="{html.escape(link)}">{html.escape(label)}</a>'
     data = dict(data, peopleIndex=people_index)
     # The data go in last, so nothing in a name can be taken for a placeholder.
+    search = (resources.files("orgnet.report") / "templates" / "people_search.js").read_text(encoding="utf-8")
+    template = template.replace("  /*__PEOPLE_SEARCH_JS__*/\n", search)
     page = (template.replace("<!--__VIS_CSS__-->", style)
             .replace("<!--__VIS_JS__-->", script)
             .replace("__TITLE__", html.escape(str(data.get("title", "network map"))))
