@@ -99,9 +99,17 @@ class ConnectorRules:
     broker_min_outside_share : float
         ... at least half of the tie weight outside the own group ...
     broker_test_z : float
-        ... above the typical (median) person's outside share beyond chance: one-sided binomial
-        z over their distinct contacts at least 3 (``Phi(-3)``, as for silos), so where everyone's
-        ties cross groups (noisy or project-based organisations) crossing them is no evidence ...
+        ... above the organisation's share of tie weight that crosses groups (each person's
+        outside share weighted by their tie weight) beyond chance: one-sided binomial z over
+        their distinct contacts at least 3 (``Phi(-3)``, as for silos), so where everyone's ties
+        cross groups (noisy or project-based organisations) crossing them is no evidence ...
+    broker_concentration_z : float
+        ... their contacts in other groups gathered in some groups beyond chance, against
+        contacts drawn at random from the people of the other groups: Pearson's chi-square
+        with Haldane's exact moments as a z-score at least 3 (``Phi(-3)``;
+        :func:`orgnet.metrics.brokerage.outside_concentration`). A broker links particular
+        groups; someone tied to people all over the organisation (who answers everyone, random
+        chatter) is on paths between groups without linking any ...
     broker_min_other_groups : float
         ... spread over at least 2 effective other groups (inverse Simpson; with the own group
         three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint at or below the median, a group of their own
@@ -139,6 +147,7 @@ class ConnectorRules:
     broker_share: float = 0.10
     broker_min_outside_share: float = 0.5
     broker_test_z: float = 3.0
+    broker_concentration_z: float = 3.0
     broker_min_other_groups: float = 2.0
     peripheral_share_of_median: float = 0.25
     min_days: int = 90
