@@ -13,7 +13,7 @@ Examples
 >>> r.silos.test_z, r.connectors.top_share, Rules().silos.test_z
 (2.5, 0.05, 3.0)
 >>> sorted(Rules.names())[:3]
-['ambassadors.outlier_z', 'ambassadors.reach_weight', 'communities.max_iterations']
+['ambassadors.outlier_z', 'ambassadors.reach_weight', 'ambassadors.top_share']
 """
 
 from __future__ import annotations
@@ -60,7 +60,13 @@ class AmbassadorRules:
         A person is flagged when the modified z-score (Iglewicz & Hoaglin 1993:
         ``0.6745 (x - median) / MAD``) of their score among contributors is at or above this
         (3.5, the authors' recommended outlier cut-off) and more distinct people respond to
-        them than to three quarters of contributors (the upper quartile).
+        them than to three quarters of contributors (the upper quartile) ...
+    top_share : float
+        ... and their score ranks in the top 2% of the organisation's members (everyone who can
+        hold a role, contributing or not; at least one person): a few per hundred, the size of
+        a go-to list as for central connectors. Counted over members, not contributors, so that
+        many light contributors, who narrow the contributors' median and MAD, do not let more
+        people through.
     reach_weight : float
         Share of the score carried by reach (distinct responders and the groups they come
         from): one half, because drawing people in is what sets an ambassador apart; the other
@@ -68,6 +74,7 @@ class AmbassadorRules:
     """
 
     outlier_z: float = 3.5
+    top_share: float = 0.02
     reach_weight: float = 0.5
 
 
