@@ -19,9 +19,13 @@ boundary spanner    participation coefficient at or above the 90th percentile of
 information broker  betweenness in the top 10%, Burt constraint at or below the median, at
                     least half the tie weight outside the own group, spread over at least 2
                     effective other groups (with the own group three groups meet in them: the
-                    Gould-Fernandez liaison position), an outside share above the typical
-                    (median) person's beyond chance (binomial z over their contacts at least
-                    3), a group of their own, and not a central connector.
+                    Gould-Fernandez liaison position), an outside share above the
+                    organisation's share of tie weight crossing groups beyond chance
+                    (binomial z over their contacts at least 3), contacts in other groups
+                    gathered in some groups beyond chance (outside concentration z at least
+                    3, where there are enough contacts to tell: someone tied to people all
+                    over the organisation links no groups in particular), a group of their
+                    own, and not a central connector.
 peripheral          distinct contacts at most a quarter of the median of people with ties (at
                     least 1), among people who contribute and are not new (a newcomer as below,
                     contacts aside); only when the timed data covers at least 90 days (gaps
