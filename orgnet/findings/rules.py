@@ -116,7 +116,9 @@ class ConnectorRules:
         with Haldane's exact moments as a z-score at least 3 (``Phi(-3)``;
         :func:`orgnet.metrics.brokerage.outside_concentration`). A broker links particular
         groups; someone tied to people all over the organisation (who answers everyone, random
-        chatter) is on paths between groups without linking any ...
+        chatter) is on paths between groups without linking any. Not asked of people with too
+        few contacts to tell (every contact in the smallest other group would still fall short
+        of z = 3): no evidence either way ...
     broker_min_other_groups : float
         ... spread over at least 2 effective other groups (inverse Simpson; with the own group
         three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint at or below the median, a group of their own
