@@ -272,6 +272,45 @@ def _flat_columns(table: pa.Table, path: Path) -> None:
             except pa.ArrowInvalid:
                 raise InputError(path, f"column {name!r} holds bytes that are not UTF-8 text; "
                                  "expected text, numbers or dates") from None
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind):
+            # Parquet does not check that its text is UTF-8 (a damaged or foreign file may hold any
+            # bytes); Arrow's full validation does, in one pass over the column's buffers.
+            row = _first_invalid_text(table.column(name))
+            if row is not None:
+                raise InputError(path, f"column {name!r} holds bytes that are not UTF-8 text; "
+                                 "expected text, numbers or dates", record=row + 1)
+
+
+def _first_invalid_text(column: pa.ChunkedArray) -> int | None:
+    """Row (0-based) of the first value that is not valid UTF-8, or None when all are.
+
+    Examples
+    --------
+    >>> good = pa.chunked_array([pa.array(["ana", "ben"])])
+    >>> bad = pa.chunked_array([pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(
+    ...     np.array([0, 3, 5], np.int32).tobytes()), pa.py_buffer(b"ana" + bytes([0xC7]) + b"x")])])
+    >>> _first_invalid_text(good), _first_invalid_text(bad)
+    (None, 1)
+    """
+    def valid(values: pa.Array) -> bool:
+        try:
+            (values.dictionary if isinstance(values, pa.DictionaryArray) else values).validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        return True
+
+    start = 0
+    for chunk in column.chunks:
+        if not valid(chunk):
+            if isinstance(chunk, pa.DictionaryArray):  # the bad value's first use
+                chunk = chunk.dictionary.take(chunk.indices)
+            lo, hi = 0, len(chunk)  # bisect: the first prefix that fails ends at the bad row
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if valid(chunk.slice(0, mid)) else (lo, mid)
+            return start + lo
+        start += len(chunk)
+    return None
 
 
 def _weights(table: pa.Table, path: Path) -> tuple[pa.Table, Counter[str]]:
