@@ -92,8 +92,15 @@ class ConnectorRules:
         the 90th percentile of people with ties (and at least 2): "central" means many people,
         in the numbers this organisation has, not heavy traffic from one.
     group_z : float
-        Central connector within a group: modified z-score of log weighted in-degree among the
-        group's own people at least 3.5 (Iglewicz & Hoaglin's outlier cut-off).
+        Central connector within a group: modified z-score of ``log(1 + distinct people coming
+        to them)`` among the group's own people at least 3.5 (Iglewicz & Hoaglin's outlier
+        cut-off). Distinct people, as the finding says ("far more people turn to them than to
+        their colleagues"), not the weighted in-degree: e-mail weight is shared among a
+        message's recipients, so in a group where most people received a share of a few group
+        mails (a median of 0.1) ``log(1 + weight)`` hardly varies and anyone sent a few direct
+        messages was an outlier (on the Enron maildir subset, 128 "local go-to people", 40 of
+        them people who never wrote, some with 7 people coming to them against a median of 2;
+        on distinct people, 46, coming from 25 to 134 people against medians of 1 or 2).
     min_group : int
         Groups smaller than 5 are not ranked internally (a z-score of four people says little).
     spanner_percentile : float

@@ -216,7 +216,7 @@ class Wording:
         m, size = _int(e.numbers["members"]), e.numbers["size"]
         if m == 0:
             return f"none of its {self.count(size, 'member')} has a contact outside"
-        return f"{m:,} of its {self.count(size, 'member')} have a contact outside"
+        return f"{m:,} of its {self.count(size, 'member')} {'has' if m == 1 else 'have'} a contact outside"
 
     def _bridges(self, e: Evidence) -> str:
         n = _int(e.numbers["count"])
@@ -233,6 +233,19 @@ def _num(x: float, fmt: str) -> str:
     return "not defined" if x is None or not math.isfinite(x) else format(x, fmt)
 
 
+def _weight(x: float) -> str:
+    """A tie weight: whole above 10, else to one decimal (e-mail shares a message among its recipients).
+
+    >>> _weight(256.37), _weight(1.2), _weight(0.04), _weight(3.0)
+    ('256', '1.2', '0.04', '3')
+    """
+    if x is None or not math.isfinite(x):
+        return "not defined"
+    if abs(x) >= 10 or float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:.1f}" if abs(x) >= 0.1 else f"{x:.2g}"
+
+
 def _z(x: float) -> str:
     """A z-score for the details: a huge or infinite one is said as what it means."""
     if not math.isfinite(x):
@@ -243,7 +256,9 @@ def _z(x: float) -> str:
 #: Per evidence kind, the figures behind the plain words: statistics() shows them apart.
 _STATS: dict[str, Callable[[Evidence], str]] = {
     "pagerank_top": lambda e: f"PageRank {_num(e.numbers['pagerank'], '.4f')}",
-    "come_to_them": lambda e: f"tie weight in {_num(e.numbers['weight'], ',.0f')}",
+    "come_to_them": lambda e: (f"tie weight received {_weight(e.numbers['weight'])} from "
+                               f"{_int(e.numbers['people']):,} {Wording.plural('person', e.numbers['people'])} (a message to several people "
+                               "counts a share to each, so the weight can be below the number of people)"),
     "within_group": lambda e: f"robust z-score within the group {_z(e.numbers['z'])}",
     "participation": lambda e: f"participation coefficient {_num(e.numbers['participation'], '.2f')}",
     "betweenness_top": lambda e: f"betweenness {_num(e.numbers['betweenness'], '.3f')}",
