@@ -146,7 +146,8 @@ def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndar
 
     Within a group the measure is the number of distinct people coming to them (log of 1 + the
     count), not the weighted in-degree: see :attr:`~orgnet.findings.rules.ConnectorRules.group_z`.
-    ``score`` is the PageRank percentile rank.
+    ``score`` is the PageRank percentile rank; ``overall`` is 1 when the organisation-wide rule
+    flagged them (0: the within-group rule only, so their organisation-wide rank is no evidence).
     """
     rules = rules or ConnectorRules()
     n = len(m)
@@ -171,7 +172,7 @@ def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndar
     within &= s_in > 0
     flagged = np.flatnonzero((overall | within) & enough & ok)
     return _rows(flagged, "central connector", pr_pct[flagged],
-                 pagerank=pr[flagged], pagerank_top_share=pr_top[flagged],
+                 pagerank=pr[flagged], pagerank_top_share=pr_top[flagged], overall=overall[flagged].astype(float),
                  in_degree=m["in_degree"].to_numpy()[flagged], in_strength=s_in[flagged],
                  group=np.where(within[flagged], codes[flagged], -1),
                  group_z=np.where(within[flagged], zs[flagged], np.nan))

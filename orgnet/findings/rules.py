@@ -98,9 +98,11 @@ class ConnectorRules:
         their colleagues"), not the weighted in-degree: e-mail weight is shared among a
         message's recipients, so in a group where most people received a share of a few group
         mails (a median of 0.1) ``log(1 + weight)`` hardly varies and anyone sent a few direct
-        messages was an outlier (on the Enron maildir subset, 128 "local go-to people", 40 of
-        them people who never wrote, some with 7 people coming to them against a median of 2;
-        on distinct people, 46, coming from 25 to 134 people against medians of 1 or 2).
+        messages was an outlier. On the Enron maildir subset (communities whose median member
+        has 1 or 2 people coming to them) the weight rule found 128 local go-to people, 37 of
+        them people who never wrote, from 7 people coming to them up (median 13.5); on
+        distinct people, 46 (7 who never wrote), from 8 up (median 30.5), and 60 central
+        connectors in all instead of 132.
     min_group : int
         Groups smaller than 5 are not ranked internally (a z-score of four people says little).
     spanner_percentile : float

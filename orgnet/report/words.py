@@ -146,6 +146,10 @@ class Wording:
         return f"shared what {self.count(e.numbers['people'], 'person')} posted"
 
     def _pagerank_top(self, e: Evidence) -> str:
+        # Flagged within their group only: their rank in the whole organisation (say the top
+        # 23%) is no evidence of being central, so the plain words leave it to the details.
+        if not e.numbers.get("overall", 1.0):
+            return ""
         return f"among the {_top(e.numbers['top_share'])} most sought-after people"
 
     def _come_to_them(self, e: Evidence) -> str:
@@ -255,7 +259,8 @@ def _z(x: float) -> str:
 
 #: Per evidence kind, the figures behind the plain words: statistics() shows them apart.
 _STATS: dict[str, Callable[[Evidence], str]] = {
-    "pagerank_top": lambda e: f"PageRank {_num(e.numbers['pagerank'], '.4f')}",
+    "pagerank_top": lambda e: (f"PageRank {_num(e.numbers['pagerank'], '.4f')} ({_top(e.numbers['top_share'])} of "
+                               "the organisation)"),
     "come_to_them": lambda e: (f"tie weight received {_weight(e.numbers['weight'])} from "
                                f"{_int(e.numbers['people']):,} {Wording.plural('person', e.numbers['people'])} (a message to several people "
                                "counts a share to each, so the weight can be below the number of people)"),

@@ -77,6 +77,8 @@ def test_central_connector_within_department():
     assert set(out["code"]) == {10, 20}
     row = out.set_index("code").loc[10]
     assert row["group"] == 1 and row["group_z"] >= 3.5
+    # Flagged by the within-group rule only: their organisation-wide rank is not evidence.
+    assert row["overall"] == 0 and out.set_index("code").loc[20, "overall"] == 1
 
 
 def test_peripheral_and_newcomers():

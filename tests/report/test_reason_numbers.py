@@ -24,3 +24,20 @@ def test_one_member_has() -> None:
     w = Wording(noun="department", group_labels=["Legal"], names=[])
     assert w.evidence(Evidence("members_outside", {"members": 1, "size": 67})) == "1 of its 67 members has a contact outside"
     assert w.evidence(Evidence("members_outside", {"members": 3, "size": 67})) == "3 of its 67 members have a contact outside"
+
+
+def test_rank_in_the_organisation_is_no_reason_for_a_local_go_to_person() -> None:
+    # Flagged within C2 only, in the organisation's top 23%: "among the top 23% most sought-after
+    # people" read as the reason they are central. It stays in the details.
+    w = Wording(noun="community", group_labels=["C1", "C2"], names=["Ana"])
+    local = Reason("central connector", (
+        Evidence("pagerank_top", {"top_share": 0.23, "pagerank": 0.001, "overall": 0.0}),
+        Evidence("come_to_them", {"people": 30, "weight": 4.2}),
+        Evidence("within_group", {"z": 4.1}, groups=(1,))))
+    assert w.sentence(local) == "30 people turn to them; within C2, far more people turn to them than to their colleagues"
+    assert "PageRank 0.0010 (top 23% of the organisation)" in w.details(local)
+    top = Reason("central connector", (Evidence("pagerank_top", {"top_share": 0.01, "pagerank": 0.05, "overall": 1.0}),))
+    assert w.sentence(top) == "among the top 1% most sought-after people"
+    # Evidence written before the flag existed reads as before.
+    old = Reason("central connector", (Evidence("pagerank_top", {"top_share": 0.01, "pagerank": 0.05}),))
+    assert w.sentence(old) == "among the top 1% most sought-after people"
