@@ -16,7 +16,7 @@ import numpy as np
 
 from orgnet.findings import Findings
 from orgnet.report import content
-from orgnet.report.words import Wording, coverage_sentence
+from orgnet.report.words import Wording, coverage_sentence, percent
 
 __all__ = ["heatmap_cell_size", "heatmap_cells", "heatmap_margins", "pyramid_bars", "render_index", "sparkline"]
 
@@ -125,6 +125,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = _fmt
+    env.filters["pct"] = percent
     env.filters["people"] = lambda n: Wording().count(n, "person")  # "1 person", "2 people"
     env.filters["blue"] = lambda t: "#ffffff" if t is None else _blue(float(t))
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.2f}"

@@ -37,7 +37,7 @@ from typing import Any
 
 from orgnet.findings.reasons import EVIDENCE_KINDS, Evidence, Reason
 
-__all__ = ["PLURALS", "Wording", "coverage_sentence"]
+__all__ = ["PLURALS", "Wording", "coverage_sentence", "percent"]
 
 #: Irregular plurals; every other noun takes an "s".
 PLURALS = {"person": "people", "community": "communities", "reply": "replies"}
@@ -51,6 +51,23 @@ def _pct(x: float) -> str:
     if 0.995 < x < 1:
         return "more than 99%"
     return f"{100 * x:.0f}%"
+
+
+def percent(x: float | None) -> str:
+    """A percentage (0-100) rounded for the page, never "0" or "100" when it is not.
+
+    "5 (0%)" of 1,929 people read as a contradiction: a count that is not zero shows "<1".
+
+    >>> percent(0.26), percent(0.0), percent(37.6), percent(99.7), percent(100.0), percent(None)
+    ('<1', '0', '38', '>99', '100', '–')
+    """
+    if x is None or not math.isfinite(x):
+        return "–"
+    if 0 < x < 0.5:
+        return "<1"
+    if 99.5 <= x < 100:
+        return ">99"
+    return f"{x:.0f}"
 
 
 def _top(share: float) -> str:

@@ -41,3 +41,19 @@ def test_rank_in_the_organisation_is_no_reason_for_a_local_go_to_person() -> Non
     # Evidence written before the flag existed reads as before.
     old = Reason("central connector", (Evidence("pagerank_top", {"top_share": 0.01, "pagerank": 0.05}),))
     assert w.sentence(old) == "among the top 1% most sought-after people"
+
+
+def test_a_count_that_is_not_zero_is_never_shown_as_0_percent() -> None:
+    # The maildir pyramid said "sharer 5 (0%)" of 1,929 people.
+    from orgnet.report.words import percent
+
+    assert percent(100 * 5 / 1929) == "<1" and percent(0.0) == "0"
+    assert percent(100 * 1924 / 1929) == ">99" and percent(100.0) == "100" and percent(49.6) == "50"
+
+
+def test_page_percentages_go_through_percent() -> None:
+    from importlib import resources
+
+    page = resources.files("orgnet.report").joinpath("templates/index.html").read_text(encoding="utf-8")
+    assert '"%.0f" | format(b.share)' not in page and "b.share | pct" in page
+    assert "c.share | pct" in page and "(100 * c / g.total) | pct" in page
