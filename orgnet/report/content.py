@@ -271,6 +271,21 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
                        "components": [c.replace("_", " ") for c in components]})
 
 
+#: What the Score column of each connector role is (the number differs by role and was unexplained).
+SCORE_NOTES = {
+    "central connector": "Score: the share of people who are no more sought-after (PageRank) than them; "
+                         "1 is the most sought-after.",
+    "boundary spanner": "Score: how evenly their contacts are spread over groups (participation coefficient), "
+                        "from 0 (all in one group) towards 1 (evenly over many).",
+    "information broker": "Score: the share of people who are no more often in between others (betweenness) "
+                          "than them; 1 is the most.",
+    "peripheral": "Score: how far below the typical person's number of contacts they are, from 0 (as many) "
+                  "to 1 (none); the furthest below first.",
+    "newcomer": "Score: how far below the typical established member's number of contacts they are, from 0 "
+                "(as many) to 1 (none); the furthest below first.",
+}
+
+
 def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
     """People by connector role, the best-scored first in each role."""
     section = findings.connectors
@@ -290,7 +305,7 @@ def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
                  "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i))),
                  "details": words.details(section.reason(int(i)))}
                 for i in order[:per_role]]
-        roles.append({"role": role, "count": len(rows_of), "rows": rows})
+        roles.append({"role": role, "count": len(rows_of), "rows": rows, "score_note": SCORE_NOTES.get(role, "")})
     notes = [f"{role.capitalize()}s: not computed ({why})." for role, why in section.notes.items()]
     if not roles:
         return View(False, note=" ".join(notes) or "No one holds a connector role.")

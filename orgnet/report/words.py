@@ -129,8 +129,18 @@ class Wording:
         return self._words[e.kind](e)
 
     def sentence(self, reason: Reason) -> str:
-        """The whole reason: its clauses joined by semicolons."""
-        return "; ".join(filter(None, (self.evidence(e) for e in reason.evidence)))
+        """The whole reason: its clauses joined by semicolons.
+
+        A newcomer's contacts are compared with the established members' (a peripheral person's
+        with everyone's who has a contact): said so, else "the typical person has 4 contacts"
+        under newcomers and "3" under peripheral people on one page read as a contradiction.
+        """
+        def clause(e: Evidence) -> str:
+            if e.kind == "few_contacts" and reason.finding == "newcomer":
+                return self._few_contacts(e, typical="the typical established member")
+            return self.evidence(e)
+
+        return "; ".join(filter(None, (clause(e) for e in reason.evidence)))
 
     def statistics(self, e: Evidence) -> str:
         """The figures behind one piece of evidence (the measures' own names), or ""."""
@@ -209,10 +219,10 @@ class Wording:
             return ""
         return f"links {total:,} pairs of people in different {self.plural(self.noun)} who are not in touch"
 
-    def _few_contacts(self, e: Evidence) -> str:
+    def _few_contacts(self, e: Evidence, typical: str = "the typical person") -> str:
         n = _int(e.numbers["contacts"])
         have = "no contact in the data" if n == 0 else f"only {self.count(n, 'contact')}"
-        return f"{have}, where the typical person has {self.count(e.numbers['median'], 'contact')}"
+        return f"{have}, where {typical} has {self.count(e.numbers['median'], 'contact')}"
 
     def _started_recently(self, e: Evidence) -> str:
         how = "hired" if e.numbers["hired"] else "first active"

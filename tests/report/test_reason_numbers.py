@@ -57,3 +57,25 @@ def test_page_percentages_go_through_percent() -> None:
     page = resources.files("orgnet.report").joinpath("templates/index.html").read_text(encoding="utf-8")
     assert '"%.0f" | format(b.share)' not in page and "b.share | pct" in page
     assert "c.share | pct" in page and "(100 * c / g.total) | pct" in page
+
+
+def test_newcomers_and_peripheral_people_say_whom_they_are_compared_with() -> None:
+    # On the demo: peripheral "where the typical person has 3 contacts", newcomers "... has 4".
+    w = Wording(noun="department", group_labels=["Legal"], names=[])
+    few = Evidence("few_contacts", {"contacts": 1, "limit": 1, "median": 4})
+    new = Reason("newcomer", (Evidence("started_recently", {"days": 30, "window": 90, "hired": 1}), few))
+    assert w.sentence(new) == ("hired 30 days before the end of the data; only 1 contact, where the typical "
+                               "established member has 4 contacts")
+    periph = Reason("peripheral", (Evidence("few_contacts", {"contacts": 1, "limit": 1, "median": 3}),))
+    assert w.sentence(periph) == "only 1 contact, where the typical person has 3 contacts"
+
+
+def test_every_connector_role_says_what_its_score_is(full_report) -> None:  # type: ignore[no-untyped-def]
+    from orgnet.report.content import SCORE_NOTES
+
+    index = (full_report / "index.html").read_text(encoding="utf-8")
+    section = index[index.index('<section id="connectors">'):]
+    section = section[:section.index("</section>")]
+    for role in ("central connector", "boundary spanner"):
+        assert role.capitalize() in section
+        assert SCORE_NOTES[role] in section
