@@ -29,7 +29,7 @@ import pandas as pd
 
 from orgnet.findings import Findings
 from orgnet.metrics.engagement import PYRAMID_LEVELS
-from orgnet.report.words import Wording
+from orgnet.report.words import Wording, percent
 
 __all__ = [
     "GLOSSARY",
@@ -627,7 +627,7 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
     unmeasured = "cannot be measured"
     rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed and measured else "–",
                  answered_text=unmeasured if not measured else
-                 "–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
+                 "–" if rec.get("share_answered") is None else f"{percent(100 * rec['share_answered'])}%")
             for rec in (records if top is None else records[:top])]
     note = ""
     if hidden:
@@ -651,10 +651,10 @@ def responses_view(findings: Findings) -> View:
     posts, answered = int(hl["posts"]), int(hl["answered"])
     within = hl.get("answered_within_day")
     lines = [f"Half of the answered posts got their first answer within {_hours(_number(hl['half_life_hours']))}.",
-             f"{answered:,} of {posts:,} posts that start a conversation ({100 * answered / max(posts, 1):.0f}%) "
+             f"{answered:,} of {posts:,} posts that start a conversation ({percent(100 * answered / max(posts, 1))}%) "
              "drew an answer: a reply or share by someone else."]
     if within is not None:
-        lines.append(f"{int(within):,} ({100 * int(within) / max(posts, 1):.0f}%) were answered within a day.")
+        lines.append(f"{int(within):,} ({percent(100 * int(within) / max(posts, 1))}%) were answered within a day.")
     cells: list[dict[str, Any]] = []
     grid = r.by_weekday_hour
     if grid is not None and len(grid):
@@ -725,7 +725,7 @@ def formal_view(findings: Findings, *, top: int = 15) -> View:
             named = [(group_label(findings, parts_kind, int(c)), float(sh))
                      for c, sh in zip(r.parts, r.part_shares, strict=True)]
             out.append({"group": label, "size": int(r.size),
-                        "parts": [f"{lab} ({100 * sh:.0f}%)" for lab, sh in named if lab]})
+                        "parts": [f"{lab} ({percent(100 * sh)}%)" for lab, sh in named if lab]})
         return out
 
     splits = parts(fo.department_splits, "department", "community", "splits")
@@ -755,8 +755,8 @@ def formal_view(findings: Findings, *, top: int = 15) -> View:
     if rl:
         share = _number(rl.get("share_tie_to_manager"))
         if share is not None:
-            lines.append(f"{100 * share:.0f}% of people with a manager have a tie to them; for "
-                         f"{100 * (_number(rl.get('share_manager_top_contact')) or 0):.0f}% the manager is their "
+            lines.append(f"{percent(100 * share)}% of people with a manager have a tie to them; for "
+                         f"{percent(100 * (_number(rl.get('share_manager_top_contact')) or 0))}% the manager is their "
                          "closest contact.")
     return View(True, {"lines": lines, "splits": splits[:top], "spans": spans[:top], "leaders": leaders,
                        "nmi": fo.nmi, "ari": fo.ari})
