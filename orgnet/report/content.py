@@ -428,6 +428,13 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
             if not label:
                 continue
             group_rows.append({"group": label, "total": int(sums[i]), "counts": [int(by[lev].iat[i]) for lev in levels]})
+    # People in no row: no group (no tie, so no community; or not in the directory) or a group
+    # hidden for privacy. Said, else a table of 40 people under a pyramid of 648 is unexplained.
+    left_out = total - sum(r["total"] for r in group_rows) if group_rows else 0
+    no_group = ("no tie to anyone (communities are found from ties)" if p.grouping == "community"
+                else f"no {p.grouping} in the directory")
+    rest_note = (f"{left_out:,} of the {total:,} people are in no row: {no_group}, or in a {p.grouping} hidden "
+                 "for privacy." if left_out > 0 else "")
     excluded = "; ".join(f"{n:,} {why}" for why, n in p.excluded.items())
     note = f"Not in the pyramid: {excluded}." if excluded else ""
     if _from_email(findings) and p.overall.get("watcher"):
@@ -435,7 +442,8 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
                 "recipients who never wrote, readers at most, and whether they watch cannot be measured. "
                 + note).strip()
     return View(True, {"levels": levels, "counts": counts, "total": total, "groups": group_rows[:max_groups],
-                       "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping}, note)
+                       "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping,
+                       "left_out": left_out, "left_out_note": rest_note}, note)
 
 
 def group_matrix_view(findings: Findings, *, max_groups: int = 30) -> View:
