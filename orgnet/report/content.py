@@ -446,6 +446,16 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
                        "left_out": left_out, "left_out_note": rest_note}, note)
 
 
+def natural_key(label: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting numbers in labels in numeric order.
+
+    >>> sorted(["C10", "C2", "C1", "Legal", "C11"], key=natural_key)
+    ['C1', 'C2', 'C10', 'C11', 'Legal']
+    """
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in re.split(r"(\d+)", str(label)) if part)
+
+
 def group_matrix_view(findings: Findings, *, max_groups: int = 30) -> View:
     """The group-to-group matrix for the heatmap, each row as shares of the row group's tie weight."""
     m = findings.groups.matrix
@@ -456,7 +466,9 @@ def group_matrix_view(findings: Findings, *, max_groups: int = 30) -> View:
     w = np.asarray(m.weights, dtype=float)[np.ix_(keep_codes, keep_codes)]
     labels = [labels[i] for i in keep_codes]
     weight = w.sum(axis=0) + w.sum(axis=1)
-    keep = np.sort(np.argsort(-weight, kind="stable")[:max_groups])
+    # In the labels' natural order: C1, C2, ..., C10 (not C1, C10, C11, ..., C2).
+    keep = np.array(sorted(np.argsort(-weight, kind="stable")[:max_groups], key=lambda i: natural_key(labels[i])),
+                    dtype=np.int64)
     sub = w[np.ix_(keep, keep)]
     row_total = w[keep].sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -37,3 +37,13 @@ def test_written_heatmap_is_wide_enough(full_report: Path) -> None:
     cell = int(re.search(r'<rect x="\d+" y="\d+" width="(\d+)"', body)[1]) + 1  # type: ignore[index]
     assert labels
     assert width >= left + len(labels) * cell + _overhang(labels[-1], cell)
+
+
+def test_communities_in_numeric_order(bare_findings) -> None:  # type: ignore[no-untyped-def]
+    # The maildir heatmap read C1, C10, C11, ..., C16, C2, C3.
+    from orgnet.report import content
+
+    labels = content.group_matrix_view(bare_findings).data["labels"]
+    numbers = [int(lab[1:]) for lab in labels]
+    assert numbers == sorted(numbers)
+    assert content.natural_key("C2") < content.natural_key("C10")
