@@ -160,6 +160,9 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "noun": findings.groups.primary,
         "community_caveat": content.community_caveat(findings),
         "mailbox_caveat": content.mailbox_caveat(findings),
+        # Edge lists: the pyramid says why levels cannot be measured; the tiles must not list
+        # posts, replies and reactions that the data does not have.
+        "plain_ties": bool(findings.pyramid.note),
         "period": s.period,
         "coverage": coverage_sentence(s.coverage),
         "sources": s.sources,

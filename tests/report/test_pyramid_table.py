@@ -37,3 +37,19 @@ def test_a_group_out_of_the_table_is_counted(full_findings) -> None:  # type: ig
     assert view.data["left_out"] == dropped > 0
     assert view.data["left_out_note"].startswith(f"{dropped:,} of the {view.data['total']:,} people are in no row: "
                                                  "no department in the directory, or in a department hidden")
+
+
+def test_plain_ties_tiles_do_not_list_kinds_the_data_has_not(full_findings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # An edge list (Perry-Wolfe recipients) read "38,388 interactions read (posts, replies,
+    # reactions, shares, mentions, joins, views)" above "the events are plain ties with no kinds".
+    import dataclasses
+
+    from orgnet.report import write_report
+
+    p = full_findings.pyramid
+    plain = dataclasses.replace(full_findings, pyramid=dataclasses.replace(
+        p, note="the events are plain ties (who to whom) with no kinds"))
+    index = (write_report(plain, tmp_path / "plain") / "index.html").read_text(encoding="utf-8")
+    tiles = index[index.index('<div class="stats">'):]
+    tiles = tiles[:tiles.index("<p>")]
+    assert "plain ties: who to whom" in tiles and "posts, replies" not in tiles
