@@ -10,8 +10,8 @@ share of a median, a robust z-score) so a rule means the same in a 50-person tea
 role                rule (defaults)
 =================== ===========================================================================
 central connector   PageRank or weighted in-degree in the organisation's top 2%; or, within a
-                    group of at least 5 people, a modified z-score of log weighted in-degree of
-                    at least 3.5 among the group's own people; either way, at least as many
+                    group of at least 5 people, a modified z-score of log(1 + distinct people
+                    coming to them) of at least 3.5 among the group's own people; either way, at least as many
                     distinct people coming to them as the 90th percentile of people with
                     ties (and at least 2).
 boundary spanner    participation coefficient at or above the 90th percentile of people with
@@ -142,9 +142,12 @@ def _eligible(n: int, eligible: np.ndarray | None) -> np.ndarray:
 
 def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndarray | None = None,
                        rules: ConnectorRules | None = None) -> pd.DataFrame:
-    """People many others come to: top by PageRank or weighted in-degree, overall or in their group.
+    """People many others come to: top by PageRank or weighted in-degree overall, or far above their group.
 
-    ``score`` is the PageRank percentile rank.
+    Within a group the measure is the number of distinct people coming to them (log of 1 + the
+    count), not the weighted in-degree: see :attr:`~orgnet.findings.rules.ConnectorRules.group_z`.
+    ``score`` is the PageRank percentile rank; ``overall`` is 1 when the organisation-wide rule
+    flagged them (0: the within-group rule only, so their organisation-wide rank is no evidence).
     """
     rules = rules or ConnectorRules()
     n = len(m)
@@ -159,13 +162,17 @@ def central_connectors(m: pd.DataFrame, groups: np.ndarray, *, eligible: np.ndar
     overall = ((pr_pct > cut) | (in_pct > cut)) & (s_in > 0)
     codes = np.asarray(groups, dtype=np.int64)
     zs = np.full(n, np.nan)
-    ranked, z = grouped_modified_z(np.log1p(s_in), codes, rules.min_group)
+    # Distinct people, on log(1 + count): "far more people turn to them than to their colleagues"
+    # is what the rule says. Not the weighted in-degree: e-mail weight is shared among a message's
+    # recipients, so where most colleagues received a share of a few group mails (a median of 0.1)
+    # log(1 + weight) barely varies among them and anyone sent a direct message stood out.
+    ranked, z = grouped_modified_z(np.log1p(d_in.astype(float)), codes, rules.min_group)
     zs[ranked] = z
     within = np.nan_to_num(zs, nan=-np.inf) >= rules.group_z
     within &= s_in > 0
     flagged = np.flatnonzero((overall | within) & enough & ok)
     return _rows(flagged, "central connector", pr_pct[flagged],
-                 pagerank=pr[flagged], pagerank_top_share=pr_top[flagged],
+                 pagerank=pr[flagged], pagerank_top_share=pr_top[flagged], overall=overall[flagged].astype(float),
                  in_degree=m["in_degree"].to_numpy()[flagged], in_strength=s_in[flagged],
                  group=np.where(within[flagged], codes[flagged], -1),
                  group_z=np.where(within[flagged], zs[flagged], np.nan))

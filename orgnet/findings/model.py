@@ -301,9 +301,10 @@ class Connectors:
     #: Evidence columns (besides ``code``, ``role``, ``score``).
     EVIDENCE = {
         "pagerank": "PageRank", "pagerank_top_share": "share of people with PageRank as high",
+        "overall": "1 when in the organisation's top share by PageRank or weighted in-degree (0: within the group only)",
         "in_degree": "distinct people with a tie to them", "in_strength": "their tie weight received",
         "group": "group code of the within-group rule (-1: none)",
-        "group_z": "robust z-score of log weighted in-degree within the group",
+        "group_z": "robust z-score of log(1 + distinct people with a tie to them) within the group",
         "participation": "participation coefficient", "participation_top_share": "share as high",
         "groups_reached": "other groups reached",
         "betweenness": "normalised betweenness", "betweenness_top_share": "share as high",
@@ -339,8 +340,10 @@ class Connectors:
 
         ev: list[Evidence] = []
         if role == "central connector":
+            overall = r.get("overall")
             ev.append(Evidence("pagerank_top", {"top_share": float(r["pagerank_top_share"]),
-                                                "pagerank": float(r["pagerank"])}))
+                                                "pagerank": float(r["pagerank"]),
+                                                "overall": 1.0 if overall is None or pd.isna(overall) else float(overall)}))
             ev.append(Evidence("come_to_them", {"people": float(r["in_degree"]), "weight": float(r["in_strength"])}))
             if pd.notna(r.get("group_z")) and int(r.get("group", -1)) >= 0:
                 ev.append(Evidence("within_group", {"z": float(r["group_z"])}, groups=(int(r["group"]),)))

@@ -33,7 +33,7 @@ EVIDENCE_KINDS: dict[str, tuple[str, ...]] = {
     "gives_back": ("responses", "people"),
     "shares_others": ("people",),
     # central connectors
-    "pagerank_top": ("top_share", "pagerank"),
+    "pagerank_top": ("top_share", "pagerank", "overall"),  # overall 0: flagged within the group only
     "come_to_them": ("people", "weight"),
     "within_group": ("z",),  # [group]
     # boundary spanners

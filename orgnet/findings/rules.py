@@ -92,8 +92,17 @@ class ConnectorRules:
         the 90th percentile of people with ties (and at least 2): "central" means many people,
         in the numbers this organisation has, not heavy traffic from one.
     group_z : float
-        Central connector within a group: modified z-score of log weighted in-degree among the
-        group's own people at least 3.5 (Iglewicz & Hoaglin's outlier cut-off).
+        Central connector within a group: modified z-score of ``log(1 + distinct people coming
+        to them)`` among the group's own people at least 3.5 (Iglewicz & Hoaglin's outlier
+        cut-off). Distinct people, as the finding says ("far more people turn to them than to
+        their colleagues"), not the weighted in-degree: e-mail weight is shared among a
+        message's recipients, so in a group where most people received a share of a few group
+        mails (a median of 0.1) ``log(1 + weight)`` hardly varies and anyone sent a few direct
+        messages was an outlier. On the Enron maildir subset (communities whose median member
+        has 1 or 2 people coming to them) the weight rule found 128 local go-to people, 37 of
+        them people who never wrote, from 7 people coming to them up (median 13.5); on
+        distinct people, 46 (7 who never wrote), from 8 up (median 30.5), and 60 central
+        connectors in all instead of 132.
     min_group : int
         Groups smaller than 5 are not ranked internally (a z-score of four people says little).
     spanner_percentile : float

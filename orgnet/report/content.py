@@ -29,7 +29,7 @@ import pandas as pd
 
 from orgnet.findings import Findings
 from orgnet.metrics.engagement import PYRAMID_LEVELS
-from orgnet.report.words import Wording
+from orgnet.report.words import Wording, percent
 
 __all__ = [
     "GLOSSARY",
@@ -271,6 +271,21 @@ def ambassadors_view(findings: Findings, *, top: int = 25) -> View:
                        "components": [c.replace("_", " ") for c in components]})
 
 
+#: What the Score column of each connector role is (the number differs by role and was unexplained).
+SCORE_NOTES = {
+    "central connector": "Score: the share of people who are no more sought-after (PageRank) than them; "
+                         "1 is the most sought-after.",
+    "boundary spanner": "Score: how evenly their contacts are spread over groups (participation coefficient), "
+                        "from 0 (all in one group) towards 1 (evenly over many).",
+    "information broker": "Score: the share of people who are no more often in between others (betweenness) "
+                          "than them; 1 is the most.",
+    "peripheral": "Score: how far below the typical person's number of contacts they are, from 0 (as many) "
+                  "to 1 (none); the furthest below first.",
+    "newcomer": "Score: how far below the typical established member's number of contacts they are, from 0 "
+                "(as many) to 1 (none); the furthest below first.",
+}
+
+
 def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
     """People by connector role, the best-scored first in each role."""
     section = findings.connectors
@@ -290,7 +305,7 @@ def connectors_view(findings: Findings, *, per_role: int = 10) -> View:
                  "score": _number(t["score"].iat[i]), "reason": words.sentence(section.reason(int(i))),
                  "details": words.details(section.reason(int(i)))}
                 for i in order[:per_role]]
-        roles.append({"role": role, "count": len(rows_of), "rows": rows})
+        roles.append({"role": role, "count": len(rows_of), "rows": rows, "score_note": SCORE_NOTES.get(role, "")})
     notes = [f"{role.capitalize()}s: not computed ({why})." for role, why in section.notes.items()]
     if not roles:
         return View(False, note=" ".join(notes) or "No one holds a connector role.")
@@ -413,6 +428,13 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
             if not label:
                 continue
             group_rows.append({"group": label, "total": int(sums[i]), "counts": [int(by[lev].iat[i]) for lev in levels]})
+    # People in no row: no group (no tie, so no community; or not in the directory) or a group
+    # hidden for privacy. Said, else a table of 40 people under a pyramid of 648 is unexplained.
+    left_out = total - sum(r["total"] for r in group_rows) if group_rows else 0
+    no_group = ("no tie to anyone (communities are found from ties)" if p.grouping == "community"
+                else f"no {p.grouping} in the directory")
+    rest_note = (f"{left_out:,} of the {total:,} people are in no row: {no_group}, or in a {p.grouping} hidden "
+                 "for privacy." if left_out > 0 else "")
     excluded = "; ".join(f"{n:,} {why}" for why, n in p.excluded.items())
     note = f"Not in the pyramid: {excluded}." if excluded else ""
     if _from_email(findings) and p.overall.get("watcher"):
@@ -420,7 +442,18 @@ def pyramid_view(findings: Findings, *, max_groups: int = 30) -> View:
                 "recipients who never wrote, readers at most, and whether they watch cannot be measured. "
                 + note).strip()
     return View(True, {"levels": levels, "counts": counts, "total": total, "groups": group_rows[:max_groups],
-                       "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping}, note)
+                       "more_groups": max(0, len(group_rows) - max_groups), "grouping": p.grouping,
+                       "left_out": left_out, "left_out_note": rest_note}, note)
+
+
+def natural_key(label: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting numbers in labels in numeric order.
+
+    >>> sorted(["C10", "C2", "C1", "Legal", "C11"], key=natural_key)
+    ['C1', 'C2', 'C10', 'C11', 'Legal']
+    """
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in re.split(r"(\d+)", str(label)) if part)
 
 
 def group_matrix_view(findings: Findings, *, max_groups: int = 30) -> View:
@@ -433,7 +466,9 @@ def group_matrix_view(findings: Findings, *, max_groups: int = 30) -> View:
     w = np.asarray(m.weights, dtype=float)[np.ix_(keep_codes, keep_codes)]
     labels = [labels[i] for i in keep_codes]
     weight = w.sum(axis=0) + w.sum(axis=1)
-    keep = np.sort(np.argsort(-weight, kind="stable")[:max_groups])
+    # In the labels' natural order: C1, C2, ..., C10 (not C1, C10, C11, ..., C2).
+    keep = np.array(sorted(np.argsort(-weight, kind="stable")[:max_groups], key=lambda i: natural_key(labels[i])),
+                    dtype=np.int64)
     sub = w[np.ix_(keep, keep)]
     row_total = w[keep].sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -612,7 +647,7 @@ def channels_view(findings: Findings, *, top: int | None = 30) -> View:
     unmeasured = "cannot be measured"
     rows = [dict(rec, response=_hours(rec.get("median_response_hours")) if timed and measured else "–",
                  answered_text=unmeasured if not measured else
-                 "–" if rec.get("share_answered") is None else f"{100 * rec['share_answered']:.0f}%")
+                 "–" if rec.get("share_answered") is None else f"{percent(100 * rec['share_answered'])}%")
             for rec in (records if top is None else records[:top])]
     note = ""
     if hidden:
@@ -636,10 +671,10 @@ def responses_view(findings: Findings) -> View:
     posts, answered = int(hl["posts"]), int(hl["answered"])
     within = hl.get("answered_within_day")
     lines = [f"Half of the answered posts got their first answer within {_hours(_number(hl['half_life_hours']))}.",
-             f"{answered:,} of {posts:,} posts that start a conversation ({100 * answered / max(posts, 1):.0f}%) "
+             f"{answered:,} of {posts:,} posts that start a conversation ({percent(100 * answered / max(posts, 1))}%) "
              "drew an answer: a reply or share by someone else."]
     if within is not None:
-        lines.append(f"{int(within):,} ({100 * int(within) / max(posts, 1):.0f}%) were answered within a day.")
+        lines.append(f"{int(within):,} ({percent(100 * int(within) / max(posts, 1))}%) were answered within a day.")
     cells: list[dict[str, Any]] = []
     grid = r.by_weekday_hour
     if grid is not None and len(grid):
@@ -710,7 +745,7 @@ def formal_view(findings: Findings, *, top: int = 15) -> View:
             named = [(group_label(findings, parts_kind, int(c)), float(sh))
                      for c, sh in zip(r.parts, r.part_shares, strict=True)]
             out.append({"group": label, "size": int(r.size),
-                        "parts": [f"{lab} ({100 * sh:.0f}%)" for lab, sh in named if lab]})
+                        "parts": [f"{lab} ({percent(100 * sh)}%)" for lab, sh in named if lab]})
         return out
 
     splits = parts(fo.department_splits, "department", "community", "splits")
@@ -740,8 +775,8 @@ def formal_view(findings: Findings, *, top: int = 15) -> View:
     if rl:
         share = _number(rl.get("share_tie_to_manager"))
         if share is not None:
-            lines.append(f"{100 * share:.0f}% of people with a manager have a tie to them; for "
-                         f"{100 * (_number(rl.get('share_manager_top_contact')) or 0):.0f}% the manager is their "
+            lines.append(f"{percent(100 * share)}% of people with a manager have a tie to them; for "
+                         f"{percent(100 * (_number(rl.get('share_manager_top_contact')) or 0))}% the manager is their "
                          "closest contact.")
     return View(True, {"lines": lines, "splits": splits[:top], "spans": spans[:top], "leaders": leaders,
                        "nmi": fo.nmi, "ari": fo.ari})

@@ -16,9 +16,9 @@ import numpy as np
 
 from orgnet.findings import Findings
 from orgnet.report import content
-from orgnet.report.words import Wording, coverage_sentence
+from orgnet.report.words import Wording, coverage_sentence, percent
 
-__all__ = ["heatmap_cell_size", "heatmap_cells", "pyramid_bars", "render_index", "sparkline"]
+__all__ = ["heatmap_cell_size", "heatmap_cells", "heatmap_margins", "pyramid_bars", "render_index", "sparkline"]
 
 
 
@@ -54,6 +54,33 @@ def heatmap_cells(view: content.View, *, cell: int = 20) -> list[dict[str, Any]]
 def heatmap_cell_size(n_groups: int) -> int:
     """Cell size in pixels: big enough to print the share inside when there are few groups."""
     return 40 if n_groups <= 12 else 28 if n_groups <= 20 else 20
+
+
+#: Heatmap label layout: at most this many characters (longer labels are cut with "…"), font size
+#: 11 px, whose widest common glyphs (DejaVu Sans, the usual fallback) are about 7 px; column labels
+#: turned 55 degrees up from the horizontal, starting 4 px right of the column's centre.
+LABEL_CHARS, LABEL_CHAR_PX, LABEL_ANGLE, LABEL_OFFSET = 22, 7.0, 55.0, 4.0
+
+
+def heatmap_margins(labels: list[str], cell: int) -> dict[str, int]:
+    """Room around the heatmap's cells for its labels, from the longest label actually shown.
+
+    ``left`` holds the row labels, ``top`` the turned column labels, ``right`` what the last
+    column's label sticks out beyond the last cell (a fixed margin cut "Technical Support" to
+    "Technical").
+
+    Examples
+    --------
+    >>> heatmap_margins(["Technical Support"], 40)
+    {'left': 190, 'top': 150, 'right': 59}
+    >>> heatmap_margins(["A"], 40)["right"]
+    10
+    """
+    longest = max((min(len(str(x)), LABEL_CHARS) for x in labels), default=0) * LABEL_CHAR_PX
+    turn = math.radians(LABEL_ANGLE)
+    right = LABEL_OFFSET + longest * math.cos(turn) - cell / 2 + 6
+    top = longest * math.sin(turn) + 12
+    return {"left": 190, "top": max(150, math.ceil(top)), "right": max(10, math.ceil(right))}
 
 
 def sparkline(values: list[float | None], *, width: float = 220, height: float = 48,
@@ -98,10 +125,11 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = _fmt
+    env.filters["pct"] = percent
     env.filters["people"] = lambda n: Wording().count(n, "person")  # "1 person", "2 people"
     env.filters["blue"] = lambda t: "#ffffff" if t is None else _blue(float(t))
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.2f}"
-    env.filters["short"] = lambda s, n=22: s if len(s) <= n else s[: n - 1] + "…"
+    env.filters["short"] = lambda s, n=LABEL_CHARS: s if len(s) <= n else s[: n - 1] + "…"
     return env
 
 
@@ -132,6 +160,9 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "noun": findings.groups.primary,
         "community_caveat": content.community_caveat(findings),
         "mailbox_caveat": content.mailbox_caveat(findings),
+        # Edge lists: the pyramid says why levels cannot be measured; the tiles must not list
+        # posts, replies and reactions that the data does not have.
+        "plain_ties": bool(findings.pyramid.note),
         "period": s.period,
         "coverage": coverage_sentence(s.coverage),
         "sources": s.sources,
@@ -149,6 +180,7 @@ def render_index(findings: Findings, path: Path, *, files: dict[str, list[str]],
         "silos": content.silos_view(findings),
         "matrix": matrix,
         "cell": cell,
+        "margins": heatmap_margins(list(matrix.data.get("labels", [])), cell),
         "cells": heatmap_cells(matrix, cell=cell) if matrix.available else [],
         "periods": periods,
         "responses": content.responses_view(findings),

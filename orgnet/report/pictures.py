@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from orgnet.report.content import LEVEL_COLOURS, View
+from orgnet.report.words import percent
 
 __all__ = ["draw_group_map", "draw_pyramid", "write_pictures"]
 
@@ -44,7 +45,7 @@ def draw_pyramid(view: View, stem: Path) -> list[Path]:
         w = c / top
         ax.barh(y, w, left=-w / 2, height=0.8, color=LEVEL_COLOURS.get(lev, "#829ab1"))
         ax.text(-0.52, y, lev, ha="right", va="center", fontsize=10)
-        ax.text(0.52, y, f"{c:,} ({100 * c / total:.0f}%)", ha="left", va="center", fontsize=10)
+        ax.text(0.52, y, f"{c:,} ({percent(100 * c / total)}%)", ha="left", va="center", fontsize=10)
     ax.set_xlim(-0.9, 0.9)
     ax.set_ylim(-0.6, len(levels) - 0.4)
     ax.axis("off")

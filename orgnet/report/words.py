@@ -37,7 +37,7 @@ from typing import Any
 
 from orgnet.findings.reasons import EVIDENCE_KINDS, Evidence, Reason
 
-__all__ = ["PLURALS", "Wording", "coverage_sentence"]
+__all__ = ["PLURALS", "Wording", "coverage_sentence", "percent"]
 
 #: Irregular plurals; every other noun takes an "s".
 PLURALS = {"person": "people", "community": "communities", "reply": "replies"}
@@ -51,6 +51,23 @@ def _pct(x: float) -> str:
     if 0.995 < x < 1:
         return "more than 99%"
     return f"{100 * x:.0f}%"
+
+
+def percent(x: float | None) -> str:
+    """A percentage (0-100) rounded for the page, never "0" or "100" when it is not.
+
+    "5 (0%)" of 1,929 people read as a contradiction: a count that is not zero shows "<1".
+
+    >>> percent(0.26), percent(0.0), percent(37.6), percent(99.7), percent(100.0), percent(None)
+    ('<1', '0', '38', '>99', '100', '–')
+    """
+    if x is None or not math.isfinite(x):
+        return "–"
+    if 0 < x < 0.5:
+        return "<1"
+    if 99.5 <= x < 100:
+        return ">99"
+    return f"{x:.0f}"
 
 
 def _top(share: float) -> str:
@@ -112,8 +129,18 @@ class Wording:
         return self._words[e.kind](e)
 
     def sentence(self, reason: Reason) -> str:
-        """The whole reason: its clauses joined by semicolons."""
-        return "; ".join(filter(None, (self.evidence(e) for e in reason.evidence)))
+        """The whole reason: its clauses joined by semicolons.
+
+        A newcomer's contacts are compared with the established members' (a peripheral person's
+        with everyone's who has a contact): said so, else "the typical person has 4 contacts"
+        under newcomers and "3" under peripheral people on one page read as a contradiction.
+        """
+        def clause(e: Evidence) -> str:
+            if e.kind == "few_contacts" and reason.finding == "newcomer":
+                return self._few_contacts(e, typical="the typical established member")
+            return self.evidence(e)
+
+        return "; ".join(filter(None, (clause(e) for e in reason.evidence)))
 
     def statistics(self, e: Evidence) -> str:
         """The figures behind one piece of evidence (the measures' own names), or ""."""
@@ -146,6 +173,10 @@ class Wording:
         return f"shared what {self.count(e.numbers['people'], 'person')} posted"
 
     def _pagerank_top(self, e: Evidence) -> str:
+        # Flagged within their group only: their rank in the whole organisation (say the top
+        # 23%) is no evidence of being central, so the plain words leave it to the details.
+        if not e.numbers.get("overall", 1.0):
+            return ""
         return f"among the {_top(e.numbers['top_share'])} most sought-after people"
 
     def _come_to_them(self, e: Evidence) -> str:
@@ -188,10 +219,10 @@ class Wording:
             return ""
         return f"links {total:,} pairs of people in different {self.plural(self.noun)} who are not in touch"
 
-    def _few_contacts(self, e: Evidence) -> str:
+    def _few_contacts(self, e: Evidence, typical: str = "the typical person") -> str:
         n = _int(e.numbers["contacts"])
         have = "no contact in the data" if n == 0 else f"only {self.count(n, 'contact')}"
-        return f"{have}, where the typical person has {self.count(e.numbers['median'], 'contact')}"
+        return f"{have}, where {typical} has {self.count(e.numbers['median'], 'contact')}"
 
     def _started_recently(self, e: Evidence) -> str:
         how = "hired" if e.numbers["hired"] else "first active"
@@ -216,7 +247,7 @@ class Wording:
         m, size = _int(e.numbers["members"]), e.numbers["size"]
         if m == 0:
             return f"none of its {self.count(size, 'member')} has a contact outside"
-        return f"{m:,} of its {self.count(size, 'member')} have a contact outside"
+        return f"{m:,} of its {self.count(size, 'member')} {'has' if m == 1 else 'have'} a contact outside"
 
     def _bridges(self, e: Evidence) -> str:
         n = _int(e.numbers["count"])
@@ -233,6 +264,19 @@ def _num(x: float, fmt: str) -> str:
     return "not defined" if x is None or not math.isfinite(x) else format(x, fmt)
 
 
+def _weight(x: float) -> str:
+    """A tie weight: whole above 10, else to one decimal (e-mail shares a message among its recipients).
+
+    >>> _weight(256.37), _weight(1.2), _weight(0.04), _weight(3.0)
+    ('256', '1.2', '0.04', '3')
+    """
+    if x is None or not math.isfinite(x):
+        return "not defined"
+    if abs(x) >= 10 or float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:.1f}" if abs(x) >= 0.1 else f"{x:.2g}"
+
+
 def _z(x: float) -> str:
     """A z-score for the details: a huge or infinite one is said as what it means."""
     if not math.isfinite(x):
@@ -242,8 +286,11 @@ def _z(x: float) -> str:
 
 #: Per evidence kind, the figures behind the plain words: statistics() shows them apart.
 _STATS: dict[str, Callable[[Evidence], str]] = {
-    "pagerank_top": lambda e: f"PageRank {_num(e.numbers['pagerank'], '.4f')}",
-    "come_to_them": lambda e: f"tie weight in {_num(e.numbers['weight'], ',.0f')}",
+    "pagerank_top": lambda e: (f"PageRank {_num(e.numbers['pagerank'], '.4f')} ({_top(e.numbers['top_share'])} of "
+                               "the organisation)"),
+    "come_to_them": lambda e: (f"tie weight received {_weight(e.numbers['weight'])} from "
+                               f"{_int(e.numbers['people']):,} {Wording.plural('person', e.numbers['people'])} (a message to several people "
+                               "counts a share to each, so the weight can be below the number of people)"),
     "within_group": lambda e: f"robust z-score within the group {_z(e.numbers['z'])}",
     "participation": lambda e: f"participation coefficient {_num(e.numbers['participation'], '.2f')}",
     "betweenness_top": lambda e: f"betweenness {_num(e.numbers['betweenness'], '.3f')}",

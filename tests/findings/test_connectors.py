@@ -77,6 +77,8 @@ def test_central_connector_within_department():
     assert set(out["code"]) == {10, 20}
     row = out.set_index("code").loc[10]
     assert row["group"] == 1 and row["group_z"] >= 3.5
+    # Flagged by the within-group rule only: their organisation-wide rank is not evidence.
+    assert row["overall"] == 0 and out.set_index("code").loc[20, "overall"] == 1
 
 
 def test_peripheral_and_newcomers():
@@ -267,3 +269,43 @@ def test_concentration_is_not_asked_where_it_cannot_tell():
     m = _measures(a, groups)
     assert np.isnan(m.loc[0, "outside_concentration"])
     assert 0 in set(information_brokers(m)["code"])
+
+
+def _mail_group_and_chat_groups(seed: int):  # type: ignore[no-untyped-def]
+    """Group 0 (60 people) e-mails: 25 people each mail 10-30 colleagues, weight shared among the
+    recipients (1/k each), so the typical member received shares worth about 0.4. Person 1 got one
+    direct mail from each of 4 people; person 2 is the local go-to person, written to by 30.
+    Groups 1-4 (60 each) chat: each person writes 6 colleagues 1-5 times (whole weights)."""
+    rng = np.random.default_rng(seed)
+    size, k = 60, 5
+    groups = np.repeat(np.arange(k), size)
+    rows: list[int] = []
+    cols: list[int] = []
+    w: list[float] = []
+    for s in rng.choice(size, 25, replace=False):
+        to = rng.choice(np.setdiff1d(np.arange(size), [s]), int(rng.integers(10, 31)), replace=False)
+        rows += [int(s)] * len(to)
+        cols += to.tolist()
+        w += [1 / len(to)] * len(to)
+    for g in range(1, k):
+        members = np.arange(g * size, (g + 1) * size)
+        for s in members:
+            to = rng.choice(np.setdiff1d(members, [s]), 6, replace=False)
+            rows += [int(s)] * 6
+            cols += to.tolist()
+            w += rng.integers(1, 6, 6).astype(float).tolist()
+    rows += [40, 41, 42, 43] + list(range(10, 40))
+    cols += [1] * 4 + [2] * 30
+    w += [1.0] * 34
+    return sp.coo_array((w, (rows, cols)), shape=(size * k, size * k)).tocsr(), groups
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_within_group_rule_counts_people_not_shared_weight(seed: int) -> None:
+    # On log(1 + weight) the shares barely vary, so 4 direct mails (weight 4.4 against a median
+    # of 0.4) made person 1 a "local go-to person" (as on the Enron maildir subset); on distinct
+    # people, 11-12 against a median of 8-9 is not far more. Person 2, written to by 30, is.
+    a, groups = _mail_group_and_chat_groups(seed)
+    out = central_connectors(person_measures(a, groups), groups).set_index("code")
+    assert 1 not in out.index
+    assert 2 in out.index and out.loc[2, "group"] == 0 and out.loc[2, "group_z"] >= 3.5
