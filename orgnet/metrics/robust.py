@@ -11,10 +11,11 @@ The modified z-score (Iglewicz & Hoaglin 1993) is
 
 with :math:`\tilde x` the median; 0.6745 is the normal quantile that makes ``M`` a z-score
 for normal data, and Iglewicz and Hoaglin recommend ``|M| >= 3.5`` as the outlier cut-off.
-When more than half the values are equal the MAD is 0; the mean absolute deviation times
-1.2533 (``sqrt(pi / 2)``, which makes the mean deviation consistent with the standard
-deviation for normal data, as 1.4826 does the MAD) takes its place; when that is 0 too, every
-value is the median and every score 0.
+When more than half the values are equal the MAD is 0; then the score is
+:math:`(x_i - \tilde x) / (1.2533\,\mathrm{MeanAD})`, the mean absolute deviation times
+``sqrt(pi / 2)`` being a normal-consistent estimate of the standard deviation (as 1.4826 MAD
+is), so no 0.6745 factor applies (the form IBM SPSS and most references give); when that is 0
+too, every value is the median and every score 0.
 
 References
 ----------
@@ -42,7 +43,7 @@ __all__ = [
 
 #: Normal quantile making the MAD-based score a z-score (Iglewicz & Hoaglin).
 MAD_SCALE = 0.6745
-#: ``sqrt(pi / 2)``: scales the mean absolute deviation to the MAD's normal-consistent size.
+#: ``sqrt(pi / 2)``: scales the mean absolute deviation to a normal-consistent standard deviation.
 MEAN_DEVIATION_SCALE = 1.2533
 
 
@@ -63,20 +64,21 @@ def modified_z(values: npt.ArrayLike) -> FloatArray:
     --------
     >>> modified_z([1.0, 2.0, 3.0, 4.0, 100.0]).round(2).tolist()
     [-1.35, -0.67, 0.0, 0.67, 65.43]
-    >>> modified_z([5.0, 5.0, 5.0, 9.0]).round(2).tolist()  # MAD 0: the mean deviation steps in
-    [0.0, 0.0, 0.0, 2.15]
+    >>> modified_z([5.0, 5.0, 5.0, 9.0]).round(2).tolist()  # MAD 0: 4 / (1.2533 * mean deviation 1)
+    [0.0, 0.0, 0.0, 3.19]
     >>> modified_z([2.0, 2.0]).tolist()
     [0.0, 0.0]
     """
     x = np.asarray(values, dtype=np.float64)
     med = np.median(x)
     mad = np.median(np.abs(x - med))
-    if mad == 0:
-        mad = np.mean(np.abs(x - med)) * MEAN_DEVIATION_SCALE
-    if mad == 0:
+    if mad > 0:
+        out: FloatArray = MAD_SCALE * (x - med) / mad
+        return out
+    sigma = np.mean(np.abs(x - med)) * MEAN_DEVIATION_SCALE  # already a standard deviation: no 0.6745
+    if sigma == 0:
         return np.zeros_like(x)
-    out: FloatArray = MAD_SCALE * (x - med) / mad
-    return out
+    return (x - med) / sigma  # type: ignore[no-any-return]
 
 
 def grouped_medians(values: npt.ArrayLike, groups: npt.ArrayLike, n_groups: int) -> FloatArray:
