@@ -78,7 +78,8 @@ def modified_z(values: npt.ArrayLike) -> FloatArray:
     sigma = np.mean(np.abs(x - med)) * MEAN_DEVIATION_SCALE  # already a standard deviation: no 0.6745
     if sigma == 0:
         return np.zeros_like(x)
-    return (x - med) / sigma  # type: ignore[no-any-return]
+    out = (x - med) / sigma
+    return out
 
 
 def grouped_medians(values: npt.ArrayLike, groups: npt.ArrayLike, n_groups: int) -> FloatArray:
