@@ -302,8 +302,10 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
                 print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}, flush=True)
     if any(s >= 20_000 for s in sizes):
-        skipped.append(f"at 20,000 people and more only mixes {', '.join(big_mixes)} and seeds "
-                       f"{', '.join(map(str, big_seeds))}; Louvain only up to 20,000 people")
+        limits = ([f"mixes {', '.join(big_mixes)}"] if set(big_mixes) != set(mixes) else []) + (
+            [f"seeds {', '.join(map(str, big_seeds))}"] if set(big_seeds) != set(seeds) else [])
+        skipped.append((f"at 20,000 people and more only {' and '.join(limits)}; " if limits else "")
+                       + "Louvain only up to 20,000 people")
     if 100_000 not in sizes:
         skipped.append("100,000 people (run with --sizes ...,100000)")
     write(real, pd.DataFrame(rows), Path(args.out), "python -m benchmarks.quality " + " ".join(argv or sys.argv[1:]),
