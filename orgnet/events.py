@@ -24,7 +24,11 @@ is a null code, never a null in the dictionary). At ten million events that is 4
 per column instead of the text of every row. ``item`` is needed only to tell repeated events
 apart (:func:`orgnet.load.drop_repeated_events`, the store's key, per-message counts of
 :func:`orgnet.identity.activity.sender_activity`); ``orgnet analyze`` drops it once that is done
-(:func:`without_item`), and :func:`validate` accepts a table without it.
+(:func:`without_item`), and :func:`validate` accepts a table without it. Once identities are
+resolved, ``orgnet analyze`` codes ``actor`` and ``target`` the same way (:func:`with_coded_ids`):
+readers give them as text, and :func:`validate` accepts either form. Arrow's compute kernels
+take the coded columns as they are; pandas makes categoricals of them (:func:`with_plain_text`
+gives plain text back, for a frame that must not depend on the order of the rows).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ __all__ = [
     "contributions",
     "has_timestamps",
     "validate",
+    "with_coded_ids",
     "with_plain_text",
     "without_item",
 ]
@@ -231,8 +236,39 @@ def without_item(events: pa.Table) -> pa.Table:
     return events.drop_columns([ITEM]) if ITEM in events.column_names else events
 
 
+def with_coded_ids(events: pa.Table) -> pa.Table:
+    """The events with ``actor`` and ``target`` as ``int32`` codes into their distinct ids.
+
+    For events whose ids are final (identity resolution done): a person's id is then stored once,
+    not once per event. The encoding is the one :func:`encode_ids` gives (values in order of first
+    appearance), taken from identity resolution's when it is still at hand, and remembered for
+    the graph build, so no id is hashed again.
+
+    Examples
+    --------
+    >>> ev = with_coded_ids(events_from_mapping({"kind": ["post"] * 3, "actor": ["b", "a", "b"],
+    ...                                          "target": ["a", None, "a"]}, source="demo"))
+    >>> ev.column("actor").to_pylist(), ev.column("target").chunk(0).dictionary.to_pylist()
+    (['b', 'a', 'b'], ['a'])
+    >>> validate(ev) is ev
+    True
+    """
+    for name in ("actor", "target"):
+        col = events.column(name)
+        if pa.types.is_dictionary(col.type):
+            continue
+        values, index = encode_ids(col)
+        missing = index < 0
+        codes = pa.array(index, pa.int32(), mask=missing if missing.any() else None)
+        field = events.schema.field(name)
+        events = events.set_column(events.schema.get_field_index(name), field.with_type(CODED_TEXT),
+                                   pa.chunked_array([pa.DictionaryArray.from_arrays(codes, values)]))
+        remember_ids(events.column(name), values, index)
+    return events
+
+
 def with_plain_text(events: pa.Table) -> pa.Table:
-    """The events with the coded text columns as plain ``string`` columns (the values unchanged).
+    """The events with the coded text columns (ids too) as plain ``string`` columns (the values unchanged).
 
     For a pandas frame that compares across runs: pandas turns a dictionary column into a
     categorical whose categories are in order of first appearance, so two reads of the same
@@ -244,9 +280,10 @@ def with_plain_text(events: pa.Table) -> pa.Table:
     >>> with_plain_text(ev).schema.field("channel").type
     DataType(string)
     """
-    for name in COMPACT_COLUMNS:
+    for name in (*COMPACT_COLUMNS, "actor", "target"):
         if name in events.column_names and pa.types.is_dictionary(events.schema.field(name).type):
-            events = events.set_column(events.schema.get_field_index(name), name,
+            field = events.schema.field(name)
+            events = events.set_column(events.schema.get_field_index(name), field.with_type(pa.string()),
                                        events.column(name).cast(pa.string()))
     return events
 
@@ -489,9 +526,9 @@ def validate(table: pa.Table, *, where: str = "events") -> pa.Table:
         if field.name == "kind":
             ok = pa.types.is_dictionary(col.type) or pa.types.is_string(col.type)
             expected = "dictionary<string> or string"
-        elif field.name in COMPACT_COLUMNS:
+        elif field.name in COMPACT_COLUMNS or field.name in ("actor", "target"):
             ok = _is_text(col.type)
-            expected = f"{CODED_TEXT} (or string)"
+            expected = f"{field.type}" + (" (or string)" if field.name in COMPACT_COLUMNS else f" (or {CODED_TEXT})")
         elif pa.types.is_timestamp(field.type):
             ok = pa.types.is_timestamp(col.type) and col.type.tz is not None
             expected = "timestamp with a time zone (UTC)"

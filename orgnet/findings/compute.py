@@ -335,8 +335,12 @@ def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, pd.Series]:
     """Per event, whether its other party is outside the organisation, and who that party is."""
     ev = graph.events
     external = np.asarray(ev.column("external").to_numpy(zero_copy_only=False), dtype=bool)
-    party = pd.Series(ev.column("target").to_pandas(), dtype="string").where(external)
-    return external, party
+    # Only the external events' targets as text: converting every event's target (coded ids,
+    # orgnet.events' compact form) to pandas would build ten million strings at 10M events.
+    rows = np.flatnonzero(external)
+    party = np.full(len(external), None, dtype=object)
+    party[rows] = ev.column("target").take(pa.array(rows)).cast(pa.string()).to_numpy(zero_copy_only=False)
+    return external, pd.Series(party, dtype="string")
 
 
 def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, external: np.ndarray,
