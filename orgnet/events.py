@@ -819,6 +819,15 @@ def contributions(events: pa.Table) -> np.ndarray:
     """
     if events.num_rows == 0:
         return np.zeros(0, dtype=bool)
-    kind = events.column("kind").combine_chunks().cast(pa.string())
+    kind = events.column("kind")
+    if pa.types.is_dictionary(kind.type) and kind.null_count == 0:
+        # Read off the codes: one lookup per distinct kind, no text per event.
+        parts = []
+        for chunk in kind.chunks:
+            acts = np.append(~np.isin(np.asarray(chunk.dictionary.cast(pa.string()).to_pylist(), dtype=object),
+                                      PRESENCE_KINDS), True)
+            parts.append(acts[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))])
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+    kind = kind.combine_chunks().cast(pa.string())
     presence = pc.is_in(kind, value_set=pa.array(PRESENCE_KINDS))
     return ~np.asarray(presence.to_numpy(zero_copy_only=False), dtype=bool)
