@@ -121,3 +121,45 @@ def test_compact_events_from_a_frame_keep_their_values() -> None:
     assert ev.column("thread").to_pylist() == ["t", "t"]
     assert ev.column("channel").to_pylist() == ["c1", None]
     assert len(pc.unique(ev.column("thread"))) == 1
+
+
+def test_coded_ids_keep_every_value_and_the_graph() -> None:
+    from orgnet.engines import aggregate_edges
+    from orgnet.events import contributions, with_coded_ids, with_plain_text
+    from orgnet.graph import OrgGraph
+    from orgnet.synthetic import toy_org
+
+    org = toy_org()
+    ev = without_item(org.events)
+    coded = with_coded_ids(ev)
+    assert coded.column("actor").type == CODED_TEXT and validate(coded) is coded
+    assert coded.column("actor").to_pylist() == ev.column("actor").to_pylist()
+    assert coded.column("target").to_pylist() == ev.column("target").to_pylist()
+    assert coded.column("target").null_count == ev.column("target").null_count
+    assert with_plain_text(coded).column("actor").type == pa.string()
+    assert contributions(coded).tolist() == contributions(ev).tolist()
+    a = OrgGraph.from_events(ev, directory=org.directory)
+    b = OrgGraph.from_events(coded, directory=org.directory)
+    assert a.people["person"].tolist() == b.people["person"].tolist()
+    assert (a.adjacency != b.adjacency).nnz == 0
+    assert a.actor.tolist() == b.actor.tolist() and a.target.tolist() == b.target.tolist()
+    assert aggregate_edges(coded).equals(aggregate_edges(ev))
+    # Back to text by concat_events (a table from elsewhere joins a coded one).
+    both = concat_events([coded, ev])
+    assert both.column("actor").type == pa.string()
+    assert both.column("actor").to_pylist() == ev.column("actor").to_pylist() * 2
+
+
+def test_analyze_gives_the_same_findings_from_compact_events() -> None:
+    from orgnet.events import with_coded_ids
+    from orgnet.findings import AnalysisOptions, analyze
+    from orgnet.synthetic import toy_org
+
+    org = toy_org()
+    opts = AnalysisOptions(workers=1)
+    full = analyze(org.events, directory=org.directory, options=opts)
+    compact = analyze(with_coded_ids(without_item(org.events)), directory=org.directory, options=opts)
+    pd.testing.assert_frame_equal(full.people, compact.people)
+    assert full.summary == compact.summary
+    if full.channels is not None and compact.channels is not None:
+        pd.testing.assert_frame_equal(full.channels.table, compact.channels.table)
