@@ -159,7 +159,7 @@ def sniff_delimiter(sample: str) -> str:
         if sep == _LAST_RESORT and best is not None:
             break
         try:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=sep) if row]
+            rows = [row for row in csv.reader(io.StringIO(sample, newline=""), delimiter=sep) if row]
         except csv.Error:
             continue
         widths = {len(row) for row in (rows[:-1] if len(rows) > 2 else rows)}
@@ -489,7 +489,7 @@ def read_csv(path: Path, *, column_map: Mapping[str, str] | None = None, delimit
                 raw = raw[:cut + 1] if cut >= 0 else raw + fh.readline()
         sample = raw.decode("utf-8-sig")
         sep = delimiter or ("\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample))
-        first = next(csv.reader(io.StringIO(sample), delimiter=sep), [])
+        first = next(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), [])  # \r, \n or \r\n ends a line
         if not first or not any(c.strip() for c in first):
             what = "a first line of data" if no_header else "a header line naming the columns (at least actor)"
             raise InputError(path, f"the first line is empty; expected {what}", record=1)

@@ -185,9 +185,13 @@ def _lookup(keys: pd.Series, index: pd.Series, values: pd.Series) -> pd.Series:
 
 def _last_row_short(text: str, n_columns: int) -> bool:
     # Only for files without a final newline (rare): the C csv module finds the last record.
+    # newline="": a lone carriage return ends a line as it does for pandas, not an error.
     last: list[str] = []
-    for last in csv.reader(io.StringIO(text)):  # noqa: B007 - only the last record matters
-        pass
+    try:
+        for last in csv.reader(io.StringIO(text, newline="")):  # noqa: B007 - only the last record matters
+            pass
+    except csv.Error:
+        return False  # pandas read it; a record the csv module cannot is no evidence of a cut
     return len(last) < n_columns
 
 

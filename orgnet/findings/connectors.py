@@ -19,9 +19,13 @@ boundary spanner    participation coefficient at or above the 90th percentile of
 information broker  betweenness in the top 10%, Burt constraint at or below the median, at
                     least half the tie weight outside the own group, spread over at least 2
                     effective other groups (with the own group three groups meet in them: the
-                    Gould-Fernandez liaison position), an outside share above the typical
-                    (median) person's beyond chance (binomial z over their contacts at least
-                    3), a group of their own, and not a central connector.
+                    Gould-Fernandez liaison position), an outside share above the
+                    organisation's share of tie weight crossing groups beyond chance
+                    (binomial z over their contacts at least 3), contacts in other groups
+                    gathered in some groups beyond chance (outside concentration z at least
+                    3, where there are enough contacts to tell: someone tied to people all
+                    over the organisation links no groups in particular), a group of their
+                    own, and not a central connector.
 peripheral          distinct contacts at most a quarter of the median of people with ties (at
                     least 1), among people who contribute and are not new (a newcomer as below,
                     contacts aside); only when the timed data covers at least 90 days (gaps
@@ -56,7 +60,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.findings.rules import ConnectorRules
-from orgnet.metrics.brokerage import gould_fernandez, group_strength, structural_holes
+from orgnet.metrics.brokerage import gould_fernandez, group_strength, outside_concentration, structural_holes
 from orgnet.metrics.centrality import degrees, distinct_partners, pagerank, strengths
 from orgnet.metrics.robust import grouped_modified_z, percentile_rank, top_share
 from orgnet.metrics.time import covered_before
@@ -94,7 +98,8 @@ def person_measures(ties: sp.csr_array, groups: np.ndarray, *, pagerank_values: 
     pandas.DataFrame
         One row per person: ``in_strength``, ``out_strength``, ``in_degree``, ``out_degree``,
         ``partners``, ``pagerank``, ``betweenness``, ``constraint``, ``effective_size``,
-        ``participation``, ``groups_reached``, ``outside_share``, ``effective_other_groups`` and
+        ``participation``, ``groups_reached``, ``outside_share``, ``effective_other_groups``,
+        ``outside_concentration`` (:func:`~orgnet.metrics.brokerage.outside_concentration`) and
         the Gould-Fernandez counts (``brokerage`` = two-paths between groups).
     """
     a = ties.tocsr()
@@ -117,6 +122,7 @@ def person_measures(ties: sp.csr_array, groups: np.ndarray, *, pagerank_values: 
         "groups_reached": by_group.groups_reached(),
         "outside_share": outside,
         "effective_other_groups": others,
+        "outside_concentration": outside_concentration(a, codes),
         "brokerage": (gf["total"] - gf["coordinator"]).to_numpy(np.int64),
     })
     for role in ("coordinator", "itinerant", "representative", "gatekeeper", "liaison"):
@@ -207,11 +213,19 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
     ok &= _eligible(n, eligible)
     partners = m["partners"].to_numpy(float)
     grouped = has if groups is None else has & (np.asarray(groups, dtype=np.int64) >= 0)
-    typical = float(np.nanmedian(outside[grouped])) if grouped.any() else 0.0
+    # The organisation's share of tie weight that crosses groups: each person's outside share
+    # weighted by their tie weight. Not the median person's share: where many people have a
+    # handful of ties (one-off contributors, random chatter), the median is theirs, 0 or 0.7.
+    weight = (m["in_strength"].to_numpy(float) + m["out_strength"].to_numpy(float))[grouped]
+    typical = float(np.sum(outside[grouped] * weight) / np.sum(weight)) if weight.sum() > 0 else 0.0
     beyond = np.full(n, np.inf)
-    if 0 < typical < 1:  # one-sided binomial z of the outside share against the typical person's
+    if 0 < typical < 1:  # one-sided binomial z of the outside share against the organisation's
         beyond = (outside - typical) / np.sqrt(typical * (1 - typical) / np.maximum(partners, 1))
     ok &= beyond >= rules.broker_test_z
+    # Contacts in other groups gathered in some of them beyond chance, wherever there are enough
+    # of them to tell (NaN: too few to tell, no evidence either way).
+    concentration = m["outside_concentration"].to_numpy(float)
+    ok &= np.isnan(concentration) | (concentration >= rules.broker_concentration_z)
     if groups is not None:
         ok &= grouped
     if exclude is not None:
@@ -222,7 +236,8 @@ def information_brokers(m: pd.DataFrame, *, eligible: np.ndarray | None = None, 
     return _rows(f, "information broker", bt_pct[f], betweenness=bt[f], betweenness_top_share=bt_top[f],
                  constraint=constraint[f], constraint_median=np.full(len(f), median_c), outside_share=outside[f],
                  effective_other_groups=others[f], outside_share_typical=np.full(len(f), typical),
-                 outside_share_z=beyond[f], **{c: m[c].to_numpy()[f] for c in cols})
+                 outside_share_z=beyond[f], outside_concentration=concentration[f],
+                 **{c: m[c].to_numpy()[f] for c in cols})
 
 
 def peripheral_people(m: pd.DataFrame, *, among: np.ndarray | None = None, recent: np.ndarray | None = None,

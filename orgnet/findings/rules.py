@@ -13,7 +13,7 @@ Examples
 >>> r.silos.test_z, r.connectors.top_share, Rules().silos.test_z
 (2.5, 0.05, 3.0)
 >>> sorted(Rules.names())[:3]
-['ambassadors.outlier_z', 'ambassadors.reach_weight', 'communities.max_iterations']
+['ambassadors.outlier_z', 'ambassadors.reach_weight', 'ambassadors.top_share']
 """
 
 from __future__ import annotations
@@ -60,7 +60,13 @@ class AmbassadorRules:
         A person is flagged when the modified z-score (Iglewicz & Hoaglin 1993:
         ``0.6745 (x - median) / MAD``) of their score among contributors is at or above this
         (3.5, the authors' recommended outlier cut-off) and more distinct people respond to
-        them than to three quarters of contributors (the upper quartile).
+        them than to three quarters of contributors (the upper quartile) ...
+    top_share : float
+        ... and their score ranks in the top 2% of the organisation's members (everyone who can
+        hold a role, contributing or not; at least one person): a few per hundred, the size of
+        a go-to list as for central connectors. Counted over members, not contributors, so that
+        many light contributors, who narrow the contributors' median and MAD, do not let more
+        people through.
     reach_weight : float
         Share of the score carried by reach (distinct responders and the groups they come
         from): one half, because drawing people in is what sets an ambassador apart; the other
@@ -68,6 +74,7 @@ class AmbassadorRules:
     """
 
     outlier_z: float = 3.5
+    top_share: float = 0.02
     reach_weight: float = 0.5
 
 
@@ -99,9 +106,19 @@ class ConnectorRules:
     broker_min_outside_share : float
         ... at least half of the tie weight outside the own group ...
     broker_test_z : float
-        ... above the typical (median) person's outside share beyond chance: one-sided binomial
-        z over their distinct contacts at least 3 (``Phi(-3)``, as for silos), so where everyone's
-        ties cross groups (noisy or project-based organisations) crossing them is no evidence ...
+        ... above the organisation's share of tie weight that crosses groups (each person's
+        outside share weighted by their tie weight) beyond chance: one-sided binomial z over
+        their distinct contacts at least 3 (``Phi(-3)``, as for silos), so where everyone's ties
+        cross groups (noisy or project-based organisations) crossing them is no evidence ...
+    broker_concentration_z : float
+        ... their contacts in other groups gathered in some groups beyond chance, against
+        contacts drawn at random from the people of the other groups: Pearson's chi-square
+        with Haldane's exact moments as a z-score at least 3 (``Phi(-3)``;
+        :func:`orgnet.metrics.brokerage.outside_concentration`). A broker links particular
+        groups; someone tied to people all over the organisation (who answers everyone, random
+        chatter) is on paths between groups without linking any. Not asked of people with too
+        few contacts to tell (every contact in the smallest other group would still fall short
+        of z = 3): no evidence either way ...
     broker_min_other_groups : float
         ... spread over at least 2 effective other groups (inverse Simpson; with the own group
         three groups meet in the person, the Gould-Fernandez liaison position), Burt constraint at or below the median, a group of their own
@@ -139,6 +156,7 @@ class ConnectorRules:
     broker_share: float = 0.10
     broker_min_outside_share: float = 0.5
     broker_test_z: float = 3.0
+    broker_concentration_z: float = 3.0
     broker_min_other_groups: float = 2.0
     peripheral_share_of_median: float = 0.25
     min_days: int = 90

@@ -32,6 +32,7 @@ __all__ = [
     "group_spread",
     "group_strength",
     "groups_reached",
+    "outside_concentration",
     "participation_coefficient",
     "structural_holes",
 ]
@@ -687,3 +688,115 @@ def group_spread(adjacency: Adjacency, groups: npt.ArrayLike) -> tuple[FloatArra
     """
     a = check_adjacency(adjacency, func="group_spread", drop_self_ties=True)
     return _group_strength(a, groups, weighted=True, func="group_spread").spread()
+
+
+def outside_concentration(adjacency: Adjacency, groups: npt.ArrayLike, *, decisive: float = 3.0) -> FloatArray:
+    r"""How far a person's contacts in other groups gather in a few of them, as a z-score against chance.
+
+    A broker links *particular* groups; someone whose contacts are drawn from the whole
+    organisation at random (a person who answers everyone, random cross-group chatter) is on
+    paths between groups too, but links none in particular. This measures the difference.
+
+    Person ``i`` in group ``o`` has :math:`O_g` distinct contacts (in either direction) in each
+    other group ``g``, :math:`N = \sum_g O_g` in all. If those ``N`` contacts were drawn at random
+    from the people with ties in the other groups, group ``g`` would get a share
+    :math:`\pi_g = n_g / \sum_{h \ne o} n_h` (``n_g``: its people with at least one tie). The
+    statistic is Pearson's
+
+    .. math:: X^2 = \sum_{g \ne o} \frac{(O_g - N \pi_g)^2}{N \pi_g}
+                  = \sum_{g:\,O_g > 0} \frac{O_g^2}{N \pi_g} - N
+
+    over the ``k`` other groups, whose exact mean and variance under that multinomial null are
+    :math:`k - 1` and :math:`2(k - 1) + (\sum_g 1/\pi_g - k^2 - 2k + 2) / N` (Haldane 1937).
+    Most people have a few contacts spread over many groups, where the chi-square approximation
+    with ``k - 1`` degrees of freedom fails; the exact moments take the small counts into account,
+    and :math:`X^2` is referred to the scaled chi-square with the same mean and variance
+    (Satterthwaite 1946). The result is returned as the normal z-score of that upper-tail
+    probability: 3 means as unlikely as a normal value 3 standard deviations up.
+
+    With few contacts over few groups the test cannot tell anything: four contacts in four
+    equal groups are as likely one per group as all in one. Where even every contact in the
+    smallest other group would stay below ``decisive``, there is no value (NaN) rather than a
+    low one: too few contacts to tell concentrated from random.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Weighted directed ties (direction and weight do not matter: distinct contacts count).
+    groups : numpy.ndarray
+        Integer group code per person (``-1`` = no group; such contacts do not count).
+    decisive : float
+        The z a rule will ask for (3: ``Phi(-3)``); below it for every way the contacts could
+        fall, the person gets NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        z per person; NaN for people with no group, no contact in another group, fewer than two
+        other groups to spread over, or too few contacts to tell.
+
+    References
+    ----------
+    Haldane, J. B. S. (1937). The exact value of the moments of the distribution of χ², used as a
+    test of goodness of fit, when expectations are small. *Biometrika*, 29(1/2), 133–143.
+    Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance components.
+    *Biometrics Bulletin*, 2(6), 110–114.
+
+    Examples
+    --------
+    Ten groups of five people, everyone tied within their group. Person 0 also knows four people
+    in group 1 and four in group 2; person 1 one person in each of eight other groups; person 2
+    one person in group 9.
+
+    >>> import scipy.sparse as sp
+    >>> codes = np.repeat(np.arange(10), 5)
+    >>> A = sp.lil_array(((codes[:, None] == codes[None, :]) & ~np.eye(50, dtype=bool)).astype(float))
+    >>> for c in [5, 6, 7, 8, 10, 11, 12, 13]: A[0, c] = 1.0
+    >>> for c in [5, 10, 15, 20, 25, 30, 35, 40]: A[1, c] = 1.0
+    >>> A[2, 45] = 1.0
+    >>> outside_concentration(A.tocsr(), codes)[:3].round(1).tolist()
+    [3.5, -3.1, nan]
+    """
+    a = check_adjacency(adjacency, func="outside_concentration", drop_self_ties=True)
+    n = a.shape[0]
+    codes, k = check_codes(groups, n, func="outside_concentration")
+    out = np.full(n, np.nan)
+    if k < 3 or not a.nnz:
+        return out
+    sym = _binary(sp.csr_array(a + a.T))
+    counts = sp.csr_array(sym @ membership(codes, k))  # distinct contacts per group
+    tied = np.diff(sym.indptr) > 0
+    size = np.bincount(codes[tied & (codes >= 0)], minlength=k).astype(np.float64)
+    present = size > 0
+    own_size = np.where(codes >= 0, size[np.maximum(codes, 0)], 0.0)
+    pool = size.sum() - own_size  # people with ties in the other groups
+    others = int(present.sum()) - (own_size > 0).astype(np.int64)  # other groups with people
+    inverse = float(np.sum(1.0 / size[present])) - np.where(own_size > 0, 1.0 / np.maximum(own_size, 1.0), 0.0)
+    coo = sp.coo_array(counts)
+    rows, cols, o = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(np.float64)
+    keep = cols != codes[rows]
+    rows, cols, o = rows[keep], cols[keep], o[keep]
+    total = np.bincount(rows, weights=o, minlength=n)
+    ok = (codes >= 0) & (total > 0) & (others >= 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected_share = size[cols] / pool[rows]
+        x2 = np.bincount(rows, weights=o**2 / expected_share, minlength=n) / total - total
+        mean = (others - 1).astype(np.float64)
+        var = 2 * mean + (pool * inverse - others**2 - 2 * others + 2) / total
+    from scipy.stats import chi2, norm
+
+    ok &= var > 0  # one contact, groups of one size: X2 is the same wherever it lands
+    scale = var[ok] / (2 * mean[ok])  # X2 ~ scale * chi2(dof), matching the mean and variance
+    dof = 2 * mean[ok] ** 2 / var[ok]
+    out[ok] = norm.isf(chi2.sf(np.maximum(x2[ok], 0.0) / scale, dof))
+    # Too few contacts to tell: even all of them in the smallest other group would not reach
+    # ``decisive``. The test could not have shown anything, so there is no value.
+    sizes = np.sort(size[present])  # at least three groups here (others >= 2)
+    own_is_smallest = (own_size == sizes[0]) & (sizes[1] > sizes[0])  # then the smallest other is the next
+    least = np.where(own_is_smallest, sizes[1], sizes[0]) / pool
+    most = total[ok] * (1 / least[ok] - 1)  # X2 with every contact in the smallest other group
+    power = norm.isf(chi2.sf(most / scale, dof))
+    z = out[ok]
+    z[power < decisive] = np.nan
+    out[ok] = z
+    return out

@@ -184,3 +184,10 @@ def test_cli_reader_options(tmp_path: Path) -> None:
     for command in ("analyze", "inspect", "import"):
         text = runner.invoke(main, [command, "--help"]).output
         assert all(o in text for o in ("--map", "--delimiter", "--no-header", "--kinds")), command
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_the_same_rows(tmp_path: Path, end: str) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_bytes(end.join(["actor;target", "ana;ben", "ben;cy", ""]).encode())
+    assert _rows(read_csv(path), "actor", "target") == [("ana", "ben"), ("ben", "cy")]

@@ -184,3 +184,14 @@ def test_not_an_export(tmp_path):
         viva_reader.read(tmp_path)
     assert not viva_reader.sniff(tmp_path)
     assert sniff(NETWORK) == "viva_engage"
+
+
+def test_carriage_return_line_endings_read_as_lines(tmp_path):
+    # Old Mac / some spreadsheet exports end lines with a lone CR: the same rows, never a crash
+    # (found by the fuzz campaign: a CR inside the last, unterminated row stopped the csv module).
+    path = tmp_path / "Messages.csv"
+    path.write_bytes(b"id,sender_id,replied_to_id\r1,10,\r2,20,1")
+    assert triples(frame(viva_reader.read(path))) == {("post", "10", None, "1"), ("reply", "20", "10", "2")}
+    path.write_bytes(b"J3\rg")  # no required column: the usual clear error
+    with pytest.raises(InputError, match=r"Messages\.csv, record 1: missing required column\(s\) id, sender_id"):
+        viva_reader.read(path)

@@ -156,3 +156,26 @@ def test_relabelling_people_permutes_scores():
     a = ambassador_ranking(ambassador_components(ev, groups)).set_index("code").sort_index()
     b = ambassador_ranking(ambassador_components(moved, new_groups)).set_index("code").sort_index()
     np.testing.assert_allclose(b["score"].to_numpy()[perm], a["score"].to_numpy())
+
+
+def test_light_contributors_widen_the_flagged_list_at_most_to_the_top_share_of_members():
+    # 2,000 members who only watch, then the same people replying once each to someone: as
+    # contributors they narrow the contributors' median and MAD, and the outlier rule alone lets
+    # ordinary people through; the members, and so the top 2% of them, stay the same.
+    ev, groups = _profiles()
+    rng = np.random.default_rng(1)
+    crowd = np.arange(len(groups), len(groups) + 2000)
+    groups = np.r_[groups, rng.integers(0, GROUPS, len(crowd))]
+    at = T0 + pd.Timedelta(days=10)
+    watch = pd.DataFrame({"kind": "view", "actor": crowd, "target": -1, "thread": None, "ts": at})
+    reply = watch.assign(kind="reply", target=rng.integers(0, ORDINARY, len(crowd)))
+    limit = np.ceil(0.02 * len(groups))
+    quiet = ambassador_ranking(ambassador_components(pd.concat([ev, watch], ignore_index=True), groups))
+    comp = ambassador_components(pd.concat([ev, reply], ignore_index=True), groups)
+    busy = ambassador_ranking(comp)
+    alone = ambassador_ranking(comp, rules=AmbassadorRules(top_share=1.0))
+    assert quiet["flagged"].sum() <= busy["flagged"].sum() <= limit < alone["flagged"].sum()
+    for frame in (quiet, busy):
+        top = frame.set_index("code")
+        assert top.loc[CATALYST, "flagged"] and top.loc[CATALYST, "rank"] == 1
+        assert not top.loc[[HELPER, BROADCASTER], "flagged"].any()

@@ -227,3 +227,43 @@ def test_central_connector_needs_people_in_numbers_that_matter():
     groups = np.zeros(n, dtype=np.int64)
     out = central_connectors(_measures(a, groups), groups)
     assert 1 in set(out["code"]) and 0 not in set(out["code"])
+
+
+def _departments_with_a_liaison_and_a_responder(seed: int = 0):  # type: ignore[no-untyped-def]
+    """30 departments of 12, tied inside; a few random ties between them; person 0 (department 0)
+    a liaison with repeated ties to four people in each of departments 1 and 2; person 1 (department
+    0) a responder, one tie each to a third of everyone, spread over every department."""
+    rng = np.random.default_rng(seed)
+    k, size = 30, 12
+    n = k * size
+    groups = np.repeat(np.arange(k), size)
+    dense = (rng.random((n, n)) < 0.5) * (groups[:, None] == groups[None, :]).astype(float)
+    for _ in range(3 * n // 4):  # a little traffic between departments
+        i, j = rng.integers(0, n, 2)
+        dense[i, j] = 1.0
+    dense[0, [12, 13, 14, 15, 24, 25, 26, 27]] = 3.0
+    dense[1, rng.choice(np.arange(size, n), n // 3, replace=False)] = 1.0
+    np.fill_diagonal(dense, 0)
+    return sp.csr_array(dense), groups
+
+
+def test_a_liaison_between_two_groups_is_a_broker_and_someone_who_answers_everyone_is_not():
+    a, groups = _departments_with_a_liaison_and_a_responder()
+    m = _measures(a, groups)
+    conc = m["outside_concentration"].to_numpy()
+    assert conc[0] >= 3 and conc[1] < 3  # gathered in two departments / spread like random contact
+    out = information_brokers(m, groups=groups)
+    assert 0 in set(out["code"]) and 1 not in set(out["code"])
+    row = out.set_index("code").loc[0]
+    assert row["outside_concentration"] >= 3 and 0 < row["outside_share_typical"] < 1
+    # The responder passes everything else: it is the concentration that tells them apart.
+    loose = information_brokers(m, groups=groups, rules=ConnectorRules(broker_concentration_z=-np.inf))
+    assert 1 in set(loose["code"])
+
+
+def test_concentration_is_not_asked_where_it_cannot_tell():
+    # The caveman bridge: one contact in each of four teams cannot be told from random contact.
+    a, groups = _caveman()
+    m = _measures(a, groups)
+    assert np.isnan(m.loc[0, "outside_concentration"])
+    assert 0 in set(information_brokers(m)["code"])
