@@ -164,7 +164,10 @@ def _dask(source: EventsSource, since: Any, until: Any, include_external: bool, 
 
     since_ts, until_ts = _window(since, until)
     if isinstance(source, pa.Table):
-        frame = source.select(_READ_COLUMNS).to_pandas(types_mapper=pd.ArrowDtype)
+        from orgnet.events import with_plain_text
+
+        # Ids as text: pandas would make categoricals of coded ids (orgnet.events, the compact form).
+        frame = with_plain_text(source.select(_READ_COLUMNS)).to_pandas(types_mapper=pd.ArrowDtype)
         df = dd.from_pandas(frame, npartitions=npartitions or 2 * (os.cpu_count() or 1), sort=False)
     else:
         # One partition per Parquet row group, read by pyarrow on the worker that runs it.

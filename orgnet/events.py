@@ -11,10 +11,24 @@ Examples
 ...     "ts": pd.to_datetime(["2025-01-06", "2025-01-07"], utc=True),
 ...     "kind": ["post", "reply"], "actor": ["ana", "ben"], "target": [None, "ana"],
 ... }), source="csv")
->>> ev.num_rows, ev.schema.field("actor").type
-(2, DataType(string))
+>>> ev.num_rows, ev.schema.field("actor").type, ev.schema.field("channel").type
+(2, DataType(string), DictionaryType(dictionary<values=string, indices=int32, ordered=0>))
 >>> validate(ev) is ev
 True
+
+The compact form
+----------------
+Text columns whose values repeat (``source``, ``channel``, ``thread``) are dictionary-encoded:
+``int32`` codes into one dictionary of distinct, non-empty values per column (a missing value
+is a null code, never a null in the dictionary). At ten million events that is 4 bytes per event
+per column instead of the text of every row. ``item`` is needed only to tell repeated events
+apart (:func:`orgnet.load.drop_repeated_events`, the store's key, per-message counts of
+:func:`orgnet.identity.activity.sender_activity`); ``orgnet analyze`` drops it once that is done
+(:func:`without_item`), and :func:`validate` accepts a table without it. Once identities are
+resolved, ``orgnet analyze`` codes ``actor`` and ``target`` the same way (:func:`with_coded_ids`):
+readers give them as text, and :func:`validate` accepts either form. Arrow's compute kernels
+take the coded columns as they are; pandas makes categoricals of them (:func:`with_plain_text`
+gives plain text back, for a frame that must not depend on the order of the rows).
 """
 
 from __future__ import annotations
@@ -40,6 +54,9 @@ __all__ = [
     "contributions",
     "has_timestamps",
     "validate",
+    "with_coded_ids",
+    "with_plain_text",
+    "without_item",
 ]
 
 #: Kinds of interaction, in the order of the engagement they show (see DESIGN.md).
@@ -53,16 +70,25 @@ PRESENCE_KINDS: tuple[str, ...] = ("view", "join")
 #: Kinds that answer someone else's content: they make a response tie actor -> target.
 RESPONSE_KINDS: tuple[str, ...] = ("reply", "reaction", "share", "mention")
 
+#: The type of the dictionary-encoded text columns (:data:`COMPACT_COLUMNS`).
+CODED_TEXT = pa.dictionary(pa.int32(), pa.string())
+
+#: Text columns kept as dictionaries: few distinct values, repeated on many events.
+COMPACT_COLUMNS: tuple[str, ...] = ("source", "channel", "thread")
+
+#: Column that may be left out once the events are de-duplicated (see :func:`without_item`).
+ITEM = "item"
+
 SCHEMA = pa.schema(
     [
         pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=True),
-        pa.field("source", pa.string(), nullable=False),
+        pa.field("source", CODED_TEXT, nullable=False),
         pa.field("kind", pa.dictionary(pa.int8(), pa.string()), nullable=False),
         pa.field("actor", pa.string(), nullable=False),
         pa.field("target", pa.string(), nullable=True),
         pa.field("weight", pa.float64(), nullable=False),
-        pa.field("channel", pa.string(), nullable=True),
-        pa.field("thread", pa.string(), nullable=True),
+        pa.field("channel", CODED_TEXT, nullable=True),
+        pa.field("thread", CODED_TEXT, nullable=True),
         pa.field("item", pa.string(), nullable=False),
         pa.field("external", pa.bool_(), nullable=False),
     ]
@@ -146,6 +172,120 @@ def _string_column(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arra
     if not pc.any(empty, min_count=0).as_py():
         return col
     return pc.if_else(empty, pa.scalar(None, pa.string()), col)
+
+
+def _coded_text(col: pa.ChunkedArray | pa.Array, *, fill: str | None = None) -> pa.ChunkedArray:
+    """A text column in the compact form: cleaned as :func:`_string_column` cleans, then ``int32`` codes.
+
+    Every chunk shares one dictionary of distinct, non-null values; a missing value (null or
+    ``""``) is a null code, or the code of ``fill`` when one is given. A column read as a
+    dictionary (Parquet's own encoding) is cleaned once per distinct value, never expanded.
+
+    Examples
+    --------
+    >>> col = _coded_text(pa.array(["#a", " #a", "", None, "#b"]))
+    >>> col.type, col.to_pylist(), col.chunk(0).dictionary.to_pylist()
+    (DictionaryType(dictionary<values=string, indices=int32, ordered=0>), ['#a', '#a', None, None, '#b'], ['#a', '#b'])
+    >>> _coded_text(pa.array(["x", None]).dictionary_encode(), fill="csv").to_pylist()
+    ['x', 'csv']
+    """
+    if isinstance(col, pa.Array):
+        col = pa.chunked_array([col], col.type)
+    if pa.types.is_dictionary(col.type) and sum(len(c.dictionary) for c in col.chunks) > len(col) // 4:
+        # Nearly one value per row (thread ids in Parquet's per-row-group dictionaries): hashing
+        # every chunk's dictionary and unifying them costs more than encoding the text once.
+        col = col.cast(col.type.value_type)
+    if pa.types.is_dictionary(col.type):
+        parts = []
+        for chunk in col.chunks:
+            # Each distinct value cleaned once; values alike once cleaned (" a", "a") share a code.
+            values = pc.dictionary_encode(_string_column(chunk.dictionary))
+            codes = pc.cast(pc.take(values.indices, chunk.indices), pa.int32())
+            parts.append(pa.DictionaryArray.from_arrays(codes, values.dictionary))
+        coded = pa.chunked_array(parts, CODED_TEXT)
+    else:
+        coded = pc.dictionary_encode(_string_column(col))  # one memo table: every chunk gets the final dictionary
+        if coded.type != CODED_TEXT:
+            coded = coded.cast(CODED_TEXT)
+    if coded.num_chunks > 1:
+        first = coded.chunk(0).dictionary
+        if not all(c.dictionary is first or c.dictionary.equals(first) for c in coded.chunks[1:]):
+            coded = coded.unify_dictionaries()
+    if fill is not None and coded.null_count:
+        dictionary = coded.chunk(0).dictionary
+        at = dictionary.index(fill).as_py()
+        if at < 0:
+            dictionary, at = pa.concat_arrays([dictionary, pa.array([fill], pa.string())]), len(dictionary)
+        coded = pa.chunked_array([pa.DictionaryArray.from_arrays(pc.fill_null(c.indices, pa.scalar(at, pa.int32())),
+                                                                 dictionary) for c in coded.chunks], CODED_TEXT)
+    return coded
+
+
+def without_item(events: pa.Table) -> pa.Table:
+    """The events without their ``item`` column: what is left once repeated events are dropped.
+
+    Nothing after de-duplication reads ``item`` (the graph, the measures and the report do not);
+    dropping it frees ~10-30 bytes per event. The result still passes :func:`validate`.
+
+    Examples
+    --------
+    >>> ev = events_from_mapping({"kind": ["post"], "actor": ["a"]}, source="demo")
+    >>> without_item(ev).column_names == [n for n in SCHEMA.names if n != "item"]
+    True
+    """
+    return events.drop_columns([ITEM]) if ITEM in events.column_names else events
+
+
+def with_coded_ids(events: pa.Table) -> pa.Table:
+    """The events with ``actor`` and ``target`` as ``int32`` codes into their distinct ids.
+
+    For events whose ids are final (identity resolution done): a person's id is then stored once,
+    not once per event. The encoding is the one :func:`encode_ids` gives (values in order of first
+    appearance), taken from identity resolution's when it is still at hand, and remembered for
+    the graph build, so no id is hashed again.
+
+    Examples
+    --------
+    >>> ev = with_coded_ids(events_from_mapping({"kind": ["post"] * 3, "actor": ["b", "a", "b"],
+    ...                                          "target": ["a", None, "a"]}, source="demo"))
+    >>> ev.column("actor").to_pylist(), ev.column("target").chunk(0).dictionary.to_pylist()
+    (['b', 'a', 'b'], ['a'])
+    >>> validate(ev) is ev
+    True
+    """
+    for name in ("actor", "target"):
+        col = events.column(name)
+        if pa.types.is_dictionary(col.type):
+            continue
+        values, index = encode_ids(col)
+        missing = index < 0
+        codes = pa.array(index, pa.int32(), mask=missing if missing.any() else None)
+        field = events.schema.field(name)
+        events = events.set_column(events.schema.get_field_index(name), field.with_type(CODED_TEXT),
+                                   pa.chunked_array([pa.DictionaryArray.from_arrays(codes, values)]))
+        remember_ids(events.column(name), values, index)
+    return events
+
+
+def with_plain_text(events: pa.Table) -> pa.Table:
+    """The events with the coded text columns (ids too) as plain ``string`` columns (the values unchanged).
+
+    For a pandas frame that compares across runs: pandas turns a dictionary column into a
+    categorical whose categories are in order of first appearance, so two reads of the same
+    events in another order would give unequal frames.
+
+    Examples
+    --------
+    >>> ev = events_from_mapping({"kind": ["post"], "actor": ["a"], "channel": ["c"]}, source="demo")
+    >>> with_plain_text(ev).schema.field("channel").type
+    DataType(string)
+    """
+    for name in (*COMPACT_COLUMNS, "actor", "target"):
+        if name in events.column_names and pa.types.is_dictionary(events.schema.field(name).type):
+            field = events.schema.field(name)
+            events = events.set_column(events.schema.get_field_index(name), field.with_type(pa.string()),
+                                       events.column(name).cast(pa.string()))
+    return events
 
 
 def _already_clean(col: pa.ChunkedArray | pa.Array) -> bool:
@@ -262,15 +402,14 @@ def coerce_events(
     cols: dict[str, Any] = {}
     cols["ts"] = _timestamp_column(table.column("ts"), where) if "ts" in has else pa.nulls(n, SCHEMA.field("ts").type)
     if "source" in has:
-        cols["source"] = pc.fill_null(_string_column(table.column("source")), source or "unknown")
+        cols["source"] = _coded_text(table.column("source"), fill=source or "unknown")
     else:
-        cols["source"] = pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(n, np.int8)), pa.array([source or "unknown"])
-        ).cast(pa.string())
+        cols["source"] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([source or "unknown"]))
     cols["kind"] = _kind_array(table.column("kind"), where)
     cols["actor"] = _string_column(table.column("actor"))
-    for name in ("target", "channel", "thread"):
-        cols[name] = _string_column(table.column(name)) if name in has else pa.nulls(n, pa.string())
+    cols["target"] = _string_column(table.column("target")) if "target" in has else pa.nulls(n, pa.string())
+    for name in ("channel", "thread"):
+        cols[name] = _coded_text(table.column(name)) if name in has else pa.nulls(n, CODED_TEXT)
     if "weight" in has:
         w = table.column("weight")
         if not pa.types.is_floating(w.type) and not pa.types.is_integer(w.type):
@@ -377,14 +516,19 @@ def validate(table: pa.Table, *, where: str = "events") -> pa.Table:
     ...
     orgnet.events.EventSchemaError: events: missing column(s) ts, source, kind, target, weight, channel, thread, item, external
     """
-    missing = [n for n in SCHEMA.names if n not in table.column_names]
+    missing = [n for n in SCHEMA.names if n not in table.column_names and n != ITEM]
     if missing:
         raise EventSchemaError(f"{where}: missing column(s) {', '.join(missing)}")
     for field in SCHEMA:
+        if field.name not in table.column_names:
+            continue  # item, left out after de-duplication (without_item)
         col = table.column(field.name)
         if field.name == "kind":
             ok = pa.types.is_dictionary(col.type) or pa.types.is_string(col.type)
             expected = "dictionary<string> or string"
+        elif field.name in COMPACT_COLUMNS or field.name in ("actor", "target"):
+            ok = _is_text(col.type)
+            expected = f"{field.type}" + (" (or string)" if field.name in COMPACT_COLUMNS else f" (or {CODED_TEXT})")
         elif pa.types.is_timestamp(field.type):
             ok = pa.types.is_timestamp(col.type) and col.type.tz is not None
             expected = "timestamp with a time zone (UTC)"
@@ -408,6 +552,12 @@ def validate(table: pa.Table, *, where: str = "events") -> pa.Table:
     return table
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        return pa.types.is_integer(kind.index_type) and pa.types.is_string(kind.value_type)
+    return pa.types.is_string(kind)
+
+
 def _used_kinds(col: pa.ChunkedArray) -> list[str]:
     if not pa.types.is_dictionary(col.type):
         return pc.unique(col).to_pylist()
@@ -428,6 +578,8 @@ def concat_events(tables: list[pa.Table]) -> pa.Table:
     """
     if not tables:
         return empty_events()
+    if any(ITEM not in t.column_names for t in tables) and not all(ITEM not in t.column_names for t in tables):
+        tables = [without_item(t) for t in tables]  # one table without items: none keeps them
     unified = [_normalise(t) for t in tables]
     if len(unified) == 1:
         return unified[0]  # one reader's table: no copy (combining chunks costs ~1 s per 10M events)
@@ -436,8 +588,12 @@ def concat_events(tables: list[pa.Table]) -> pa.Table:
 
 def _normalise(table: pa.Table) -> pa.Table:
     # Make every kind column the same dictionary so tables from different readers concatenate.
-    if table.schema.equals(SCHEMA) and _kinds_are_canonical(table.column("kind")):
+    schema = SCHEMA if ITEM in table.column_names else SCHEMA.remove(SCHEMA.get_field_index(ITEM))
+    if table.schema.equals(schema) and _kinds_are_canonical(table.column("kind")):
         return table  # already coerced by its reader
+    if ITEM not in table.column_names:
+        placeholder = pa.repeat(pa.scalar("-", pa.string()), table.num_rows)
+        return without_item(coerce_events(table.select(schema.names).append_column(ITEM, placeholder)))
     return coerce_events(table.select(SCHEMA.names))
 
 
@@ -471,7 +627,8 @@ def encode_ids(column: pa.ChunkedArray | pa.Array, *, remember: bool = False) ->
     Parameters
     ----------
     column : pyarrow.ChunkedArray or pyarrow.Array
-        A string column (``actor``, ``target``).
+        A string column (``actor``, ``target``) or a dictionary one (``channel``, ``thread``:
+        encoded from its codes, its text untouched).
     remember : bool
         Keep the result for the next call on this column.
 
@@ -524,6 +681,9 @@ def remember_ids(column: pa.ChunkedArray | pa.Array, values: pa.Array, index: np
 
 def _dictionary_encode(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
     if pa.types.is_dictionary(column.type):
+        coded = _encode_dictionary(column)
+        if coded is not None:
+            return coded
         column = column.cast(column.type.value_type)
     packed = _pack_short_strings(column)
     if packed is not None:
@@ -547,6 +707,38 @@ def _dictionary_encode(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
             indices = pc.fill_null(indices, -1)
         parts.append(np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32))
     return values, np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def _encode_dictionary(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray] | None:
+    """:func:`_dictionary_encode` of a dictionary column from its codes: no row's text is touched.
+
+    The same answer as hashing the rows' text: the distinct non-null values in order of first
+    appearance. The codes are hashed instead (integers), and values the dictionary holds but no
+    row uses are left out.
+    """
+    if not pa.types.is_string(column.type.value_type):
+        return None
+    if column.num_chunks == 0 or len(column) == 0:
+        return pa.array([], pa.string()), np.zeros(len(column), np.int32)
+    first = column.chunk(0).dictionary
+    if not all(c.dictionary is first or c.dictionary.equals(first) for c in column.chunks[1:]):
+        column = column.unify_dictionaries()
+    # A dictionary built elsewhere may hold a value twice, or a null: its distinct values first.
+    distinct = pc.dictionary_encode(column.chunk(0).dictionary)
+    lookup = np.append(np.asarray(pc.fill_null(distinct.indices, -1).to_numpy(zero_copy_only=False), np.int32),
+                       np.int32(-1))
+    parts = []
+    for chunk in column.chunks:
+        indices = chunk.indices if not chunk.indices.null_count else pc.fill_null(chunk.indices, -1)
+        parts.append(lookup[np.asarray(indices.to_numpy(zero_copy_only=False))])
+    codes = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    missing = codes < 0
+    encoded = pc.dictionary_encode(pa.array(codes, mask=missing if missing.any() else None))
+    indices = encoded.indices
+    index = np.frombuffer(indices.buffers()[1], np.int32, count=len(indices), offset=4 * indices.offset)
+    if missing.any():
+        index = np.where(missing, np.int32(-1), index)
+    return distinct.dictionary.take(encoded.dictionary), index
 
 
 def _pack_short_strings(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray | None] | None:
@@ -627,6 +819,15 @@ def contributions(events: pa.Table) -> np.ndarray:
     """
     if events.num_rows == 0:
         return np.zeros(0, dtype=bool)
-    kind = events.column("kind").combine_chunks().cast(pa.string())
+    kind = events.column("kind")
+    if pa.types.is_dictionary(kind.type) and kind.null_count == 0:
+        # Read off the codes: one lookup per distinct kind, no text per event.
+        parts = []
+        for chunk in kind.chunks:
+            acts = np.append(~np.isin(np.asarray(chunk.dictionary.cast(pa.string()).to_pylist(), dtype=object),
+                                      PRESENCE_KINDS), True)
+            parts.append(acts[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))])
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+    kind = kind.combine_chunks().cast(pa.string())
     presence = pc.is_in(kind, value_set=pa.array(PRESENCE_KINDS))
     return ~np.asarray(presence.to_numpy(zero_copy_only=False), dtype=bool)

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orgnet.connectors.base import InputError
-from orgnet.events import KINDS, SCHEMA, validate
+from orgnet.events import COMPACT_COLUMNS, KINDS, SCHEMA, validate
 
 __all__ = ["import_events", "load", "load_events", "load_people", "store_info"]
 
@@ -136,10 +136,12 @@ def _plain(value: Any) -> Any:
 
 
 def _incoming(events: pa.Table) -> pa.Table:
-    # DuckDB reads the kind column as text and casts it to the enum; everything else maps 1:1.
-    return events.select(SCHEMA.names).set_column(
-        SCHEMA.names.index("kind"), "kind", events.column("kind").cast(pa.string())
-    )
+    # DuckDB reads the kind column as text and casts it to the enum; the coded text columns
+    # (source, channel, thread) go in as text, as the store keeps them; everything else maps 1:1.
+    table = events.select(SCHEMA.names)
+    for name in ("kind", *COMPACT_COLUMNS):
+        table = table.set_column(SCHEMA.names.index(name), name, table.column(name).cast(pa.string()))
+    return table
 
 
 def _after_insert(con: duckdb.DuckDBPyConnection) -> None:
@@ -290,7 +292,12 @@ def load_events(store_path: str | Path, since: Any = None, until: Any = None) ->
     codes = pc.cast(kind.combine_chunks().indices if kind.num_chunks else pa.array([], pa.uint8()), pa.int8())
     table = table.set_column(SCHEMA.names.index("kind"), "kind",
                              pa.DictionaryArray.from_arrays(codes, pa.array(KINDS)))
-    return table.cast(SCHEMA)
+    table = table.cast(SCHEMA)
+    for name in COMPACT_COLUMNS:  # one dictionary per column, whatever DuckDB's batches were
+        col = table.column(name)
+        if col.num_chunks > 1:
+            table = table.set_column(SCHEMA.names.index(name), name, col.unify_dictionaries())
+    return table
 
 
 def load_people(store_path: str | Path) -> pd.DataFrame:

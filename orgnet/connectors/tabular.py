@@ -612,9 +612,12 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
     return _events(table, path, "parquet", column_map or {}, kind_map, date_check)
 
 
-#: Event columns whose values repeat a lot (people, kinds, channels): read as dictionaries, so the
-#: contract's string clean-up runs once per distinct value instead of once per event.
-_REPEATED = ("source", "kind")
+#: Event columns whose values repeat a lot (kinds, sources, channels): read as dictionaries, so the
+#: contract's string clean-up runs once per distinct value instead of once per event, and the coded
+#: columns of the compact contract are built from the codes, never from every row's text. Threads
+#: are read as text: nearly one per message, Parquet's per-row-group dictionaries would each hold
+#: most of them.
+_REPEATED = ("source", "kind", "channel")
 
 
 def _repeated_columns(path: Path, column_map: Mapping[str, str]) -> list[str]:

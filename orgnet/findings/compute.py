@@ -56,6 +56,7 @@ from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
+from orgnet.metrics.columns import kind_is
 from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
@@ -335,8 +336,12 @@ def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, pd.Series]:
     """Per event, whether its other party is outside the organisation, and who that party is."""
     ev = graph.events
     external = np.asarray(ev.column("external").to_numpy(zero_copy_only=False), dtype=bool)
-    party = pd.Series(ev.column("target").to_pandas(), dtype="string").where(external)
-    return external, party
+    # Only the external events' targets as text: converting every event's target (coded ids,
+    # orgnet.events' compact form) to pandas would build ten million strings at 10M events.
+    rows = np.flatnonzero(external)
+    party = np.full(len(external), None, dtype=object)
+    party[rows] = ev.column("target").take(pa.array(rows)).cast(pa.string()).to_numpy(zero_copy_only=False)
+    return external, pd.Series(party, dtype="string")
 
 
 def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, external: np.ndarray,
@@ -396,17 +401,23 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
         return np.bincount(keys // width, minlength=k)
 
     placed = (channel >= 0) & (actor >= 0)
-    kind = frame["kind"].astype(str).to_numpy() if len(frame) else np.zeros(0, dtype=str)
+    # Kinds compared by their categorical codes: a text per event would be ~0.3 GB at 10M events.
+    is_post, is_reply = kind_is(frame["kind"], ("post",)), kind_is(frame["kind"], ("reply",))
     table = pd.DataFrame({
         "channel": labels,
         "members": distinct_people(placed),
         "active_members": distinct_people(placed & contributions(ev)),
-        "posts": np.bincount(channel[(channel >= 0) & (kind == "post")], minlength=k),
-        "replies": np.bincount(channel[(channel >= 0) & (kind == "reply")], minlength=k),
+        "posts": np.bincount(channel[(channel >= 0) & is_post], minlength=k),
+        "replies": np.bincount(channel[(channel >= 0) & is_reply], minlength=k),
     })
     if answered is not None and len(answered):
         # A thread's channel is its post's; answers are timed replies or shares (reactions carry no time).
-        thread_channel = pd.Series(channel).groupby(frame["thread"].to_numpy()).first()
+        # The channel of each thread's first event: Arrow's ordered hash group-by, one row per
+        # thread (a pandas group-by of every event sorted and copied them: ~0.5 GB at 10M events).
+        first = pa.table({"thread": frame["thread"].to_numpy(), "channel": channel}).group_by(
+            "thread", use_threads=False).aggregate([("channel", "first")])
+        thread_channel = pd.Series(first.column("channel_first").to_numpy(),
+                                   index=first.column("thread").to_numpy())
         where = thread_channel.reindex(answered["thread"].to_numpy()).to_numpy()
         by = pd.DataFrame({"channel": where, "answered": answered["answered"].to_numpy(),
                            "hours": answered["delay"].dt.total_seconds().to_numpy() / 3600})

@@ -23,6 +23,7 @@ from orgnet.connectors import read, sniff
 from orgnet.connectors.base import InputError
 from orgnet.connectors.dates import date_bounds
 from orgnet.connectors.email import SUBJECT_WINDOW_DAYS, EmailOptions, mail_key, parse_headers, read_mail
+from orgnet.events import with_plain_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "email"
 SUBJECTS = FIXTURES / "subjects"
@@ -34,7 +35,7 @@ ROOT = "<s1.1075840000001.JavaMail.evans@thyme>"
 
 
 def frame(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    df = result.events.to_pandas()
+    df = with_plain_text(result.events).to_pandas()
     df["kind"] = df["kind"].astype(str)
     return df
 
