@@ -605,7 +605,11 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
         path = path / "events.parquet"
     try:
         table = pq.read_table(path, read_dictionary=_repeated_columns(path, column_map or {}))
-    except (pa.ArrowInvalid, OSError) as exc:
+        table.column_names  # noqa: B018 - decoded on first use: a damaged name fails here, not later
+    except UnicodeDecodeError:  # Arrow decodes the schema's names itself: a damaged footer fails here
+        raise InputError(path, "not a readable Parquet file: its column names are not UTF-8 text "
+                         "(a damaged or foreign file?)") from None
+    except (pa.ArrowException, OSError) as exc:
         raise InputError(path, f"not a readable Parquet file or dataset: {exc}") from None
     if table.num_rows == 0:
         raise InputError(path, "no rows; expected at least one event")
@@ -623,8 +627,8 @@ _REPEATED = ("source", "kind", "channel")
 def _repeated_columns(path: Path, column_map: Mapping[str, str]) -> list[str]:
     try:
         schema = pq.read_schema(path) if path.is_file() else None
-    except (pa.ArrowInvalid, OSError):
-        return []
+    except (pa.ArrowException, OSError, UnicodeDecodeError):
+        return []  # reading the table says what is wrong, naming the file
     if schema is None:
         return []
     wanted = {column_map.get(c, c).strip().lower() for c in _REPEATED}

@@ -205,3 +205,14 @@ def test_parquet_text_that_is_not_utf8_names_column_and_row(tmp_path: Path, dict
     pq.write_table(table, tmp_path / "bad.parquet")
     with pytest.raises(InputError, match=r"bad\.parquet, record 3: column 'actor' holds bytes that are not UTF-8"):
         read_parquet(tmp_path / "bad.parquet")
+
+
+def test_parquet_column_name_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    # A damaged footer: Arrow reads the table and fails only when the names are decoded (found
+    # by the fuzz campaign: the message named no file).
+    pq.write_table(pa.table({"actor": ["ana"], "target": ["ben"], "zzzzzz": ["x"]}), tmp_path / "ok.parquet")
+    data = (tmp_path / "ok.parquet").read_bytes()
+    assert data.count(b"zzzzzz") >= 1
+    (tmp_path / "bad.parquet").write_bytes(data.replace(b"zzzzzz", b"zz\xf3zzz"))
+    with pytest.raises(InputError, match=r"bad\.parquet: not a readable Parquet file: its column names are not UTF-8"):
+        read_parquet(tmp_path / "bad.parquet")
