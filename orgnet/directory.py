@@ -168,6 +168,9 @@ def read_directory(path: str | Path, *, group_column: str | None = None) -> pd.D
         frame = _read_text_csv(path)
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text ({exc.reason}); expected a UTF-8 CSV") from None
+    except pd.errors.EmptyDataError:  # bytes, but no CSV line (only byte-order marks or blank lines)
+        raise InputError(path, "no header line; expected a header with a person id or e-mail column",
+                         record=1) from None
     except pd.errors.ParserError as exc:
         raise InputError(path, f"not a valid CSV: {exc}") from None
     return normalise_directory(frame, where=str(path), group_column=group_column)

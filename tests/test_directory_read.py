@@ -43,3 +43,11 @@ def test_group_column_becomes_the_department() -> None:
     assert "site" not in out.columns or out["site"].isna().all()  # city is the group, not also the site
     with pytest.raises(InputError, match="no column 'town'.*'city'"):
         normalise_directory(roster, group_column="town")
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf\xef\xbb\xbf", b"\n\n\n"])
+def test_a_directory_without_a_line_of_csv_names_the_file(tmp_path, data) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "directory.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=r"directory\.csv, record 1: no header line"):
+        read_directory(path)

@@ -133,6 +133,8 @@ def _read_table(
         raise InputError(where, f"file is empty; expected a header with {', '.join(required)}")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, engine="c")
+    except pd.errors.EmptyDataError:  # e.g. only byte-order marks: text, but no line of CSV
+        raise InputError(where, f"no header line; expected a header with {', '.join(required)}", record=1) from None
     except pd.errors.ParserError as exc:
         raise InputError(where, f"not a valid CSV ({exc}); is the file truncated?") from None
     truncated = 0

@@ -195,3 +195,12 @@ def test_carriage_return_line_endings_read_as_lines(tmp_path):
     path.write_bytes(b"J3\rg")  # no required column: the usual clear error
     with pytest.raises(InputError, match=r"Messages\.csv, record 1: missing required column\(s\) id, sender_id"):
         viva_reader.read(path)
+
+
+def test_a_file_of_byte_order_marks_only_has_no_header(tmp_path):
+    # Two BOMs: decoding removes one, the other is text that holds no CSV line (found by the fuzz
+    # campaign: pandas' EmptyDataError reached the user as a bug report).
+    path = tmp_path / "Messages.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf")
+    with pytest.raises(InputError, match=r"Messages\.csv, record 1: no header line; expected a header with id, sender_id"):
+        viva_reader.read(path)
