@@ -544,7 +544,8 @@ GROUP_FONT = 16
 
 def group_map_data(findings: Findings, *, column: str | None = None, seed: int = 0,
                    max_groups: int | None = MAP_MAX_GROUPS, rows: np.ndarray | None = None,
-                   links: list[str] | None = None, title: str = "") -> dict[str, Any]:
+                   links: list[str] | None = None, title: str = "",
+                   level_codes: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, Any]:
     """Map data with one node per group (size: members) and weighted group-to-group edges.
 
     Parameters
@@ -564,6 +565,10 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
         ``maps/<group_file_name(label)>``.
     title : str
         Page title (default: "<column>s as nodes").
+    level_codes : (codes, labels), optional
+        Everyone's group code at ``column`` and the labels, when the caller has them already
+        (the drill-down writes a page per group: computing them for everyone on every page
+        made the maps quadratic in the number of groups).
 
     Groups hidden by privacy are never drawn; aggregate-only findings have no pages to link.
     """
@@ -573,7 +578,7 @@ def group_map_data(findings: Findings, *, column: str | None = None, seed: int =
     else:
         from orgnet.metrics.groups import group_matrix
 
-        codes, labels = _level_codes(findings, column)
+        codes, labels = level_codes if level_codes is not None else _level_codes(findings, column)
         if rows is not None:
             codes = codes[rows]
         used = np.unique(codes)
@@ -780,7 +785,7 @@ class _Writer:
             ordered = [links[c] for c in sorted(links)]
             data = group_map_data(self.f, column=self.levels[depth + 1], rows=rows, seed=self.seed,
                                   max_groups=None, links=[lk[len("maps/"):] for lk in ordered],
-                                  title=f"{title}: its {self.levels[depth + 1]}s")
+                                  title=f"{title}: its {self.levels[depth + 1]}s", level_codes=self.codes[depth + 1])
             render_map(data, self.folder / link, vis_src="../static/vis-network.min.js", **nav)
             self.written.append(link)
             page = _Page(link, rows, np.column_stack([data["x"], data["y"]]))
