@@ -38,12 +38,17 @@ def test_ambassador_ranking_finds_the_planted_and_decoys_are_not_flagged(mix):
     assert len(flagged & set(prof["responders"])) <= 2  # with noise, random replies lift some (measured: 2 of 5)
 
 
+def _brokers(f):
+    """Ids of the people flagged as information brokers."""
+    ids = f.people["person"].astype(str).to_numpy()
+    con = f.connectors.table
+    return set(ids[con.loc[con["role"] == "information broker", "code"]])
+
+
 @pytest.mark.parametrize("mix", ["none", "catalysts", "broadcasters", "duplicates", "outsiders", "partial"])
 def test_brokers_are_precise_when_departments_are_clear(mix):
     f, truth = _run(mix)
-    ids = f.people["person"].astype(str).to_numpy()
-    con = f.connectors.table
-    found = set(ids[con.loc[con["role"] == "information broker", "code"]])
+    found = _brokers(f)
     planted = set(truth["brokers"])
     assert found and len(found & planted) / len(found) >= 0.6
 
@@ -70,9 +75,7 @@ def test_light_contributors_do_not_flood_the_flagged_ambassadors(mix):
 @pytest.mark.parametrize("mix", ["responders", "noise"])
 def test_brokers_are_neither_people_who_answer_everyone_nor_chatter(mix):
     f, truth = _run(mix)
-    ids = f.people["person"].astype(str).to_numpy()
-    con = f.connectors.table
-    found = set(ids[con.loc[con["role"] == "information broker", "code"]])
+    found = _brokers(f)
     planted = set(truth["brokers"])
     assert found and len(found & planted) / len(found) >= 0.6
     assert not found & set(truth["profiles"]["responders"])
