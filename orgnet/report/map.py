@@ -51,6 +51,8 @@ __all__ = [
     "map_group_column",
     "layout",
     "people_map_data",
+    "person_columns",
+    "PersonColumns",
     "render_map",
     "vis_assets",
     "write_maps",
@@ -92,13 +94,14 @@ WEBGL_MAX_TIES = 400_000
 #: groups (those with the most tie weight); the rest are counted in the note.
 STUB_GROUPS = 12
 
-#: Layout iterations: the full 500 (Fruchterman-Reingold) up to 500 people; above, iterations
-#: times people stay within this budget, down to 50 at 2,000 people (the picture settles well
-#: before: mean tie length over mean distance is the same as with 500), so 44 drill-down maps at
-#: 100,000 people take a few seconds instead of twenty.
+#: Layout iterations: at most 100 (Fruchterman-Reingold), fewer above 1,000 people so that
+#: iterations times people stay within this budget, down to 50 at 2,000 people. igraph's default
+#: of 500 draws the same picture: on the drill-down maps of the 100k benchmark organisation (23
+#: maps of 300 and 500 people, 60 of about 60) mean tie length over mean distance is within 2%
+#: of 500 iterations' at 100 and already at 50, for a fifth of the time; a million-person
+#: organisation has some 16,000 such maps.
 LAYOUT_BUDGET = 100_000
-LAYOUT_FULL_UP_TO = 500
-LAYOUT_MIN_ITERATIONS, LAYOUT_MAX_ITERATIONS = 50, 500
+LAYOUT_MIN_ITERATIONS, LAYOUT_MAX_ITERATIONS = 50, 100
 
 
 def layout_iterations(n: int) -> int:
@@ -107,11 +110,9 @@ def layout_iterations(n: int) -> int:
     Examples
     --------
     >>> [layout_iterations(n) for n in (300, 500, 1000, 2000, 5000)]
-    [500, 500, 100, 50, 50]
+    [100, 100, 100, 50, 50]
     """
-    if n <= LAYOUT_FULL_UP_TO:
-        return LAYOUT_MAX_ITERATIONS
-    return int(np.clip(LAYOUT_BUDGET // n, LAYOUT_MIN_ITERATIONS, LAYOUT_MAX_ITERATIONS))
+    return int(np.clip(LAYOUT_BUDGET // max(n, 1), LAYOUT_MIN_ITERATIONS, LAYOUT_MAX_ITERATIONS))
 
 
 #: Marks on the map (bit flags): 1 ambassador, 2 information broker.
@@ -136,7 +137,7 @@ def vis_assets() -> tuple[str, str]:
 def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = None) -> np.ndarray:
     """Force-directed positions (igraph Fruchterman-Reingold, log tie weights), scaled for vis-network.
 
-    Iterations are bounded by the map's size (:func:`layout_iterations`): 500 up to 500 people,
+    Iterations are bounded by the map's size (:func:`layout_iterations`): 100 up to 1,000 people,
     down to 50 for 2,000. Nodes without any tie are not left to the force layout (it flings them
     far out and the tied network shrinks to a blob in the middle): they fill a ring around the
     tied nodes, as densely packed as those, ``last`` (a boolean mask, e.g. watchers) outermost.
@@ -181,9 +182,21 @@ def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = No
 
 
 def _categories(values: pd.Series) -> dict[str, Any]:
+    return _categories_of(*_category_codes(values))
+
+
+def _category_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into sorted labels, "(none)" standing for a missing value."""
     text = values.astype("string").fillna("(none)").to_numpy(dtype=str)
     labels, codes = np.unique(text, return_inverse=True)
-    order = np.argsort(-np.bincount(codes, minlength=len(labels)), kind="stable")  # biggest group first
+    return codes.reshape(-1), labels
+
+
+def _categories_of(codes: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    """Legend and colour codes of a map coloured by one column (``codes`` into sorted ``labels``)."""
+    used, codes = np.unique(codes, return_inverse=True)
+    labels = labels[used]
+    order = np.argsort(-np.bincount(codes.reshape(-1), minlength=len(labels)), kind="stable")  # biggest first
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     ordered = labels[order].tolist()
@@ -191,7 +204,7 @@ def _categories(values: pd.Series) -> dict[str, Any]:
     named = [lab != "(none)" for lab in ordered]
     colours = iter(palette(sum(named)))
     return {"labels": ordered, "colours": [next(colours) if ok else OTHER_COLOUR for ok in named],
-            "codes": rank[codes].tolist()}
+            "codes": rank[codes.reshape(-1)].tolist()}
 
 
 def palette(n: int) -> list[str]:
@@ -252,7 +265,7 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
                     note: str = "", flags: pd.DataFrame | None = None, colour_first: str | None = None,
                     outside: tuple[np.ndarray, list[str], list[str]] | None = None,
                     xy: np.ndarray | None = None, max_ties: int | None = None, compact: bool = False,
-                    symmetric: sp.sparray | None = None, columns: pd.DataFrame | None = None) -> dict[str, Any]:
+                    symmetric: sp.sparray | None = None, columns: PersonColumns | None = None) -> dict[str, Any]:
     """Map data with one node per person: the people at ``rows`` (all by default) and their ties.
 
     Parameters
@@ -281,43 +294,37 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         per-person texts beyond roles (the person's drill-down map has them), no tie widths.
     symmetric : scipy.sparse array, optional
         ``findings.ties + findings.ties.T`` in CSR form, when already computed (for the stubs).
-    columns : pandas.DataFrame, optional
-        :func:`map_columns`, when already computed.
+    columns : PersonColumns, optional
+        :func:`person_columns`, when already computed (then ``flags`` is not read).
 
     Returns
     -------
     dict
         Column-wise node and edge data (see ``templates/map.html``).
     """
-    p = map_columns(findings) if columns is None else columns
-    rows = np.arange(len(p)) if rows is None else np.asarray(rows, dtype=np.int64)
-    sub = p.iloc[rows]
+    c = person_columns(findings, flags) if columns is None else columns
+    everyone = rows is None
+    rows = np.arange(len(c.ids)) if rows is None else np.asarray(rows, dtype=np.int64)
     a = findings.ties
-    adjacency = a[rows][:, rows] if len(rows) != a.shape[0] else a
-    flags = people_flags(findings) if flags is None else flags
-    f = flags.iloc[rows]
-    watcher = (sub["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool) \
-        if "pyramid_level" in sub else np.zeros(len(rows), dtype=bool)
+    adjacency = a if everyone or len(rows) == a.shape[0] else _submatrix(a, rows, c.position)
+    watcher = c.watcher[rows]
     if xy is None:
         xy = layout(adjacency, seed=seed, last=watcher)
     xy = np.round(np.asarray(xy, dtype=float), 0 if compact else 1)
     first = [colour_first] if colour_first else []
-    colour_by = {c: _categories(sub[c]) for c in dict.fromkeys(first + ["department", "community"]
-                                                                  + ([] if compact else ["team"]))
-                 if c in sub.columns and sub[c].notna().any()}
-    role = [rs[0] if rs else "no role" for rs in f["roles"]]
-    colour_by["role"] = _categories(pd.Series(role, dtype="string"))
-    size_by = {k: {"label": label, "size": _sizes(sub[k].to_numpy(dtype=float)),
-                   "value": sub[k].astype(float).round(6).fillna(0).tolist()}
-               for k, label in SIZE_METRICS.items() if k in sub.columns}
-    mark = f["ambassador"].to_numpy().astype(np.int64) * MARK_AMBASSADOR + f["broker"].to_numpy() * MARK_BROKER
-    info = {
-        "department": sub["department"].astype("string").fillna("").tolist() if "department" in sub else [],
-        "community": sub["community"].astype("string").fillna("").tolist() if "community" in sub else [],
-        "pyramid": sub["pyramid_level"].astype("string").fillna("").tolist() if "pyramid_level" in sub else [],
-        "roles": f["roles"].tolist(),
-        "reasons": f["reasons"].tolist(),
-    }
+    colour_by = {k: _categories_of(c.colours[k][0][rows], c.colours[k][1])
+                 for k in dict.fromkeys(first + ["department", "community"] + ([] if compact else ["team"]))
+                 if k in c.colours and not c.missing[k][rows].all()}
+    colour_by["role"] = _categories_of(c.role[0][rows], c.role[1])
+    size_by = {}
+    for k, label in SIZE_METRICS.items():
+        if k in c.sizes:
+            v = c.sizes[k][rows]
+            size_by[k] = {"label": label, "size": _sizes(v), "value": np.nan_to_num(np.round(v, 6), nan=0.0).tolist()}
+    mark = c.mark[rows]
+    info = {key: c.text[key][rows].tolist() if key in c.text else [] for key in ("department", "community", "pyramid")}
+    info["roles"] = c.roles[rows].tolist()
+    info["reasons"] = c.reasons[rows].tolist()
     if compact:
         size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
                    for k, v in size_by.items()}
@@ -331,17 +338,17 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         note = (note + "; " if note else "") + f"lines: the {shown_ties:,} strongest of {all_ties:,} ties"
     return {
         "what": "people", "title": title or "network map", "note": note,
-        "ids": sub["person"].astype(str).tolist(), "labels": sub["name"].astype("string").fillna("").tolist(),
+        "ids": c.ids[rows].tolist(), "labels": c.names[rows].tolist(),
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
         "colourBy": colour_by, "sizeBy": size_by, "mark": mark.tolist(), "info": info,
         "watcher": watcher.astype(int).tolist(),
         "edges": edges, "links": [],
-        "stubs": _stubs(findings, rows, xy, outside, symmetric) if outside is not None else _NO_STUBS,
-        "periods": _people_periods(findings, rows),
+        "stubs": _stubs(findings, rows, xy, outside, symmetric, c.position) if outside is not None else _NO_STUBS,
+        "periods": _people_periods(findings, rows, c.position),
     }
 
 
-def _people_periods(findings: Findings, rows: np.ndarray) -> dict[str, Any] | None:
+def _people_periods(findings: Findings, rows: np.ndarray, position: np.ndarray) -> dict[str, Any] | None:
     """Per period (``--by``): the people on this map flagged as ambassadors in it (map positions).
 
     None when the findings have fewer than two periods. The findings keep each period's
@@ -350,12 +357,14 @@ def _people_periods(findings: Findings, rows: np.ndarray) -> dict[str, Any] | No
     periods = findings.periods
     if periods is None or len(periods.table) < 2:
         return None
-    position = np.full(findings.n, -1, dtype=np.int64)
-    position[rows] = np.arange(len(rows))
+    position[rows] = np.arange(len(rows))  # the map's scratch (PersonColumns.position), reset below
     flagged = []
-    for codes in periods.ambassadors:
-        local = position[np.asarray(codes, dtype=np.int64)]
-        flagged.append(np.sort(local[local >= 0]).tolist())
+    try:
+        for codes in periods.ambassadors:
+            local = position[np.asarray(codes, dtype=np.int64)]
+            flagged.append(np.sort(local[local >= 0]).tolist())
+    finally:
+        position[rows] = -1
     return {"labels": periods.table["period"].astype(str).tolist(),
             "partial": periods.table["partial"].astype(bool).tolist(), "by": periods.by,
             "flagged": flagged, "total": [len(c) for c in periods.ambassadors]}
@@ -375,34 +384,102 @@ def _group_periods(findings: Findings, column: str, labels: list[str]) -> dict[s
             "partial": periods.table["partial"].astype(bool).tolist(), "by": periods.by, "silos": silos}
 
 
-def map_columns(findings: Findings) -> pd.DataFrame:
-    """The columns of ``findings.people`` a person map reads (rows of these few are cheap to take;
-    at 100,000 people rows are taken for more than a thousand drill-down pages)."""
+@dataclass
+class PersonColumns:
+    """What a person map reads of everyone, as arrays: built once, then each map takes its rows.
+
+    At a million people there are some 16,000 drill-down pages; taking rows of a few numpy arrays
+    costs microseconds where taking rows of a pandas table and converting them cost milliseconds.
+    Build it with :func:`person_columns`.
+    """
+
+    ids: np.ndarray  # str objects
+    names: np.ndarray  # str objects, "" for none
+    watcher: np.ndarray  # bool
+    colours: dict[str, tuple[np.ndarray, np.ndarray]]  # column -> (codes into sorted labels, labels)
+    missing: dict[str, np.ndarray]  # column -> bool: no value (a map colours by a column some of its people have)
+    text: dict[str, np.ndarray]  # department, community, pyramid: str objects, "" for none
+    sizes: dict[str, np.ndarray]  # SIZE_METRICS present: float, NaN for none
+    roles: np.ndarray  # objects: each person's list of roles
+    reasons: np.ndarray  # objects: each person's list of reasons
+    role: tuple[np.ndarray, np.ndarray]  # first role ("no role"), as colour codes
+    mark: np.ndarray  # MARK_AMBASSADOR | MARK_BROKER bits
+    position: np.ndarray = field(repr=False)  # scratch: person -> place on the map being built, -1 elsewhere
+
+
+def person_columns(findings: Findings, flags: pd.DataFrame | None = None) -> PersonColumns:
+    """The arrays every person map of ``findings`` reads (:class:`PersonColumns`).
+
+    ``flags`` is :func:`orgnet.report.content.people_flags`, when already computed.
+    """
     p = findings.people
-    wanted = ["person", "name", "pyramid_level", *HIERARCHY, "community", *SIZE_METRICS]
-    return p[[c for c in dict.fromkeys(wanted) if c in p.columns]]
+    flags = people_flags(findings) if flags is None else flags
+    colour_columns = [c for c in dict.fromkeys([*HIERARCHY, "department", "community", "team"]) if c in p.columns]
+
+    def text(column: str) -> np.ndarray:
+        return np.asarray(p[column].astype("string").fillna("").to_numpy(dtype=object))
+
+    watcher = ((p["pyramid_level"].astype("string") == "watcher").fillna(False).to_numpy(dtype=bool)
+               if "pyramid_level" in p.columns else np.zeros(len(p), dtype=bool))
+    roles = flags["roles"].to_numpy(dtype=object)
+    return PersonColumns(
+        ids=np.asarray(p["person"].astype(str).to_numpy(dtype=object)),
+        names=text("name"),
+        watcher=watcher,
+        colours={c: _category_codes(p[c]) for c in colour_columns},
+        missing={c: p[c].isna().to_numpy(dtype=bool) for c in colour_columns},
+        text={k: text(c) for k, c in (("department", "department"), ("community", "community"),
+                                      ("pyramid", "pyramid_level")) if c in p.columns},
+        sizes={k: p[k].to_numpy(dtype=float, na_value=np.nan) for k in SIZE_METRICS if k in p.columns},
+        roles=roles,
+        reasons=flags["reasons"].to_numpy(dtype=object),
+        role=_category_codes(pd.Series([rs[0] if rs else "no role" for rs in roles], dtype="string")),
+        mark=(flags["ambassador"].to_numpy().astype(np.int64) * MARK_AMBASSADOR
+              + flags["broker"].to_numpy().astype(np.int64) * MARK_BROKER),
+        position=np.full(len(p), -1, dtype=np.int64),
+    )
+
+
+def _submatrix(a: sp.sparray, rows: np.ndarray, position: np.ndarray) -> sp.csr_array:
+    """``a[rows][:, rows]`` in time proportional to the rows' ties (scipy's column indexing
+    allocates a vector as long as ``a`` is wide, once per drill-down page)."""
+    sub = sp.csr_array(a[rows])
+    position[rows] = np.arange(len(rows))
+    try:
+        col = position[sub.indices]
+    finally:
+        position[rows] = -1
+    keep = col >= 0
+    row = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+    return sp.csr_array((sub.data[keep], (row[keep], col[keep])), shape=(len(rows), len(rows)))
 
 
 _NO_STUBS: dict[str, Any] = {"labels": [], "links": [], "x": [], "y": [], "weight": [], "from": [], "to": [],
                              "width": [], "more": 0}
 
 
-def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray,
-           outside: tuple[np.ndarray, list[str], list[str]], symmetric: sp.sparray | None = None) -> dict[str, Any]:
+def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray, outside: tuple[np.ndarray, list[str], list[str]],
+           symmetric: sp.sparray | None, position: np.ndarray) -> dict[str, Any]:
     """Ties from ``rows`` to people elsewhere, gathered by the group they reach: one small node per
     outside group (the :data:`STUB_GROUPS` with most weight) on a ring around the map, in the
     direction of the members who reach it, and one stub per member and group."""
     codes, labels, links = outside
     a = (findings.ties + findings.ties.T).tocsr() if symmetric is None else symmetric
-    inside = np.zeros(a.shape[0], dtype=bool)
-    inside[rows] = True
-    out_cols = np.flatnonzero(~inside & (codes >= 0))
-    if len(out_cols) == 0 or len(rows) == 0:
+    if len(rows) == 0:
         return _NO_STUBS
     k = len(labels)
-    member = sp.csr_array((np.ones(len(out_cols)), (np.arange(len(out_cols)), codes[out_cols])),
-                          shape=(len(out_cols), k))
-    reach = (a[rows][:, out_cols] @ member).tocoo()  # person x outside group: tie weight
+    # Person x outside group: tie weight, from the rows' ties alone (``position`` marks the map's
+    # people; a vector as long as the organisation per page would make the pages quadratic).
+    sub = sp.csr_array(a[rows])
+    position[rows] = np.arange(len(rows))
+    try:
+        elsewhere = position[sub.indices] < 0
+    finally:
+        position[rows] = -1
+    group = codes[sub.indices]
+    keep = elsewhere & (group >= 0)
+    row = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+    reach = sp.coo_array((sub.data[keep], (row[keep], group[keep])), shape=(len(rows), k)).tocsr().tocoo()
     if reach.nnz == 0:
         return _NO_STUBS
     total = np.bincount(reach.col, weights=reach.data, minlength=k)
@@ -752,7 +829,7 @@ class _Writer:
         self.max_people, self.seed = max_people, seed
         self.flags = people_flags(findings)
         self.symmetric = (findings.ties + findings.ties.T).tocsr()
-        self.columns = map_columns(findings)
+        self.columns = person_columns(findings, self.flags)
         self.codes = [_level_codes(findings, c) for c in levels]
         self.place = np.full(findings.n, -1, dtype=np.int64)  # person -> page index in self.pages
         self.pages: list[str] = []
@@ -888,7 +965,7 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
         root.children.append(writer.group(np.flatnonzero(codes == c), 0, c, top[c], "", []))
     _write_people_index(folder / "maps" / "people.js", findings, writer.pages, writer.place)
     xy = _nested_positions(root, n)
-    whole = people_map_data(findings, None, seed=seed, flags=writer.flags, xy=xy, colour_first=levels[0],
+    whole = people_map_data(findings, None, seed=seed, columns=writer.columns, xy=xy, colour_first=levels[0],
                             title=f"everyone: {n:,} people", max_ties=WEBGL_MAX_TIES, compact=True,
                             note=f"each {levels[0]}'s people inside its disc")
     render_map(whole, folder / "maps" / "everyone.html", webgl_src="../static/", home="../index.html",
