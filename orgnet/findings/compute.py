@@ -56,7 +56,7 @@ from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
-from orgnet.metrics.columns import kind_is
+from orgnet.metrics.columns import distinct, kind_is
 from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import ei_index, group_ties, membership
@@ -370,12 +370,12 @@ def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, ex
     who = np.concatenate([target[inside], n + np.asarray(party_code, dtype=np.int64)])
     by = np.concatenate([actor[inside], actor[outside]])
     width = np.int64(int(who.max()) + 1 if len(who) else 1)
-    pairs = np.unique(by.astype(np.int64) * width + who)
+    pairs = distinct(by.astype(np.int64) * width + who)
     person, contact = pairs // width, pairs % width
     contacts = np.bincount(person, minlength=n)
     parties = np.bincount(person[contact >= n], minlength=n)
     member = contact < n
-    group_pairs = np.unique(person[member] * np.int64(len(with_none)) + with_none[contact[member]])
+    group_pairs = distinct(person[member] * np.int64(len(with_none)) + with_none[contact[member]])
     other_groups = np.bincount(group_pairs // len(with_none), minlength=n)
     keep = np.flatnonzero(contacts >= max(min_contacts, 1))
     keep = keep[np.lexsort((keep, -contacts[keep]))]
@@ -397,7 +397,7 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
     width = np.int64(max(graph.n, 1))
 
     def distinct_people(mask: np.ndarray) -> np.ndarray:
-        keys = np.unique(channel[mask] * width + actor[mask])
+        keys = distinct(channel[mask] * width + actor[mask])
         return np.bincount(keys // width, minlength=k)
 
     placed = (channel >= 0) & (actor >= 0)

@@ -13,14 +13,40 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from orgnet.metrics._check import BoolArray, IntArray
 
-__all__ = ["TimeUnit", "epoch_ticks", "kind_is", "thread_codes", "thread_values", "utc_times"]
+__all__ = ["TimeUnit", "distinct", "epoch_ticks", "kind_is", "thread_codes", "thread_values", "utc_times"]
 
 #: The units pandas stores times in.
 TimeUnit: TypeAlias = Literal["s", "ms", "us", "ns"]
+
+
+def distinct(values: npt.ArrayLike) -> IntArray:
+    """The distinct integers of ``values``, sorted: ``np.unique(values)`` by sorting.
+
+    numpy 2's ``np.unique`` finds the distinct values of a numeric array with a hash set
+    (``std::unordered_set``), many times slower than sorting once the array is large
+    (https://github.com/numpy/numpy/issues/31969): on 50 million event keys with 5 million
+    distinct values, 23.7 s against 0.4 s for the sort. Keys built from event columns (channel
+    and person, person and contact) go through this instead.
+
+    Examples
+    --------
+    >>> distinct(np.array([3, 1, 3, 2, 1])).tolist()
+    [1, 2, 3]
+    >>> distinct(np.array([], dtype=np.int64)).tolist()
+    []
+    """
+    a = np.sort(np.asarray(values).ravel())
+    if a.dtype.kind not in "iub":
+        raise TypeError(f"distinct: expected integers, got {a.dtype}")
+    keep = np.empty(len(a), dtype=bool)
+    keep[:1] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def thread_values(thread: Any) -> pd.Series:

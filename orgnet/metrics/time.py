@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, thread_codes, utc_times
 from orgnet.metrics.robust import grouped_medians
 
 __all__ = [
@@ -78,7 +78,7 @@ def covered_spans(ts: Any, *, gap_days: float = GAP_DAYS, gap_spacing: float = G
     if not valid.any():
         return empty
     per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
-    days = np.unique(clock[valid] // per_day)
+    days = distinct(clock[valid] // per_day)
     spacing = np.diff(days)
     typical = float(np.median(spacing)) if len(spacing) else 1.0
     limit = max(float(gap_days), gap_spacing * typical)
