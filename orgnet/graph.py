@@ -35,7 +35,7 @@ from orgnet.directory import DIRECTORY_COLUMNS
 from orgnet.events import contributions, encode_ids, validate
 from orgnet.metrics.centrality import undirected_ties
 
-__all__ = ["OrgGraph", "to_timestamp"]
+__all__ = ["OrgGraph", "igraph_view", "to_timestamp"]
 
 
 def to_timestamp(value: Any) -> pd.Timestamp | None:
@@ -306,13 +306,7 @@ class OrgGraph:
         """
         key = f"igraph_{directed}"
         if key not in self._cache:
-            import igraph as ig
-
-            coo = self.ties(directed=directed)
-            edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
-            g = ig.Graph(n=self.n, edges=edges, directed=directed)
-            g.es["weight"] = coo.data
-            self._cache[key] = g
+            self._cache[key] = _igraph_of(self.ties(directed=directed), self.n, directed)
         return self._cache[key]
 
     def window(self, since: Any = None, until: Any = None) -> OrgGraph:
@@ -489,3 +483,24 @@ def _people_table(ids: pa.Array, directory: pd.DataFrame | None, people: pd.Data
         table["name"] = table["name"].astype("string").fillna(table["person"])
     ordered = list(DIRECTORY_COLUMNS) + [c for c in table.columns if c not in DIRECTORY_COLUMNS]
     return table[ordered].reset_index(drop=True)
+
+
+def _igraph_of(coo: sp.coo_array, n: int, directed: bool) -> Any:
+    import igraph as ig
+
+    g = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]).astype(np.int64), directed=directed)
+    g.es["weight"] = coo.data
+    return g
+
+
+def igraph_view(adjacency: sp.sparray, *, directed: bool = False) -> Any:
+    """The igraph view :meth:`OrgGraph.igraph` builds, from the tie matrix alone (for a worker process).
+
+    Examples
+    --------
+    >>> view = igraph_view(sp.csr_array([[0, 2.0], [1.0, 0]]))
+    >>> view.ecount(), [float(w) for w in view.es["weight"]]
+    (1, [3.0])
+    """
+    coo = sp.csr_array(adjacency).tocoo() if directed else undirected_ties(adjacency)
+    return _igraph_of(coo, adjacency.shape[0], directed)

@@ -1,4 +1,5 @@
-"""analyze() with worker processes (betweenness pivots, silo test) equals the in-process run."""
+"""analyze() with worker processes (betweenness pivots, silo test, community stability) equals the
+in-process run."""
 
 from __future__ import annotations
 
@@ -28,8 +29,12 @@ def test_workers_change_nothing(assert_same_findings) -> None:
     steps = Steps()
     both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts), progress=steps)
     assert "Silos (started in a worker process)" in steps and "Betweenness: waiting for the workers" in steps
+    assert "Community stability: waiting for the worker" in steps
     assert both.summary.methods["betweenness_method"] == "sampled"
     assert_same_findings(alone, both)  # people, groups, silos, ambassadors, connectors, pyramid
+    # Leiden with the other seeds ran in a worker: the same agreement, to the last bit.
+    assert both.summary.methods["community_stability"] == alone.summary.methods["community_stability"]
+    assert len(alone.summary.methods["community_stability"]["nmi"]) == 3
 
 
 def test_small_organisations_stay_in_process_by_default() -> None:

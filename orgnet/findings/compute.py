@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from orgnet._parallel import effective_n_jobs, start_call
+from orgnet._parallel import Pending, effective_n_jobs, start_call
 from orgnet.connectors.base import InputError
 from orgnet.events import contributions, encode_ids, has_timestamps
 from orgnet.findings.ambassadors import ambassador_ranking, ambassador_section
@@ -53,7 +53,7 @@ from orgnet.findings.model import (
 from orgnet.findings.periods import period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
-from orgnet.graph import OrgGraph, to_timestamp
+from orgnet.graph import OrgGraph, igraph_view, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.columns import distinct, kind_is
@@ -435,6 +435,34 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
     return Channels(table.iloc[order].reset_index(drop=True))
 
 
+def _seed_agreement(a: sp.csr_array, community: np.ndarray, resolution: float, seeds: list[int],
+                    among: np.ndarray) -> np.ndarray:
+    """:func:`seed_stability` in a worker process, on the same igraph view as in the main process.
+
+    :func:`orgnet.graph.igraph_view` builds it as :meth:`OrgGraph.igraph` does (same edges in the
+    same order), so the result is the one computed in process.
+    """
+    return seed_stability(a, community, resolution=resolution, seeds=seeds, graph=igraph_view(a), among=among)
+
+
+def _collected(agreement: np.ndarray | None, call: Pending[np.ndarray] | None, progress: StepReporter) -> np.ndarray:
+    if agreement is not None:
+        return agreement
+    assert call is not None
+    with progress("Community stability: waiting for the worker"):
+        return call.result()
+
+
+def _stability(agreement: np.ndarray, resolution: float, how: str, seeds: list[int],
+               rules: Rules) -> dict[str, Any]:
+    """The ``community_stability`` record: resolution, how it was chosen, NMI with each other seed."""
+    return {"resolution": float(resolution), "resolution_rule": how, "seeds": seeds,
+            "nmi": [float(x) for x in agreement],
+            "mean_nmi": float(agreement.mean()) if len(agreement) else None,
+            "stable": bool(agreement.mean() >= rules.communities.min_stability) if len(agreement) else True,
+            "min_stability": rules.communities.min_stability}
+
+
 def _grouping(graph: OrgGraph, kind: str) -> Grouping:
     codes, labels = graph.group_codes(kind)
     return Grouping(kind, np.asarray(codes, dtype=np.int64), np.asarray(labels, dtype=object).astype(str).astype(object))
@@ -564,13 +592,18 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         label = pd.Series(np.char.add("C", (community + 1).astype(str)), dtype="string")
         has_tie = (np.diff(a.indptr) > 0) | (np.bincount(a.indices, minlength=graph.n) > 0)
         seeds = [opts.seed + 1 + i for i in range(rules.communities.stability_seeds)]
-        agreement = seed_stability(a, community, resolution=resolution, seeds=seeds, graph=view, among=has_tie) \
-            if has_tie.sum() > 1 and seeds else np.zeros(0)
-        stability = {"resolution": float(resolution), "resolution_rule": how, "seeds": seeds,
-                     "nmi": [float(x) for x in agreement],
-                     "mean_nmi": float(agreement.mean()) if len(agreement) else None,
-                     "stable": bool(agreement.mean() >= rules.communities.min_stability) if len(agreement) else True,
-                     "min_stability": rules.communities.min_stability}
+        agreement: np.ndarray | None = np.zeros(0)
+        agreement_call = None
+        if has_tie.sum() > 1 and seeds:
+            if graph.n >= opts.parallel_from and effective_n_jobs(opts.workers) > 1:
+                # Leiden again with each other seed: a worker runs it beside the steps below (at a
+                # million people three more Leiden runs took 40 s of the main process).
+                agreement, agreement_call = None, start_call(_seed_agreement, a, community, resolution, seeds,
+                                                             has_tie, n_jobs=opts.workers)
+                cleanup.callback(agreement_call.close)
+            else:
+                agreement = seed_stability(a, community, resolution=resolution, seeds=seeds, graph=view,
+                                           among=has_tie)
         table["community"] = label.mask(~has_tie).array
         graph.people["community"] = table["community"].to_numpy()
         graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it
@@ -659,8 +692,10 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             with progress(f"Findings per {opts.by}"):
                 periods = period_findings(graph, opts.by, grouping, eligible=eligible, rules=rules, seed=opts.seed,
                                           coded_events=coded_events, spans=spans)
-                if grouping.kind == "community" and not stability["stable"]:
-                    _no_group_trends(periods, float(agreement.mean()))
+                if grouping.kind == "community":
+                    agreement = _collected(agreement, agreement_call, progress)
+                    if not _stability(agreement, resolution, how, seeds, rules)["stable"]:
+                        _no_group_trends(periods, float(agreement.mean()))
     else:
         skipped.append("time-based findings (periods, response times, trends, newcomers): "
                        "the events carry no timestamps")
@@ -682,6 +717,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         with progress("Silos: waiting for the worker"):
             silos = silo_call.result()
 
+    stability = _stability(_collected(agreement, agreement_call, progress), resolution, how, seeds, rules)
     people = _people_table(table, measures, components, score, levels, found, eligible,
                            bc.certain_top(opts.top))
     first, last = _period(graph.events)
