@@ -582,7 +582,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     with progress("Communities (Leiden)"):
         view = graph.igraph(directed=False)
         if opts.resolution is None:
-            choice = choose_resolution(a, seed=opts.seed, graph=view, max_iterations=rules.communities.max_iterations)
+            choice = choose_resolution(a, seed=opts.seed, graph=view, max_iterations=rules.communities.max_iterations,
+                                       tolerance=rules.communities.tolerance)
             community, resolution = choice.labels, choice.resolution
             how = f"chosen from the data (Newman 2016 maximum likelihood, {len(choice.history)} estimates)"
         else:

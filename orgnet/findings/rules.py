@@ -240,6 +240,10 @@ class CommunityRules:
     max_iterations : int
         The resolution is Newman's (2016) maximum-likelihood estimate, re-estimated from the
         partition at most 10 times (it usually settles in 3 to 7) unless ``--resolution`` is given.
+    tolerance : float
+        Re-estimating stops when the resolution moves by less than 0.5% of it: below that,
+        successive partitions differ as little as two seeds' do
+        (:func:`orgnet.metrics.communities.choose_resolution`).
     stability_seeds : int
         Leiden is run again with 3 other seeds at the chosen resolution; the mean normalised
         mutual information with the reported partition is its seed stability.
@@ -250,6 +254,7 @@ class CommunityRules:
     """
 
     max_iterations: int = 10
+    tolerance: float = 0.005
     stability_seeds: int = 3
     min_stability: float = 0.8
 

@@ -187,7 +187,7 @@ class ResolutionChoice:
     converged: bool = False
 
 
-def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0, tolerance: float = 0.01,
+def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0, tolerance: float = 0.005,
                       max_iterations: int = 10, graph: igraph.Graph | None = None) -> ResolutionChoice:
     """Fit partition and resolution together (Newman 2016): Leiden at ``gamma``, re-estimate, repeat.
 
@@ -200,7 +200,12 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
     start : float
         First resolution (1: plain modularity).
     tolerance : float
-        Stop when the resolution moves by less than this.
+        Stop when a re-estimate moves the resolution by less than this share of it (0.005: half
+        a per cent). The resolution's scale depends on the data (about 135 on the 100k benchmark
+        organisation, 1,013 on the 1M one), so the stop is relative. Below half a per cent the
+        partitions of successive estimates differ as little as Leiden's partitions with two seeds
+        do (NMI 0.998 on both), and the estimate only wanders within that noise: at 1M people an
+        absolute stop of 0.01 took 11 Leiden runs, this one 6.
     max_iterations : int
         At most this many re-estimates (the iteration usually settles in 3 to 7).
     graph : igraph.Graph, optional
@@ -227,7 +232,7 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
         new = newman_resolution(adjacency, labels)
         if not np.isfinite(new) or new <= 0:
             break
-        if abs(new - gamma) < tolerance:
+        if abs(new - gamma) < tolerance * gamma:
             return ResolutionChoice(gamma, labels, history, True)
         gamma = new
         history.append(gamma)

@@ -62,6 +62,23 @@ def test_chosen_resolution_beats_plain_modularity_on_many_small_groups():
     assert choice.history[0] == 1.0 and len(choice.history) >= 2
 
 
+def test_resolution_stops_relative_to_its_own_scale():
+    # 200 groups of 5: the resolution settles far above 1, where a fixed step of 0.01 would be
+    # a far stricter stop than near 1. The stop is a share of the resolution itself.
+    from orgnet.metrics.communities import choose_resolution, newman_resolution
+
+    a, _ = _planted(200, 5, 0.9, 0.002, seed=4)
+    choice = choose_resolution(a, seed=0, tolerance=0.005)
+    assert choice.converged and choice.resolution > 10
+    again = newman_resolution(a, choice.labels)
+    assert abs(again - choice.resolution) < 0.005 * choice.resolution
+    # every step before the stop moved by at least the tolerance
+    steps = np.abs(np.diff(choice.history)) / np.asarray(choice.history[:-1])
+    assert (steps >= 0.005).all()
+    strict = choose_resolution(a, seed=0, tolerance=1e-9, max_iterations=10)
+    assert len(strict.history) >= len(choice.history)
+
+
 def test_newman_resolution_is_undefined_without_ties_between_or_inside():
     from orgnet.metrics.communities import newman_resolution
 
