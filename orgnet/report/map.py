@@ -29,13 +29,14 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.findings import Findings
+from orgnet.metrics.columns import distinct
 from orgnet.report.content import people_flags, wording
 from orgnet.report.layout import box_extents, nest, separate
 
@@ -145,12 +146,16 @@ def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = No
     The layout is seeded through igraph's random generator and the global generator restored,
     so the same graph and seed give the same picture.
     """
+    return _layout_of(_upper(_ties_of(adjacency)), seed=seed, last=last)
+
+
+def _layout_of(upper: _Ties, *, seed: int = 0, last: np.ndarray | None = None) -> np.ndarray:
+    """:func:`layout` of the ties :func:`_upper` gives."""
     import igraph as ig
 
-    n = adjacency.shape[0]
+    n = upper.n
     if n == 0:
         return np.zeros((0, 2))
-    upper = sp.triu(adjacency + adjacency.T, k=1).tocoo()
     degree = np.bincount(upper.row, minlength=n) + np.bincount(upper.col, minlength=n)
     tied, alone = np.flatnonzero(degree > 0), np.flatnonzero(degree == 0)
     coords = np.zeros((n, 2))
@@ -161,7 +166,7 @@ def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = No
         state = random.getstate()
         ig.set_random_number_generator(random.Random(seed))
         try:
-            weights = np.log1p(upper.data).tolist() if upper.nnz else None
+            weights = np.log1p(upper.weight).tolist() if len(upper.weight) else None
             sub = np.asarray(g.layout_fruchterman_reingold(weights=weights, niter=layout_iterations(n)).coords)
         finally:
             ig.set_random_number_generator(random)
@@ -226,16 +231,59 @@ def _sizes(values: np.ndarray, lo: float = 6, hi: float = 36) -> list[float]:
     return np.round(lo + (hi - lo) * np.sqrt((v - v.min()) / (v.max() - v.min())), 1).tolist()
 
 
+class _Ties(NamedTuple):
+    """Ties as plain arrays (a drill-down page's are a few hundred: scipy's per-call checks
+    cost more than the work, 20,000 pages over)."""
+
+    row: np.ndarray
+    col: np.ndarray
+    weight: np.ndarray
+    n: int
+
+
+def _ties_of(adjacency: sp.sparray) -> _Ties:
+    coo = sp.coo_array(adjacency)
+    return _Ties(coo.row.astype(np.int64), coo.col.astype(np.int64), np.asarray(coo.data, dtype=float),
+                 int(adjacency.shape[0]))
+
+
+def _upper(t: _Ties) -> _Ties:
+    """Each pair once, both directions' weights summed, sorted by (row, col): the entries of
+    ``sp.triu(A + A.T, k=1)``, to the last bit (a sum of two floats does not depend on their order).
+
+    Examples
+    --------
+    >>> u = _upper(_Ties(np.array([0, 1, 2]), np.array([1, 0, 2]), np.array([2.0, 1.0, 5.0]), 3))
+    >>> u.row.tolist(), u.col.tolist(), u.weight.tolist()
+    ([0], [1], [3.0])
+    """
+    lo, hi = np.minimum(t.row, t.col), np.maximum(t.row, t.col)
+    keep = lo != hi
+    key = lo[keep].astype(np.int64) * np.int64(max(t.n, 1)) + hi[keep]
+    order = np.argsort(key, kind="stable")
+    key, w = key[order], t.weight[keep][order]
+    if len(key) == 0:
+        return _Ties(key, key.copy(), w, t.n)
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    first = key[starts]
+    n = np.int64(max(t.n, 1))
+    return _Ties(first // n, first % n, np.add.reduceat(w, starts), t.n)
+
+
 def _edge_columns(adjacency: sp.sparray, *, hi: float = 6, max_ties: int | None = None) -> dict[str, list[Any]]:
-    upper = sp.triu(adjacency + adjacency.T, k=1).tocoo()
-    if upper.nnz == 0:
+    return _edge_columns_of(_upper(_ties_of(adjacency)), hi=hi, max_ties=max_ties)
+
+
+def _edge_columns_of(upper: _Ties, *, hi: float = 6, max_ties: int | None = None) -> dict[str, list[Any]]:
+    row, col, weight = upper.row, upper.col, upper.weight
+    if len(row) == 0:
         return {"from": [], "to": [], "width": []}
-    if max_ties is not None and upper.nnz > max_ties:
-        keep = _strongest(upper.row, upper.col, upper.data, adjacency.shape[0], max_ties)
-        upper = sp.coo_array((upper.data[keep], (upper.row[keep], upper.col[keep])), shape=upper.shape)
-    w = np.log1p(upper.data)
+    if max_ties is not None and len(row) > max_ties:
+        keep = _strongest(row, col, weight, upper.n, max_ties)
+        row, col, weight = row[keep], col[keep], weight[keep]
+    w = np.log1p(weight)
     width = np.round(0.5 + (hi - 0.5) * w / w.max(), 2)
-    return {"from": upper.row.tolist(), "to": upper.col.tolist(), "width": width.tolist()}
+    return {"from": row.tolist(), "to": col.tolist(), "width": width.tolist()}
 
 
 def _strongest(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, budget: int) -> np.ndarray:
@@ -306,10 +354,11 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     everyone = rows is None
     rows = np.arange(len(c.ids)) if rows is None else np.asarray(rows, dtype=np.int64)
     a = findings.ties
-    adjacency = a if everyone or len(rows) == a.shape[0] else _submatrix(a, rows, c.position)
+    ties = _ties_of(a) if everyone or len(rows) == a.shape[0] else _submatrix(sp.csr_array(a), rows, c.position)
+    upper = _upper(ties)
     watcher = c.watcher[rows]
     if xy is None:
-        xy = layout(adjacency, seed=seed, last=watcher)
+        xy = _layout_of(upper, seed=seed, last=watcher)
     xy = np.round(np.asarray(xy, dtype=float), 0 if compact else 1)
     first = [colour_first] if colour_first else []
     colour_by = {k: _categories_of(c.colours[k][0][rows], c.colours[k][1])
@@ -329,11 +378,10 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
                    for k, v in size_by.items()}
         info = {"roles": info["roles"]}
-    edges = _edge_columns(adjacency, max_ties=max_ties)
+    edges = _edge_columns_of(upper, max_ties=max_ties)
     if compact:
         edges["width"] = []
-    shown_ties = len(edges["from"])
-    all_ties = int(sp.triu(adjacency + adjacency.T, k=1).nnz) if max_ties is not None else shown_ties
+    shown_ties, all_ties = len(edges["from"]), len(upper.row)
     if shown_ties < all_ties:
         note = (note + "; " if note else "") + f"lines: the {shown_ties:,} strongest of {all_ties:,} ties"
     return {
@@ -440,18 +488,27 @@ def person_columns(findings: Findings, flags: pd.DataFrame | None = None) -> Per
     )
 
 
-def _submatrix(a: sp.sparray, rows: np.ndarray, position: np.ndarray) -> sp.csr_array:
-    """``a[rows][:, rows]`` in time proportional to the rows' ties (scipy's column indexing
-    allocates a vector as long as ``a`` is wide, once per drill-down page)."""
-    sub = sp.csr_array(a[rows])
+def _rows_of(a: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of ``a[rows]`` (position in ``rows``, column, value), read from the CSR arrays."""
+    starts = a.indptr[rows].astype(np.int64)
+    counts = a.indptr[rows + 1].astype(np.int64) - starts
+    local = np.repeat(np.arange(len(rows)), counts)
+    at = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return local, a.indices[at].astype(np.int64), np.asarray(a.data[at], dtype=float)
+
+
+def _submatrix(a: sp.csr_array, rows: np.ndarray, position: np.ndarray) -> _Ties:
+    """The ties among ``rows`` (numbered by their place in ``rows``), in time proportional to the
+    rows' ties: scipy's ``a[rows][:, rows]`` allocates a vector as long as ``a`` is wide, once per
+    drill-down page. ``rows`` sorted: the ties come in row-major order."""
+    local, col, data = _rows_of(a, rows)
     position[rows] = np.arange(len(rows))
     try:
-        col = position[sub.indices]
+        col = position[col]
     finally:
         position[rows] = -1
     keep = col >= 0
-    row = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-    return sp.csr_array((sub.data[keep], (row[keep], col[keep])), shape=(len(rows), len(rows)))
+    return _Ties(local[keep], col[keep], data[keep], len(rows))
 
 
 _NO_STUBS: dict[str, Any] = {"labels": [], "links": [], "x": [], "y": [], "weight": [], "from": [], "to": [],
@@ -470,29 +527,32 @@ def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray, outside: tuple[
     k = len(labels)
     # Person x outside group: tie weight, from the rows' ties alone (``position`` marks the map's
     # people; a vector as long as the organisation per page would make the pages quadratic).
-    sub = sp.csr_array(a[rows])
+    local, col, data = _rows_of(sp.csr_array(a), rows)
     position[rows] = np.arange(len(rows))
     try:
-        elsewhere = position[sub.indices] < 0
+        elsewhere = position[col] < 0
     finally:
         position[rows] = -1
-    group = codes[sub.indices]
+    group = codes[col]
     keep = elsewhere & (group >= 0)
-    row = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-    reach = sp.coo_array((sub.data[keep], (row[keep], group[keep])), shape=(len(rows), k)).tocsr().tocoo()
-    if reach.nnz == 0:
+    key = local[keep] * np.int64(k) + group[keep]
+    order = np.argsort(key, kind="stable")
+    key, w = key[order], data[keep][order]
+    if len(key) == 0:
         return _NO_STUBS
-    total = np.bincount(reach.col, weights=reach.data, minlength=k)
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    reach = _Ties(key[starts] // k, key[starts] % k, np.add.reduceat(w, starts), len(rows))
+    total = np.bincount(reach.col, weights=reach.weight, minlength=k)
     reached = np.flatnonzero(total > 0)
     top = reached[np.argsort(-total[reached], kind="stable")[:STUB_GROUPS]]
-    position = np.full(k, -1)
-    position[top] = np.arange(len(top))
-    keep = position[reach.col] >= 0
-    pr, pg, w = reach.row[keep], position[reach.col[keep]], reach.data[keep]
+    slot = np.full(k, -1)
+    slot[top] = np.arange(len(top))
+    keep = slot[reach.col] >= 0
+    pr, pg, w = reach.row[keep], slot[reach.col[keep]], reach.weight[keep]
     centre = xy[pr].mean(axis=0)
     # Just outside where most members are (a few outliers far out do not push the ring away).
     # (and people with no tie at all, whom the layout pushes to the rim, are left out of it).
-    reaching = np.unique(pr)
+    reaching = distinct(pr)
     radius = float(np.quantile(np.hypot(*(xy[reaching] - centre).T), 0.9) or 1.0) * 1.3 + 40
     # Each outside group sits in the mean direction of the members who reach it, then spread apart.
     gx = np.bincount(pg, weights=w * (xy[pr, 0] - centre[0]), minlength=len(top))
@@ -758,6 +818,12 @@ def webgl_assets() -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _template(name: str) -> str:
+    """A file of ``orgnet/report/templates``, read once per process (a run writes thousands of maps)."""
+    return (resources.files("orgnet.report") / "templates" / name).read_text(encoding="utf-8")
+
+
 def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, home: str = "index.html",
                main_map: str = "", trail: list[tuple[str, str]] | None = None, people_index: str = "",
                webgl_src: str | None = None) -> None:
@@ -782,11 +848,11 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
         (``templates/map_webgl.html``) instead of vis-network.
     """
     if webgl_src is not None:
-        template = (resources.files("orgnet.report") / "templates" / "map_webgl.html").read_text(encoding="utf-8")
+        template = _template("map_webgl.html")
         script = "".join(f'<script src="{html.escape(webgl_src + name)}"></script>\n' for name in webgl_assets())
         style = ""
     else:
-        template = (resources.files("orgnet.report") / "templates" / "map.html").read_text(encoding="utf-8")
+        template = _template("map.html")
         js, css = vis_assets()
         if vis_src is None:
             script = "<script>\n" + js.replace("</script", "<\\/script") + "\n</script>"
@@ -801,8 +867,7 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
         nav += f' › <a href="{html.escape(link)}">{html.escape(label)}</a>'
     data = dict(data, peopleIndex=people_index)
     # The data go in last, so nothing in a name can be taken for a placeholder.
-    search = (resources.files("orgnet.report") / "templates" / "people_search.js").read_text(encoding="utf-8")
-    template = template.replace("  /*__PEOPLE_SEARCH_JS__*/\n", search)
+    template = template.replace("  /*__PEOPLE_SEARCH_JS__*/\n", _template("people_search.js"))
     page = (template.replace("<!--__VIS_CSS__-->", style)
             .replace("<!--__VIS_JS__-->", script)
             .replace("__TITLE__", html.escape(str(data.get("title", "network map"))))

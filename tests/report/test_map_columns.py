@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgnet.report.map import _categories, _stubs, _submatrix, people_map_data, person_columns
+from orgnet.report.map import _categories, _stubs, _submatrix, _upper, people_map_data, person_columns
 
 
 def _random_ties(n: int, seed: int) -> sp.csr_array:
@@ -36,10 +36,15 @@ def test_a_pages_ties_are_its_rows_and_columns_of_the_matrix(n: int, seed: int, 
     rows = np.sort(rng.choice(n, int(round(share * n)), replace=False))
     position = np.full(n, -1, dtype=np.int64)
     got = _submatrix(a, rows, position)
-    want = a[rows][:, rows]
-    assert got.shape == want.shape
-    assert np.array_equal(got.toarray(), want.toarray())
+    want = a[rows][:, rows].tocoo()
+    assert got.n == len(rows)
+    assert np.array_equal(got.row, want.row) and np.array_equal(got.col, want.col)  # row-major, as scipy's
+    assert np.array_equal(got.weight, want.data)
     assert (position == -1).all()  # the scratch is left as found, for the next page
+    # Each pair once with both directions summed: what sp.triu(A + A.T, k=1) gives, to the last bit.
+    upper, ref = _upper(got), sp.triu(a[rows][:, rows] + a[rows][:, rows].T, k=1).tocoo()
+    assert np.array_equal(upper.row, ref.row) and np.array_equal(upper.col, ref.col)
+    assert np.array_equal(upper.weight, ref.data)
 
 
 def _dense_stubs(a: np.ndarray, rows: np.ndarray, codes: np.ndarray, k: int) -> dict[tuple[int, int], float]:
