@@ -550,26 +550,43 @@ def periods_view(findings: Findings) -> View:
 
 
 def people_flags(findings: Findings, *, ambassadors_marked: int = 50) -> pd.DataFrame:
-    """Per person (aligned with ``findings.people``): roles, reasons, ambassador and broker marks."""
+    """Per person (aligned with ``findings.people``): roles, reasons, ambassador and broker marks.
+
+    People with no role share one empty tuple (a million people, a few per cent flagged: a list
+    each cost a second); the flagged have a list each.
+    """
     n = findings.n
-    roles: list[list[str]] = [[] for _ in range(n)]
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    roles: dict[int, list[str]] = {}
+    reasons: dict[int, list[str]] = {}
     ambassador = np.zeros(n, dtype=bool)
     words = wording(findings)
     amb = findings.ambassadors
     for i in range(min(ambassadors_marked, len(amb.table))):
         code = int(amb.table["code"].iat[i])
         ambassador[code] = True
-        roles[code].append(f"ambassador #{int(amb.table['rank'].iat[i])}")
-        reasons[code].append("ambassador: " + words.sentence(amb.reason(i)))
+        roles.setdefault(code, []).append(f"ambassador #{int(amb.table['rank'].iat[i])}")
+        reasons.setdefault(code, []).append("ambassador: " + words.sentence(amb.reason(i)))
     con = findings.connectors
-    for code, role, reason in zip(con.table["code"].to_numpy(np.int64), con.table["role"].astype(str),
-                                  con.reasons(), strict=True):
-        if role not in roles[code]:
-            roles[code].append(role)
-        reasons[code].append(f"{role}: " + words.sentence(reason))
-    broker = np.array([any(r in BROKER_ROLES for r in rs) for rs in roles], dtype=bool)
-    return pd.DataFrame({"roles": roles, "reasons": reasons, "ambassador": ambassador, "broker": broker})
+    codes = con.table["code"].to_numpy(np.int64)
+    role_names = con.table["role"].astype(str).tolist()
+    for code, role, reason in zip(codes.tolist(), role_names, con.reasons(), strict=True):
+        mine = roles.setdefault(code, [])
+        if role not in mine:
+            mine.append(role)
+        reasons.setdefault(code, []).append(f"{role}: " + words.sentence(reason))
+    broker = np.zeros(n, dtype=bool)
+    broker[codes[np.isin(np.asarray(role_names, dtype=object), list(BROKER_ROLES))]] = True
+    return pd.DataFrame({"roles": _per_person(roles, n), "reasons": _per_person(reasons, n),
+                         "ambassador": ambassador, "broker": broker})
+
+
+def _per_person(values: dict[int, list[str]], n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out.fill(())
+    if values:
+        at = np.fromiter(values, dtype=np.int64, count=len(values))
+        out[at] = np.fromiter(values.values(), dtype=object, count=len(values))  # never read as 2-D
+    return out
 
 
 def highlights(findings: Findings, *, top: int = 5) -> list[tuple[str, list[str], list[list[str]]]]:
