@@ -568,13 +568,31 @@ def _used_kinds(col: pa.ChunkedArray) -> list[str]:
     return sorted(found)
 
 
-def concat_events(tables: list[pa.Table]) -> pa.Table:
+def concat_events(tables: list[pa.Table], *, combine: bool = True) -> pa.Table:
     """Concatenate events tables from several sources into one.
+
+    Parameters
+    ----------
+    tables : list of pyarrow.Table
+        Events tables (any of them may lack ``item``: then none keeps it).
+    combine : bool
+        Copy the result into one chunk per column (the default). ``False`` keeps the tables'
+        chunks as they are and only gives each coded column one dictionary: for the parts of
+        one input read batch by batch, where a copy of every column would double the peak.
+
+    Returns
+    -------
+    pyarrow.Table
 
     Examples
     --------
     >>> concat_events([empty_events(), empty_events()]).num_rows
     0
+    >>> parts = [events_from_mapping({"kind": ["post"], "actor": [a], "channel": [c]}, source="demo")
+    ...          for a, c in (("a", "#x"), ("b", "#y"))]
+    >>> both = concat_events(parts, combine=False)
+    >>> both.column("channel").num_chunks, both.column("channel").chunk(1).dictionary.to_pylist()
+    (2, ['#x', '#y'])
     """
     if not tables:
         return empty_events()
@@ -583,6 +601,8 @@ def concat_events(tables: list[pa.Table]) -> pa.Table:
     unified = [_normalise(t) for t in tables]
     if len(unified) == 1:
         return unified[0]  # one reader's table: no copy (combining chunks costs ~1 s per 10M events)
+    if not combine:
+        return pa.concat_tables(unified).unify_dictionaries()
     return pa.concat_tables(unified).combine_chunks()
 
 

@@ -117,6 +117,14 @@ def date_bounds(earliest: str | datetime | None = None, latest: str | datetime |
 
 def _micros(ts: Any) -> tuple[np.ndarray, np.ndarray]:
     """Microseconds since the epoch (int64) and validity of any array of timestamps."""
+    ts = _us_array(ts)
+    valid = np.asarray(ts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    values = np.asarray(pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return values, valid
+
+
+def _us_array(ts: Any) -> pa.Array:
+    """Any array of timestamps as one Arrow array of microseconds (no copy when it is one already)."""
     if isinstance(ts, pa.ChunkedArray):
         ts = ts.combine_chunks() if ts.num_chunks != 1 else ts.chunk(0)
     if not isinstance(ts, pa.Array):
@@ -124,10 +132,7 @@ def _micros(ts: Any) -> tuple[np.ndarray, np.ndarray]:
                       type=_TS, from_pandas=True)
     if not pa.types.is_timestamp(ts.type):
         raise TypeError(f"expected timestamps, got {ts.type}")
-    ts = ts.cast(pa.timestamp("us", tz=ts.type.tz))
-    valid = np.asarray(ts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    values = np.asarray(pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return values, valid
+    return ts.cast(pa.timestamp("us", tz=ts.type.tz))
 
 
 def isolated_dates(ts: Any) -> np.ndarray:
@@ -160,12 +165,13 @@ def isolated_dates(ts: Any) -> np.ndarray:
 
 def _isolated(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
     out = np.zeros(len(values), dtype=bool)
-    v = values[valid]
+    v = values if valid.all() else values[valid]  # no copy of every date when all are dated
     n = len(v)
     limit = int(np.floor(STRAY_SHARE * n))
     if limit < 1:
         return out
-    q1, q3 = np.quantile(v.astype(np.float64), [0.25, 0.75])  # by partition: no full sort
+    # By partition (no full sort), in the float copy itself: no second copy.
+    q1, q3 = np.quantile(v.astype(np.float64), [0.25, 0.75], overwrite_input=True)
     iqr = q3 - q1
     if iqr <= 0:
         return out
@@ -249,14 +255,18 @@ def check_dates(
     """
     if date_check not in DATE_CHECKS:
         raise ValueError(f"date_check must be one of {', '.join(DATE_CHECKS)}, not {date_check!r}")
+    ts = _us_array(ts)
     values, valid = _micros(ts)
     lo, hi = date_bounds(earliest, latest)
     lo_us, hi_us = (int(pd.Timestamp(x).value // 1000) for x in (lo, hi))
     outside = valid & ((values < lo_us) | (values > hi_us))
     isolated = _isolated(values, valid & ~outside) if date_check == "outliers" else np.zeros(len(values), bool)
     bad = outside | isolated
-    dates = pa.array(values, type=pa.int64()).cast(_TS)
-    dates = pc.if_else(pa.array(valid & ~bad), dates, pa.scalar(None, _TS))
+    if not bad.any() and ts.type == _TS:
+        dates = ts  # nothing to null: the input itself, not a copy of every date
+    else:
+        dates = pa.array(values, type=pa.int64()).cast(_TS)
+        dates = pc.if_else(pa.array(valid & ~bad), dates, pa.scalar(None, _TS))
     return DateCheck(dates=dates, out_of_bounds=int(outside.sum()), isolated=int(isolated.sum()), implausible=bad)
 
 

@@ -20,6 +20,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from orgnet.connectors._fields import MAX_WEIGHT, WEIGHT_OUT_OF_RANGE
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people, shown_value
+from orgnet.connectors.dates import _NUMBER as UNIX_NUMBER
 from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
-from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events
+from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events, concat_events
 
 __all__ = [
-    "DELIMITERS", "HEADERLESS_ORDER", "READERS", "parse_column_map", "parse_delimiter", "parse_kind_map",
+    "DELIMITERS", "HEADERLESS_ORDER", "PARQUET_BATCH_ROWS", "READERS", "parse_column_map", "parse_delimiter", "parse_kind_map",
     "read_csv", "read_parquet", "sniff_delimiter",
 ]
 
@@ -52,6 +55,14 @@ _SNIFF_BYTES = 64 * 1024
 #: What the columns of a headerless file are, in order, when no --map names them.
 HEADERLESS_ORDER: tuple[str, ...] = ("actor", "target", "weight", "ts")
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
+#: Rows decoded at a time from a Parquet file: the decoded batch and its contract form coexist, never
+#: the whole file's. A smaller batch costs more calls, a larger one more memory (at 10M events, one
+#: million rows read faster than four million and peaked lower).
+PARQUET_BATCH_ROWS = 1_000_000
+
+
+class _NeedsWholeFile(Exception):
+    """A batch's rows cannot be read apart from the rest of the file."""
 
 
 def _pairs(text: str | None, option: str, form: str, example: str) -> Iterator[tuple[str, str]]:
@@ -197,35 +208,87 @@ def _apply_map(table: pa.Table, column_map: Mapping[str, str], path: Path) -> pa
     return table
 
 
-def _timestamps(table: pa.Table, path: Path, date_check: str,
-                column: str = "ts") -> tuple[pa.Table, Counter[str]]:
-    """Read the ``ts`` column (ISO 8601, other date text, Unix s/ms/us/ns by magnitude) and null implausible dates.
+@dataclass
+class _Part:
+    """One batch of a file's rows in the event contract, before the checks that need every row.
+
+    Three things are judged over the whole file, so they wait for the last batch: which dates are
+    implausible (the isolated ones are judged from all dates), the Unix unit of a numeric ``ts``
+    column (from the median of all its values) and the repeat number of identical rows.
+    """
+
+    events: pa.Table  #: the contract's columns but ``ts``
+    ts: pa.Array | pa.ChunkedArray | None  #: dates read, or a numeric column's raw values; None: no ts column
+    digest: np.ndarray | None  #: each row's content hash when items come from the content
+    records: int  #: rows of the batch as read (before rows with an out-of-range weight left out)
+    skipped: Counter[str]  #: rows left out of the batch, by reason
+
+
+def _numeric_dates(kind: pa.DataType) -> bool:
+    """Whether a ``ts`` column of this type holds Unix times (whose unit is told from all of them)."""
+    kind = kind.value_type if pa.types.is_dictionary(kind) else kind
+    return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind))
+
+
+def _unix_text(col: pa.ChunkedArray) -> bool:
+    """Whether a text ``ts`` column holds a value written as a number (perhaps Unix time)."""
+    kind = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return False
+    text = pc.utf8_trim_whitespace(col.cast(kind))
+    return bool(pc.any(pc.match_substring_regex(text, UNIX_NUMBER), min_count=0).as_py())
+
+
+def _read_dates(table: pa.Table, path: Path, column: str = "ts") -> pa.Array | pa.ChunkedArray:
+    """Read the ``ts`` column as dates (ISO 8601, other date text), or keep a numeric one as it is.
 
     A value that is not a date is an error naming its row (the column is the user's own, and a
-    wrong mapping must not pass as "no dates"); a date outside the plausible range
-    (:mod:`orgnet.connectors.dates`) is kept as a null ``ts`` and counted.
+    wrong mapping must not pass as "no dates"). A numeric column is read once all its values are
+    known (:func:`_checked_dates`): its unit is told from their median.
     """
-    skipped: Counter[str] = Counter()
-    if "ts" not in table.column_names:
-        return table, skipped
-    ts, unreadable = parse_timestamps(table.column("ts"))
+    col = table.column("ts")
+    if _numeric_dates(col.type):
+        return col
+    ts, unreadable = parse_timestamps(col)
     if unreadable.any():
         row = int(np.flatnonzero(unreadable)[0])
         # The column may be the wrong one (--map ts=body): its value is described, never quoted.
-        value = shown_value(table.column("ts")[row].as_py(), column)
+        value = shown_value(col[row].as_py(), column)
         raise InputError(path, f"row {row + 1}: cannot parse timestamp {value} (column {column!r}); "
                          "expected an ISO 8601 date/time (e.g. 2025-01-31T09:30:00Z) or Unix time in seconds "
                          "or milliseconds")
-    check = check_dates(ts, date_check=date_check)
+    return ts
+
+
+def _checked_dates(parts: list[pa.Array | pa.ChunkedArray], date_check: str) -> tuple[pa.Array, Counter[str]]:
+    """All parts' dates in one array, the implausible ones (out of bounds, isolated) nulled, and their counts.
+
+    Judged over every row of the file at once, as :mod:`orgnet.connectors.dates` requires. The
+    list is emptied as the dates are put together, so each part's are freed once copied.
+    """
+    chunks = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
+    kind = parts[0].type
+    parts.clear()
+    values = pa.chunked_array(chunks, kind).combine_chunks() if len(chunks) != 1 else chunks[0]
+    del chunks
+    if _numeric_dates(values.type):
+        values = parse_timestamps(values)[0]  # numbers are always read (a value out of range is null)
+    check = check_dates(values, date_check=date_check)
+    skipped: Counter[str] = Counter()
     if check.out_of_bounds:
         skipped[IMPLAUSIBLE] += check.out_of_bounds
     if check.isolated:
         skipped[ISOLATED] += check.isolated
-    return table.set_column(table.column_names.index("ts"), "ts", check.dates), skipped
+    return check.dates, skipped
 
 
-def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
-            kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
+def _event_part(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
+                kind_map: Mapping[str, str] | None = None, *, alone: bool = True) -> _Part:
+    """Bring one batch of a file's rows to the event contract (all but the whole-file checks).
+
+    ``alone``: the batch is the whole file. Otherwise text dates that may hold Unix times raise
+    :class:`_NeedsWholeFile` (the unit is told from the whole column, see :func:`unix_unit`).
+    """
     records = table.num_rows
     _unique_columns(table, column_map, path)
     table = _apply_map(table, column_map, path)
@@ -234,17 +297,54 @@ def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, s
     table, out_of_range = _weights(table, path)
     _check_weights(table, path, str(column_map.get("weight", "weight")))
     table = _map_kinds(table, kind_map or {}, path, str(column_map.get("kind", "kind")))
+    digest = None
     if "item" not in table.column_names:
         # From the row as written (before its date is read), so the same row gets the same item.
-        table = table.append_column("item", _content_items(table, source))
-    table, skipped = _timestamps(table, path, date_check, str(column_map.get("ts", "ts")))
-    skipped.update(out_of_range)
+        digest = _content_digest(table)
+        table = table.append_column("item", _digest_items(digest, source))
+    ts = None
+    if "ts" in table.column_names:
+        if not alone and _unix_text(table.column("ts")):
+            raise _NeedsWholeFile
+        ts = _read_dates(table, path, str(column_map.get("ts", "ts")))
+        table = table.drop_columns(["ts"])
     try:
         events = coerce_events(table, source=source, where=str(path))
     except EventSchemaError as exc:
         raise InputError(path, str(exc).removeprefix(f"{path}: ")) from None
-    return ReadResult(events=events, people=empty_people(), format=source, path=str(path),
-                      records_read=records, records_skipped=skipped)
+    if ts is not None:
+        events = events.drop_columns(["ts"])
+    return _Part(events=events, ts=ts, digest=digest, records=records, skipped=out_of_range)
+
+
+def _events_result(parts: list[_Part], path: Path, source: str, date_check: str = "outliers") -> ReadResult:
+    """One file's result from its parts: the whole-file checks, then the parts put end to end."""
+    skipped: Counter[str] = Counter()
+    dates = None
+    if any(p.ts is not None for p in parts):
+        ts = [p.ts for p in parts if p.ts is not None]
+        for part in parts:
+            part.ts = None  # handed over: freed as they are put together
+        dates, skipped = _checked_dates(ts, date_check)
+    repeats = _repeats([p.digest for p in parts if p.digest is not None])
+    tables, start = [], 0
+    for part in parts:
+        events, rows = part.events, part.events.num_rows
+        if repeats is not None:
+            events = _with_repeats(events, repeats[start:start + rows])
+        if dates is not None:
+            events = events.add_column(0, SCHEMA.field("ts"), dates.slice(start, rows))
+        tables.append(events)
+        start += rows
+    for part in parts:
+        skipped.update(part.skipped)
+    return ReadResult(events=concat_events(tables, combine=False), people=empty_people(), format=source,
+                      path=str(path), records_read=sum(p.records for p in parts), records_skipped=skipped)
+
+
+def _events(table: pa.Table, path: Path, source: str, column_map: Mapping[str, str],
+            kind_map: Mapping[str, str] | None = None, date_check: str = "outliers") -> ReadResult:
+    return _events_result([_event_part(table, path, source, column_map, kind_map)], path, source, date_check)
 
 
 def _unique_columns(table: pa.Table, column_map: Mapping[str, str], path: Path) -> None:
@@ -413,19 +513,20 @@ def _unknown_kind(path: Path, row: int, value: Any, unknown: list[str], kind_map
 _CONTENT = ("ts", "source", "kind", "actor", "target", "weight", "channel", "thread", "external")
 
 
-def _content_items(table: pa.Table, source: str) -> pa.Array:
-    """Item ids from each row's content, for files without an item column.
+def _content_digest(table: pa.Table) -> np.ndarray:
+    """The 64-bit hash of each row's event columns (:data:`_CONTENT`), for files without an item column.
 
-    ``<source>:<64-bit hash of the row's event columns>``, and ``#<n>`` on the n-th repeat of an
-    identical row. The same row gets the same item in any file that holds it, so overlapping
-    files merge in the store (a row number would name a different row in each file).
+    A row's item is ``<source>:<hash>`` (:func:`_digest_items`), and ``#<n>`` on the n-th repeat
+    of an identical row in the file (:func:`_repeats`). The same row gets the same item in any
+    file that holds it, so overlapping files merge in the store (a row number would name a
+    different row in each file).
 
     Examples
     --------
     >>> t = pa.table({"actor": ["ana", "ben", "ana"], "target": ["ben", "ana", "ben"]})
-    >>> items = _content_items(t, "csv").to_pylist()
-    >>> items[2] == items[0] + "#1", items[0] == _content_items(t.slice(0, 1), "csv")[0].as_py()
-    (True, True)
+    >>> digest = _content_digest(t)
+    >>> bool(digest[2] == digest[0]), bool(digest[0] == _content_digest(t.slice(0, 1))[0]), _repeats([digest]).tolist()
+    (True, True, [0, 0, 1])
     """
     present = [name for name in _CONTENT if name in table.column_names]
     # One text per row (columns in a fixed order, a separator no id holds, a mark for empty cells),
@@ -433,13 +534,43 @@ def _content_items(table: pa.Table, source: str) -> pa.Array:
     row = pc.binary_join_element_wise(*(table.column(n).cast(pa.string()) for n in present), "\x1f",
                                       null_handling="replace", null_replacement="\x00")
     text = row.combine_chunks() if isinstance(row, pa.ChunkedArray) else row
-    digest = pd.util.hash_array(text.to_numpy(zero_copy_only=False), categorize=False)
-    items = pc.binary_join_element_wise(f"{source}:", pc.cast(pa.array(digest), pa.string()), "")
+    return np.asarray(pd.util.hash_array(text.to_numpy(zero_copy_only=False), categorize=False))
+
+
+def _digest_items(digest: np.ndarray, source: str) -> pa.Array:
+    """``<source>:<hash>`` for each row, without the repeat numbers (:func:`_repeats`)."""
+    return pc.binary_join_element_wise(f"{source}:", pc.cast(pa.array(digest), pa.string()), "")
+
+
+def _repeats(digests: list[np.ndarray]) -> np.ndarray | None:
+    """How many earlier rows of the file (all its batches) have each row's content; None when no row repeats."""
+    if not digests:
+        return None
+    digest = digests[0] if len(digests) == 1 else np.concatenate(digests)
     if not pd.Series(digest).duplicated().any():
-        return items
-    repeat = _repeat_number(digest)
+        return None
+    return _repeat_number(digest)
+
+
+def _repeat_suffix(items: pa.Array | pa.ChunkedArray, repeat: np.ndarray) -> Any:
+    """``#<n>`` appended to the n-th repeat of an item (n > 0)."""
     suffix = pc.binary_join_element_wise("#", pc.cast(pa.array(repeat), pa.string()), "")
     return pc.if_else(pa.array(repeat > 0), pc.binary_join_element_wise(items, suffix, ""), items)
+
+
+def _with_repeats(events: pa.Table, repeat: np.ndarray) -> pa.Table:
+    """The events with their content items' repeat numbers (see :func:`_content_digest`).
+
+    Examples
+    --------
+    >>> ev = pa.table({"item": ["csv:7", "csv:7"]})
+    >>> _with_repeats(ev, np.array([0, 1])).column("item").to_pylist()
+    ['csv:7', 'csv:7#1']
+    """
+    if not (repeat > 0).any():
+        return events
+    items = _repeat_suffix(events.column("item"), repeat)
+    return events.set_column(events.column_names.index("item"), SCHEMA.field("item"), items)
 
 
 def _repeat_number(keys: np.ndarray) -> np.ndarray:
@@ -582,8 +713,14 @@ def _headerless_map(width: int, path: Path) -> dict[str, str]:
 
 
 def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
-                 kind_map: Mapping[str, str] | None = None, date_check: str = "outliers", **_: Any) -> ReadResult:
+                 kind_map: Mapping[str, str] | None = None, date_check: str = "outliers",
+                 batch_rows: int = PARQUET_BATCH_ROWS, **_: Any) -> ReadResult:
     """Read events from a Parquet file, a folder of Parquet parts, or a folder holding ``events.parquet``.
+
+    The rows are decoded about ``batch_rows`` at a time and each batch brought to
+    the event contract before the next is read, so the decoded file and its events never coexist
+    in memory; the checks that need every row (implausible dates, the unit of Unix times,
+    repeated rows) run once all batches are read, and the result is that of a single read.
 
     Parameters
     ----------
@@ -595,6 +732,8 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
         Value in the file's kind column -> event kind, as for :func:`read_csv`.
     date_check : {"outliers", "bounds"}
         As for :func:`read_csv`.
+    batch_rows : int
+        Rows decoded at a time (:data:`PARQUET_BATCH_ROWS`).
 
     Returns
     -------
@@ -603,8 +742,18 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
     path = Path(path)
     if path.is_dir() and (path / "events.parquet").exists():
         path = path / "events.parquet"
+    column_map = column_map or {}
+    dictionary = _repeated_columns(path, column_map)
+    parts = _parquet_parts(path, dictionary, column_map, kind_map, batch_rows)
+    if parts is None:
+        return _events(_read_parquet_table(path, dictionary), path, "parquet", column_map, kind_map, date_check)
+    return _events_result(parts, path, "parquet", date_check)
+
+
+def _read_parquet_table(path: Path, dictionary: list[str]) -> pa.Table:
+    """The whole file (or folder of parts) as one table."""
     try:
-        table = pq.read_table(path, read_dictionary=_repeated_columns(path, column_map or {}))
+        table = pq.read_table(path, read_dictionary=dictionary)
         table.column_names  # noqa: B018 - decoded on first use: a damaged name fails here, not later
     except UnicodeDecodeError:  # Arrow decodes the schema's names itself: a damaged footer fails here
         raise InputError(path, "not a readable Parquet file: its column names are not UTF-8 text "
@@ -613,7 +762,59 @@ def read_parquet(path: Path, *, column_map: Mapping[str, str] | None = None,
         raise InputError(path, f"not a readable Parquet file or dataset: {exc}") from None
     if table.num_rows == 0:
         raise InputError(path, "no rows; expected at least one event")
-    return _events(table, path, "parquet", column_map or {}, kind_map, date_check)
+    return table
+
+
+def _parquet_dataset(path: Path, dictionary: list[str]) -> ds.Dataset:
+    """The file or folder as :func:`pyarrow.parquet.read_table` opens it (hive-style folders of parts)."""
+    fmt = ds.ParquetFileFormat(dictionary_columns=dictionary)
+    if path.is_dir():
+        return ds.dataset(path, format=fmt, partitioning=ds.HivePartitioning.discover(infer_dictionary=True))
+    return ds.dataset(path, format=fmt)
+
+
+def _parquet_batches(dataset: ds.Dataset, rows: int) -> Iterator[pa.Table]:
+    """The dataset's rows in order, about ``rows`` at a time, each batch decoded when asked for."""
+    scanner = dataset.scanner(batch_size=min(rows, 1 << 20), batch_readahead=1, fragment_readahead=1)
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in scanner.to_batches():
+        pending.append(batch)
+        size += batch.num_rows
+        if size >= rows:
+            yield pa.Table.from_batches(pending, dataset.schema)
+            pending, size = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending, dataset.schema)
+
+
+def _parquet_parts(path: Path, dictionary: list[str], column_map: Mapping[str, str],
+                   kind_map: Mapping[str, str] | None, rows: int) -> list[_Part] | None:
+    """The file's rows in the event contract, one part per batch of about ``rows`` rows.
+
+    None when the file is to be read as one table (:func:`_read_parquet_table`): it cannot be
+    opened or decoded (that read's message names the problem), it has no rows, a batch among
+    several has a problem (the file's first problem, the one to name, may lie in a later batch),
+    or its text dates hold Unix times (their unit is told from the whole column).
+    """
+    total = 0
+    try:
+        dataset = _parquet_dataset(path, dictionary)
+        total = dataset.count_rows()
+        if total == 0:
+            return None
+        parts = []
+        for table in _parquet_batches(dataset, rows):
+            parts.append(_event_part(table, path, "parquet", column_map, kind_map, alone=total <= rows))
+            del table  # the decoded batch goes before the next one is read ...
+            pa.default_memory_pool().release_unused()  # ... and so does the memory it held
+        return parts
+    except InputError:
+        if total <= rows:
+            raise  # the one batch is the whole file: its message is the one to give
+        return None
+    except (_NeedsWholeFile, pa.ArrowException, OSError, UnicodeDecodeError):
+        return None
 
 
 #: Event columns whose values repeat a lot (kinds, sources, channels): read as dictionaries, so the

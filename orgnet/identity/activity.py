@@ -94,15 +94,22 @@ def sender_activity(events: pa.Table) -> pd.DataFrame:
 
     t_rows = rows[timed]
     if len(t_rows):
-        ts = np.asarray(pc.fill_null(ts_col.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))[t_rows]
         a = actor[t_rows].astype(np.int64)
         r = is_reply[timed]
         # One hashed key per (sender, time, kind): a 64-bit mix, so one hash group-by does it
         # (two different messages share a key with odds of about n^2 / 2^64).
-        key = ts ^ mix(a * 2 + r)
+        key = mix(a * 2 + r)
+        key ^= np.asarray(pc.fill_null(ts_col.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))[t_rows]
+        del t_rows  # per-message arrays are freed as soon as they are used: this runs on every event
         codes, _ = pd.factorize(key)
+        del key
         seen_max = np.maximum.accumulate(codes)
-        firsts = np.flatnonzero(codes > np.r_[-1, seen_max[:-1]])  # first row of each message, by code
+        # The first row of each message, by code: one whose code is above every code before it.
+        first = np.empty(len(codes), dtype=bool)
+        first[0] = True
+        np.greater(codes[1:], seen_max[:-1], out=first[1:])
+        del seen_max
+        firsts = np.flatnonzero(first)
         recipients = np.bincount(codes, weights=has_target[timed], minlength=len(firsts))
         msg_actor, msg_reply = a[firsts], r[firsts]
         messages += np.bincount(msg_actor, minlength=n)
