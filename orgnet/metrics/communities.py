@@ -31,7 +31,7 @@ from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacen
 if TYPE_CHECKING:
     import igraph
 
-__all__ = ["ResolutionChoice", "choose_resolution", "leiden", "newman_resolution", "relabel_by_size", "seed_stability"]
+__all__ = ["LEIDEN_ITERATIONS", "ResolutionChoice", "choose_resolution", "leiden", "newman_resolution", "relabel_by_size", "seed_stability"]
 
 
 def relabel_by_size(labels: npt.ArrayLike) -> IntArray:
@@ -50,12 +50,16 @@ def relabel_by_size(labels: npt.ArrayLike) -> IntArray:
     return rank[inverse]
 
 
+#: Leiden iterations of a partition orgnet reports (igraph's default).
+LEIDEN_ITERATIONS = 2
+
+
 def leiden(
     adjacency: Adjacency,
     *,
     resolution: float = 1.0,
     seed: int = 0,
-    n_iterations: int = 2,
+    n_iterations: int = LEIDEN_ITERATIONS,
     graph: igraph.Graph | None = None,
 ) -> IntArray:
     """Leiden communities (modularity) on the undirected view of the ties.
@@ -188,7 +192,8 @@ class ResolutionChoice:
 
 
 def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0, tolerance: float = 0.005,
-                      max_iterations: int = 10, graph: igraph.Graph | None = None) -> ResolutionChoice:
+                      max_iterations: int = 10, graph: igraph.Graph | None = None,
+                      search_iterations: int = 1) -> ResolutionChoice:
     """Fit partition and resolution together (Newman 2016): Leiden at ``gamma``, re-estimate, repeat.
 
     Parameters
@@ -210,6 +215,13 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
         At most this many re-estimates (the iteration usually settles in 3 to 7).
     graph : igraph.Graph, optional
         Prebuilt undirected igraph view (see :func:`leiden`).
+    search_iterations : int
+        Leiden iterations of the partitions that only feed a re-estimate (1); the partition
+        returned is a full :func:`leiden` run (2 iterations) at the chosen resolution. An
+        estimate needs only the partition's weight inside and its communities' degrees: on the
+        100k benchmark organisation one-iteration partitions lead to a resolution within 0.5%
+        of two-iteration ones (133.97 against 134.58), the partition returned agrees with the
+        all-two-iteration one as two seeds' do (NMI 0.998), for a quarter less time.
 
     Returns
     -------
@@ -226,18 +238,22 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
     ([0, 0, 0, 1, 1, 1], True)
     """
     gamma = float(start)
-    labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph)
+    labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph, n_iterations=search_iterations)
     history = [gamma]
+    converged = False
     for _ in range(max_iterations):
         new = newman_resolution(adjacency, labels)
         if not np.isfinite(new) or new <= 0:
             break
         if abs(new - gamma) < tolerance * gamma:
-            return ResolutionChoice(gamma, labels, history, True)
+            converged = True
+            break
         gamma = new
         history.append(gamma)
+        labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph, n_iterations=search_iterations)
+    if search_iterations != LEIDEN_ITERATIONS:
         labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph)
-    return ResolutionChoice(gamma, labels, history, False)
+    return ResolutionChoice(gamma, labels, history, converged)
 
 
 def seed_stability(adjacency: Adjacency, labels: npt.ArrayLike, *, resolution: float, seeds: list[int],
