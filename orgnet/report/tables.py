@@ -82,8 +82,9 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         amb.insert(1, "person", ids[codes])
         amb.insert(2, "name", names[codes])
         amb.insert(3, primary, _labels(findings, primary, findings.groups.primary_grouping.codes[codes]))
-        amb["reason"] = [words.sentence(r) for r in a.reasons()]
-        amb["statistics"] = [words.details(r) for r in a.reasons()]
+        amb_reasons = a.reasons()  # one pass over the table for both columns
+        amb["reason"] = [words.sentence(r) for r in amb_reasons]
+        amb["statistics"] = [words.details(r) for r in amb_reasons]
         out["ambassadors"] = amb.drop(columns=["code"])
         c = findings.connectors
         con = c.table.copy()
@@ -92,8 +93,9 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         con.insert(1, "name", names[codes])
         if "group" in con.columns:
             con["group"] = _labels(findings, primary, con["group"].to_numpy(np.int64))
-        con["reason"] = [words.sentence(r) for r in c.reasons()]
-        con["statistics"] = [words.details(r) for r in c.reasons()]
+        con_reasons = c.reasons()  # at a million people 133,000 rows: built once for both columns
+        con["reason"] = [words.sentence(r) for r in con_reasons]
+        con["statistics"] = [words.details(r) for r in con_reasons]
         out["connectors"] = con.drop(columns=["code"])
     return out
 
