@@ -54,6 +54,7 @@ import pyarrow.compute as pc
 
 __all__ = [
     "DATE_CHECKS",
+    "UNIX_NUMBER",
     "EARLIEST",
     "FENCE",
     "FUTURE_SLACK",
@@ -86,7 +87,8 @@ _TS = pa.timestamp("us", tz="UTC")
 # Unix time units told apart by magnitude: the largest value of each unit that is still a
 # plausible date. 1e11 s is the year 5138 while 1e11 ms is 1973-03-03, and so on down the units.
 _UNIX_UNITS = ((1e11, "s", 1e6), (1e14, "ms", 1e3), (1e17, "us", 1.0), (np.inf, "ns", 1e-3))
-_NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
+#: A value written as a number (perhaps Unix time): its unit is told from the whole column.
+UNIX_NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
 
 
 def _as_utc(value: str | datetime) -> datetime:
@@ -356,7 +358,7 @@ def parse_timestamps(col: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndar
     parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601").astype("datetime64[us, UTC]")
     retry = parsed.isna() & raw.notna()
     if retry.any():
-        numeric = retry & raw.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+        numeric = retry & raw.str.fullmatch(UNIX_NUMBER).fillna(False).astype(bool)
         if numeric.any():
             text = raw[numeric]
             whole = text.str.fullmatch(r"[-+]?\d{1,18}").fillna(False).astype(bool)

@@ -34,8 +34,7 @@ import pyarrow.parquet as pq
 
 from orgnet.connectors._fields import MAX_WEIGHT, WEIGHT_OUT_OF_RANGE
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people, shown_value
-from orgnet.connectors.dates import _NUMBER as UNIX_NUMBER
-from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, check_dates, parse_timestamps
+from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, UNIX_NUMBER, check_dates, parse_timestamps
 from orgnet.events import KINDS, SCHEMA, EventSchemaError, coerce_events, concat_events
 
 __all__ = [

@@ -249,7 +249,8 @@ def _ties_of(adjacency: sp.sparray) -> _Ties:
 
 def _upper(t: _Ties) -> _Ties:
     """Each pair once, both directions' weights summed, sorted by (row, col): the entries of
-    ``sp.triu(A + A.T, k=1)``, to the last bit (a sum of two floats does not depend on their order).
+    ``sp.triu(A + A.T, k=1)`` (:func:`orgnet.metrics.centrality.undirected_ties`), to the last bit
+    (a sum of two floats does not depend on their order), without scipy's per-call checks.
 
     Examples
     --------
@@ -259,15 +260,19 @@ def _upper(t: _Ties) -> _Ties:
     """
     lo, hi = np.minimum(t.row, t.col), np.maximum(t.row, t.col)
     keep = lo != hi
-    key = lo[keep].astype(np.int64) * np.int64(max(t.n, 1)) + hi[keep]
-    order = np.argsort(key, kind="stable")
-    key, w = key[order], t.weight[keep][order]
-    if len(key) == 0:
-        return _Ties(key, key.copy(), w, t.n)
-    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-    first = key[starts]
     n = np.int64(max(t.n, 1))
-    return _Ties(first // n, first % n, np.add.reduceat(w, starts), t.n)
+    key, weight = _sum_by_key(lo[keep].astype(np.int64) * n + hi[keep], t.weight[keep])
+    return _Ties(key // n, key % n, weight, t.n)
+
+
+def _sum_by_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys, sorted, and the weights of each summed (in their order of appearance)."""
+    order = np.argsort(key, kind="stable")
+    key, weight = key[order], weight[order]
+    if len(key) == 0:
+        return key, weight
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    return key[starts], np.add.reduceat(weight, starts)
 
 
 def _edge_columns(adjacency: sp.sparray, *, hi: float = 6, max_ties: int | None = None) -> dict[str, list[Any]]:
@@ -535,13 +540,10 @@ def _stubs(findings: Findings, rows: np.ndarray, xy: np.ndarray, outside: tuple[
         position[rows] = -1
     group = codes[col]
     keep = elsewhere & (group >= 0)
-    key = local[keep] * np.int64(k) + group[keep]
-    order = np.argsort(key, kind="stable")
-    key, w = key[order], data[keep][order]
+    key, weight = _sum_by_key(local[keep] * np.int64(k) + group[keep], data[keep])
     if len(key) == 0:
         return _NO_STUBS
-    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-    reach = _Ties(key[starts] // k, key[starts] % k, np.add.reduceat(w, starts), len(rows))
+    reach = _Ties(key // k, key % k, weight, len(rows))
     total = np.bincount(reach.col, weights=reach.weight, minlength=k)
     reached = np.flatnonzero(total > 0)
     top = reached[np.argsort(-total[reached], kind="stable")[:STUB_GROUPS]]
