@@ -1,5 +1,5 @@
-"""analyze() with worker processes (betweenness pivots, silo test, community stability) equals the
-in-process run."""
+"""analyze() with worker processes (betweenness pivots, silo test, community stability, constraint and
+brokerage) equals the in-process run."""
 
 from __future__ import annotations
 
@@ -30,11 +30,27 @@ def test_workers_change_nothing(assert_same_findings) -> None:
     both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts), progress=steps)
     assert "Silos (started in a worker process)" in steps and "Betweenness: waiting for the workers" in steps
     assert "Community stability: waiting for the worker" in steps
+    # Constraint and brokerage by department were computed in a worker while Leiden ran.
+    assert "Constraint, effective size, brokerage roles: waiting for the worker" in steps
     assert both.summary.methods["betweenness_method"] == "sampled"
     assert_same_findings(alone, both)  # people, groups, silos, ambassadors, connectors, pyramid
     # Leiden with the other seeds ran in a worker: the same agreement, to the last bit.
     assert both.summary.methods["community_stability"] == alone.summary.methods["community_stability"]
     assert len(alone.summary.methods["community_stability"]["nmi"]) == 3
+
+
+def test_without_departments_the_measures_by_community_run_in_a_worker(assert_same_findings) -> None:
+    # No directory: the primary groups are the communities, known only after Leiden.
+    org = generate(people=500, seed=4)
+    opts = dict(betweenness_exact_below=100, parallel_from=0)
+    alone = analyze(org.events, options=AnalysisOptions(workers=1, **opts))
+    steps = Steps()
+    both = analyze(org.events, options=AnalysisOptions(workers=2, **opts), progress=steps)
+    assert "Constraint, effective size, brokerage roles: waiting for the worker" in steps
+    assert steps.index("Constraint, effective size, brokerage roles: waiting for the worker") > \
+        steps.index("Communities (Leiden)")
+    assert alone.connectors.grouping == both.connectors.grouping == "community"
+    assert_same_findings(alone, both)
 
 
 def test_small_organisations_stay_in_process_by_default() -> None:
