@@ -69,8 +69,8 @@ def _distinct_per(person: object, other: object, n: int) -> np.ndarray:
 
 def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (person, value) pairs as CSR arrays: ``indptr`` per person and the values (see :func:`_distinct_per`)."""
-    a = np.asarray(person, dtype=np.int64)
-    b = np.asarray(other, dtype=np.int64)
+    a = np.asarray(person)
+    b = np.asarray(other)
     if not len(a):
         return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
     lo = int(b.min())
@@ -79,7 +79,7 @@ def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, 
     width = int(b.max()) + 1
     if n * width <= _DENSE_CELLS:
         seen = np.zeros(n * width, dtype=bool)
-        key = a * width
+        key = a.astype(np.int64) * width
         key += b  # in place: one temporary of the events' length, not two
         seen[key] = True
         del key
@@ -89,7 +89,7 @@ def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, 
         return indptr, cells % width + lo
     # 32-bit indices when they fit: half the memory of the sort at 50M events, same pairs.
     index = np.int32 if max(n, width) < 2**31 else np.int64
-    pairs = sp.coo_array((np.ones(len(a), dtype=bool), (a.astype(index), b.astype(index))),
+    pairs = sp.coo_array((np.ones(len(a), dtype=bool), (a.astype(index, copy=False), b.astype(index, copy=False))),
                          shape=(n, width)).tocsr()
     return pairs.indptr.astype(np.int64), pairs.indices.astype(np.int64) + lo
 
@@ -180,75 +180,39 @@ def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> Ambass
     groups, _ = check_codes(first, first.size, func="ambassador_components")
     n = len(groups)
     # Every group-by below is an array operation over event codes: kinds compared by their
-    # category codes, threads as dense integer codes, times as integers.
+    # category codes, threads as dense integer codes, times as integers. Each step is a function
+    # of its own, so its per-event temporaries are freed before the next one starts (at 50M
+    # events each is hundreds of MB; held together they were 48 bytes per event).
     kind = events["kind"]
     actor = np.asarray(events["actor"], dtype=np.int64)
     target = np.asarray(events["target"], dtype=np.int64)
     m = len(actor)
     thread, _ = thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
     times = utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))
-    clock, clock_unit = epoch_ticks(times)
     ok = (actor >= 0) & (actor < n)
-    has_time = clock != np.iinfo(np.int64).min
-
     contributing = ok & ~kind_is(kind, _PASSIVE)
-    timed = ok & has_time
-    if timed.any():
-        unit = pd.Timedelta(1, unit=clock_unit)
-        day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
-        t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
-        weeks_total = _covered_weeks(times[timed], t0, week_len, unit)
-        with_week = contributing & has_time
-        week = clock[with_week]  # one copy, then in place: at 50M events each copy is 400 MB
-        week -= t0
-        week //= week_len
-        weeks_active = _distinct_per(actor[with_week], week, n)
-        del week
-    else:
-        weeks_total = 0
-        weeks_active = np.zeros(n, dtype=np.int64)
+    weeks_active, weeks_total = _weeks_active(actor, times, ok, contributing, n)
     contributed = _count_per(actor[contributing], n) > 0
+    del contributing
 
-    # Threads and who started them (the earliest post of each thread; among equally early
-    # posts the first in event order; posts with no time after every timed one).
-    n_threads = int(thread.max()) + 1 if m else 0
-    posts = np.flatnonzero(ok & kind_is(kind, ("post",)) & (thread >= 0))
-    never = np.iinfo(np.int64).max
-    post_time = np.where(has_time[posts], clock[posts], never)
-    earliest = np.full(n_threads, never)
-    np.minimum.at(earliest, thread[posts], post_time)
-    first_post = np.full(n_threads, m)
-    at_earliest = posts[post_time == earliest[thread[posts]]]
-    np.minimum.at(first_post, thread[at_earliest], at_earliest)
-    starter = np.where(first_post < m, actor[np.minimum(first_post, max(m - 1, 0))], -1)
-
-    in_thread = np.flatnonzero(ok & kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
-    in_thread = in_thread[starter[thread[in_thread]] >= 0]
-    thread_starter = starter[thread[in_thread]]
-    keep = actor[in_thread] != thread_starter
-    in_thread, thread_starter = in_thread[keep], thread_starter[keep]
-    answered = np.zeros(n_threads, dtype=bool)
-    answered[thread[in_thread]] = True
+    starter = _thread_starters(kind, actor, thread, times, ok)
+    answered, person, responder = _responses_received(kind, actor, target, thread, starter, ok, n)
     conversations = _count_per(starter[answered], n)
-
-    targeted = np.flatnonzero(ok & kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
-    # Distinct (person, responder) pairs: responders per person, and the groups they come from.
-    person = np.concatenate([thread_starter, target[targeted]])
-    responder = np.concatenate([actor[in_thread], actor[targeted]])
+    del answered, starter
     indptr, distinct_responder = _distinct_pairs(person, responder, n)
+    del person, responder
     responders = np.diff(indptr).astype(np.int64)
-    # Groups reached: over the distinct responders (far fewer than the responses).
-    pair_person = np.repeat(np.arange(n, dtype=np.int64), responders)
-    pairs_group = groups[distinct_responder]
-    departments = _distinct_per(pair_person[pairs_group >= 0], pairs_group[pairs_group >= 0], n)
+    departments = _groups_reached(responders, distinct_responder, groups, n)
+    del indptr, distinct_responder
 
     others = ok & (target >= 0) & (target != actor)
     giving = others & kind_is(kind, _GIVING)
-    sharing = others & kind_is(kind, ("share",))
+    others &= kind_is(kind, ("share",))  # sharing: in place, one mask less
     responses_given = _count_per(actor[giving], n)
-    shares_of_others = _count_per(actor[sharing], n)
+    shares_of_others = _count_per(actor[others], n)
     people_answered = _distinct_per(actor[giving], target[giving], n)
-    people_shared = _distinct_per(actor[sharing], target[sharing], n)
+    del giving
+    people_shared = _distinct_per(actor[others], target[others], n)
 
     return AmbassadorComponents(
         weeks_active=weeks_active, conversations=conversations, responders=responders,
@@ -256,3 +220,78 @@ def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> Ambass
         responses_given=responses_given, shares_of_others=shares_of_others, contributed=contributed,
         weeks=weeks_total,
     )
+
+
+def _weeks_active(actor: np.ndarray, times: pd.Series, ok: np.ndarray, contributing: np.ndarray,
+                  n: int) -> tuple[np.ndarray, int]:
+    """Per person, the distinct weeks with a contribution; and the weeks the data covers."""
+    clock, clock_unit = epoch_ticks(times)
+    has_time = clock != np.iinfo(np.int64).min
+    timed = ok & has_time
+    if not timed.any():
+        return np.zeros(n, dtype=np.int64), 0
+    unit = pd.Timedelta(1, unit=clock_unit)
+    day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
+    t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
+    weeks_total = _covered_weeks(times[timed], t0, week_len, unit)
+    del timed
+    has_time &= contributing  # in place: the contributions with a time
+    week = clock[has_time]  # one copy, then in place: at 50M events each copy is 400 MB
+    week -= t0
+    week //= week_len
+    return _distinct_per(actor[has_time], week, n), weeks_total
+
+
+def _thread_starters(kind: object, actor: np.ndarray, thread: np.ndarray, times: pd.Series,
+                     ok: np.ndarray) -> np.ndarray:
+    """Per thread code, who started it (-1: no post).
+
+    The starter wrote the earliest post of the thread; among equally early posts the first in
+    event order; posts with no time come after every timed one.
+    """
+    clock, _ = epoch_ticks(times)
+    m = len(actor)
+    n_threads = int(thread.max()) + 1 if m else 0
+    posts = np.flatnonzero(ok & kind_is(kind, ("post",)) & (thread >= 0))
+    never = np.iinfo(np.int64).max
+    post_time = clock[posts]
+    post_time[post_time == np.iinfo(np.int64).min] = never  # no time: after every timed post
+    post_thread = thread[posts]
+    earliest = np.full(n_threads, never)
+    np.minimum.at(earliest, post_thread, post_time)
+    first_post = np.full(n_threads, m)
+    at_earliest = post_time == earliest[post_thread]
+    np.minimum.at(first_post, post_thread[at_earliest], posts[at_earliest])
+    return np.where(first_post < m, actor[np.minimum(first_post, max(m - 1, 0))], -1)
+
+
+def _responses_received(kind: object, actor: np.ndarray, target: np.ndarray, thread: np.ndarray,
+                        starter: np.ndarray, ok: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The threads that drew a response, and who responded to whom as (person, responder) pairs.
+
+    A response counts for the person who started the thread (``reply``, ``reaction`` or
+    ``share`` in it by someone else) or for the person it targets (a response kind aimed at
+    them). The pairs are 32-bit when the people fit: they only feed :func:`_distinct_pairs`.
+    """
+    in_thread = np.flatnonzero(ok & kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
+    thread_starter = starter[thread[in_thread]]
+    keep = (thread_starter >= 0) & (actor[in_thread] != thread_starter)
+    in_thread, thread_starter = in_thread[keep], thread_starter[keep]
+    del keep
+    answered = np.zeros(len(starter), dtype=bool)
+    answered[thread[in_thread]] = True
+    targeted = np.flatnonzero(ok & kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
+    index = np.int32 if n < 2**31 else np.int64
+    person = np.concatenate([thread_starter.astype(index), target[targeted].astype(index)])
+    del thread_starter
+    responder = np.concatenate([actor[in_thread].astype(index), actor[targeted].astype(index)])
+    return answered, person, responder
+
+
+def _groups_reached(responders: np.ndarray, distinct_responder: np.ndarray, groups: np.ndarray,
+                    n: int) -> np.ndarray:
+    """Per person, the distinct groups of their distinct responders (far fewer than the responses)."""
+    pair_person = np.repeat(np.arange(n, dtype=np.int64), responders)
+    pairs_group = groups[distinct_responder]
+    grouped = pairs_group >= 0
+    return _distinct_per(pair_person[grouped], pairs_group[grouped], n)
