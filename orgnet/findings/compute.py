@@ -67,6 +67,7 @@ from orgnet.metrics.time import (
     covered_spans,
     first_responses,
     getting_outside,
+    party_codes,
     period_labels,
     response_half_life,
     response_rate_by_hour,
@@ -332,20 +333,24 @@ def coverage_summary(spans: pd.DataFrame | None) -> dict[str, Any]:
                     f"{GAP_SPACING:g} times the data's median spacing between days with events"}
 
 
-def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, pd.Series]:
-    """Per event, whether its other party is outside the organisation, and who that party is."""
+def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Per event, whether its other party is outside the organisation, and who that party is.
+
+    The party is an integer code (-1: none): only the external events' targets are read, as
+    codes of their distinct values (no text per event: at 50M events a column of strings, even
+    mostly missing, is gigabytes).
+    """
     ev = graph.events
     external = np.asarray(ev.column("external").to_numpy(zero_copy_only=False), dtype=bool)
-    # Only the external events' targets as text: converting every event's target (coded ids,
-    # orgnet.events' compact form) to pandas would build ten million strings at 10M events.
     rows = np.flatnonzero(external)
-    party = np.full(len(external), None, dtype=object)
-    party[rows] = ev.column("target").take(pa.array(rows)).cast(pa.string()).to_numpy(zero_copy_only=False)
-    return external, pd.Series(party, dtype="string")
+    party = np.full(len(external), -1, dtype=np.int32)
+    if len(rows):
+        _, party[rows] = encode_ids(ev.column("target").take(pa.array(rows)))
+    return external, party
 
 
 def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, external: np.ndarray,
-                   party: pd.Series, min_contacts: int) -> pd.DataFrame:
+                   party: Any, min_contacts: int) -> pd.DataFrame:
     """Everyone with at least ``min_contacts`` distinct outside contacts over the whole window.
 
     An outside contact is a distinct person in another group, or a distinct party outside the
@@ -365,8 +370,10 @@ def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, ex
     with_none = np.append(np.asarray(groups, dtype=np.int64), -1)
     g_actor, g_target = with_none[actor], with_none[target]
     inside = (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target) & (target != actor)
-    outside = external & (actor >= 0) & party.notna().to_numpy()
-    party_code, _ = pd.factorize(party[outside].to_numpy())
+    outside = external & (actor >= 0)
+    party_code = party_codes(party, rows=outside)
+    outside[outside] = party_code >= 0
+    party_code = party_code[party_code >= 0]
     who = np.concatenate([target[inside], n + np.asarray(party_code, dtype=np.int64)])
     by = np.concatenate([actor[inside], actor[outside]])
     width = np.int64(int(who.max()) + 1 if len(who) else 1)
@@ -696,12 +703,11 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             # Per period, "active" is the report's one definition (orgnet.events.contributions):
             # joining or viewing a channel makes no one active, nor is it a contact.
             acted = contributions(graph.events)
-            ts = frame["ts"]
-            if not acted.all():
-                ts, party = ts[acted], party[acted]
-            responses.getting_outside = getting_outside(ts, graph.actor[acted], graph.target[acted], codes,
-                                                        external=external[acted], external_party=party,
-                                                        by=opts.by or "month", min_contacts=opts.outside_contacts)
+            responses.getting_outside = getting_outside(frame["ts"], graph.actor, graph.target, codes,
+                                                        external=external, external_party=party,
+                                                        by=opts.by or "month", min_contacts=opts.outside_contacts,
+                                                        among=None if acted.all() else acted)
+            del acted
             share = _covered(responses.getting_outside["period"], opts.by or "month", spans)
             # A period inside a gap in the data is no data, not a period with no one getting outside.
             responses.getting_outside = responses.getting_outside[share > 0].reset_index(drop=True)

@@ -23,6 +23,7 @@ __all__ = [
     "covered_spans",
     "first_responses",
     "getting_outside",
+    "party_codes",
     "per_period",
     "period_labels",
     "response_half_life",
@@ -409,6 +410,7 @@ def getting_outside(
     external_party: Any = None,
     by: str = "month",
     min_contacts: int = 3,
+    among: npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Per period, the share of active people with at least ``min_contacts`` outside contacts.
 
@@ -425,11 +427,15 @@ def getting_outside(
         Group code per person (-1 = none: their contacts are not counted as other-group).
     external : numpy.ndarray of bool, optional
         Event with a party outside the organisation.
-    external_party : array of str, optional
-        Who that party is (required to count distinct external contacts).
+    external_party : array of str, or of integer codes, optional
+        Who that party is (required to count distinct external contacts): text (missing: no
+        party), or integer codes of the parties (negative: no party; :func:`party_codes`).
     by : {"week", "month", "quarter"}
     min_contacts : int
         Outside contacts needed to count as "getting outside" (3).
+    among : numpy.ndarray of bool, optional
+        Only these events count (e.g. contributions, not views); default all. A mask instead of
+        the caller's copies of every column: at 50M events each copy is hundreds of MB.
 
     Returns
     -------
@@ -449,57 +455,80 @@ def getting_outside(
     if by not in _FREQ:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}; got {by!r}")
     # Periods as integer ordinals per event, looked up by day (only the days spanned are
-    # converted by pandas); only the distinct periods are formatted as text.
-    ordinal, has_period = _period_ordinals(ts, by)
+    # converted by pandas); only the distinct periods are formatted as text. Every per-event
+    # array below is a mask or is computed in place: at 50M events each is hundreds of MB.
+    ordinal, keep = _period_ordinals(ts, by)
     actor = np.asarray(actor, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
     groups = np.asarray(groups, dtype=np.int64)
     m = len(actor)
     n = len(groups)
-    ext = np.zeros(m, dtype=bool) if external is None else np.asarray(external, dtype=bool)
-    ok_actor = actor >= 0
-    # Group per end (code -1, i.e. none, reads the -1 appended at the end).
-    with_none = np.append(groups, -1)
-    g_actor, g_target = with_none[actor], with_none[target]
-    # A grouped actor implies a member actor; likewise for the target.
-    use = (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target) & (target != actor) & has_period
-    # Contacts as integers: members by node code, outside parties numbered after the members.
-    who = [target[use]]
-    contact_rows = [np.flatnonzero(use)]
-    if external is not None and external_party is not None:
-        party = pd.Series(external_party).reset_index(drop=True).astype("string")
-        use = ext & ok_actor & party.notna().to_numpy() & has_period
-        party_code, _ = pd.factorize(party[use].to_numpy())
-        offset = max(n, int(target.max()) + 1 if m else 0)
-        who.append(offset + np.asarray(party_code, dtype=np.int64))
-        contact_rows.append(np.flatnonzero(use))
-    keep = ok_actor & has_period
+    if among is not None:
+        keep &= np.asarray(among, dtype=bool)  # keep: events counted that have a period
+    has_period = keep.copy()
+    keep &= actor >= 0  # ... and an actor
     if not keep.any():
         stats = pd.DataFrame({"active": np.zeros(0, np.int64), "outside": np.zeros(0, np.int64),
                               "median_contacts": np.zeros(0)})
         periods = period_labels(pd.Series(pd.to_datetime([], utc=True)), by)[1]
         return _outside_table(periods, stats)
     first, last = int(ordinal[has_period].min()), int(ordinal[has_period].max())
+    # Contacts as integers: members by node code, outside parties numbered after the members.
+    # A member contact: both ends grouped (hence members), in different groups.
+    index = np.int32 if len(groups) < 2**31 and (not n or int(groups.max()) < 2**31) else np.int64
+    with_none = np.append(groups, -1).astype(index)  # code -1 (none) reads the -1 appended last
+    g_actor = with_none[actor]
+    use = g_actor >= 0
+    g_target = with_none[target]
+    use &= g_target >= 0
+    use &= g_actor != g_target
+    del g_actor, g_target
+    use &= target != actor
+    use &= has_period
+    who = [target[use]]
+    contact_rows = [np.flatnonzero(use)]
+    if external is not None and external_party is not None:
+        use = np.asarray(external, dtype=bool) & keep
+        party = party_codes(external_party, rows=use)
+        use[use] = party >= 0
+        party = party[party >= 0]
+        offset = max(n, int(target.max()) + 1 if m else 0)
+        who.append(offset + party.astype(np.int64))
+        contact_rows.append(np.flatnonzero(use))
+    del use, has_period
     ends = pd.arrays.PeriodArray(np.array([first, last], dtype=np.int64), dtype=pd.PeriodDtype(_FREQ[by]))
     _, periods = period_labels(pd.Series(ends.start_time), by)
-    # (period, actor) and (period, actor, contact) as packed integer keys.
+    # (period, actor) and (period, actor, contact) as packed integer keys, the ordinals turned
+    # into the (period, actor) keys in place.
     width = max(n, int(actor.max()) + 1)
     span = last - first + 1
-    person = ((ordinal - first) * width + actor)[keep]
+    person_key = ordinal
+    person_key -= first
+    person_key *= width
+    person_key += actor
+    person = person_key[keep]
+    del keep
     if span * width <= _DENSE_KEYS:
         seen = np.zeros(span * width, dtype=bool)
         seen[person] = True
         active = np.flatnonzero(seen)
+        del seen
     else:
         active = np.sort(pd.unique(person))
+    del person
     rows = np.concatenate(contact_rows)
+    del contact_rows
     contact_who = np.concatenate(who)
-    contact_person = (ordinal[rows] - first) * width + actor[rows]
+    del who
+    contact_person = person_key[rows]
+    del person_key, rows
     contacts = np.zeros(len(active), dtype=np.int64)
-    if len(rows):
+    if len(contact_who):
         w = int(contact_who.max()) + 1
         if (span * width) < np.iinfo(np.int64).max // max(w, 1):
-            pairs = pd.unique(contact_person * w + contact_who) // w
+            contact_person *= w
+            contact_person += contact_who
+            pairs = pd.unique(contact_person) // w
         else:
             pairs = pd.DataFrame({"p": contact_person, "w": contact_who}).drop_duplicates()["p"].to_numpy()
         keys, counts = np.unique(pairs, return_counts=True)
@@ -520,6 +549,28 @@ def getting_outside(
 _DENSE_KEYS = 200_000_000
 
 
+def party_codes(party: Any, rows: npt.ArrayLike | None = None) -> np.ndarray:
+    """Integer codes of the outside parties of some events (negative: no party).
+
+    ``party`` is text per event (missing: no party), numbered here, or integer codes already
+    (returned as they are). ``rows`` (a mask) selects the events; default all.
+
+    Examples
+    --------
+    >>> party_codes(pd.Series(["a@x.org", None, "b@x.org", "a@x.org"])).tolist()
+    [0, -1, 1, 0]
+    >>> party_codes(np.array([3, -1, 3]), rows=np.array([True, False, True])).tolist()
+    [3, 3]
+    """
+    if isinstance(party, np.ndarray) and party.dtype.kind in "iu":
+        return party if rows is None else party[np.asarray(rows, dtype=bool)]
+    text = pd.Series(party).reset_index(drop=True)
+    if rows is not None:
+        text = text[np.asarray(rows, dtype=bool)]
+    codes, _ = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64)
+
+
 def _period_ordinals(ts: Any, by: str) -> tuple[np.ndarray, np.ndarray]:
     """Period ordinal (pandas ``Period`` ordinal of ``_FREQ[by]``) per timestamp, and which have one."""
     clock, unit = epoch_ticks(utc_times(ts))
@@ -528,13 +579,16 @@ def _period_ordinals(ts: Any, by: str) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(len(clock), dtype=np.int64), valid
     per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
     everywhere = bool(valid.all())
-    day = clock // per_day if everywhere else np.where(valid, clock, clock[valid][0]) // per_day
+    day = clock // per_day if everywhere else np.where(valid, clock, clock[valid][0])
+    if not everywhere:
+        day //= per_day
     lo, hi = int(day.min()), int(day.max())
     days = pd.Series(pd.to_datetime(np.arange(lo, hi + 1), unit="D"))
     ordinals: Any = days.dt.to_period(_FREQ[by]).array  # a PeriodArray: its integers are the ordinals
     table = np.asarray(ordinals.asi8, dtype=np.int64)
     day -= lo
-    return table[day], valid
+    np.take(table, day, out=day)  # in place: the day offsets become the ordinals
+    return day, valid
 
 
 def _outside_table(periods: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from orgnet.metrics.time import (
     covered_spans,
     first_responses,
     getting_outside,
+    party_codes,
     period_labels,
     response_half_life,
     response_rate_by_hour,
@@ -144,3 +145,27 @@ def test_apache_lists_cover_their_months_not_the_years_between(shared_dataset):
     # Every event falls in a covered stretch.
     ts = events.column("ts").to_pandas().dropna()
     assert np.isfinite(covered_before(ts, spans)).all()
+
+
+def test_getting_outside_among_equals_the_selected_events_and_party_codes_equal_text():
+    rng = np.random.default_rng(9)
+    m, n = 600, 15
+    ts = pd.Series(pd.to_datetime("2025-01-01", utc=True) + pd.to_timedelta(rng.integers(0, 120, m), unit="D"))
+    ts[rng.random(m) < 0.05] = pd.NaT
+    actor = rng.integers(-1, n, m)
+    target = rng.integers(-1, n, m)
+    groups = rng.integers(-1, 3, n)
+    external = rng.random(m) < 0.3
+    text = pd.Series(np.where(external, rng.choice(["a@x.org", "b@y.org", "c@z.org", None], m), None), dtype="string")
+    among = rng.random(m) < 0.7
+    copied = getting_outside(ts[among].reset_index(drop=True), actor[among], target[among], groups,
+                             external=external[among], external_party=text[among], min_contacts=2)
+    masked = getting_outside(ts, actor, target, groups, external=external, external_party=text, min_contacts=2,
+                             among=among)
+    pd.testing.assert_frame_equal(masked, copied)
+    codes = party_codes(text)
+    assert (codes[text.isna().to_numpy()] < 0).all() and len(set(codes[codes >= 0])) == text.nunique()
+    by_code = getting_outside(ts, actor, target, groups, external=external, external_party=codes, min_contacts=2,
+                              among=among)
+    pd.testing.assert_frame_equal(by_code, copied)
+    assert copied["outside"].sum() > 0  # the external parties and the groups make a difference here
