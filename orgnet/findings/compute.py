@@ -368,8 +368,15 @@ def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, ex
     if not len(actor) or not n:
         return pd.DataFrame({c: np.zeros(0, np.int64) for c in columns})
     with_none = np.append(np.asarray(groups, dtype=np.int64), -1)
-    g_actor, g_target = with_none[actor], with_none[target]
-    inside = (g_actor >= 0) & (g_target >= 0) & (g_actor != g_target) & (target != actor)
+    # Group lookups 32-bit and masks built in place: at 50M events each int64 copy is 400 MB.
+    small = with_none.astype(np.int32) if n < 2**31 and int(with_none.max()) < 2**31 else with_none
+    g_actor = small[actor]
+    inside = g_actor >= 0
+    g_target = small[target]
+    inside &= g_target >= 0
+    inside &= g_actor != g_target
+    del g_actor, g_target
+    inside &= target != actor
     outside = external & (actor >= 0)
     party_code = party_codes(party, rows=outside)
     outside[outside] = party_code >= 0
@@ -377,7 +384,12 @@ def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, ex
     who = np.concatenate([target[inside], n + np.asarray(party_code, dtype=np.int64)])
     by = np.concatenate([actor[inside], actor[outside]])
     width = np.int64(int(who.max()) + 1 if len(who) else 1)
-    pairs = distinct(by.astype(np.int64) * width + who)
+    keys = by.astype(np.int64, copy=False)  # the concatenation is this function's own
+    del by
+    keys *= width
+    keys += who
+    del who
+    pairs = distinct(keys, overwrite=True)
     person, contact = pairs // width, pairs % width
     contacts = np.bincount(person, minlength=n)
     parties = np.bincount(person[contact >= n], minlength=n)
@@ -396,27 +408,35 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
     ev = graph.events
     if not ev.num_rows or ev.column("channel").null_count == ev.num_rows:
         return Channels(note="the events name no channel, group or list")
-    labels, channel = encode_ids(ev.column("channel"))
-    channel = np.asarray(channel, dtype=np.int64)
+    labels, channel = encode_ids(ev.column("channel"))  # int32 codes: half the memory of int64
     labels = np.asarray(labels.to_numpy(zero_copy_only=False), dtype=object)
     k = len(labels)
     actor = np.asarray(graph.actor, dtype=np.int64)
     width = np.int64(max(graph.n, 1))
 
     def distinct_people(mask: np.ndarray) -> np.ndarray:
-        keys = distinct(channel[mask] * width + actor[mask])
-        return np.bincount(keys // width, minlength=k)
+        keys = channel[mask].astype(np.int64)
+        keys *= width  # in place, and sorted in place: one array of the selected events' length
+        keys += actor[mask]
+        keys = distinct(keys, overwrite=True)
+        keys //= width
+        return np.bincount(keys, minlength=k)
 
     placed = (channel >= 0) & (actor >= 0)
+    members = distinct_people(placed)
+    placed &= contributions(ev)
+    active_members = distinct_people(placed)
+    del placed
     # Kinds compared by their categorical codes: a text per event would be ~0.3 GB at 10M events.
-    is_post, is_reply = kind_is(frame["kind"], ("post",)), kind_is(frame["kind"], ("reply",))
+    has_channel = channel >= 0
     table = pd.DataFrame({
         "channel": labels,
-        "members": distinct_people(placed),
-        "active_members": distinct_people(placed & contributions(ev)),
-        "posts": np.bincount(channel[(channel >= 0) & is_post], minlength=k),
-        "replies": np.bincount(channel[(channel >= 0) & is_reply], minlength=k),
+        "members": members,
+        "active_members": active_members,
+        "posts": np.bincount(channel[has_channel & kind_is(frame["kind"], ("post",))], minlength=k),
+        "replies": np.bincount(channel[has_channel & kind_is(frame["kind"], ("reply",))], minlength=k),
     })
+    del has_channel
     if answered is not None and len(answered):
         # A thread's channel is its post's; answers are timed replies or shares (reactions carry no time).
         # The channel of each thread's first event: Arrow's ordered hash group-by, one row per

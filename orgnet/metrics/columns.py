@@ -24,7 +24,7 @@ __all__ = ["TimeUnit", "distinct", "epoch_ticks", "kind_is", "thread_codes", "th
 TimeUnit: TypeAlias = Literal["s", "ms", "us", "ns"]
 
 
-def distinct(values: npt.ArrayLike) -> IntArray:
+def distinct(values: npt.ArrayLike, *, overwrite: bool = False) -> IntArray:
     """The distinct integers of ``values``, sorted: ``np.unique(values)`` by sorting.
 
     numpy 2's ``np.unique`` finds the distinct values of a numeric array with a hash set
@@ -33,6 +33,13 @@ def distinct(values: npt.ArrayLike) -> IntArray:
     distinct values, 23.7 s against 0.4 s for the sort. Keys built from event columns (channel
     and person, person and contact) go through this instead.
 
+    Parameters
+    ----------
+    values : array of integers
+    overwrite : bool
+        ``values`` is the caller's own temporary: sort it in place instead of a sorted copy
+        (at 50M events, 400 MB less at the peak).
+
     Examples
     --------
     >>> distinct(np.array([3, 1, 3, 2, 1])).tolist()
@@ -40,9 +47,13 @@ def distinct(values: npt.ArrayLike) -> IntArray:
     >>> distinct(np.array([], dtype=np.int64)).tolist()
     []
     """
-    a = np.sort(np.asarray(values).ravel())
+    a = np.asarray(values)
     if a.dtype.kind not in "iub":
         raise TypeError(f"distinct: expected integers, got {a.dtype}")
+    if overwrite and a.ndim == 1 and a.flags.writeable:
+        a.sort()  # the caller's own temporary, sorted in place: no copy of millions of keys
+    else:
+        a = np.sort(a.ravel())
     keep = np.empty(len(a), dtype=bool)
     keep[:1] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])

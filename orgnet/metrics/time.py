@@ -79,7 +79,9 @@ def covered_spans(ts: Any, *, gap_days: float = GAP_DAYS, gap_spacing: float = G
     if not valid.any():
         return empty
     per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
-    days = distinct(clock[valid] // per_day)
+    days = clock[valid]
+    days //= per_day  # in place, then sorted in place: one copy of the events' times, not three
+    days = distinct(days, overwrite=True)
     spacing = np.diff(days)
     typical = float(np.median(spacing)) if len(spacing) else 1.0
     limit = max(float(gap_days), gap_spacing * typical)
@@ -255,7 +257,7 @@ def first_responses(
 {'thread': 'b', 'delay': NaT, 'answered': False}]
     """
     times = utc_times(ts)
-    actors = pd.Series(np.asarray(actor))
+    actor_values = np.asarray(actor)  # as it is: a Series of it would be a copy (pandas copies arrays)
     columns = ["thread", "actor", "posted", "first_response", "delay", "answered"]
     # Threads as dense integer codes (-1 = none), times as integers: group-bys become array
     # operations over the events (no merge, no sort of millions of rows).
@@ -265,15 +267,18 @@ def first_responses(
     n_threads = int(code.max()) + 1 if len(code) else 0
     is_post = usable & kind_is(kind, ("post",))
     is_response = usable & kind_is(kind, _RESPONSES)
+    del usable  # per-event temporaries go as soon as they are used: at 50M events each is 50-400 MB
 
     # The thread's post: its earliest, the first in event order among equally early ones.
     post = np.flatnonzero(is_post)
+    del is_post
     never = np.iinfo(np.int64).max
     posted = np.full(n_threads, never)
     np.minimum.at(posted, code[post], clock[post])
     earliest = post[clock[post] == posted[code[post]]]
     post_of = np.full(n_threads, len(code))
     np.minimum.at(post_of, code[earliest], earliest)
+    del post, earliest
     started = np.flatnonzero(post_of < len(code))
     starts = post_of[started]
     # Rows in the order of a stable sort of the posts by time.
@@ -281,11 +286,12 @@ def first_responses(
 
     # First response by someone else, at or after the post.
     resp = np.flatnonzero(is_response)
+    del is_response
     thread_of = code[resp]
     post_event = post_of[thread_of]
     has_post = post_event < len(code)
     resp, post_event, thread_of = resp[has_post], post_event[has_post], thread_of[has_post]
-    actor_values = actors.to_numpy()
+    del has_post
     valid = (actor_values[resp] != actor_values[post_event]) & (clock[resp] >= clock[post_event])
     resp, thread_of = resp[valid], thread_of[valid]
     first = np.full(n_threads, never)
@@ -298,7 +304,7 @@ def first_responses(
     answered = answer >= 0
     out = pd.DataFrame({
         "thread": thread_out(starts),
-        "actor": actors.iloc[starts].reset_index(drop=True),
+        "actor": pd.Series(actor_values[starts]),
         "posted": times.iloc[starts].reset_index(drop=True),
         "first_response": times.iloc[np.where(answered, answer, starts)].reset_index(drop=True).where(answered),
     })
