@@ -147,7 +147,7 @@ def suppress_small_groups(findings: Findings, min_group_size: int = 5) -> Findin
     # figures would give the group's size and activity: its row goes.
     channels = findings.channels
     if len(channels.table) and "channel" in channels.table.columns:
-        naming = _names_any(channels.table["channel"], _naming(labels))
+        naming = _names_any(channels.table["channel"], _Naming(labels))
         if naming.any():
             channels = replace(channels, table=channels.table.loc[~naming].reset_index(drop=True))
     return replace(
@@ -169,12 +169,12 @@ def _without_labels(people: pd.DataFrame, labels: list[str], skip: set[str]) -> 
     """
     if not labels:
         return people
-    pattern = _naming(labels)
+    naming = _Naming(labels)
     out = people.copy()
     for col in out.columns:
         if col in skip or not (pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object):
             continue
-        names = _names_any(out[col], pattern)
+        names = _names_any(out[col], naming)
         if names.any():
             out[col] = out[col].mask(names)
     return out
@@ -208,38 +208,123 @@ def _small_attribute_groups(people: pd.DataFrame, min_group_size: int, skip: set
     return out
 
 
-def _naming(labels: list[str]) -> str:
-    """A pattern finding any of ``labels`` in text, whatever the case and separators.
+_SEPARATORS = r"[\W_]+"
 
-    "Workplace Experience" is found in "Workplace Experience Cobalt" and in the channel
-    "dept-workplace-experience", not in "WorkplaceExperienced".
+
+class _Naming:
+    r"""Finds any of some group labels in text, whatever the case and separators.
+
+    A label is found where its words (split at runs of non-letters, digits excepted, and
+    underscores) are whole consecutive words of the text, compared as a case-insensitive regular
+    expression compares characters: "Workplace Experience" is found in "Workplace Experience
+    Cobalt" and in the channel "dept-workplace_experience", not in "WorkplaceExperienced". That is
+    what ``(?<![^\W_])workplace[\W_]+experience(?![^\W_])`` under ``re.IGNORECASE`` finds.
+
+    The texts are split into words once and each word looked up among the labels' first words:
+    one pass per text. An alternation of every label (thousands of small groups at a million
+    people) cost the regular expression engine time per label at every position of every text.
+
+    Characters are compared by class: each character of a label stands for the characters
+    ``re.IGNORECASE`` equates with it (``re.fullmatch(re.escape(c), d, re.I)``: "K", "k" and the
+    Kelvin sign, or "s" and the long "ſ", are one class), found by asking the regular expression
+    engine itself about the characters that occur. A text holding a separator character that the
+    engine equates with a letter of a label (a lone combining mark) is searched with the regular
+    expression itself.
 
     Examples
     --------
-    >>> import re
-    >>> bool(re.search(_naming(["Workplace Experience"]), "dept-workplace_experience", re.I))
-    True
+    >>> n = _Naming(["Workplace Experience", "Legal"])
+    >>> n.names_all(["dept-workplace_experience", "WorkplaceExperienced", "LEGAL team", "illegal"]).tolist()
+    [True, False, True, False]
     """
-    import re
 
-    def one(label: str) -> str:
-        words = [re.escape(w) for w in re.split(r"[\W_]+", label) if w]
-        return r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])"
+    def __init__(self, labels: list[str]) -> None:
+        import re
 
-    return "|".join(one(label) for label in sorted(set(labels), key=len, reverse=True) if re.search(r"\w", label))
+        self._re = re
+        self._split = re.compile(_SEPARATORS).split
+        self._labels = sorted({label for label in labels if any(w for w in re.split(_SEPARATORS, label))})
+        words = [[w for w in re.split(_SEPARATORS, label) if w] for label in self._labels]
+        # One representative per class of the labels' characters under re.IGNORECASE.
+        self._reps: list[str] = []
+        self._table: dict[int, str] = {}
+        for c in sorted({c for w in words for word in w for c in word}):
+            rep = next((r for r in self._reps if self._same(r, c)), c)
+            if rep == c:
+                self._reps.append(c)
+            self._table[ord(c)] = rep
+        self._any_rep = re.compile("[" + "".join(re.escape(r) for r in self._reps) + "]", re.IGNORECASE) \
+            if self._reps else None
+        self._odd: set[str] = set()  # separators the engine equates with a label's letter
+        self._first: dict[str, list[tuple[str, ...]]] = {}
+        for w in words:
+            folded = tuple(word.translate(self._table) for word in w)
+            self._first.setdefault(folded[0], []).append(folded)
+        self._pattern: re.Pattern[str] | None = None
+
+    def _same(self, r: str, c: str) -> bool:
+        return self._re.fullmatch(self._re.escape(r), c, self._re.IGNORECASE) is not None
+
+    def _learn(self, chars: set[str]) -> None:
+        """Add characters not seen yet to the table (those of no label's class stand for themselves)."""
+        for c in chars:
+            if ord(c) in self._table:
+                continue
+            rep = c
+            if self._any_rep is not None and self._any_rep.fullmatch(c):
+                rep = next((r for r in self._reps if self._same(r, c)), c)
+                if self._re.fullmatch(_SEPARATORS, c):
+                    self._odd.add(c)
+                    rep = c
+            self._table[ord(c)] = rep
+
+    def _by_pattern(self, text: str) -> bool:
+        if self._pattern is None:
+            re = self._re
+
+            def one(label: str) -> str:
+                words = [re.escape(w) for w in re.split(_SEPARATORS, label) if w]
+                return r"(?<![^\W_])" + _SEPARATORS.join(words) + r"(?![^\W_])"
+
+            self._pattern = re.compile("|".join(one(label) for label in self._labels), re.IGNORECASE)
+        return self._pattern.search(text) is not None
+
+    def _folded_names(self, text: str, folded: str) -> bool:
+        if self._odd and not self._odd.isdisjoint(text):
+            return self._by_pattern(text)
+        tokens = self._split(folded)
+        if self._first.keys().isdisjoint(tokens):
+            return False
+        for i, token in enumerate(tokens):
+            for label in self._first.get(token, ()):
+                if tuple(tokens[i:i + len(label)]) == label:
+                    return True
+        return False
+
+    def names_all(self, texts: list[str]) -> np.ndarray:
+        """Per text, whether it names one of the labels."""
+        if not self._first or not texts:
+            return np.zeros(len(texts), dtype=bool)
+        chars = set().union(*texts)
+        self._learn(chars)
+        # Every text folded with one translate call: joined by a character none of them holds.
+        sep = next(chr(c) for c in range(0xE000, 0x110000) if chr(c) not in chars)
+        folded = sep.join(texts).translate(self._table).split(sep)
+        return np.fromiter((self._folded_names(t, f) for t, f in zip(texts, folded, strict=True)),
+                           dtype=bool, count=len(texts))
+
+    def names(self, text: str) -> bool:
+        """Whether ``text`` names one of the labels."""
+        return bool(self.names_all([text])[0])
 
 
-def _names_any(values: pd.Series, pattern: str) -> Mask:
-    """Which values name one of the hidden groups (``pattern`` from :func:`_naming`)."""
-    if not pattern:
-        return np.zeros(len(values), dtype=bool)
-    # Each distinct value is searched once: the pattern's look-arounds are Python's re (not
-    # Arrow's), one call per value, and a million people hold far fewer teams and titles.
+def _names_any(values: pd.Series, naming: _Naming) -> Mask:
+    """Which values name one of the hidden groups (:class:`_Naming`); each distinct value is read once."""
     codes, distinct = pd.factorize(values.astype("string"))
-    hit = pd.Series(distinct, dtype="string").str.contains(pattern, case=False, regex=True)
+    hit = naming.names_all([str(v) for v in distinct])
     found = np.zeros(len(values), dtype=bool)
     named = codes >= 0
-    found[named] = np.asarray(hit.fillna(False).to_numpy(dtype=bool), dtype=bool)[codes[named]]
+    found[named] = hit[codes[named]]
     return found
 
 
