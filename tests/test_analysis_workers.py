@@ -65,7 +65,9 @@ def test_default_sampling_is_kadabra_and_the_same_with_workers(assert_same_findi
     org = generate(people=400, seed=3)
     opts = dict(betweenness_exact_below=100, parallel_from=0)
     alone = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=1, **opts))
-    both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts))
+    steps = Steps()
+    both = analyze(org.events, directory=org.directory, options=AnalysisOptions(workers=2, **opts), progress=steps)
+    assert "Betweenness: waiting for the workers" in steps  # KADABRA ran in a worker
     assert alone.summary.methods["betweenness_method"] == "kadabra"
     assert "KADABRA" in alone.summary.methods["betweenness"]
     assert_same_findings(alone, both)

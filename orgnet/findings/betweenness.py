@@ -7,6 +7,7 @@ that do not need betweenness; :meth:`~orgnet._parallel.Pending.result` collects 
 worker builds the igraph graph once from the tie arrays (memory-mapped, written once) and
 computes every ``n_jobs``-th chunk; the chunks are summed in their own order, so the values are
 bit-for-bit those of :func:`orgnet.metrics.centrality.betweenness` whatever ``n_jobs``.
+KADABRA (the default sampling, on one thread for a reproducible sample) runs whole in one worker.
 
 Examples
 --------
@@ -22,8 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from orgnet._parallel import Pending, effective_n_jobs, start
-from orgnet.metrics.centrality import BetweennessResult, PivotWork, betweenness_work, pivot_dependencies
+from orgnet._parallel import Pending, effective_n_jobs, start, start_call
+from orgnet.metrics.centrality import (
+    BetweennessResult,
+    PivotWork,
+    betweenness_work,
+    pivot_dependencies,
+    uses_kadabra,
+)
 
 __all__ = ["PendingBetweenness", "start_betweenness"]
 
@@ -50,16 +57,29 @@ def start_betweenness(adjacency: Any, *, n_jobs: int | None = None, **options: A
     -------
     PendingBetweenness
     """
+    jobs = effective_n_jobs(n_jobs)
+    if jobs >= 2 and uses_kadabra(int(adjacency.shape[0]), **options):
+        # KADABRA samples on one thread (its sample is deterministic only so): a worker runs it
+        # while the caller goes on (at a million people 15 s of the main process, the other
+        # core idle). The igraph view stays here: KADABRA builds its own graph from the ties.
+        return start_call(_betweenness, adjacency, {k: v for k, v in options.items() if k != "graph"},
+                          n_jobs=jobs)
     work = betweenness_work(adjacency, **options)
     if isinstance(work, BetweennessResult):
         return Pending.done(work)
-    jobs = effective_n_jobs(n_jobs)
     shares = min(jobs, len(work.chunks))
     if shares < 2:
         return Pending.done(work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks)))
     # Worker w computes chunks w, w + shares, ...: one igraph graph per worker, not per chunk.
     tasks = [(work.n, work.edges, work.dist, work.directed, work.chunks[w::shares]) for w in range(shares)]
     return start(pivot_dependencies, tasks, n_jobs=jobs).then(lambda parts: _finish(work, parts))
+
+
+def _betweenness(adjacency: Any, options: dict[str, Any]) -> BetweennessResult:
+    """Betweenness computed whole (KADABRA) in a worker process."""
+    work = betweenness_work(adjacency, **options)
+    assert isinstance(work, BetweennessResult)  # KADABRA returns the result, never pivot work
+    return work
 
 
 def _finish(work: PivotWork, parts_by_worker: list[list[np.ndarray]]) -> BetweennessResult:

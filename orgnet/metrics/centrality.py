@@ -32,6 +32,7 @@ __all__ = [
     "rk_sample_size",
     "strengths",
     "undirected_ties",
+    "uses_kadabra",
     "vertex_diameter_estimate",
 ]
 
@@ -555,6 +556,14 @@ def betweenness_work(
     if ties is None:
         ties = a.tocoo() if directed else undirected_ties(a)
     coo = ties
+    if n < 3:
+        return BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed)
+    if uses_kadabra(n, exact_below=exact_below, method=method, weighted=weighted, directed=directed, pivots=pivots,
+                    per_person_bounds=per_person_bounds):
+        from orgnet.metrics.kadabra import kadabra_betweenness
+
+        return kadabra_betweenness(coo, epsilon=KADABRA_EPSILON if epsilon is None else epsilon, delta=delta,
+                                   seed=seed)
     if graph is None:
         graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=directed)
     # The igraph view is built from the same COO arrays, so edge order matches coo.data.
@@ -563,14 +572,6 @@ def betweenness_work(
     # igraph counts an undirected pair once (half a dependency per source): doubled, both
     # modes share one normalisation by (n - 1)(n - 2).
     pair = 1.0 if directed else 2.0
-    if n < 3:
-        return BetweennessResult(np.zeros(n), "exact", n, weighted, directed=directed)
-    if n >= exact_below and _use_kadabra(method, weighted=weighted, directed=directed, pivots=pivots,
-                                         per_person_bounds=per_person_bounds):
-        from orgnet.metrics.kadabra import kadabra_betweenness
-
-        return kadabra_betweenness(coo, epsilon=KADABRA_EPSILON if epsilon is None else epsilon, delta=delta,
-                                   seed=seed)
     epsilon = PIVOT_EPSILON if epsilon is None else epsilon
     vd, target = None, None
     k = pivots
@@ -595,6 +596,24 @@ def betweenness_work(
 KADABRA_EPSILON = 0.01
 #: Default additive error of source-pivot sampling (pivots grow as 1 / epsilon²).
 PIVOT_EPSILON = 0.1
+
+
+def uses_kadabra(n: int, *, exact_below: int = 5000, method: str = "auto", weighted: bool = False,
+                 directed: bool = True, pivots: int | None = None, per_person_bounds: bool = False,
+                 **_: object) -> bool:
+    """Whether :func:`betweenness` with these options samples with KADABRA (``n`` people).
+
+    The keyword arguments are :func:`betweenness`'s (others are ignored), with its defaults.
+
+    Examples
+    --------
+    >>> uses_kadabra(100_000, directed=False) == __import__("orgnet.metrics.kadabra").metrics.kadabra.kadabra_available()
+    True
+    >>> uses_kadabra(100_000, directed=True), uses_kadabra(100, directed=False)
+    (False, False)
+    """
+    return n >= 3 and n >= exact_below and _use_kadabra(method, weighted=weighted, directed=directed, pivots=pivots,
+                                                        per_person_bounds=per_person_bounds)
 
 
 def _use_kadabra(method: str, *, weighted: bool, directed: bool, pivots: int | None,
