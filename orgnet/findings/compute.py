@@ -59,7 +59,7 @@ from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, utc_times
 from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
-from orgnet.metrics.groups import ei_index, group_ties, membership
+from orgnet.metrics.groups import across_groups, ei_index, group_ties, membership
 from orgnet.metrics.time import (
     GAP_DAYS,
     GAP_SPACING,
@@ -406,15 +406,7 @@ def outside_people(actor: np.ndarray, target: np.ndarray, groups: np.ndarray, ex
     if not len(actor) or not n:
         return pd.DataFrame({c: np.zeros(0, np.int64) for c in columns})
     with_none = np.append(np.asarray(groups, dtype=np.int64), -1)
-    # Group lookups 32-bit and masks built in place: at 50M events each int64 copy is 400 MB.
-    small = with_none.astype(np.int32) if n < 2**31 and int(with_none.max()) < 2**31 else with_none
-    g_actor = small[actor]
-    inside = g_actor >= 0
-    g_target = small[target]
-    inside &= g_target >= 0
-    inside &= g_actor != g_target
-    del g_actor, g_target
-    inside &= target != actor
+    inside = across_groups(actor, target, groups)
     outside = external & (actor >= 0)
     party_code = party_codes(party, rows=outside)
     outside[outside] = party_code >= 0

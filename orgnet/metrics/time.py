@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.groups import across_groups
 from orgnet.metrics.robust import grouped_medians
 
 __all__ = [
@@ -481,15 +482,7 @@ def getting_outside(
     first, last = int(ordinal[has_period].min()), int(ordinal[has_period].max())
     # Contacts as integers: members by node code, outside parties numbered after the members.
     # A member contact: both ends grouped (hence members), in different groups.
-    index = np.int32 if len(groups) < 2**31 and (not n or int(groups.max()) < 2**31) else np.int64
-    with_none = np.append(groups, -1).astype(index)  # code -1 (none) reads the -1 appended last
-    g_actor = with_none[actor]
-    use = g_actor >= 0
-    g_target = with_none[target]
-    use &= g_target >= 0
-    use &= g_actor != g_target
-    del g_actor, g_target
-    use &= target != actor
+    use = across_groups(actor, target, groups)
     use &= has_period
     who = [target[use]]
     contact_rows = [np.flatnonzero(use)]

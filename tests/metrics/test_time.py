@@ -85,15 +85,17 @@ def _outside_by_loop(ts, actor, target, groups, by, min_contacts):
     return rows
 
 
+def _random_events(seed: int, m: int, n: int, days: int):
+    """Random timed events among ``n`` people in 3 groups (some times, ends and groups missing)."""
+    rng = np.random.default_rng(seed)
+    ts = pd.Series(pd.to_datetime("2025-01-01", utc=True) + pd.to_timedelta(rng.integers(0, days, m), unit="D"))
+    ts[rng.random(m) < 0.05] = pd.NaT
+    return rng, ts, rng.integers(-1, n, m), rng.integers(-1, n, m), rng.integers(-1, 3, n)
+
+
 @pytest.mark.parametrize("by", ["week", "month", "quarter"])
 def test_getting_outside_matches_a_loop(by):
-    rng = np.random.default_rng(4)
-    m, n = 400, 12
-    ts = pd.Series(pd.to_datetime("2025-01-01", utc=True) + pd.to_timedelta(rng.integers(0, 200, m), unit="D"))
-    ts[rng.random(m) < 0.05] = pd.NaT
-    actor = rng.integers(-1, n, m)
-    target = rng.integers(-1, n, m)
-    groups = rng.integers(-1, 3, n)
+    _, ts, actor, target, groups = _random_events(4, 400, 12, 200)
     out = getting_outside(ts, actor, target, groups, by=by, min_contacts=2)
     expected = _outside_by_loop(ts, actor, target, groups, by, 2)
     assert out["period"].tolist() == [r[0] for r in expected]
@@ -148,13 +150,8 @@ def test_apache_lists_cover_their_months_not_the_years_between(shared_dataset):
 
 
 def test_getting_outside_among_equals_the_selected_events_and_party_codes_equal_text():
-    rng = np.random.default_rng(9)
-    m, n = 600, 15
-    ts = pd.Series(pd.to_datetime("2025-01-01", utc=True) + pd.to_timedelta(rng.integers(0, 120, m), unit="D"))
-    ts[rng.random(m) < 0.05] = pd.NaT
-    actor = rng.integers(-1, n, m)
-    target = rng.integers(-1, n, m)
-    groups = rng.integers(-1, 3, n)
+    m = 600
+    rng, ts, actor, target, groups = _random_events(9, m, 15, 120)
     external = rng.random(m) < 0.3
     text = pd.Series(np.where(external, rng.choice(["a@x.org", "b@y.org", "c@z.org", None], m), None), dtype="string")
     among = rng.random(m) < 0.7
