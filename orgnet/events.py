@@ -52,6 +52,7 @@ __all__ = [
     "coerce_events",
     "events_from_mapping",
     "contributions",
+    "dictionary_codes",
     "has_timestamps",
     "validate",
     "with_coded_ids",
@@ -736,7 +737,36 @@ def _encode_dictionary(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray] |
     appearance. The codes are hashed instead (integers), and values the dictionary holds but no
     row uses are left out.
     """
-    if not pa.types.is_string(column.type.value_type):
+    found = dictionary_codes(column)
+    if found is None:
+        return None
+    values, codes = found
+    missing = codes < 0
+    encoded = pc.dictionary_encode(pa.array(codes, mask=missing if missing.any() else None))
+    indices = encoded.indices
+    index = np.frombuffer(indices.buffers()[1], np.int32, count=len(indices), offset=4 * indices.offset)
+    if missing.any():
+        index = np.where(missing, np.int32(-1), index)
+    return values.take(encoded.dictionary), index
+
+
+def dictionary_codes(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray] | None:
+    """A dictionary column's rows as ``int32`` codes into its dictionary's distinct values (-1: null).
+
+    Read off the indices (no row's text is touched): chunks with different dictionaries are
+    unified first, and a dictionary holding a value twice, or a null, is reduced to its distinct
+    values. Values no row uses stay in ``values``. None when the column is not dictionary-encoded
+    text.
+
+    Examples
+    --------
+    >>> col = pa.chunked_array([pa.DictionaryArray.from_arrays(pa.array([2, 0, None, 1], pa.int32()),
+    ...                                                        pa.array(["x", "y", "x"]))])
+    >>> values, codes = dictionary_codes(col)
+    >>> values.to_pylist(), codes.tolist()
+    (['x', 'y'], [0, 0, -1, 1])
+    """
+    if not (pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type)):
         return None
     if column.num_chunks == 0 or len(column) == 0:
         return pa.array([], pa.string()), np.zeros(len(column), np.int32)
@@ -752,13 +782,7 @@ def _encode_dictionary(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray] |
         indices = chunk.indices if not chunk.indices.null_count else pc.fill_null(chunk.indices, -1)
         parts.append(lookup[np.asarray(indices.to_numpy(zero_copy_only=False))])
     codes = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    missing = codes < 0
-    encoded = pc.dictionary_encode(pa.array(codes, mask=missing if missing.any() else None))
-    indices = encoded.indices
-    index = np.frombuffer(indices.buffers()[1], np.int32, count=len(indices), offset=4 * indices.offset)
-    if missing.any():
-        index = np.where(missing, np.int32(-1), index)
-    return distinct.dictionary.take(encoded.dictionary), index
+    return distinct.dictionary, codes
 
 
 def _pack_short_strings(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray | None] | None:

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from orgnet._parallel import Pending, effective_n_jobs, start_call
 from orgnet.connectors.base import InputError
-from orgnet.events import contributions, encode_ids, has_timestamps
+from orgnet.events import contributions, dictionary_codes, encode_ids, has_timestamps
 from orgnet.findings.ambassadors import ambassador_ranking, ambassador_section
 from orgnet.findings.betweenness import PendingBetweenness, start_betweenness
 from orgnet.findings.betweenness import describe as describe_betweenness
@@ -311,26 +311,19 @@ def thread_keys(column: pa.ChunkedArray) -> np.ndarray:
     >>> thread_keys(pa.chunked_array([["b", None, "a", "b"]])).tolist()
     [0, -1, 1, 0]
     """
-    if not (pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type)) or not len(column):
+    found = dictionary_codes(column)
+    if found is None:
         return encode_ids(column)[1].astype(np.int64)
-    if column.num_chunks > 1 and not all(c.dictionary.equals(column.chunk(0).dictionary) for c in column.chunks[1:]):
-        column = column.unify_dictionaries()
-    distinct = pc.dictionary_encode(column.chunk(0).dictionary)  # the dictionary's repeats merged
-    lookup = np.append(np.asarray(pc.fill_null(distinct.indices, -1).to_numpy(zero_copy_only=False), np.int64), -1)
-    codes = np.empty(len(column), dtype=np.int64)
-    at = 0
-    for chunk in column.chunks:
-        indices = chunk.indices if not chunk.indices.null_count else pc.fill_null(chunk.indices, -1)
-        codes[at:at + len(chunk)] = lookup[np.asarray(indices.to_numpy(zero_copy_only=False))]
-        at += len(chunk)
-    # Dense: the values some row uses, numbered in the dictionary's order.
-    used = np.zeros(len(lookup), dtype=bool)
+    values, codes = found
+    # Dense: the values some row uses, numbered in the dictionary's order (a null's -1 reads the
+    # slot appended last, which stays -1).
+    used = np.zeros(len(values) + 1, dtype=bool)
     used[codes] = True
     used[-1] = False
     renumber = np.cumsum(used) - 1
     renumber[-1] = -1
-    codes = renumber[codes]
-    return codes
+    keys: np.ndarray = renumber[codes]
+    return keys
 
 
 def _covered(labels: pd.Series, by: str, spans: pd.DataFrame | None) -> np.ndarray:
