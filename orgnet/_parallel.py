@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Once", "Pending", "effective_n_jobs", "parallel_map", "start", "start_call"]
+__all__ = ["Once", "Pending", "effective_n_jobs", "ordered_threads", "parallel_map", "start", "start_call"]
 
 # loky retires a worker whose memory grew by more than 300 MB since its first task (its guard
 # against leaking tasks) and starts a new one for the tasks still queued. For orgnet's coarse
@@ -322,3 +322,38 @@ def parallel_map(func: Callable[..., T], tasks: Iterable[Sequence[Any]], *, n_jo
     [5, 7]
     """
     return start(func, tasks, n_jobs=n_jobs).result()
+
+
+def ordered_threads(func: Callable[[T], U], items: Iterable[T], *, threads: int) -> Iterator[U]:
+    """``func(item)`` for each item, ``threads`` at a time in threads of this process, in order.
+
+    For work that spends its time in C code releasing the GIL (Arrow's compute kernels): the
+    items are taken from ``items`` only as results are collected, so at most ``threads`` are
+    in flight and the memory stays bounded whatever their number. The first error, in item
+    order, is raised; items not started by then are not run. ``threads`` of 1 runs everything
+    in this thread.
+
+    Examples
+    --------
+    >>> list(ordered_threads(abs, iter([-3, 1, -2]), threads=2))
+    [3, 1, 2]
+    """
+    if threads <= 1:
+        yield from map(func, items)
+        return
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    pending: deque[Future[U]] = deque()
+    with ThreadPoolExecutor(threads, thread_name_prefix="orgnet") as pool:
+        try:
+            for item in items:
+                pending.append(pool.submit(func, item))
+                del item  # held by its task only: freed when the task is done
+                if len(pending) >= threads:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

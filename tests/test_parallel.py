@@ -5,12 +5,13 @@ from __future__ import annotations
 import operator
 import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import psutil
 import pytest
 
-from orgnet._parallel import effective_n_jobs, parallel_map, start, start_call
+from orgnet._parallel import effective_n_jobs, ordered_threads, parallel_map, start, start_call
 
 # Workers stopped right after the work was handed over: loky's manager thread may then fail on
 # a task id it has just dropped (KeyError in ExecutorManagerThread, loky 3.6). The workers are
@@ -98,3 +99,50 @@ def test_a_worker_replaced_for_its_memory_does_not_stop_the_work() -> None:
     thread.join(timeout=60)
     assert done, "parallel_map did not return within 60 s after a worker was replaced"
     assert len(done[0]) == 6 and min(done[0]) >= 1
+
+
+def test_ordered_threads_keep_the_items_order_and_run_them_side_by_side() -> None:
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow_square(x: int) -> int:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.01 * (x % 3))  # later items may finish first
+        with lock:
+            running -= 1
+        return x * x
+
+    assert list(ordered_threads(slow_square, iter(range(12)), threads=3)) == [x * x for x in range(12)]
+    assert 1 < most <= 3
+    assert list(ordered_threads(slow_square, iter(range(5)), threads=1)) == [x * x for x in range(5)]
+
+
+def test_ordered_threads_take_items_only_as_results_are_collected() -> None:
+    taken: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(100):
+            taken.append(i)
+            yield i
+
+    results = ordered_threads(operator.neg, items(), threads=2)
+    assert next(results) == 0
+    assert len(taken) <= 3  # not the whole input decoded ahead
+    results.close()
+
+
+def test_ordered_threads_raise_the_first_error_in_item_order() -> None:
+    def check(x: int) -> int:
+        if x in (3, 5):
+            time.sleep(0.02 if x == 3 else 0.0)  # 5 fails first in time, 3 first in order
+            raise ValueError(f"item {x}")
+        return x
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="item 3"):
+        for x in ordered_threads(check, iter(range(10)), threads=3):
+            got.append(x)
+    assert got == [0, 1, 2]

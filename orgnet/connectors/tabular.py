@@ -32,6 +32,7 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from orgnet._parallel import effective_n_jobs, ordered_threads
 from orgnet.connectors._fields import MAX_WEIGHT, WEIGHT_OUT_OF_RANGE
 from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people, shown_value
 from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, UNIX_NUMBER, check_dates, parse_timestamps
@@ -58,6 +59,9 @@ _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "p
 #: the whole file's. A smaller batch costs more calls, a larger one more memory (at 10M events, one
 #: million rows read faster than four million and peaked lower).
 PARQUET_BATCH_ROWS = 1_000_000
+
+#: Batches brought to the event contract at a time (threads; fewer on a machine with fewer cores).
+PARQUET_THREADS = 2
 
 
 class _NeedsWholeFile(Exception):
@@ -803,10 +807,14 @@ def _parquet_parts(path: Path, dictionary: list[str], column_map: Mapping[str, s
         if total == 0:
             return None
         parts = []
-        for table in _parquet_batches(dataset, rows):
-            parts.append(_event_part(table, path, "parquet", column_map, kind_map, alone=total <= rows))
-            del table  # the decoded batch goes before the next one is read ...
-            pa.default_memory_pool().release_unused()  # ... and so does the memory it held
+        # Batches are brought to the contract two at a time, in threads: the work is Arrow's
+        # kernels, which release the GIL (at 50M events 15.0 -> 9.2 s). Each decoded batch is
+        # freed once its part is made, and at most two wait.
+        for part in ordered_threads(
+                lambda table: _event_part(table, path, "parquet", column_map, kind_map, alone=total <= rows),
+                _parquet_batches(dataset, rows), threads=min(PARQUET_THREADS, effective_n_jobs())):
+            parts.append(part)
+            pa.default_memory_pool().release_unused()  # the memory the finished batch held
         return parts
     except InputError:
         if total <= rows:

@@ -46,6 +46,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orgnet._parallel import effective_n_jobs, ordered_threads
 from orgnet.connectors.base import InputError, ReadResult
 from orgnet.events import concat_events, empty_events, encode_ids, remember_ids
 
@@ -315,8 +316,11 @@ def resolve_identities(
     encodings: dict[str, list[tuple[pa.Array, np.ndarray]]] = {"actor": [], "target": []}
     for result in results:
         ev = result.events
-        # One hash pass per id column; everything after works on the distinct values.
-        encoded = {name: encode_ids(ev.column(name)) for name in encodings}
+        # One hash pass per id column, the two side by side in threads (Arrow's and numpy's
+        # kernels release the GIL); everything after works on the distinct values.
+        threads = min(2, effective_n_jobs()) if ev.num_rows > 1 << 20 else 1
+        columns = [ev.column(name) for name in encodings]
+        encoded = dict(zip(encodings, ordered_threads(encode_ids, columns, threads=threads), strict=True))
         local = _local_people(result, [values for values, _ in encoded.values()])
         canonical = _canonical(local, alias, directory)
         value_set, mapped = _arrow(local["person"]), _arrow(canonical)
