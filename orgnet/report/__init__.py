@@ -15,16 +15,16 @@ from typing import Any
 
 from orgnet._parallel import effective_n_jobs
 from orgnet.findings import Findings
-from orgnet.report.background import start, write_graph_files, write_tables
+from orgnet.report.background import start, write_data, write_graph_files
 from orgnet.report.content import pyramid_view
-from orgnet.report.document import JSON_MAX_PEOPLE, findings_document
-from orgnet.report.files import staging_folder, write_json
+from orgnet.report.document import JSON_MAX_PEOPLE
+from orgnet.report.files import staging_folder
 from orgnet.report.index import render_index
 from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
 from orgnet.report.pictures import write_pictures
 
 #: What the background tasks write, for the progress lines.
-_TASKS = {"maps": "the maps", "tables": "the tables", "graph_files": "GraphML and GEXF"}
+_TASKS = {"maps": "the maps", "data": "the tables and findings.json", "graph_files": "GraphML and GEXF"}
 
 __all__ = ["GRAPH_FILES_MAX_TIES", "JSON_MAX_PEOPLE", "MAP_MAX_PEOPLE", "write_report"]
 
@@ -66,8 +66,9 @@ def write_report(
     workers : int or None
         Worker processes, as ``n_jobs`` in :mod:`orgnet._parallel` (None: the cores available;
         1: none). With more than one and a map per group to draw (more than ``max_map_people``
-        people), the maps, the tables and the graph files are written by workers while this
-        process writes the rest (:mod:`orgnet.report.background`); the files are the same either way.
+        people), the maps, the tables with ``findings.json``, and the graph files are written by
+        workers while this process draws the pictures and writes the page
+        (:mod:`orgnet.report.background`); the files are the same either way.
 
     Returns
     -------
@@ -84,20 +85,18 @@ def write_report(
     # A large organisation's maps (a layout per group), tables and graph files go to worker
     # processes on a machine with several cores, while this process writes the rest.
     background = [] if findings.n <= max_map_people or map_group_column(findings) is None or (
-        effective_n_jobs(workers) < 2) else ["maps", "tables"] + ([] if graph_note else ["graph_files"])
+        effective_n_jobs(workers) < 2) else ["maps", "data"] + ([] if graph_note else ["graph_files"])
     with staging_folder(out) as stage, ExitStack() as cleanup:
         pending = None
         groups = None
         if background:
             with progress(f"Started in worker processes: {', '.join(_TASKS[t] for t in background)}"):
-                pending = start(findings, stage, background, max_people=max_map_people, seed=seed, n_jobs=workers)
+                pending = start(findings, stage, background, max_people=max_map_people, seed=seed, n_jobs=workers,
+                                max_json_people=max_json_people)
                 cleanup.callback(pending.close)  # the workers stop if anything below fails
         else:
             with progress("Drawing the maps"):
                 maps, groups = write_maps(findings, stage, max_people=max_map_people, seed=seed)
-        if "tables" not in background:
-            with progress("Writing tables"):
-                tables = write_tables(findings, stage)
         with progress("Drawing pictures for slides"):
             if groups is None and map_group_column(findings) is not None:
                 groups = group_map_data(findings, seed=seed)
@@ -108,12 +107,13 @@ def write_report(
         if not graph_note and "graph_files" not in background:
             with progress("Exporting GraphML and GEXF"):
                 graph_files = write_graph_files(findings, stage)
-        with progress("Writing findings.json"):
-            write_json(findings_document(findings, max_people=max_json_people), stage / "findings.json")
+        if "data" not in background:
+            with progress("Writing tables and findings.json"):
+                tables = write_data(findings, stage, max_json_people)
         if pending is not None:
             with progress(f"Waiting for the workers: {', '.join(_TASKS[t] for t in background)}"):
                 written = pending.result()
-            maps, tables = written["maps"], written["tables"]
+            maps, tables = written["maps"], written["data"]
             graph_files = written.get("graph_files", graph_files)
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,

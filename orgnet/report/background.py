@@ -8,11 +8,12 @@ report's staging folder. Parts:
     its own layout, the longest step of the report.
 ``graph_files``
     ``graph.graphml`` and ``graph.gexf`` (:mod:`orgnet.report.exports`).
-``tables``
-    The CSV tables (:func:`write_tables`).
+``data``
+    The CSV tables and ``findings.json`` (:func:`write_data`): one process words the reasons
+    both give.
 
 On a machine with more than one core :func:`orgnet.report.write_report` has them written
-beside the pictures and JSON it writes itself; the files are the same as when written in-process.
+beside the pictures it draws itself; the files are the same as when written in-process.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from orgnet import _parallel
 from orgnet._parallel import Pending
 from orgnet.findings import Findings
 from orgnet.report import exports
+from orgnet.report.content import WordedReasons
+from orgnet.report.document import JSON_MAX_PEOPLE, findings_document
+from orgnet.report.files import write_json
 from orgnet.report.map import write_maps
 from orgnet.report.tables import write_tables
 
-__all__ = ["start", "write_graph_files", "write_part", "write_tables"]
+__all__ = ["start", "write_data", "write_graph_files", "write_part", "write_tables"]
 
 
 def write_graph_files(findings: Findings, stage: Path) -> list[str]:
@@ -36,24 +40,37 @@ def write_graph_files(findings: Findings, stage: Path) -> list[str]:
     return ["graph.graphml", "graph.gexf"]
 
 
+def write_data(findings: Findings, stage: Path, max_json_people: int = JSON_MAX_PEOPLE) -> list[str]:
+    """Write the CSV tables and ``findings.json`` into ``stage``, the reasons worded once.
+
+    Returns the tables' file names (``findings.json`` is always written).
+    """
+    worded = WordedReasons(findings)
+    tables = write_tables(findings, stage, worded)
+    write_json(findings_document(findings, max_people=max_json_people, worded=worded), stage / "findings.json")
+    return tables
+
+
 def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int,
-          n_jobs: int | None = None) -> Pending[dict[str, list[str]]]:
-    """Write ``tasks`` (``maps``, ``graph_files``, ``tables``) into ``stage`` in worker processes.
+          n_jobs: int | None = None, max_json_people: int = JSON_MAX_PEOPLE) -> Pending[dict[str, list[str]]]:
+    """Write ``tasks`` (``maps``, ``graph_files``, ``data``) into ``stage`` in worker processes.
 
     Returns at once; the result maps each task to the files it wrote, relative to ``stage``.
     """
     # The findings hold no event log (people, groups, sections and ties only): sent once.
     order, shared = tuple(tasks), _parallel.Once(findings)  # one file for all tasks, not a pickle each
-    return _parallel.start(write_part, [(t, shared, str(stage), max_people, seed) for t in order],
+    return _parallel.start(write_part, [(t, shared, str(stage), max_people, seed, max_json_people) for t in order],
                            n_jobs=n_jobs).then(lambda files: dict(zip(order, files, strict=True)))
 
 
-def write_part(task: str, findings: Findings, stage: str, max_people: int, seed: int) -> list[str]:
-    """Write one part of the report into ``stage`` (run by a worker); returns the files written."""
+def write_part(task: str, findings: Findings, stage: str, max_people: int, seed: int,
+               max_json_people: int = JSON_MAX_PEOPLE) -> list[str]:
+    """Write one part of the report into ``stage`` (run by a worker); returns the files written
+    (``data``: the tables)."""
     if task == "maps":
         return write_maps(findings, Path(stage), max_people=max_people, seed=seed)[0]
     if task == "graph_files":
         return write_graph_files(findings, Path(stage))
-    if task == "tables":
-        return write_tables(findings, Path(stage))
-    raise ValueError(f"unknown report part {task!r}; expected maps, graph_files or tables")
+    if task == "data":
+        return write_data(findings, Path(stage), max_json_people)
+    raise ValueError(f"unknown report part {task!r}; expected maps, graph_files or data")

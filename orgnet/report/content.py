@@ -22,12 +22,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from orgnet.findings import Findings
+from orgnet.findings.reasons import Reason
 from orgnet.metrics.engagement import PYRAMID_LEVELS
 from orgnet.report.words import Wording, percent
 
@@ -36,6 +37,8 @@ __all__ = [
     "LEVEL_COLOURS",
     "PYRAMID_LEVELS",
     "View",
+    "Worded",
+    "WordedReasons",
     "ambassadors_view",
     "channels_view",
     "connectors_view",
@@ -130,6 +133,61 @@ def wording(findings: Findings, kind: str | None = None) -> Wording:
     """The :class:`~orgnet.report.words.Wording` of this report (for the primary grouping by default)."""
     kind = kind or findings.groups.primary
     return Wording(noun=kind, group_labels=_labels(findings, kind), names=display_names(findings))
+
+
+class Worded(NamedTuple):
+    """A table's reasons (one per row) and their wording."""
+
+    reasons: list[Reason]
+    sentences: list[str]
+    details: list[str]
+
+
+class WordedReasons:
+    """The reasons behind the ambassadors, connectors and silos tables, worded once for a report.
+
+    ``findings.json`` and the CSV tables give the same sentences: written by one process, they
+    share one wording (at a million people 185,000 reasons took about 6 s each time).
+
+    Examples
+    --------
+    >>> from orgnet.findings import analyze
+    >>> from orgnet.synthetic import toy_org
+    >>> worded = WordedReasons(analyze(toy_org().events, directory=toy_org().directory))
+    >>> worded.silos() is worded.silos(), len(worded.silos().sentences) == len(worded.findings.silos.table)
+    (True, True)
+    """
+
+    def __init__(self, findings: Findings) -> None:
+        self.findings = findings
+        self._done: dict[str, Worded] = {}
+
+    def ambassadors(self) -> Worded:
+        """Per row of ``findings.ambassadors.table``, in the primary grouping's words."""
+        if "ambassadors" not in self._done:
+            self._done["ambassadors"] = _worded(self.findings.ambassadors.reasons(), wording(self.findings))
+        return self._done["ambassadors"]
+
+    def connectors(self) -> Worded:
+        """Per row of ``findings.connectors.table``, in the primary grouping's words."""
+        if "connectors" not in self._done:
+            self._done["connectors"] = _worded(self.findings.connectors.reasons(), wording(self.findings))
+        return self._done["connectors"]
+
+    def silos(self) -> Worded:
+        """Per row of ``findings.silos.table``, each in its own grouping's words."""
+        if "silos" not in self._done:
+            f = self.findings
+            words_by = {kind: wording(f, kind) for kind in f.groups.by_kind}
+            self._done["silos"] = _worded(f.silos.reasons(), [words_by[k] for k in f.silos.table["kind"].astype(str)])
+        return self._done["silos"]
+
+
+def _worded(reasons: list[Reason], words: Wording | list[Wording]) -> Worded:
+    """Each reason worded by ``words`` (one wording for all, or one per reason)."""
+    each = [words] * len(reasons) if isinstance(words, Wording) else words
+    return Worded(reasons, [w.sentence(r) for w, r in zip(each, reasons, strict=True)],
+                  [w.details(r) for w, r in zip(each, reasons, strict=True)])
 
 
 def _departments(findings: Findings) -> np.ndarray:

@@ -26,8 +26,7 @@ import pandas as pd
 
 from orgnet.findings import Findings, Grouping
 from orgnet.findings.reasons import Evidence, Reason
-from orgnet.report.content import display_names, wording
-from orgnet.report.words import Wording
+from orgnet.report.content import Worded, WordedReasons, display_names
 
 __all__ = ["JSON_MAX_PEOPLE", "SCHEMA_ID", "findings_document"]
 
@@ -67,8 +66,8 @@ def _evidence(e: Evidence, names: _Names, kind: str) -> dict[str, Any]:
             "people": [names.person(c) for c in e.people]}
 
 
-def _reason(reason: Reason, names: _Names, kind: str, words: Wording) -> dict[str, Any]:
-    return {"finding": reason.finding, "text": words.sentence(reason), "details": words.details(reason),
+def _reason(reason: Reason, names: _Names, kind: str, text: str, details: str) -> dict[str, Any]:
+    return {"finding": reason.finding, "text": text, "details": details,
             "evidence": [_evidence(e, names, kind) for e in reason.evidence]}
 
 
@@ -79,37 +78,36 @@ def _records(frame: pd.DataFrame, drop: tuple[str, ...] = ()) -> list[dict[str, 
     return to_jsonable(frame[cols])  # type: ignore[no-any-return]
 
 
-def _ambassadors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
+def _ambassadors(f: Findings, names: _Names, worded: Worded) -> dict[str, Any]:
     a = f.ambassadors
     rows = _records(a.table, drop=("code",))
     codes = a.table["code"].to_numpy(np.int64)
-    for row, code, reason in zip(rows, codes, a.reasons(), strict=True):
+    for row, code, reason, text, details in zip(rows, codes, *worded, strict=True):
         row["person"] = names.person(int(code))
         row["name"] = str(names.names[code])
-        row["reason"] = _reason(reason, names, a.grouping, words)
+        row["reason"] = _reason(reason, names, a.grouping, text, details)
     return {"grouping": a.grouping, "weeks": a.weeks, "flagged": a.flagged, "status": a.status, "scored": a.scored,
             "unmeasured": list(a.unmeasured), "note": a.note or None, "rows": rows}
 
 
-def _connectors(f: Findings, names: _Names, words: Wording) -> dict[str, Any]:
+def _connectors(f: Findings, names: _Names, worded: Worded) -> dict[str, Any]:
     c = f.connectors
     t = c.table
     rows = [{"person": names.person(int(code)), "name": str(names.names[code]), "role": str(role),
-             "score": float(score), "reason": _reason(reason, names, c.grouping, words)}
-            for code, role, score, reason in zip(t["code"].to_numpy(np.int64), t["role"].astype(str),
-                                                 t["score"].to_numpy(float), c.reasons(), strict=True)]
+             "score": float(score), "reason": _reason(reason, names, c.grouping, text, details)}
+            for code, role, score, reason, text, details in zip(t["code"].to_numpy(np.int64), t["role"].astype(str),
+                                                                t["score"].to_numpy(float), *worded, strict=True)]
     return {"grouping": c.grouping, "roles": list(c.ROLES), "notes": dict(c.notes), "rows": rows}
 
 
-def _silos(f: Findings, names: _Names) -> dict[str, Any]:
+def _silos(f: Findings, names: _Names, worded: Worded) -> dict[str, Any]:
     t = f.silos.table
     rows = _records(t, drop=("bridges",))
-    words_by = {kind: wording(f, kind) for kind in f.groups.by_kind}
-    for row, kind, code, bridges, reason in zip(rows, t["kind"].astype(str), t["code"].to_numpy(np.int64),
-                                                t["bridges"], f.silos.reasons(), strict=True):
+    for row, kind, code, bridges, reason, text, details in zip(rows, t["kind"].astype(str), t["code"].to_numpy(np.int64),
+                                                               t["bridges"], *worded, strict=True):
         row["group"] = names.label(kind, int(code))
         row["bridges"] = [names.person(c) for c in np.asarray(bridges, dtype=np.int64)]
-        row["reason"] = _reason(reason, names, kind, words_by[kind])
+        row["reason"] = _reason(reason, names, kind, text, details)
     return {"rows": [r for r in rows if r["group"] is not None]}
 
 
@@ -237,7 +235,8 @@ def _summary(f: Findings) -> dict[str, Any]:
     return to_jsonable(asdict(f.summary))  # type: ignore[no-any-return]
 
 
-def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) -> dict[str, Any]:
+def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE,
+                      worded: WordedReasons | None = None) -> dict[str, Any]:
     """The findings as a JSON-ready dict (every section; codes as ids and labels).
 
     Parameters
@@ -247,6 +246,8 @@ def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) 
     max_people : int
         Above this many people the per-person table is left out (``people_omitted`` says so;
         ``people.csv`` has it).
+    worded : WordedReasons, optional
+        The reasons' wording, when the CSV tables share it (:func:`orgnet.report.tables.report_tables`).
 
     Returns
     -------
@@ -254,14 +255,14 @@ def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE) 
         See ``docs/findings.schema.json``.
     """
     names = _Names(findings)
-    words = wording(findings)
+    worded = worded or WordedReasons(findings)
     doc: dict[str, Any] = {
         "$schema": SCHEMA_ID,
         "summary": _summary(findings),
         "groups": _groups(findings, names),
-        "ambassadors": _ambassadors(findings, names, words),
-        "connectors": _connectors(findings, names, words),
-        "silos": _silos(findings, names),
+        "ambassadors": _ambassadors(findings, names, worded.ambassadors()),
+        "connectors": _connectors(findings, names, worded.connectors()),
+        "silos": _silos(findings, names, worded.silos()),
         "pyramid": _pyramid(findings, names),
         "responses": _responses(findings),
         "channels": _channels(findings),

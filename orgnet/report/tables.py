@@ -25,7 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.findings import Findings
-from orgnet.report.content import display_names, wording
+from orgnet.report.content import WordedReasons, display_names
 from orgnet.report.files import write_csv
 
 __all__ = ["report_tables", "write_tables"]
@@ -38,12 +38,16 @@ def _labels(findings: Findings, kind: str, codes: np.ndarray) -> np.ndarray:
     return np.array([g.label(int(c)) or "" for c in codes], dtype=object)
 
 
-def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
-    """The tables written as ``<name>.csv``, in order."""
+def report_tables(findings: Findings, worded: WordedReasons | None = None) -> dict[str, pd.DataFrame]:
+    """The tables written as ``<name>.csv``, in order.
+
+    ``worded``: the reasons' wording, when ``findings.json`` shares it
+    (:func:`orgnet.report.document.findings_document`).
+    """
     out: dict[str, pd.DataFrame] = {}
     ids = findings.people["person"].astype(str).to_numpy(dtype=object) if findings.n else np.zeros(0, dtype=object)
     names = display_names(findings)
-    words = wording(findings)
+    worded = worded or WordedReasons(findings)
     primary = findings.groups.primary
     if not findings.aggregate_only:
         out["people"] = findings.people
@@ -56,8 +60,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
     groups.insert(0, "group", np.concatenate([_labels(findings, k, groups.loc[groups["kind"] == k, "code"].to_numpy())
                                               for k in groups["kind"].unique()]) if len(groups) else [])
     reasons, details, bridges = [], [], []
-    silo_reasons = findings.silos.reasons()
-    words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
+    silo_words = worded.silos()
     where = {(str(k), int(c)): i for i, (k, c) in enumerate(zip(silos["kind"], silos["code"], strict=True))}
     for kind, code in zip(groups["kind"].astype(str), groups["code"].astype(int), strict=True):
         row = where.get((kind, code))
@@ -66,8 +69,8 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
             details.append("")
             bridges.append("")
             continue
-        reasons.append(words_by[kind].sentence(silo_reasons[row]))
-        details.append(words_by[kind].details(silo_reasons[row]))
+        reasons.append(silo_words.sentences[row])
+        details.append(silo_words.details[row])
         b = np.asarray(findings.silos.table["bridges"].iat[row], dtype=np.int64)
         bridges.append(";".join(str(ids[c]) for c in b) if len(ids) else "")
     groups["bridges"] = bridges
@@ -82,9 +85,7 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         amb.insert(1, "person", ids[codes])
         amb.insert(2, "name", names[codes])
         amb.insert(3, primary, _labels(findings, primary, findings.groups.primary_grouping.codes[codes]))
-        amb_reasons = a.reasons()  # one pass over the table for both columns
-        amb["reason"] = [words.sentence(r) for r in amb_reasons]
-        amb["statistics"] = [words.details(r) for r in amb_reasons]
+        amb["reason"], amb["statistics"] = worded.ambassadors().sentences, worded.ambassadors().details
         out["ambassadors"] = amb.drop(columns=["code"])
         c = findings.connectors
         con = c.table.copy()
@@ -93,17 +94,15 @@ def report_tables(findings: Findings) -> dict[str, pd.DataFrame]:
         con.insert(1, "name", names[codes])
         if "group" in con.columns:
             con["group"] = _labels(findings, primary, con["group"].to_numpy(np.int64))
-        con_reasons = c.reasons()  # at a million people 133,000 rows: built once for both columns
-        con["reason"] = [words.sentence(r) for r in con_reasons]
-        con["statistics"] = [words.details(r) for r in con_reasons]
+        con["reason"], con["statistics"] = worded.connectors().sentences, worded.connectors().details
         out["connectors"] = con.drop(columns=["code"])
     return out
 
 
-def write_tables(findings: Findings, stage: Path) -> list[str]:
+def write_tables(findings: Findings, stage: Path, worded: WordedReasons | None = None) -> list[str]:
     """Write every table as ``<name>.csv`` into ``stage``; returns the file names."""
     written = []
-    for name, table in report_tables(findings).items():
+    for name, table in report_tables(findings, worded).items():
         write_csv(table, stage / f"{name}.csv")
         written.append(f"{name}.csv")
     return written

@@ -34,16 +34,16 @@ SCRIPT = textwrap.dedent("""
     findings = analyze(org.events, directory=org.directory)
     if not out.exists():
         report.write_report(findings, out)
-    original = report.write_tables
+    original = report.write_data
 
-    def slow_tables(f, stage):
-        files = original(f, stage)
+    def slow_data(f, stage, max_json_people):
+        files = original(f, stage, max_json_people)
         _parallel.Once(f).__reduce__()  # the hand-off to workers: a pickle of the findings
         ready.write_text("writing")
         time.sleep(120)
         return files
 
-    report.write_tables = slow_tables
+    report.write_data = slow_data
     report.write_report(findings, out)
 """)
 
