@@ -57,7 +57,13 @@ from orgnet.graph import OrgGraph, igraph_view, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank
 from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, utc_times
-from orgnet.metrics.communities import choose_resolution, leiden, seed_stability
+from orgnet.metrics.communities import (
+    choose_resolution,
+    leiden,
+    partition_agreement,
+    seed_partitions,
+    seed_stability,
+)
 from orgnet.metrics.engagement import PYRAMID_LEVELS, engagement_levels
 from orgnet.metrics.groups import across_groups, ei_index, group_ties, membership
 from orgnet.metrics.time import (
@@ -485,14 +491,13 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
     return Channels(table.iloc[order].reset_index(drop=True))
 
 
-def _seed_agreement(a: sp.csr_array, community: np.ndarray, resolution: float, seeds: list[int],
-                    among: np.ndarray) -> np.ndarray:
-    """:func:`seed_stability` in a worker process, on the same igraph view as in the main process.
+def _seed_partitions(a: sp.csr_array, resolution: float, seeds: list[int]) -> list[np.ndarray]:
+    """:func:`seed_partitions` in a worker process, on the same igraph view as in the main process.
 
     :func:`orgnet.graph.igraph_view` builds it as :meth:`OrgGraph.igraph` does (same edges in the
-    same order), so the result is the one computed in process.
+    same order), so the partitions are the ones computed in process.
     """
-    return seed_stability(a, community, resolution=resolution, seeds=seeds, graph=igraph_view(a), among=among)
+    return seed_partitions(a, resolution=resolution, seeds=seeds, graph=igraph_view(a))
 
 
 def _person_measures(a: sp.csr_array, codes: np.ndarray, pr: np.ndarray) -> pd.DataFrame:
@@ -506,6 +511,27 @@ def _collected(agreement: np.ndarray | None, call: Pending[np.ndarray] | None, p
     assert call is not None
     with progress("Community stability: waiting for the worker"):
         return call.result()
+
+
+class _OtherSeeds:
+    """Leiden with the stability seeds, in a worker process from the moment the resolution is chosen.
+
+    At a million people the worker then runs while this process computes the partition at the
+    chosen resolution (~8 s), instead of after it.
+    """
+
+    def __init__(self, a: sp.csr_array, seeds: list[int], n_jobs: int | None, cleanup: ExitStack) -> None:
+        self.a, self.seeds, self.n_jobs, self.cleanup = a, seeds, n_jobs, cleanup
+        self.call: Pending[list[np.ndarray]] | None = None
+
+    def start(self, resolution: float) -> None:
+        self.call = start_call(_seed_partitions, self.a, resolution, self.seeds, n_jobs=self.n_jobs)
+        self.cleanup.callback(self.call.close)
+
+    def agreement(self, labels: np.ndarray, among: np.ndarray) -> Pending[np.ndarray]:
+        """NMI of ``labels`` with each seed's partition, once the worker has them."""
+        assert self.call is not None
+        return self.call.then(lambda partitions: partition_agreement(labels, partitions, among=among))
 
 
 def _stability(agreement: np.ndarray, resolution: float, how: str, seeds: list[int],
@@ -645,30 +671,31 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         cleanup.callback(measures_call.close)
     with progress("Communities (Leiden)"):
         view = graph.igraph(directed=False)
+        has_tie = (np.diff(a.indptr) > 0) | (np.bincount(a.indices, minlength=graph.n) > 0)
+        seeds = [opts.seed + 1 + i for i in range(rules.communities.stability_seeds)]
+        # Leiden again with each other seed: a worker runs it beside the steps below (at a million
+        # people three more Leiden runs took 40 s of the main process), from the moment the
+        # resolution is known.
+        others = _OtherSeeds(a, seeds, opts.workers, cleanup) if has_tie.sum() > 1 and seeds and in_workers else None
         if opts.resolution is None:
             choice = choose_resolution(a, seed=opts.seed, graph=view, max_iterations=rules.communities.max_iterations,
-                                       tolerance=rules.communities.tolerance)
+                                       tolerance=rules.communities.tolerance,
+                                       on_chosen=None if others is None else others.start)
             community, resolution = choice.labels, choice.resolution
             how = f"chosen from the data (Newman 2016 maximum likelihood, {len(choice.history)} estimates)"
         else:
+            if others is not None:
+                others.start(opts.resolution)
             community, resolution = leiden(a, resolution=opts.resolution, seed=opts.seed, graph=view), opts.resolution
             how = "given"
         # People with no tie are in no community (not each in one of their own).
         label = pd.Series(np.char.add("C", (community + 1).astype(str)), dtype="string")
-        has_tie = (np.diff(a.indptr) > 0) | (np.bincount(a.indices, minlength=graph.n) > 0)
-        seeds = [opts.seed + 1 + i for i in range(rules.communities.stability_seeds)]
         agreement: np.ndarray | None = np.zeros(0)
         agreement_call = None
-        if has_tie.sum() > 1 and seeds:
-            if in_workers:
-                # Leiden again with each other seed: a worker runs it beside the steps below (at a
-                # million people three more Leiden runs took 40 s of the main process).
-                agreement, agreement_call = None, start_call(_seed_agreement, a, community, resolution, seeds,
-                                                             has_tie, n_jobs=opts.workers)
-                cleanup.callback(agreement_call.close)
-            else:
-                agreement = seed_stability(a, community, resolution=resolution, seeds=seeds, graph=view,
-                                           among=has_tie)
+        if others is not None:
+            agreement, agreement_call = None, others.agreement(community, has_tie)
+        elif has_tie.sum() > 1 and seeds:
+            agreement = seed_stability(a, community, resolution=resolution, seeds=seeds, graph=view, among=has_tie)
         table["community"] = label.mask(~has_tie).array
         graph.people["community"] = table["community"].to_numpy()
         graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it

@@ -19,6 +19,7 @@ for community detection", Phys. Rev. E 94, 052315 (2016).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,8 @@ from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacen
 if TYPE_CHECKING:
     import igraph
 
-__all__ = ["LEIDEN_ITERATIONS", "ResolutionChoice", "choose_resolution", "leiden", "newman_resolution", "relabel_by_size", "seed_stability"]
+__all__ = ["LEIDEN_ITERATIONS", "ResolutionChoice", "choose_resolution", "leiden", "newman_resolution",
+           "partition_agreement", "relabel_by_size", "seed_partitions", "seed_stability"]
 
 
 def relabel_by_size(labels: npt.ArrayLike) -> IntArray:
@@ -193,7 +195,7 @@ class ResolutionChoice:
 
 def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0, tolerance: float = 0.005,
                       max_iterations: int = 10, graph: igraph.Graph | None = None,
-                      search_iterations: int = 1) -> ResolutionChoice:
+                      search_iterations: int = 1, on_chosen: Callable[[float], object] | None = None) -> ResolutionChoice:
     """Fit partition and resolution together (Newman 2016): Leiden at ``gamma``, re-estimate, repeat.
 
     Parameters
@@ -222,6 +224,10 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
         100k benchmark organisation one-iteration partitions lead to a resolution within 0.5%
         of two-iteration ones (133.97 against 134.58), the partition returned agrees with the
         all-two-iteration one as two seeds' do (NMI 0.998), for a quarter less time.
+    on_chosen : callable, optional
+        Called with the resolution as soon as it is chosen, before the partition at it is
+        computed: work that needs only the resolution (Leiden with other seeds, in a worker
+        process) can start then.
 
     Returns
     -------
@@ -251,6 +257,8 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
         gamma = new
         history.append(gamma)
         labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph, n_iterations=search_iterations)
+    if on_chosen is not None:
+        on_chosen(gamma)
     if search_iterations != LEIDEN_ITERATIONS:
         labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph)
     return ResolutionChoice(gamma, labels, history, converged)
@@ -287,10 +295,35 @@ def seed_stability(adjacency: Adjacency, labels: npt.ArrayLike, *, resolution: f
     >>> seed_stability(two_triangles, leiden(two_triangles), resolution=1.0, seeds=[1, 2]).tolist()
     [1.0, 1.0]
     """
+    return partition_agreement(labels, seed_partitions(adjacency, resolution=resolution, seeds=seeds, graph=graph),
+                               among=among)
+
+
+def seed_partitions(adjacency: Adjacency, *, resolution: float, seeds: list[int],
+                    graph: igraph.Graph | None = None) -> list[IntArray]:
+    """Leiden's partition with each of ``seeds`` (the first half of :func:`seed_stability`).
+
+    Examples
+    --------
+    >>> two_triangles = sp.csr_array(np.kron(np.eye(2), np.ones((3, 3))) - np.eye(6))
+    >>> [p.tolist() for p in seed_partitions(two_triangles, resolution=1.0, seeds=[1])]
+    [[0, 0, 0, 1, 1, 1]]
+    """
+    return [leiden(adjacency, resolution=resolution, seed=s, graph=graph) for s in seeds]
+
+
+def partition_agreement(labels: npt.ArrayLike, partitions: list[IntArray], *,
+                        among: npt.ArrayLike | None = None) -> FloatArray:
+    """NMI between ``labels`` and each of ``partitions`` (the second half of :func:`seed_stability`).
+
+    Examples
+    --------
+    >>> partition_agreement(np.array([0, 0, 1, 1]), [np.array([1, 1, 0, 0]), np.array([0, 1, 0, 1])]).tolist()
+    [1.0, 0.0]
+    """
     from orgnet.metrics.formal import normalized_mutual_info
 
     ref = np.asarray(labels, dtype=np.int64)
     keep = np.ones(len(ref), dtype=bool) if among is None else np.asarray(among, dtype=bool)
-    out = [normalized_mutual_info(ref[keep], leiden(adjacency, resolution=resolution, seed=s, graph=graph)[keep])
-           for s in seeds]
+    out = [normalized_mutual_info(ref[keep], np.asarray(p)[keep]) for p in partitions]
     return np.asarray(out, dtype=np.float64)
