@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orgnet.report.csv_text import neutralise_csv, write_csv
+
 __all__ = ["MANIFEST", "REPORT_MARKER", "ReportBusyError", "check_output_folder", "neutralise_csv", "report_lock",
            "staging_folder", "terminate_as_exit", "to_jsonable", "write_csv", "write_json"]
 
@@ -45,7 +47,6 @@ REPORT_MARKER = "findings.json"
 #: The list of a report's own files, written last into every report (one relative path a line).
 MANIFEST = ".orgnet-files"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ReportBusyError(FileExistsError):
@@ -228,46 +229,6 @@ def staging_folder(out: str | Path) -> Iterator[Path]:
         os.replace(stage, out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote (CSV injection).
-
-    Examples
-    --------
-    >>> neutralise_csv(pd.DataFrame({"name": ["=HYPERLINK(1)", "Ana", "-1"]}))["name"].tolist()
-    ["'=HYPERLINK(1)", 'Ana', "'-1"]
-    """
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            s = out[col].astype("string")
-            risky = s.str.startswith(_FORMULA_START).fillna(False)
-            if risky.any():
-                out[col] = s.mask(risky, "'" + s)
-    return out
-
-
-#: Rows formatted and written at a time: memory stays bounded whatever the size of the table.
-CSV_CHUNK = 50_000
-
-
-def write_csv(frame: pd.DataFrame, path: Path, *, chunk: int = CSV_CHUNK) -> None:
-    """Write a table as UTF-8 CSV with formula-like cells neutralised, ``chunk`` rows at a time."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        for start in range(0, max(len(frame), 1), chunk):
-            out = neutralise_csv(frame.iloc[start:start + chunk])
-            for i in range(out.shape[1]):
-                s = out.iloc[:, i]
-                if pd.api.types.is_float_dtype(s) and not isinstance(s.dtype, pd.SparseDtype):
-                    # The same text as float_format="%.10g" (missing values empty), formatted in one
-                    # pass: pandas calls the float format once per cell through three Python layers.
-                    v = s.to_numpy(dtype=float, na_value=np.nan)
-                    text = np.array(list(map("{:.10g}".format, v.tolist())), dtype=object)
-                    text[np.isnan(v)] = None
-                    out.isetitem(i, text)
-            out.to_csv(fh, index=False, header=start == 0, lineterminator="\n", float_format="%.10g",
-                       date_format="%Y-%m-%dT%H:%M:%SZ")
 
 
 def to_jsonable(value: Any) -> Any:

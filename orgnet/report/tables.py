@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from orgnet.findings import Findings
 from orgnet.report.content import WordedReasons, display_names
-from orgnet.report.files import write_csv
+from orgnet.report.csv_text import write_csv
 
 __all__ = ["report_tables", "write_tables"]
 
