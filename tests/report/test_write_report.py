@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import markupsafe
+import pandas as pd
 import pytest
 
 from orgnet.report import write_report
@@ -208,3 +209,15 @@ def test_maps_drawn_in_a_worker_process_are_the_same_files(full_findings, tmp_pa
     assert files == sorted(p.relative_to(there).as_posix() for p in there.rglob("*") if p.is_file())
     for name in files:
         assert (here / name).read_bytes() == (there / name).read_bytes(), name
+
+
+def test_findings_json_written_by_a_worker_keeps_the_people_limit(full_findings, tmp_path: Path) -> None:
+    # With maps per group and two workers, findings.json is written by the worker that writes
+    # the tables (one wording of the reasons for both): the per-person limit must reach it.
+    n = len(full_findings.people)
+    out = write_report(full_findings, tmp_path / "json", max_map_people=50, workers=2, max_json_people=n - 1)
+    data = json.loads((out / "findings.json").read_text())
+    assert data["people"] is None and data["people_omitted"]["people"] == n
+    reasons = [r["reason"]["text"] for r in data["connectors"]["rows"]]
+    table = pd.read_csv(out / "connectors.csv", keep_default_na=False)
+    assert reasons and reasons == table["reason"].tolist()
