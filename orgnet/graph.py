@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from orgnet.directory import DIRECTORY_COLUMNS
-from orgnet.events import contributions, encode_ids, validate
+from orgnet.events import contributions, encode_ids, event_times, validate
 from orgnet.metrics.centrality import undirected_ties
 
 __all__ = ["OrgGraph", "igraph_view", "to_timestamp"]
@@ -230,6 +230,22 @@ class OrgGraph:
     def n_ties(self) -> int:
         """Number of distinct directed ties (i, j) with positive weight."""
         return int(self.adjacency.nnz)
+
+    @property
+    def times(self) -> pd.Series:
+        """The events' times as a pandas Series of UTC times (NaT: none), one per event.
+
+        Over the events' own buffer when their ``ts`` is in one piece with no missing time
+        (:func:`orgnet.events.event_times`): no copy of millions of times.
+
+        Examples
+        --------
+        >>> from orgnet.synthetic import toy_org
+        >>> g = OrgGraph.from_events(toy_org().events)
+        >>> len(g.times) == g.events.num_rows, str(g.times.dtype)
+        (True, 'datetime64[us, UTC]')
+        """
+        return event_times(self.events.column("ts"))
 
     def index_of(self, ids: Any) -> np.ndarray:
         """Node codes of person ids (``-1`` for ids not in the graph).

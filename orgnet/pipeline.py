@@ -15,7 +15,7 @@ from typing import Any
 
 from orgnet.connectors.base import InputError
 from orgnet.directory import read_directory
-from orgnet.events import with_coded_ids, without_item
+from orgnet.events import with_coded_ids, with_whole_times, without_item
 from orgnet.findings import AnalysisOptions, Findings, analyze
 from orgnet.findings.compute import check_directory_matches, check_window
 from orgnet.identity import read_aliases
@@ -213,8 +213,9 @@ def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progres
                                        f"one: {', '.join(plain(u) for u in unmatched[:10])}; expected a platform id, "
                                        "username, e-mail or directory id of someone in the exports")
     # Repeated events are dropped and per-message counts made: nothing after reads the item ids;
-    # ids are final: each is stored once, the events hold codes (the compact contract, orgnet.events).
-    loaded = replace(loaded, events=with_coded_ids(without_item(loaded.events)))
+    # ids are final: each is stored once, the events hold codes (the compact contract, orgnet.events);
+    # the times in one piece, which the measures then read without a copy (orgnet.events.event_times).
+    loaded = replace(loaded, events=with_whole_times(with_coded_ids(without_item(loaded.events))))
     # The readers' temporaries (Parquet pages, text columns before coding) sit freed in Arrow's
     # pool, where numpy's arrays cannot reuse them: back to the system before the analysis.
     release_freed_memory()

@@ -18,8 +18,10 @@ from orgnet.events import (
     coerce_events,
     concat_events,
     encode_ids,
+    event_times,
     events_from_frame,
     validate,
+    with_whole_times,
     without_item,
 )
 
@@ -163,3 +165,48 @@ def test_analyze_gives_the_same_findings_from_compact_events() -> None:
     assert full.summary == compact.summary
     if full.channels is not None and compact.channels is not None:
         pd.testing.assert_frame_equal(full.channels.table, compact.channels.table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ticks=st.lists(st.one_of(st.none(), st.integers(-2**52, 2**52)), max_size=40),
+       cuts=st.lists(st.integers(0, 40), max_size=4), start=st.integers(0, 5))
+def test_event_times_equal_arrows_conversion_whatever_the_chunks(ticks: list[int | None], cuts: list[int],
+                                                                 start: int) -> None:
+    kind = pa.timestamp("us", tz="UTC")
+    whole = pa.array(ticks, kind)
+    bounds = sorted({0, len(ticks), *(c for c in cuts if c <= len(ticks))})
+    pieces = pa.chunked_array([whole.slice(a, b - a) for a, b in zip(bounds, bounds[1:], strict=False)], type=kind)
+    for column in (pieces, pa.chunked_array([whole.slice(min(start, len(ticks)))], type=kind)):
+        expected = column.to_pandas()
+        got = event_times(column)
+        assert str(got.dtype) == "datetime64[us, UTC]"
+        pd.testing.assert_series_equal(got, expected, check_names=False)
+
+
+def test_whole_times_are_read_without_a_copy() -> None:
+    ts = pd.date_range("2025-01-06", periods=6, freq="h", tz="UTC")
+    parts = [events_from_frame(pd.DataFrame({"ts": ts[i:i + 2], "kind": "post", "actor": ["a", "b"]}))
+             for i in range(0, 6, 2)]
+    ev = concat_events(parts, combine=False)
+    assert ev.column("ts").num_chunks == 3
+    whole = with_whole_times(ev)
+    assert whole.column("ts").num_chunks == 1
+    assert whole.column("ts").to_pylist() == ev.column("ts").to_pylist()
+    buffer = np.frombuffer(whole.column("ts").chunk(0).buffers()[1], dtype=np.int64)
+    times = event_times(whole.column("ts"))
+    assert np.shares_memory(np.asarray(times.array.asi8), buffer)
+    assert times.tolist() == list(ts)
+    # A time missing somewhere: converted as Arrow converts it, NaT in its place.
+    holes = pa.chunked_array([pa.array([0, None], pa.timestamp("us", tz="UTC"))])
+    assert event_times(holes).isna().tolist() == [False, True]
+
+
+def test_the_graphs_measures_share_the_events_times() -> None:
+    from orgnet.findings.compute import coded_events
+    from orgnet.graph import OrgGraph
+    from orgnet.synthetic import toy_org
+
+    graph = OrgGraph.from_events(with_whole_times(toy_org().events))
+    buffer = np.frombuffer(graph.events.column("ts").chunk(0).buffers()[1], dtype=np.int64)
+    assert np.shares_memory(np.asarray(coded_events(graph)["ts"].array.asi8), buffer)
+    assert graph.times.equals(graph.events.column("ts").to_pandas())

@@ -296,7 +296,7 @@ def coded_events(graph: OrgGraph) -> pd.DataFrame:
         "actor": graph.actor,
         "target": graph.target,
         "thread": thread_keys(ev.column("thread")),
-        "ts": ev.column("ts").to_pandas(),
+        "ts": graph.times,
     })
 
 
@@ -723,7 +723,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
 
     timed = has_timestamps(graph.events)
     # The stretches of time the data covers (gaps left out): time is counted in covered time.
-    spans = covered_spans(graph.events.column("ts").to_pandas()) if timed else None
+    spans = covered_spans(graph.times) if timed else None
     frame = coded_events(graph)
     skipped: list[str] = []
     with progress("Ambassadors"):
@@ -921,7 +921,7 @@ def _first_activity(graph: OrgGraph) -> tuple[pd.Series, pd.Timestamp]:
     A minimum per person over the times as integers (a pandas group-by of every event sorted
     and copied them: gigabytes at 50M events).
     """
-    times = utc_times(graph.events.column("ts").to_pandas())
+    times = utc_times(graph.times)
     clock, unit = epoch_ticks(times)
     nat, never = np.iinfo(np.int64).min, np.iinfo(np.int64).max
     first = np.full(graph.n, never)

@@ -135,7 +135,7 @@ def period_findings(graph: OrgGraph, by: str, grouping: Grouping, *, eligible: n
 
     table = per_period(graph, one, by=by)
     if spans is None:
-        spans = covered_spans(graph.events.column("ts").to_pandas())
+        spans = covered_spans(graph.times)
     share = covered_share(table["start"], table["end"], spans)
     keep = share > 0
     table = table[keep].reset_index(drop=True)

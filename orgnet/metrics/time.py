@@ -220,7 +220,7 @@ def per_period(graph: Any, metric: Callable[[Any], dict[str, Any]], *, by: str =
     0  2025-01     1
     1  2025-02     2
     """
-    _, periods = period_labels(graph.events.column("ts").to_pandas(), by)
+    _, periods = period_labels(graph.times, by)
     rows = []
     for p in periods.itertuples():
         found = metric(graph.window(p.start, p.end))
