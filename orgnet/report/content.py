@@ -379,10 +379,8 @@ def silos_view(findings: Findings, *, top: int = 25) -> View:
     rows = []
     words_by = {kind: wording(findings, kind) for kind in findings.groups.by_kind}
     same = _same_as_department_silo(findings, t, flagged)
-    notes = [f"Community {group_label(findings, 'community', c)} is mostly the people of the "
-             f"{group_label(findings, 'department', d)} department, already listed as a silo."
-             for c, d in same.items() if group_label(findings, "community", c)
-             and group_label(findings, "department", d)]
+    notes = _same_notes([(group_label(findings, "community", c), group_label(findings, "department", d))
+                         for c, d in same.items()])
     order = np.array([i for i in order if not (str(t["kind"].iat[int(i)]) == "community"
                                                 and int(t["code"].iat[int(i)]) in same)], dtype=np.int64)
     for i in order[:top]:
@@ -401,6 +399,36 @@ def silos_view(findings: Findings, *, top: int = 25) -> View:
                        "has_bridges": True, "same": notes})
 
 
+#: A community silo whose members are this share or more of one department silo's people is that
+#: silo again: the report names it once, not twice.
+SAME_AS_DEPARTMENT_SHARE = 0.8
+
+#: Up to this many such communities are named one by one under the silo table; above it, one
+#: sentence counts them (at 100,000 people there were 221, a page of identical lines).
+SAME_AS_DEPARTMENT_LISTED = 5
+
+
+def _same_notes(pairs: list[tuple[str, str]]) -> list[str]:
+    """The sentences under the silo table for the (community, department) silos that are one group.
+
+    Each named when there are few; counted in one sentence, with examples, when there are many.
+
+    Examples
+    --------
+    >>> _same_notes([("C1", "Sales")])
+    ['Community C1 is mostly the people of the Sales department, already listed as a silo.']
+    >>> _same_notes([(f"C{i}", f"D{i}") for i in range(8)])[0][:60]
+    '8 communities are each mostly the people of a department alr'
+    """
+    pairs = [(c, d) for c, d in pairs if c and d]  # a hidden group is not named, nor counted
+    if len(pairs) <= SAME_AS_DEPARTMENT_LISTED:
+        return [f"Community {c} is mostly the people of the {d} department, already listed as a silo."
+                for c, d in pairs]
+    examples = "; ".join(f"community {c} is the {d} department" for c, d in pairs[:3])
+    return [f"{len(pairs):,} communities are each mostly the people of a department already listed as a silo, "
+            f"so they are not listed again (for example: {examples}). groups.csv has every group."]
+
+
 def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.ndarray) -> dict[int, int]:
     """Community silos that are mostly (80% or more) the members of a department silo: community -> department."""
     by = findings.groups.by_kind
@@ -412,16 +440,22 @@ def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.nd
     if not dept_silos or not comm_silos:
         return {}
     dept, comm = by["department"].codes, by["community"].codes
+    # Every community silo's most common department at once (one sort of the members' pairs; a
+    # loop over the communities scanned everyone once per community: seconds at a million people).
+    members = np.isin(comm, comm_silos)
+    size = np.bincount(comm[members], minlength=max(comm_silos) + 1)
+    known = members & (dept >= 0)
+    width = max(int(dept.max()) + 1, 1) if len(dept) else 1
+    pairs, counts = np.unique(comm[known].astype(np.int64) * width + dept[known], return_counts=True)
+    pc, pd_ = pairs // width, pairs % width
+    order = np.lexsort((pd_, -counts, pc))  # per community: the most members first, then the lowest code
+    first = order[np.r_[True, pc[order][1:] != pc[order][:-1]]] if len(order) else order
+    top = {int(c): (int(d), int(n)) for c, d, n in zip(pc[first], pd_[first], counts[first], strict=True)}
     out = {}
-    for c in comm_silos:
-        members = dept[comm == c]
-        members = members[members >= 0]
-        if not len(members):
-            continue
-        values, counts = np.unique(members, return_counts=True)
-        top = int(values[np.argmax(counts)])
-        if top in dept_silos and counts.max() >= 0.8 * (comm == c).sum():
-            out[c] = top
+    for c in comm_silos:  # the table's order
+        d, n = top.get(c, (-1, 0))
+        if d in dept_silos and n >= SAME_AS_DEPARTMENT_SHARE * size[c]:
+            out[c] = d
     return out
 
 
