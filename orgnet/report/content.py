@@ -30,6 +30,7 @@ import pandas as pd
 from orgnet.findings import Findings
 from orgnet.findings.reasons import Reason
 from orgnet.metrics.engagement import PYRAMID_LEVELS
+from orgnet.metrics.formal import contingency_table
 from orgnet.report.words import Wording, percent
 
 __all__ = [
@@ -440,17 +441,18 @@ def _same_as_department_silo(findings: Findings, t: pd.DataFrame, flagged: np.nd
     if not dept_silos or not comm_silos:
         return {}
     dept, comm = by["department"].codes, by["community"].codes
-    # Every community silo's most common department at once (one sort of the members' pairs; a
+    # Every community silo's most common department at once (one crosstab of their members; a
     # loop over the communities scanned everyone once per community: seconds at a million people).
     members = np.isin(comm, comm_silos)
     size = np.bincount(comm[members], minlength=max(comm_silos) + 1)
-    known = members & (dept >= 0)
-    width = max(int(dept.max()) + 1, 1) if len(dept) else 1
-    pairs, counts = np.unique(comm[known].astype(np.int64) * width + dept[known], return_counts=True)
-    pc, pd_ = pairs // width, pairs % width
-    order = np.lexsort((pd_, -counts, pc))  # per community: the most members first, then the lowest code
-    first = order[np.r_[True, pc[order][1:] != pc[order][:-1]]] if len(order) else order
-    top = {int(c): (int(d), int(n)) for c, d, n in zip(pc[first], pd_[first], counts[first], strict=True)}
+    c_in, d_in = comm[members], dept[members]
+    table = contingency_table(c_in, d_in)  # rows and columns: the sorted codes with a known department
+    rows, cols = np.unique(c_in[d_in >= 0]), np.unique(d_in[d_in >= 0])
+    top: dict[int, tuple[int, int]] = {}
+    if len(rows):
+        most = np.asarray(table.argmax(axis=1)).ravel()  # the first, lowest code, among equals
+        count = np.asarray(table.max(axis=1).toarray()).ravel()
+        top = {int(c): (int(cols[j]), int(k)) for c, j, k in zip(rows, most, count, strict=True)}
     out = {}
     for c in comm_silos:  # the table's order
         d, n = top.get(c, (-1, 0))
