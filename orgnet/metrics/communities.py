@@ -63,6 +63,7 @@ def leiden(
     seed: int = 0,
     n_iterations: int = LEIDEN_ITERATIONS,
     graph: igraph.Graph | None = None,
+    initial: npt.ArrayLike | None = None,
 ) -> IntArray:
     """Leiden communities (modularity) on the undirected view of the ties.
 
@@ -81,6 +82,10 @@ def leiden(
     graph : igraph.Graph, optional
         A prebuilt undirected igraph view with a ``weight`` attribute (upper triangle of
         ``A + A.T``).
+    initial : array-like of int, optional
+        A partition to start from (igraph's ``initial_membership``), one community number per
+        person: Leiden then moves people out of it where that raises the modularity, instead
+        of starting from everyone alone (see :func:`choose_resolution`).
 
     Returns
     -------
@@ -94,6 +99,8 @@ def leiden(
     >>> two_triangles = sp.csr_array(np.kron(np.eye(2), np.ones((3, 3))) - np.eye(6))
     >>> leiden(two_triangles, seed=1).tolist()
     [0, 0, 0, 1, 1, 1]
+    >>> leiden(two_triangles, seed=1, initial=[0, 0, 1, 1, 2, 2]).tolist()
+    [0, 0, 0, 1, 1, 1]
     """
     import igraph as ig
 
@@ -101,6 +108,8 @@ def leiden(
     n = a.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    if initial is not None and np.shape(initial) != (n,):
+        raise ValueError(f"leiden: initial has shape {np.shape(initial)}; expected one community per person ({n},)")
     if graph is None:
         upper = sp.triu(a + a.T, k=1).tocoo()
         graph = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), directed=False)
@@ -113,6 +122,7 @@ def leiden(
             weights="weight",
             resolution=resolution,
             n_iterations=n_iterations,
+            initial_membership=None if initial is None else np.asarray(initial, dtype=np.int64).tolist(),
         )
     finally:
         ig.set_random_number_generator(random)
@@ -218,12 +228,20 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
     graph : igraph.Graph, optional
         Prebuilt undirected igraph view (see :func:`leiden`).
     search_iterations : int
-        Leiden iterations of the partitions that only feed a re-estimate (1); the partition
-        returned is a full :func:`leiden` run (2 iterations) at the chosen resolution. An
-        estimate needs only the partition's weight inside and its communities' degrees: on the
-        100k benchmark organisation one-iteration partitions lead to a resolution within 0.5%
-        of two-iteration ones (133.97 against 134.58), the partition returned agrees with the
-        all-two-iteration one as two seeds' do (NMI 0.998), for a quarter less time.
+        Leiden iterations of the partitions that only feed a re-estimate (1). An estimate needs
+        only the partition's weight inside and its communities' degrees: on the 100k benchmark
+        organisation one-iteration partitions lead to a resolution within 0.5% of two-iteration
+        ones (133.97 against 134.58).
+
+        Each partition after the first starts from the one before (:func:`leiden`'s
+        ``initial``): successive resolutions differ less and less, and so do their partitions.
+        The partition returned is one more iteration at the chosen resolution, from the last
+        one: as many iterations as a fresh :func:`leiden` run (2) has behind it. Against
+        partitions each computed from everyone alone, on the benchmark organisations: CPU time
+        3.0 -> 2.3 s at 100k people and 59.3 -> 46.0 s at 1M; the chosen resolution within
+        0.1%; the partition agrees with the one from scratch as two seeds' partitions do (NMI
+        0.998 at both sizes, 0.998 between seeds 0 and 1) with no lower modularity (0.73646
+        against 0.73642 at 1M, at the same resolution).
     on_chosen : callable, optional
         Called with the resolution as soon as it is chosen, before the partition at it is
         computed: work that needs only the resolution (Leiden with other seeds, in a worker
@@ -256,11 +274,13 @@ def choose_resolution(adjacency: Adjacency, *, seed: int = 0, start: float = 1.0
             break
         gamma = new
         history.append(gamma)
-        labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph, n_iterations=search_iterations)
+        labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph, n_iterations=search_iterations,
+                        initial=labels)
     if on_chosen is not None:
         on_chosen(gamma)
-    if search_iterations != LEIDEN_ITERATIONS:
-        labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph)
+    if search_iterations < LEIDEN_ITERATIONS:
+        labels = leiden(adjacency, resolution=gamma, seed=seed, graph=graph,
+                        n_iterations=LEIDEN_ITERATIONS - search_iterations, initial=labels)
     return ResolutionChoice(gamma, labels, history, converged)
 
 
