@@ -33,6 +33,7 @@ import scipy.sparse as sp
 
 from orgnet.directory import DIRECTORY_COLUMNS
 from orgnet.events import contributions, encode_ids, event_times, validate
+from orgnet.metrics._igraph import igraph_graph
 from orgnet.metrics.centrality import undirected_ties
 
 __all__ = ["OrgGraph", "igraph_view", "to_timestamp"]
@@ -502,11 +503,7 @@ def _people_table(ids: pa.Array, directory: pd.DataFrame | None, people: pd.Data
 
 
 def _igraph_of(coo: sp.coo_array, n: int, directed: bool) -> Any:
-    import igraph as ig
-
-    g = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]).astype(np.int64), directed=directed)
-    g.es["weight"] = coo.data
-    return g
+    return igraph_graph(n, coo.row, coo.col, coo.data, directed=directed)
 
 
 def igraph_view(adjacency: sp.sparray, *, directed: bool = False) -> Any:

@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
+from orgnet.metrics._igraph import igraph_graph
 
 __all__ = [
     "KADABRA_EPSILON",
@@ -353,9 +354,8 @@ def pivot_dependencies(n: int, edges: np.ndarray, dist: np.ndarray | None, direc
     >>> [p.tolist() for p in pivot_dependencies(3, path, None, False, [np.array([0]), np.array([1, 2])])]
     [[0.0, 0.5, 0.0], [0.0, 0.5, 0.0]]
     """
-    import igraph as ig
-
-    graph = ig.Graph(n=n, edges=np.asarray(edges), directed=directed)
+    pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    graph = igraph_graph(n, pairs[:, 0], pairs[:, 1], directed=directed)
     lengths = None if dist is None else np.asarray(dist, dtype=float).tolist()
     return [_dependencies(graph, lengths, directed, np.asarray(c).tolist()) for c in chunks]
 
@@ -549,8 +549,6 @@ def betweenness_work(
     >>> work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks)).method
     'sampled'
     """
-    import igraph as ig
-
     a = _csr(adjacency)
     n = a.shape[0]
     if ties is None:
@@ -565,7 +563,7 @@ def betweenness_work(
         return kadabra_betweenness(coo, epsilon=KADABRA_EPSILON if epsilon is None else epsilon, delta=delta,
                                    seed=seed)
     if graph is None:
-        graph = ig.Graph(n=n, edges=np.column_stack([coo.row, coo.col]), directed=directed)
+        graph = igraph_graph(n, coo.row, coo.col, directed=directed)
     # The igraph view is built from the same COO arrays, so edge order matches coo.data.
     dist_array = 1.0 / coo.data if weighted else None
     dist = None if dist_array is None else dist_array.tolist()

@@ -28,6 +28,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
+from orgnet.metrics._igraph import igraph_graph
 
 if TYPE_CHECKING:
     import igraph
@@ -112,8 +113,7 @@ def leiden(
         raise ValueError(f"leiden: initial has shape {np.shape(initial)}; expected one community per person ({n},)")
     if graph is None:
         upper = sp.triu(a + a.T, k=1).tocoo()
-        graph = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), directed=False)
-        graph.es["weight"] = upper.data
+        graph = igraph_graph(n, upper.row, upper.col, upper.data, directed=False)
     previous = random.getstate()
     ig.set_random_number_generator(random.Random(seed))
     try:

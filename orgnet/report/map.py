@@ -36,6 +36,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.findings import Findings
+from orgnet.metrics._igraph import igraph_graph
 from orgnet.metrics.columns import distinct
 from orgnet.report.content import people_flags, wording
 from orgnet.report.layout import box_extents, nest, separate
@@ -162,7 +163,7 @@ def _layout_of(upper: _Ties, *, seed: int = 0, last: np.ndarray | None = None) -
     if len(tied):
         local = np.full(n, -1, dtype=np.int64)
         local[tied] = np.arange(len(tied))
-        g = ig.Graph(n=len(tied), edges=np.column_stack([local[upper.row], local[upper.col]]), directed=False)
+        g = igraph_graph(len(tied), local[upper.row], local[upper.col], directed=False)
         state = random.getstate()
         ig.set_random_number_generator(random.Random(seed))
         try:
