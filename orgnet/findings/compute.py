@@ -53,13 +53,14 @@ from orgnet.findings.model import (
 from orgnet.findings.periods import period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
-from orgnet.graph import OrgGraph, igraph_view, to_timestamp
+from orgnet.graph import OrgGraph, to_timestamp
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
-from orgnet.metrics.centrality import pagerank
+from orgnet.metrics.centrality import pagerank, uses_kadabra
 from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, utc_times
 from orgnet.metrics.communities import (
     choose_resolution,
     leiden,
+    leiden_view,
     partition_agreement,
     seed_partitions,
     seed_stability,
@@ -492,12 +493,12 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
 
 
 def _seed_partitions(a: sp.csr_array, resolution: float, seeds: list[int]) -> list[np.ndarray]:
-    """:func:`seed_partitions` in a worker process, on the same igraph view as in the main process.
+    """:func:`seed_partitions` in a worker process, on the same Leiden view as in the main process.
 
-    :func:`orgnet.graph.igraph_view` builds it as :meth:`OrgGraph.igraph` does (same edges in the
-    same order), so the partitions are the ones computed in process.
+    :func:`orgnet.metrics.communities.leiden_view` builds it from the ties as the main process
+    does (same edges in the same order), so the partitions are the ones computed in process.
     """
-    return seed_partitions(a, resolution=resolution, seeds=seeds, graph=igraph_view(a))
+    return seed_partitions(a, resolution=resolution, seeds=seeds, graph=leiden_view(a))
 
 
 def _person_measures(a: sp.csr_array, codes: np.ndarray, pr: np.ndarray) -> pd.DataFrame:
@@ -637,14 +638,16 @@ def analyze(
     # Sampled betweenness on a large graph runs in worker processes while the measures that do
     # not need it are computed; it is collected before the connector roles.
     with progress("Betweenness"):
-        pending = start_betweenness(
-            a, weighted=opts.weighted_paths, exact_below=opts.betweenness_exact_below,
-            pivots=opts.betweenness_pivots, epsilon=opts.betweenness_epsilon, delta=opts.betweenness_delta,
-            seed=opts.seed, graph=graph.igraph(directed=opts.betweenness_directed),
-            ties=graph.ties(directed=opts.betweenness_directed), directed=opts.betweenness_directed,
-            method=opts.betweenness_method,
-            n_jobs=opts.workers if graph.n >= opts.parallel_from else 1,
-        )
+        paths: dict[str, Any] = {"weighted": opts.weighted_paths, "exact_below": opts.betweenness_exact_below,
+                                 "pivots": opts.betweenness_pivots, "epsilon": opts.betweenness_epsilon,
+                                 "delta": opts.betweenness_delta, "seed": opts.seed,
+                                 "directed": opts.betweenness_directed, "method": opts.betweenness_method}
+        # KADABRA builds its own graph from the ties: no igraph view for it (1.5 s and half a
+        # gigabyte at a million people).
+        view = None if uses_kadabra(graph.n, **paths) else graph.igraph(directed=opts.betweenness_directed)
+        pending = start_betweenness(a, graph=view, ties=graph.ties(directed=opts.betweenness_directed),
+                                    n_jobs=opts.workers if graph.n >= opts.parallel_from else 1, **paths)
+        del view
     with ExitStack() as cleanup:  # the workers stop whatever happens
         cleanup.callback(pending.close)
         findings = _analyze_rest(graph, pr, events, directory, opts, list(sources), membership, progress, pending,
@@ -670,7 +673,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         measures_call = start_call(_person_measures, a, department.codes, pr, n_jobs=opts.workers)
         cleanup.callback(measures_call.close)
     with progress("Communities (Leiden)"):
-        view = graph.igraph(directed=False)
+        # The graph Leiden runs on (igraph's, or NetworKit's for a large organisation: leiden_view).
+        view = leiden_view(a)
         has_tie = (np.diff(a.indptr) > 0) | (np.bincount(a.indices, minlength=graph.n) > 0)
         seeds = [opts.seed + 1 + i for i in range(rules.communities.stability_seeds)]
         # Leiden again with each other seed: a worker runs it beside the steps below (at a million
@@ -698,6 +702,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             agreement = seed_stability(a, community, resolution=resolution, seeds=seeds, graph=view, among=has_tie)
         table["community"] = label.mask(~has_tie).array
         graph.people["community"] = table["community"].to_numpy()
+        del view
         graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it
 
     with progress("Groups and E-I index"):
