@@ -205,9 +205,10 @@ def job_libraries(size: Size, args: argparse.Namespace) -> None:
     how = (f"KADABRA, every person within {KADABRA_EPSILON} with probability 0.9, one thread" if kadabra
            else f"{k} pivots, Hoeffding bounds" if n >= 5000 else "exact (Brandes)")
     report("betweenness", "orgnet", lambda: start_betweenness(a, graph=gu, directed=False, seed=0).result(),
-           how + ("" if kadabra else ", worker processes on all cores"))
-    if not kadabra:
-        report("betweenness", "orgnet, one process", lambda: betweenness(a, graph=gu, directed=False, seed=0), how)
+           how + (", in a worker process (as analyze runs it, beside Leiden)" if kadabra
+                  else ", worker processes on all cores"))
+    report("betweenness", "orgnet, one process", lambda: betweenness(a, graph=gu, directed=False, seed=0),
+           how + (", its NetworKit graph built from the ties inside the call" if kadabra else ""))
     rng = np.random.default_rng(0)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
     report("betweenness", "igraph", lambda: gu.betweenness(directed=False, sources=sources),
