@@ -60,6 +60,7 @@ from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, utc_times
 from orgnet.metrics.communities import (
     choose_resolution,
     leiden,
+    leiden_implementation,
     leiden_view,
     partition_agreement,
     seed_partitions,
@@ -535,6 +536,17 @@ class _OtherSeeds:
         return self.call.then(lambda partitions: partition_agreement(labels, partitions, among=among))
 
 
+def _plain_number(x: float) -> str:
+    """Three significant digits without an exponent, for a reader (1,004 rather than 1e+03).
+
+    Examples
+    --------
+    >>> _plain_number(1003.52), _plain_number(134.1), _plain_number(1.2718)
+    ('1,004', '134', '1.27')
+    """
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def _stability(agreement: np.ndarray, resolution: float, how: str, seeds: list[int],
                rules: Rules) -> dict[str, Any]:
     """The ``community_stability`` record: resolution, how it was chosen, NMI with each other seed."""
@@ -841,7 +853,8 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
             "betweenness_method": bc.method,
             "betweenness_error": {"pivots": bc.pivots, "epsilon": bc.epsilon, "delta": bc.delta,
                                   "certain_top": int(people["betweenness_certain"].sum()), "top": opts.top},
-            "communities": f"Leiden (igraph), modularity, resolution {resolution:.3g} {how}, seed {opts.seed}, "
+            "communities": f"Leiden ({leiden_implementation(graph.n)}), modularity, resolution {_plain_number(resolution)} {how}, "
+                           f"seed {opts.seed}, "
                            "undirected tie weights; seed stability: "
                            + (f"mean NMI {stability['mean_nmi']:.2f} with seeds {', '.join(map(str, seeds))} ("
                               + ("stable" if stability["stable"] else

@@ -30,8 +30,8 @@ import scipy.sparse as sp
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
 from orgnet.metrics._igraph import igraph_graph
 
-__all__ = ["LEIDEN_ITERATIONS", "NETWORKIT_FROM", "ResolutionChoice", "choose_resolution", "leiden", "leiden_view",
-           "newman_resolution",
+__all__ = ["LEIDEN_ITERATIONS", "NETWORKIT_FROM", "ResolutionChoice", "choose_resolution", "leiden",
+           "leiden_implementation", "leiden_view", "newman_resolution",
            "partition_agreement", "relabel_by_size", "seed_partitions", "seed_stability"]
 
 
@@ -159,6 +159,17 @@ def leiden_view(adjacency: Adjacency, *, networkit_from: int = NETWORKIT_FROM) -
 
     return nk.GraphFromCoo((np.asarray(upper.data, dtype=float),
                             (upper.row.astype(np.intp), upper.col.astype(np.intp))), n, directed=False, weighted=True)
+
+
+def leiden_implementation(n: int, *, networkit_from: int = NETWORKIT_FROM) -> str:
+    """Which Leiden :func:`leiden_view` picks for ``n`` people, in words for the report's methods.
+
+    Examples
+    --------
+    >>> leiden_implementation(500), leiden_implementation(1_000_000)
+    ('igraph', 'NetworKit ParallelLeiden, one thread')
+    """
+    return "igraph" if n < networkit_from else "NetworKit ParallelLeiden, one thread"
 
 
 def _networkit_leiden(graph: Any, resolution: float, seed: int, n_iterations: int) -> IntArray:

@@ -138,3 +138,14 @@ def test_networkit_leiden_refuses_what_it_cannot_do() -> None:
     view = leiden_view(a, networkit_from=0)
     with pytest.raises(ValueError, match="needs 1 or more"):
         leiden(a, graph=view, n_iterations=0)
+
+
+def test_the_methods_name_the_leiden_that_runs() -> None:
+    # The report's methods line names the implementation leiden_view picks, on either side of the size.
+    from orgnet.metrics.communities import leiden_implementation, leiden_view
+
+    a, _ = planted(2, 10, 0.5, 0.05, 0)
+    for cut in (20, 21):
+        view = leiden_view(a, networkit_from=cut)
+        said = leiden_implementation(20, networkit_from=cut)
+        assert ("NetworKit" in said) == type(view).__module__.startswith("networkit")
