@@ -153,7 +153,7 @@ def leiden_view(adjacency: Adjacency, *, networkit_from: int = NETWORKIT_FROM) -
     a = check_adjacency(adjacency, func="leiden_view")
     n = a.shape[0]
     upper = undirected_ties(a)
-    if n < networkit_from:
+    if "NetworKit" not in leiden_implementation(n, networkit_from=networkit_from):
         return igraph_graph(n, upper.row, upper.col, upper.data, directed=False)
     import networkit as nk
 
@@ -164,12 +164,19 @@ def leiden_view(adjacency: Adjacency, *, networkit_from: int = NETWORKIT_FROM) -
 def leiden_implementation(n: int, *, networkit_from: int = NETWORKIT_FROM) -> str:
     """Which Leiden :func:`leiden_view` picks for ``n`` people, in words for the report's methods.
 
+    igraph's below ``networkit_from`` people, and wherever NetworKit cannot be imported (as for
+    KADABRA: :func:`orgnet.metrics.kadabra.kadabra_available`).
+
     Examples
     --------
-    >>> leiden_implementation(500), leiden_implementation(1_000_000)
-    ('igraph', 'NetworKit ParallelLeiden, one thread')
+    >>> leiden_implementation(500)
+    'igraph'
+    >>> leiden_implementation(1_000_000) in ('NetworKit ParallelLeiden, one thread', 'igraph')
+    True
     """
-    return "igraph" if n < networkit_from else "NetworKit ParallelLeiden, one thread"
+    from orgnet.metrics.kadabra import kadabra_available
+
+    return "NetworKit ParallelLeiden, one thread" if n >= networkit_from and kadabra_available() else "igraph"
 
 
 def _networkit_leiden(graph: Any, resolution: float, seed: int, n_iterations: int) -> IntArray:

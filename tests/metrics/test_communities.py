@@ -149,3 +149,14 @@ def test_the_methods_name_the_leiden_that_runs() -> None:
         view = leiden_view(a, networkit_from=cut)
         said = leiden_implementation(20, networkit_from=cut)
         assert ("NetworKit" in said) == type(view).__module__.startswith("networkit")
+
+
+def test_without_networkit_large_organisations_run_on_igraph(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # NetworKit is a dependency, but where it cannot be imported the size rule falls back to igraph.
+    import orgnet.metrics.kadabra as kadabra
+    from orgnet.metrics.communities import leiden_implementation, leiden_view
+
+    monkeypatch.setattr(kadabra, "kadabra_available", lambda: False)
+    a, truth = planted(2, 10, 0.5, 0.05, 0)
+    assert leiden_implementation(20, networkit_from=0) == "igraph"
+    assert type(leiden_view(a, networkit_from=0)).__module__.startswith("igraph")
