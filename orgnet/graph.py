@@ -36,7 +36,7 @@ from orgnet.events import contributions, encode_ids, event_times, validate
 from orgnet.metrics._igraph import igraph_graph
 from orgnet.metrics.centrality import undirected_ties
 
-__all__ = ["OrgGraph", "igraph_view", "to_timestamp"]
+__all__ = ["OrgGraph", "to_timestamp"]
 
 
 def to_timestamp(value: Any) -> pd.Timestamp | None:
@@ -323,7 +323,8 @@ class OrgGraph:
         """
         key = f"igraph_{directed}"
         if key not in self._cache:
-            self._cache[key] = _igraph_of(self.ties(directed=directed), self.n, directed)
+            ties = self.ties(directed=directed)
+            self._cache[key] = igraph_graph(self.n, ties.row, ties.col, ties.data, directed=directed)
         return self._cache[key]
 
     def window(self, since: Any = None, until: Any = None) -> OrgGraph:
@@ -500,20 +501,3 @@ def _people_table(ids: pa.Array, directory: pd.DataFrame | None, people: pd.Data
         table["name"] = table["name"].astype("string").fillna(table["person"])
     ordered = list(DIRECTORY_COLUMNS) + [c for c in table.columns if c not in DIRECTORY_COLUMNS]
     return table[ordered].reset_index(drop=True)
-
-
-def _igraph_of(coo: sp.coo_array, n: int, directed: bool) -> Any:
-    return igraph_graph(n, coo.row, coo.col, coo.data, directed=directed)
-
-
-def igraph_view(adjacency: sp.sparray, *, directed: bool = False) -> Any:
-    """The igraph view :meth:`OrgGraph.igraph` builds, from the tie matrix alone (for a worker process).
-
-    Examples
-    --------
-    >>> view = igraph_view(sp.csr_array([[0, 2.0], [1.0, 0]]))
-    >>> view.ecount(), [float(w) for w in view.es["weight"]]
-    (1, [3.0])
-    """
-    coo = sp.csr_array(adjacency).tocoo() if directed else undirected_ties(adjacency)
-    return _igraph_of(coo, adjacency.shape[0], directed)

@@ -153,7 +153,7 @@ def leiden_view(adjacency: Adjacency, *, networkit_from: int = NETWORKIT_FROM) -
     a = check_adjacency(adjacency, func="leiden_view")
     n = a.shape[0]
     upper = undirected_ties(a)
-    if "NetworKit" not in leiden_implementation(n, networkit_from=networkit_from):
+    if not _uses_networkit(n, networkit_from):
         return igraph_graph(n, upper.row, upper.col, upper.data, directed=False)
     import networkit as nk
 
@@ -174,9 +174,13 @@ def leiden_implementation(n: int, *, networkit_from: int = NETWORKIT_FROM) -> st
     >>> leiden_implementation(1_000_000) in ('NetworKit ParallelLeiden, one thread', 'igraph')
     True
     """
+    return "NetworKit ParallelLeiden, one thread" if _uses_networkit(n, networkit_from) else "igraph"
+
+
+def _uses_networkit(n: int, networkit_from: int) -> bool:
     from orgnet.metrics.kadabra import kadabra_available
 
-    return "NetworKit ParallelLeiden, one thread" if n >= networkit_from and kadabra_available() else "igraph"
+    return n >= networkit_from and kadabra_available()
 
 
 def _networkit_leiden(graph: Any, resolution: float, seed: int, n_iterations: int) -> IntArray:
