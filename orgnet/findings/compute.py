@@ -321,14 +321,14 @@ def thread_keys(column: pa.ChunkedArray) -> np.ndarray:
     """
     found = dictionary_codes(column)
     if found is None:
-        return encode_ids(column)[1].astype(np.int64)
+        return encode_ids(column)[1]
     values, codes = found
     # Dense: the values some row uses, numbered in the dictionary's order (a null's -1 reads the
-    # slot appended last, which stays -1).
+    # slot appended last, which stays -1); 32-bit, as the dictionary's codes are.
     used = np.zeros(len(values) + 1, dtype=bool)
     used[codes] = True
     used[-1] = False
-    renumber = np.cumsum(used) - 1
+    renumber = (np.cumsum(used) - 1).astype(codes.dtype if codes.dtype.kind == "i" else np.int64)
     renumber[-1] = -1
     keys: np.ndarray = renumber[codes]
     return keys
@@ -442,7 +442,7 @@ def _channels(graph: OrgGraph, frame: pd.DataFrame, answered: pd.DataFrame | Non
     labels, channel = encode_ids(ev.column("channel"))  # int32 codes: half the memory of int64
     labels = np.asarray(labels.to_numpy(zero_copy_only=False), dtype=object)
     k = len(labels)
-    actor = np.asarray(graph.actor, dtype=np.int64)
+    actor = graph.actor  # 32-bit node codes: each key below is widened as it is made
     width = np.int64(max(graph.n, 1))
 
     def distinct_people(mask: np.ndarray) -> np.ndarray:

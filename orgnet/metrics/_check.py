@@ -163,7 +163,7 @@ def without_self_ties(a: sp.csr_array) -> sp.csr_array:
 
 
 def check_codes(codes: npt.ArrayLike, n: int, *, func: str, name: str = "groups",
-                n_groups: int | None = None, per: str = "person") -> tuple[IntArray, int]:
+                n_groups: int | None = None, per: str = "person", widen: bool = True) -> tuple[IntArray, int]:
     """Integer codes, one per person (or per ``per``), ``-1`` = none; and the number of groups.
 
     Parameters
@@ -179,10 +179,13 @@ def check_codes(codes: npt.ArrayLike, n: int, *, func: str, name: str = "groups"
         returned as the count (default: the largest code plus one).
     per : str
         What each code belongs to, for the error message ("person", "event", ...).
+    widen : bool
+        Return 64-bit codes (default). False keeps signed 32-bit codes as they are, for a caller
+        that only indexes with them (per-event codes: a 64-bit copy is 400 MB at 50M events).
 
     Returns
     -------
-    codes : numpy.ndarray of int64
+    codes : numpy.ndarray of int64 (or int32, given 32-bit codes and ``widen=False``)
     n_groups : int
 
     Raises
@@ -202,7 +205,7 @@ def check_codes(codes: npt.ArrayLike, n: int, *, func: str, name: str = "groups"
     """
     values = _one_each(codes, n, func=func, name=name, what="code", per=per, kinds="iu",
                        expected="integer codes (-1 = none)")
-    out = values.astype(np.int64, copy=False)
+    out = values if not widen and values.dtype == np.int32 else values.astype(np.int64, copy=False)
     if not n:
         return out, max(n_groups or 0, 0)
     low, high = int(out.min()), int(out.max())

@@ -52,6 +52,12 @@ _TARGET_RESPONSES = ("reply", "reaction", "share", "mention")
 _GIVING = ("reply", "reaction")
 
 
+def _event_codes(values: object) -> np.ndarray:
+    """Integer codes per event, signed 32 or 64 bits as given (anything else as 64 bits)."""
+    out = np.asarray(values)
+    return out if out.dtype in (np.int32, np.int64) else out.astype(np.int64)
+
+
 def _count_per(person: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(np.asarray(person, dtype=np.int64), minlength=n)[:n]
 
@@ -184,8 +190,10 @@ def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> Ambass
     # of its own, so its per-event temporaries are freed before the next one starts (at 50M
     # events each is hundreds of MB; held together they were 48 bytes per event).
     kind = events["kind"]
-    actor = np.asarray(events["actor"], dtype=np.int64)
-    target = np.asarray(events["target"], dtype=np.int64)
+    # Node codes as they come (32-bit from a graph): they index and are compared; every packed
+    # key below widens them (a 64-bit copy of each was 400 MB at 50M events).
+    actor = _event_codes(events["actor"])
+    target = _event_codes(events["target"])
     m = len(actor)
     thread, _ = thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
     times = utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))

@@ -93,7 +93,8 @@ def engagement_levels(kind: npt.ArrayLike | pd.Series, actor: npt.ArrayLike, n: 
     if n < 0:
         raise ValueError(f"engagement_levels: n must be a number of members (>= 0); got {n}")
     # Codes of n or more are people outside the members (left out, as -1 is).
-    actor, _ = check_codes(actor, len(kind_codes), func="engagement_levels", name="actor", per="event")
+    actor, _ = check_codes(actor, len(kind_codes), func="engagement_levels", name="actor", per="event",
+                           widen=False)  # only indexes: 32-bit node codes stay 32-bit
     present = [c for c, u in zip(categories, used, strict=True) if u]
     unknown = sorted(set(map(str, present)) - set(LEVEL_OF_KIND))
     if unknown:

@@ -465,8 +465,10 @@ def getting_outside(
     # converted by pandas); only the distinct periods are formatted as text. Every per-event
     # array below is a mask or is computed in place: at 50M events each is hundreds of MB.
     ordinal, keep = _period_ordinals(ts, by)
-    actor = np.asarray(actor, dtype=np.int64)
-    target = np.asarray(target, dtype=np.int64)
+    # Node codes as they come (32-bit from a graph): the packed keys below are 64-bit.
+    actor, target = np.asarray(actor), np.asarray(target)
+    if actor.dtype not in (np.int32, np.int64) or target.dtype not in (np.int32, np.int64):
+        actor, target = actor.astype(np.int64), target.astype(np.int64)
     groups = np.asarray(groups, dtype=np.int64)
     m = len(actor)
     n = len(groups)
