@@ -328,7 +328,7 @@ def thread_keys(column: pa.ChunkedArray) -> np.ndarray:
     used = np.zeros(len(values) + 1, dtype=bool)
     used[codes] = True
     used[-1] = False
-    renumber = (np.cumsum(used) - 1).astype(codes.dtype if codes.dtype.kind == "i" else np.int64)
+    renumber = (np.cumsum(used) - 1).astype(codes.dtype)
     renumber[-1] = -1
     keys: np.ndarray = renumber[codes]
     return keys

@@ -31,7 +31,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.metrics._check import BoolArray, IntArray, check_codes
-from orgnet.metrics.columns import epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.columns import EVENT_BLOCK, epoch_ticks, event_codes, kind_is, thread_codes, utc_times
 from orgnet.metrics.time import covered_spans
 
 __all__ = ["AMBASSADOR_COMPONENTS", "AmbassadorComponents", "ambassador_components"]
@@ -50,12 +50,6 @@ _PASSIVE = ("view", "join")
 _THREAD_RESPONSES = ("reply", "reaction", "share")
 _TARGET_RESPONSES = ("reply", "reaction", "share", "mention")
 _GIVING = ("reply", "reaction")
-
-
-def _event_codes(values: object) -> np.ndarray:
-    """Integer codes per event, signed 32 or 64 bits as given (anything else as 64 bits)."""
-    out = np.asarray(values)
-    return out if out.dtype in (np.int32, np.int64) else out.astype(np.int64)
 
 
 def _count_per(person: np.ndarray, n: int) -> np.ndarray:
@@ -87,10 +81,10 @@ def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, 
         seen = np.zeros(n * width, dtype=bool)
         # The cells flagged a block of pairs at a time: the packed keys of every pair together
         # were 400 MB at 50M events.
-        for start in range(0, len(a), _BLOCK):
-            key = a[start:start + _BLOCK].astype(np.int64)
+        for start in range(0, len(a), EVENT_BLOCK):
+            key = a[start:start + EVENT_BLOCK].astype(np.int64)
             key *= width
-            key += b[start:start + _BLOCK]
+            key += b[start:start + EVENT_BLOCK]
             seen[key] = True
         cells = np.flatnonzero(seen)
         indptr = np.zeros(n + 1, dtype=np.int64)
@@ -105,9 +99,6 @@ def _distinct_pairs(person: object, other: object, n: int) -> tuple[np.ndarray, 
 
 #: (person, value) cells up to which distinct pairs are flagged in a dense array.
 _DENSE_CELLS = 50_000_000
-
-#: Pairs per block where the dense flags are set (16 MB of keys at a time).
-_BLOCK = 1 << 21
 
 
 @dataclass
@@ -198,8 +189,8 @@ def ambassador_components(events: pd.DataFrame, groups: npt.ArrayLike) -> Ambass
     kind = events["kind"]
     # Node codes as they come (32-bit from a graph): they index and are compared; every packed
     # key below widens them (a 64-bit copy of each was 400 MB at 50M events).
-    actor = _event_codes(events["actor"])
-    target = _event_codes(events["target"])
+    actor = event_codes(events["actor"])
+    target = event_codes(events["target"])
     m = len(actor)
     thread, _ = thread_codes(events["thread"] if "thread" in events else np.full(m, -1, dtype=np.int64))
     times = utc_times(events["ts"] if "ts" in events else pd.Series(pd.NaT, index=range(m)))

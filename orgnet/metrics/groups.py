@@ -6,7 +6,6 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-# without_self_ties lives with the input checks that use it; it stays importable from here.
 from orgnet.metrics._check import (
     Adjacency,
     FloatArray,
@@ -15,6 +14,9 @@ from orgnet.metrics._check import (
     check_values,
     without_self_ties,
 )
+
+# without_self_ties lives with the input checks that use it; it stays importable from here.
+from orgnet.metrics.columns import EVENT_BLOCK
 
 __all__ = ["across_groups", "ei_index", "group_matrix", "group_ties", "membership", "without_self_ties"]
 
@@ -37,19 +39,17 @@ def across_groups(actor: np.ndarray, target: np.ndarray, groups: npt.ArrayLike) 
     small = np.int32 if len(codes) < 2**31 and (not len(codes) or int(codes.max()) < 2**31) else np.int64
     with_none = np.append(codes, -1).astype(small)  # code -1 (none) reads the -1 appended last
     out = np.empty(len(actor), dtype=bool)
-    for lo in range(0, len(actor), _BLOCK):
-        a, t = actor[lo:lo + _BLOCK], target[lo:lo + _BLOCK]
+    for start in range(0, len(actor), EVENT_BLOCK):
+        block = slice(start, start + EVENT_BLOCK)
+        a, t = actor[block], target[block]
         g_actor, g_target = with_none[a], with_none[t]
-        part = out[lo:lo + _BLOCK]
+        part = out[block]
         np.greater_equal(g_actor, 0, out=part)
         part &= g_target >= 0
         part &= g_actor != g_target
         part &= t != a
     return out
 
-
-#: Events per block of :func:`across_groups`'s lookups (16 MB of temporaries each).
-_BLOCK = 1 << 21
 
 
 def membership(codes: npt.ArrayLike, n_groups: int | None = None) -> sp.csr_array:

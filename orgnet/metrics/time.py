@@ -13,7 +13,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, thread_codes, utc_times
+from orgnet.metrics.columns import (
+    EVENT_BLOCK,
+    distinct,
+    epoch_ticks,
+    event_codes,
+    kind_is,
+    thread_codes,
+    utc_times,
+)
 from orgnet.metrics.groups import across_groups
 from orgnet.metrics.robust import grouped_medians
 
@@ -466,9 +474,7 @@ def getting_outside(
     # array below is a mask or is computed in place: at 50M events each is hundreds of MB.
     ordinal, keep = _period_ordinals(ts, by)
     # Node codes as they come (32-bit from a graph): the packed keys below are 64-bit.
-    actor, target = np.asarray(actor), np.asarray(target)
-    if actor.dtype not in (np.int32, np.int64) or target.dtype not in (np.int32, np.int64):
-        actor, target = actor.astype(np.int64), target.astype(np.int64)
+    actor, target = event_codes(actor), event_codes(target)
     groups = np.asarray(groups, dtype=np.int64)
     m = len(actor)
     n = len(groups)
@@ -511,8 +517,9 @@ def getting_outside(
         # Flagged a block of events at a time: the keys of every kept event together were
         # 400 MB at 50M events, on top of the contacts below.
         seen = np.zeros(span * width, dtype=bool)
-        for lo in range(0, m, _BLOCK):
-            seen[person_key[lo:lo + _BLOCK][keep[lo:lo + _BLOCK]]] = True
+        for start in range(0, m, EVENT_BLOCK):
+            block = slice(start, start + EVENT_BLOCK)
+            seen[person_key[block][keep[block]]] = True
         active = np.flatnonzero(seen)
         del seen
     else:
@@ -549,9 +556,6 @@ def getting_outside(
 
 #: Above this many (period, person) cells, active people are found by hashing instead of a flag array.
 _DENSE_KEYS = 200_000_000
-
-#: Events per block where a per-event temporary is made a block at a time.
-_BLOCK = 1 << 21
 
 
 def party_codes(party: Any, rows: npt.ArrayLike | None = None) -> np.ndarray:
