@@ -95,6 +95,10 @@ class OrgGraph:
         The window the graph covers (``until`` exclusive).
     include_external : bool
         Whether ties with parties outside the organisation are in the adjacency.
+    thread : numpy.ndarray or None
+        Dense code of each event's thread (``-1``: none), when worked out once by the caller
+        (:func:`orgnet.findings.compute.thread_keys`): a graph that carries them no longer
+        needs its events' ``thread`` column, and its windows carry their slice.
     """
 
     people: pd.DataFrame
@@ -105,6 +109,7 @@ class OrgGraph:
     since: pd.Timestamp | None = None
     until: pd.Timestamp | None = None
     include_external: bool = False
+    thread: np.ndarray | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ building
@@ -368,7 +373,8 @@ class OrgGraph:
         adjacency = _tie_matrix(events, actor, target, self.n, self.include_external)
         people = self.people.copy()
         people["active"] = _active(actor, self.n, events)
-        return OrgGraph(people, adjacency, events, actor, target, since_ts, until_ts, self.include_external)
+        thread = None if self.thread is None else self.thread[keep]
+        return OrgGraph(people, adjacency, events, actor, target, since_ts, until_ts, self.include_external, thread)
 
 
 def _active(actor: np.ndarray, n: int, events: pa.Table) -> np.ndarray:
@@ -385,8 +391,10 @@ def _tie_matrix(events: pa.Table, actor: np.ndarray, target: np.ndarray, n: int,
     tie = (actor >= 0) & (target >= 0) & (actor != target)
     if not include_external:
         tie &= ~np.asarray(events.column("external").to_numpy(zero_copy_only=False), dtype=bool)
-    weight = np.asarray(events.column("weight").to_numpy(), dtype=np.float64)
-    adjacency = sp.coo_array((weight[tie], (actor[tie], target[tie])), shape=(n, n)).tocsr()
+    # No weight column: every event weighs 1 (a graph whose events were compacted, as the analysis does).
+    weight = np.asarray(events.column("weight").to_numpy(), dtype=np.float64)[tie] \
+        if "weight" in events.column_names else np.ones(int(tie.sum()))
+    adjacency = sp.coo_array((weight, (actor[tie], target[tie])), shape=(n, n)).tocsr()
     adjacency.sum_duplicates()
     adjacency.eliminate_zeros()
     return adjacency

@@ -20,7 +20,7 @@ import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -297,9 +297,32 @@ def coded_events(graph: OrgGraph) -> pd.DataFrame:
         "kind": _kind_categories(ev.column("kind")) if ev.num_rows else pd.Categorical([]),
         "actor": graph.actor,
         "target": graph.target,
-        "thread": thread_keys(ev.column("thread")),
+        "thread": graph.thread if graph.thread is not None else thread_keys(ev.column("thread")),
         "ts": graph.times,
     })
+
+
+#: The event columns the measures read once the graph is built and its events coded
+#: (:func:`_compact`): times, kinds, weights (the windows' ties; not kept when every one is 1),
+#: channels and the external flag.
+MEASURED_COLUMNS: tuple[str, ...] = ("ts", "kind", "weight", "channel", "external")
+
+
+def _compact(graph: OrgGraph) -> OrgGraph:
+    """The graph with its thread codes worked out and only :data:`MEASURED_COLUMNS` of its events.
+
+    The actor and target ids (the graph's node codes stand for them), the thread ids (coded once
+    here) and the sources are read by no measure: at 50M events they held about 1.2 GB beside
+    the codes. The windows of the result carry the thread codes (:meth:`OrgGraph.window`).
+    """
+    ev = graph.events
+    thread = graph.thread if graph.thread is not None else thread_keys(ev.column("thread"))
+    keep = [c for c in ev.column_names if c in MEASURED_COLUMNS]
+    if "weight" in keep and ev.num_rows and ev.column("weight").null_count == 0:
+        low, high = pc.min_max(ev.column("weight")).values()
+        if low.as_py() == high.as_py() == 1:  # the windows' ties are then counts (orgnet.graph)
+            keep.remove("weight")
+    return replace(graph, events=ev.select(keep), thread=thread)
 
 
 def thread_keys(column: pa.ChunkedArray) -> np.ndarray:
@@ -382,9 +405,12 @@ def _outside_parties(graph: OrgGraph) -> tuple[np.ndarray, np.ndarray]:
     ev = graph.events
     external = np.asarray(ev.column("external").to_numpy(zero_copy_only=False), dtype=bool)
     rows = np.flatnonzero(external)
-    party = np.full(len(external), -1, dtype=np.int32)
-    if len(rows):
-        _, party[rows] = encode_ids(ev.column("target").take(pa.array(rows)))
+    if not len(rows):
+        return external, np.full(len(external), -1, dtype=np.int8)
+    values, index = encode_ids(ev.column("target").take(pa.array(rows)))
+    # The narrowest type for the parties there are (a few thousand: 2 bytes per event, not 4).
+    party = np.full(len(external), -1, dtype=np.result_type(np.int8, np.min_scalar_type(-len(values))))
+    party[rows] = index
     return external, party
 
 
@@ -643,6 +669,13 @@ def analyze(
                                     include_external=opts.include_external)
             graph = OrgGraph.from_edges(edges, events=events, directory=directory, people=people, since=opts.since,
                                         until=opts.until, include_external=opts.include_external)
+        # What the measures read of the events' ids is taken now (the outside parties, whether
+        # every event has a target, the thread codes); the ids themselves are then let go.
+        parties = _outside_parties(graph)
+        all_targets = graph.events.column("target").null_count == 0
+        graph = _compact(graph)
+    n_events = events.num_rows
+    del events  # handed over by the caller (orgnet.pipeline), the events' id columns are freed here
     pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers
     a = graph.adjacency
     with progress("PageRank"):
@@ -662,14 +695,14 @@ def analyze(
         del view
     with ExitStack() as cleanup:  # the workers stop whatever happens
         cleanup.callback(pending.close)
-        findings = _analyze_rest(graph, pr, events, directory, opts, list(sources), membership, progress, pending,
-                                 cleanup)
+        findings = _analyze_rest(graph, pr, n_events, parties, all_targets, directory, opts, list(sources),
+                                 membership, progress, pending, cleanup)
     findings.population = population(people, duplicates, findings)
     return findings
 
 
-def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: pd.DataFrame | None,
-                  opts: AnalysisOptions, sources: list[dict[str, Any]], membership_info: Mapping[str, Any] | None,
+def _analyze_rest(graph: OrgGraph, pr: np.ndarray, n_events: int, parties: tuple[np.ndarray, np.ndarray],
+                  all_targets: bool, directory: pd.DataFrame | None, opts: AnalysisOptions, sources: list[dict[str, Any]], membership_info: Mapping[str, Any] | None,
                   progress: StepReporter, pending: PendingBetweenness, cleanup: ExitStack) -> Findings:
     a = graph.adjacency
     rules = opts.rules
@@ -750,7 +783,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         score = np.full(graph.n, np.nan)
         score[ranked["code"].to_numpy(np.int64)] = ranked["score"].to_numpy()
     with progress("Engagement pyramid"):
-        pyramid, levels = _pyramid(frame, graph, table, eligible, grouping)
+        pyramid, levels = _pyramid(frame, graph, table, eligible, grouping, all_targets)
     if silo_call is None:
         with progress("Silos"):
             silos = _silo_tables(a, list(groupings.values()), rules, opts.seed, eligible)
@@ -765,7 +798,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
     responses = Responses(note="" if timed else "the events carry no timestamps",
                           outside_min_contacts=opts.outside_contacts)
     with progress("Getting outside"):
-        external, party = _outside_parties(graph)
+        external, party = parties
         responses.outside_people = outside_people(graph.actor, graph.target, codes, external, party,
                                                   opts.outside_contacts)
     channels = None
@@ -841,7 +874,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, events: pa.Table, directory: 
         tie_weight=float(a.sum()), events=int(graph.events.num_rows),
         period={"first": first, "last": last, "since": opts.since, "until": opts.until},
         coverage=coverage_summary(spans),
-        sources=sources or [{"path": None, "format": "events table", "events": int(events.num_rows)}],
+        sources=sources or [{"path": None, "format": "events table", "events": n_events}],
         records_skipped=_sum_skips(sources), records_noted=_sum_skips(sources, "records_noted"),
         directory=directory is not None,
         departments=len(groupings["department"]) if "department" in groupings else 0,
@@ -956,8 +989,11 @@ def _first_activity(graph: OrgGraph) -> tuple[pd.Series, pd.Timestamp]:
 
 
 def _pyramid(frame: pd.DataFrame, graph: OrgGraph, table: pd.DataFrame, eligible: np.ndarray,
-             grouping: Grouping) -> tuple[Pyramid, np.ndarray]:
-    """The pyramid counts (overall and per group), and each person's level code (-1: none)."""
+             grouping: Grouping, all_targets: bool) -> tuple[Pyramid, np.ndarray]:
+    """The pyramid counts (overall and per group), and each person's level code (-1: none).
+
+    ``all_targets``: every event has a target (read before the graph's ids were let go).
+    """
     levels = engagement_levels(frame["kind"], graph.actor, graph.n)
     counted = eligible.copy()
     excluded: dict[str, int] = {}
@@ -982,7 +1018,7 @@ def _pyramid(frame: pd.DataFrame, graph: OrgGraph, table: pd.DataFrame, eligible
     # Edge lists (survey or static ties, no kind column) read as one "post" per tie: every event a
     # post with a target. Then no one's level is known, and "producer 100%" would only echo the format.
     ev = graph.events
-    plain_ties = bool(ev.num_rows) and ev.column("target").null_count == 0 and bool((frame["kind"] == "post").all())
+    plain_ties = bool(ev.num_rows) and all_targets and bool((frame["kind"] == "post").all())
     note = ("the events are plain ties (who to whom) with no kinds: posting, replying, reacting and sharing "
             "cannot be told apart, so engagement levels cannot be measured") if plain_ties else ""
     return Pyramid(tuple(PYRAMID_LEVELS), {lev: int(c) for lev, c in zip(PYRAMID_LEVELS, overall, strict=True)},
