@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
 from orgnet.metrics._igraph import igraph_graph
+from orgnet.metrics._networkit import networkit
 
 __all__ = ["LEIDEN_ITERATIONS", "NETWORKIT_FROM", "ResolutionChoice", "choose_resolution", "leiden",
            "leiden_implementation", "leiden_view", "newman_resolution",
@@ -155,7 +156,7 @@ def leiden_view(adjacency: Adjacency, *, networkit_from: int = NETWORKIT_FROM) -
     upper = undirected_ties(a)
     if not _uses_networkit(n, networkit_from):
         return igraph_graph(n, upper.row, upper.col, upper.data, directed=False)
-    import networkit as nk
+    nk = networkit()
 
     return nk.GraphFromCoo((np.asarray(upper.data, dtype=float),
                             (upper.row.astype(np.intp), upper.col.astype(np.intp))), n, directed=False, weighted=True)
@@ -189,7 +190,7 @@ def _networkit_leiden(graph: Any, resolution: float, seed: int, n_iterations: in
     With two threads the partition depends on thread timing (three runs with one seed gave three
     partitions on NetworKit 11.3); with one, the same seed gives the same partition.
     """
-    import networkit as nk
+    nk = networkit()
 
     threads = nk.getMaxNumberOfThreads()
     nk.setNumberOfThreads(1)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from orgnet.metrics._networkit import networkit
 from orgnet.metrics.centrality import BetweennessResult
 
 __all__ = ["kadabra_available", "kadabra_betweenness"]
@@ -45,7 +46,7 @@ def kadabra_available() -> bool:
     True
     """
     try:
-        import networkit  # noqa: F401
+        networkit()
     except ImportError:
         return False
     return True
@@ -74,7 +75,7 @@ def kadabra_betweenness(ties: sp.coo_array, *, epsilon: float, delta: float, see
     """
     if not (0 < epsilon < 1 and 0 < delta < 1):
         raise ValueError(f"kadabra_betweenness: epsilon and delta must lie in (0, 1), got {epsilon} and {delta}")
-    import networkit as nk
+    nk = networkit()
 
     n = int(ties.shape[0])
     if n < 3:
