@@ -45,7 +45,7 @@ import pyarrow.compute as pc
 
 from orgnet import connectors
 from orgnet.connectors.base import ReadResult, split_kept
-from orgnet.events import encode_ids, remember_ids
+from orgnet.events import ITEM, encode_ids, remember_ids, without_item
 from orgnet.identity import (
     DUPLICATE_COLUMNS,
     Membership,
@@ -54,13 +54,13 @@ from orgnet.identity import (
     resolve_identities,
     suggest_duplicates,
 )
-from orgnet.identity.activity import kind_mask, sender_activity
+from orgnet.identity.activity import MESSAGE_KINDS, kind_mask, sender_activity
 from orgnet.identity.membership import person_addresses
 from orgnet.identity.non_human import evidence_kinds, match_ids
 from orgnet.privacy.optout import OptOut, drop_opted_out, resolve_opt_out, without_people
 
-__all__ = ["LoadedEvents", "drop_repeated_events", "identify", "load_events", "mark_external_events", "mark_loaded",
-           "mark_people", "read_input"]
+__all__ = ["LoadedEvents", "drop_repeated_events", "identify", "items_needed", "load_events", "mark_external_events",
+           "mark_loaded", "mark_people", "read_input"]
 
 #: Columns of :attr:`LoadedEvents.merged`.
 MERGED_COLUMNS: tuple[str, ...] = ("person", "alias", "evidence")
@@ -138,6 +138,7 @@ def load_events(
     non_human: Iterable[str] = (),
     auto_merge: bool = True,
     exclude: Iterable[str] | None = None,
+    keep_item: bool = True,
     **options: Any,
 ) -> LoadedEvents:
     """Read one or several exports (format sniffed per path unless given) into one events table.
@@ -162,6 +163,11 @@ def load_events(
     exclude : iterable of str, optional
         Opt-out list (``--exclude``): platform ids, usernames, e-mails or directory ids of people
         removed before anything is counted.
+    keep_item : bool
+        Keep the ``item`` column in the result (default). ``False`` (``orgnet analyze``, which
+        reads nothing after de-duplication that needs it): the result has none, and the readers'
+        items are let go as soon as the reading is done when no step of identity resolution reads
+        them (one input, every message with a time: at 50M events 0.6 GB of text).
     **options
         Passed to the readers that take them (e.g. ``column_map``). ``org_domain`` (str or
         list) is the organisation's e-mail domains: it decides membership and is passed to the
@@ -176,8 +182,14 @@ def load_events(
     org_domain = options.pop("org_domain", None)
     org_domains = [org_domain] if isinstance(org_domain, str) else list(org_domain or [])
     results = _read_all(list(paths), format, org_domains, options)
+    if not keep_item and not items_needed(results):
+        results = [_without_items(r) for r in results]  # the readers' own tables let go: no copy left
+    # What the readers freed (batches, text before coding, items) back to the system: Arrow's pool
+    # keeps it otherwise, where identity resolution's numpy arrays cannot reuse it.
+    pa.default_memory_pool().release_unused()
     loaded = identify(results, directory=directory, aliases=aliases, org_domains=org_domains,
-                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge, exclude=exclude)
+                      keep_senders=keep_senders, non_human=non_human, auto_merge=auto_merge, exclude=exclude,
+                      keep_item=keep_item)
     pa.default_memory_pool().release_unused()  # the readers' temporary Arrow buffers
     return loaded
 
@@ -239,6 +251,7 @@ def identify(
     non_human: Iterable[str] = (),
     auto_merge: bool = True,
     exclude: Iterable[str] | None = None,
+    keep_item: bool = True,
 ) -> LoadedEvents:
     """Everything :func:`load_events` does after reading, on readers' results.
 
@@ -247,7 +260,7 @@ def identify(
     results : sequence of ReadResult
         What the readers returned, in the order given (an earlier input's events win, unless a
         later one holds them linked: see :func:`drop_repeated_events`).
-    directory, aliases, org_domains, keep_senders, non_human, auto_merge, exclude
+    directory, aliases, org_domains, keep_senders, non_human, auto_merge, exclude, keep_item
         As in :func:`load_events`.
 
     Returns
@@ -255,6 +268,8 @@ def identify(
     LoadedEvents
     """
     keep_senders, non_human = list(keep_senders), list(non_human)
+    if not keep_item and not items_needed(results):
+        results = [_without_items(r) for r in results]
     if directory is not None:
         from orgnet.directory import normalise_directory
 
@@ -291,6 +306,8 @@ def identify(
         aka = merged.sort_values("alias").groupby("person")["alias"].agg(";".join)
         people["also_known_as"] = people["person"].map(aka).astype("string").fillna("")
     events = mark_external_events(events, people)
+    if not keep_item:
+        events = without_item(events)
     sources = [
         {
             "path": r.path,
@@ -304,6 +321,40 @@ def identify(
         for r, n in zip(results, dropped, strict=True)
     ]
     return LoadedEvents(events, people, sources, membership, duplicates, merged, opt_out)
+
+
+def items_needed(results: Sequence[ReadResult]) -> bool:
+    """Whether :func:`identify` reads the readers' ``item`` column.
+
+    It does to drop the events another input already gave (:func:`drop_repeated_events`: two
+    inputs or more with events) and to count the messages of a sender that have no time (one
+    per item, :func:`orgnet.identity.activity.sender_activity`). Otherwise the items can go
+    before identity resolution runs.
+
+    Examples
+    --------
+    >>> from orgnet.events import events_from_frame
+    >>> timed = ReadResult(events_from_frame(pd.DataFrame({"ts": pd.to_datetime(["2024-01-02"], utc=True),
+    ...                                                   "kind": ["post"], "actor": ["a"]})), pd.DataFrame())
+    >>> untimed = ReadResult(events_from_frame(pd.DataFrame({"kind": ["post"], "actor": ["a"]})), pd.DataFrame())
+    >>> items_needed([timed]), items_needed([untimed]), items_needed([timed, timed])
+    (False, True, True)
+    """
+    if sum(r.events.num_rows > 0 for r in results) > 1:
+        return True
+    for r in results:
+        if ITEM not in r.events.column_names:
+            continue
+        ts = r.events.column("ts")
+        if ts.null_count:
+            untimed = ~np.asarray(pc.is_valid(ts).to_numpy(zero_copy_only=False), dtype=bool)
+            if (kind_mask(r.events.column("kind"), MESSAGE_KINDS) & untimed).any():
+                return True
+    return False
+
+
+def _without_items(result: ReadResult) -> ReadResult:
+    return replace(result, events=without_item(result.events))
 
 
 def _resolve(results: Sequence[ReadResult], directory: pd.DataFrame | None,

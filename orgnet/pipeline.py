@@ -199,7 +199,8 @@ def _run(paths: Sequence[str | Path], out: str | Path, opts: RunOptions, progres
     else:
         with progress(f"Reading {len(paths)} source(s)"):
             loaded = load_events(list(paths), format=opts.format, directory=directory, aliases=aliases,
-                                 auto_merge=opts.auto_merge, exclude=opted_out, **identity, **opts.reader_options)
+                                 auto_merge=opts.auto_merge, exclude=opted_out, keep_item=False, **identity,
+                                 **opts.reader_options)
     excluded, unmatched = None, ()
     if opted_out is not None and loaded.opt_out is not None:  # removed while reading
         directory = without_people(directory, loaded.opt_out.persons)

@@ -146,10 +146,12 @@ def test_coded_ids_keep_every_value_and_the_graph() -> None:
     assert (a.adjacency != b.adjacency).nnz == 0
     assert a.actor.tolist() == b.actor.tolist() and a.target.tolist() == b.target.tolist()
     assert aggregate_edges(coded).equals(aggregate_edges(ev))
-    # Back to text by concat_events (a table from elsewhere joins a coded one).
-    both = concat_events([coded, ev])
-    assert both.column("actor").type == pa.string()
-    assert both.column("actor").to_pylist() == ev.column("actor").to_pylist() * 2
+    # A table from elsewhere joins a coded one: its ids are coded too (the readers of tables code
+    # their ids, the others give text), with every value kept.
+    for both in (concat_events([coded, ev]), concat_events([ev, coded]), concat_events([ev, coded], combine=False)):
+        assert both.column("actor").type == CODED_TEXT and validate(both) is both
+        assert both.column("actor").to_pylist() == ev.column("actor").to_pylist() * 2
+        assert both.column("target").to_pylist() == ev.column("target").to_pylist() * 2
 
 
 def test_analyze_gives_the_same_findings_from_compact_events() -> None:
@@ -210,3 +212,40 @@ def test_the_graphs_measures_share_the_events_times() -> None:
     buffer = np.frombuffer(graph.events.column("ts").chunk(0).buffers()[1], dtype=np.int64)
     assert np.shares_memory(np.asarray(coded_events(graph)["ts"].array.asi8), buffer)
     assert graph.times.equals(graph.events.column("ts").to_pandas())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "dd", "e" * 9])), max_size=40),
+       st.lists(st.integers(0, 40), max_size=4), st.booleans())
+def test_coded_ids_encode_as_their_text(ids: list[str | None], cuts: list[int], first_order: bool) -> None:
+    # encode_ids on a coded column (ids read as codes, in order of first appearance or not, in
+    # chunks sharing one dictionary) gives what it gives on the text: the fast path for codes
+    # already in order of first appearance changes nothing.
+    text = pa.chunked_array([pa.array(ids, pa.string())])
+    values, index = encode_ids(text)
+    seen = [v for v in dict.fromkeys(ids) if v is not None]
+    dictionary = pa.array(seen if first_order else sorted(seen, reverse=True) + ["unused"], pa.string())
+    lookup = {v: i for i, v in enumerate(dictionary.to_pylist())}
+    codes = pa.array([None if v is None else lookup[v] for v in ids], pa.int32())
+    bounds = sorted({0, len(ids), *(min(c, len(ids)) for c in cuts)})
+    coded = pa.chunked_array([pa.DictionaryArray.from_arrays(codes.slice(a, b - a), dictionary)
+                              for a, b in zip(bounds[:-1], bounds[1:], strict=True)] or
+                             [pa.DictionaryArray.from_arrays(codes, dictionary)], CODED_TEXT)
+    got_values, got_index = encode_ids(coded)
+    assert got_values.equals(values) and got_index.dtype == np.int32 and np.array_equal(got_index, index)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-1, 6), max_size=30), st.integers(0, 8))
+def test_first_appearance_order_is_told_exactly(codes: list[int], n: int) -> None:
+    import orgnet.events as events
+
+    firsts = list(dict.fromkeys(c for c in codes if c >= 0))
+    expected = firsts == list(range(n))
+    assert events._first_appearance_order(np.array(codes, np.int32), n) == expected
+    block = events._BLOCK
+    try:
+        events._BLOCK = 3  # the same answer across blocks
+        assert events._first_appearance_order(np.array(codes, np.int32), n) == expected
+    finally:
+        events._BLOCK = block

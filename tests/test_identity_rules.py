@@ -264,3 +264,38 @@ def test_non_human_accounts_are_not_suggested() -> None:
 ])
 def test_role_addresses_and_role_names(address: str, name: str | None, kind: str) -> None:
     assert address_evidence(pd.DataFrame({"person": [address], "name": [name]})).tolist() == [kind]
+
+
+# ---------------------------------------------------------------------------- per-sender activity
+
+
+@pytest.mark.parametrize("coded", [False, True])
+def test_sender_activity_counts_messages_as_a_recount_does(coded: bool) -> None:
+    # Mails to several people (one row per recipient, some without one), replies, rows without a
+    # time (one message per item), reactions (no message): against a recount with pandas.
+    from orgnet.connectors.tabular import _coded_ids
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for m in range(600):
+        actor, kind = f"p{rng.integers(0, 25)}", str(rng.choice(["post", "reply", "reaction"]))
+        ts = None if rng.random() < 0.15 else pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(minutes=int(rng.integers(0, 400)))
+        for _ in range(int(rng.integers(1, 5))):
+            target = None if rng.random() < 0.2 else f"p{rng.integers(0, 25)}"
+            rows.append({"ts": ts, "kind": kind, "actor": actor, "target": target, "item": f"m{m}"})
+    frame = pd.DataFrame(rows).sample(frac=1, random_state=1).reset_index(drop=True)
+    events = events_from_frame(frame, source="email")
+    got = sender_activity(_coded_ids(events) if coded else events)
+
+    sent = frame[frame["kind"].isin(["post", "reply"])].assign(reply=lambda f: f["kind"] == "reply")
+    timed, untimed = sent[sent["ts"].notna()], sent[sent["ts"].isna()]
+    msgs = timed.groupby(["actor", "ts", "reply"]).agg(recipients=("target", "count")).reset_index()
+    other = untimed.drop_duplicates(["actor", "item", "reply"])
+    everyone = pd.concat([msgs[["actor", "reply"]], other[["actor", "reply"]]])
+    expected = everyone.groupby("actor").agg(messages=("reply", "size"), replies=("reply", "sum"))
+    expected["fanout"] = msgs.groupby("actor")["recipients"].median()
+    got = got.set_index("person")
+    assert sorted(got.index) == sorted(expected.index)
+    pd.testing.assert_frame_equal(got[["messages", "replies", "fanout"]].sort_index(),
+                                  expected.sort_index().astype({"messages": np.int64, "replies": np.int64}),
+                                  check_names=False, check_index_type=False)

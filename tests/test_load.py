@@ -145,3 +145,27 @@ def test_loading_keeps_the_graph_encoding_hand_off(paths: list[str]) -> None:
 
     loaded = load_events([FIXTURES / "email" / p for p in paths])
     assert _buffers_key(loaded.events.column("actor")) in _ENCODED
+
+
+def test_without_items_the_same_events_people_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # keep_item=False (orgnet analyze): the items go as soon as nothing reads them, and nothing
+    # else changes; with two inputs, or a message without a time, they are read first.
+    import orgnet.load as load
+    from orgnet.connectors.tabular import read_csv
+
+    one, two = tmp_path / "a.csv", tmp_path / "b.csv"
+    one.write_text("ts,kind,actor,target,item\n2024-01-02,post,ana,ben,m1\n2024-01-02,post,ana,cy,m1\n"
+                   "2024-01-03,reply,ben,ana,m2\n2024-01-04,reaction,cy,ana,m3\n")
+    two.write_text("ts,kind,actor,target,item\n2024-01-03,reply,ben,ana,m2\n,post,cy,ana,m4\n,post,cy,ben,m4\n")
+    gone: list[int] = []
+    without = load._without_items
+    monkeypatch.setattr(load, "_without_items", lambda r: gone.append(1) or without(r))
+    for paths, dropped_early in (([one], True), ([two], False), ([one, two], False)):
+        gone.clear()
+        kept, lean = load_events(paths), load_events(paths, keep_item=False)
+        assert bool(gone) == dropped_early and load.items_needed([read_csv(p) for p in paths]) != dropped_early
+        assert "item" in kept.events.column_names and "item" not in lean.events.column_names
+        assert lean.events.equals(kept.events.drop_columns(["item"]))
+        pd.testing.assert_frame_equal(lean.people, kept.people)
+        assert lean.sources == kept.sources and lean.membership == kept.membership
+    assert kept.duplicate_events == 1

@@ -117,12 +117,27 @@ def date_bounds(earliest: str | datetime | None = None, latest: str | datetime |
     return lo, hi
 
 
-def _micros(ts: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Microseconds since the epoch (int64) and validity of any array of timestamps."""
-    ts = _us_array(ts)
-    valid = np.asarray(ts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    values = np.asarray(pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return values, valid
+def _micros(ts: Any) -> tuple[list[np.ndarray], np.ndarray]:
+    """Microseconds since the epoch (int64, one array per chunk, no copy) and validity of any array of timestamps.
+
+    A chunk's values are read off its buffer: a null slot holds any number, so every use of them
+    goes through ``valid``.
+    """
+    values, valid = [], []
+    for chunk in _us_chunks(ts):
+        data = chunk.buffers()[1]
+        values.append(np.frombuffer(data, np.int64, count=len(chunk), offset=8 * chunk.offset) if data is not None
+                      else np.zeros(len(chunk), np.int64))
+        valid.append(np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False), dtype=bool) if chunk.null_count
+                     else np.ones(len(chunk), bool))
+    return values, valid[0] if len(valid) == 1 else np.concatenate([np.zeros(0, bool), *valid])
+
+
+def _us_chunks(ts: Any) -> list[pa.Array]:
+    """Any array of timestamps as Arrow arrays of microseconds: a chunked one chunk by chunk (not joined)."""
+    if isinstance(ts, pa.ChunkedArray):
+        return [_us_array(chunk) for chunk in ts.chunks]
+    return [_us_array(ts)]
 
 
 def _us_array(ts: Any) -> pa.Array:
@@ -165,37 +180,64 @@ def isolated_dates(ts: Any) -> np.ndarray:
     return _isolated(*_micros(ts))
 
 
-def _isolated(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(values), dtype=bool)
-    v = values if valid.all() else values[valid]  # no copy of every date when all are dated
-    n = len(v)
+def _isolated(values: list[np.ndarray], valid: np.ndarray) -> np.ndarray:
+    """The isolated dates among the ``valid`` ones (``values``: one int64 array per chunk, in order).
+
+    The dates are never joined into one array of integers: the quartiles are taken from one
+    float copy of the valid dates (which they partition), and the tails are gathered chunk by
+    chunk. The answer is the one of the dates taken as one array.
+    """
+    out = np.zeros(len(valid), dtype=bool)
+    n = int(valid.sum())
     limit = int(np.floor(STRAY_SHARE * n))
     if limit < 1:
         return out
+    bounds = np.cumsum([0, *(len(v) for v in values)])
+    pieces = [(v, valid[lo:hi], slice(lo, hi)) for v, lo, hi in zip(values, bounds[:-1], bounds[1:], strict=True)]
+    every = bool(valid.all())
+    floats = np.empty(n, np.float64)
+    at = 0
+    for v, ok, _ in pieces:
+        chosen = v if every else v[ok]
+        floats[at:at + len(chosen)] = chosen
+        at += len(chosen)
     # By partition (no full sort), in the float copy itself: no second copy.
-    q1, q3 = np.quantile(v.astype(np.float64), [0.25, 0.75], overwrite_input=True)
+    q1, q3 = np.quantile(floats, [0.25, 0.75], overwrite_input=True)
+    del floats
     iqr = q3 - q1
     if iqr <= 0:
         return out
     low_fence, high_fence, min_gap = q1 - FENCE * iqr, q3 + FENCE * iqr, FENCE * iqr
+
+    def beyond(side: np.ufunc, fence: float) -> np.ndarray:
+        # The valid dates beyond a fence, sorted (a tail: few of them).
+        return np.sort(np.concatenate([v[ok & side(v, fence)] for v, ok, _ in pieces] or [np.zeros(0, np.int64)]))
+
+    def nearest(side: np.ufunc, fence: float, pick: np.ufunc) -> Any:
+        # The valid date inside a fence nearest to it (the edge of the bulk).
+        inside = [v[ok & side(v, fence)] for v, ok, _ in pieces]
+        return pick.reduce([pick.reduce(x) for x in inside if len(x)])
+
     # Only the tails beyond the fences can be cut off: each is sorted with the nearest date
     # inside, and a gap's rank (dates below or above it) is its place in the tail.
-    below = np.sort(v[v < low_fence])
+    below = beyond(np.less, low_fence)
     if 0 < len(below) <= n - 1:
-        edge = np.append(below, v[v >= low_fence].min())
+        edge = np.append(below, nearest(np.greater_equal, low_fence, np.minimum))
         gaps = np.diff(edge).astype(np.float64)
         i = np.arange(len(below))
         low = np.flatnonzero((gaps > min_gap) & (i + 1 <= limit))
         if len(low):
-            out |= valid & (values <= below[low[-1]])
-    above = np.sort(v[v > high_fence])
+            for v, ok, where in pieces:
+                out[where] |= ok & (v <= below[low[-1]])
+    above = beyond(np.greater, high_fence)
     if 0 < len(above) <= n - 1:
-        edge = np.append(v[v <= high_fence].max(), above)
+        edge = np.append(nearest(np.less_equal, high_fence, np.maximum), above)
         gaps = np.diff(edge).astype(np.float64)
         i = np.arange(len(above))
         high = np.flatnonzero((gaps > min_gap) & (len(above) - i <= limit))
         if len(high):
-            out |= valid & (values >= above[high[0]])
+            for v, ok, where in pieces:
+                out[where] |= ok & (v >= above[high[0]])
     return out
 
 
@@ -205,8 +247,9 @@ class DateCheck:
 
     Attributes
     ----------
-    dates : pyarrow.Array
-        ``timestamp[us, UTC]``: the input with implausible dates set to null.
+    dates : pyarrow.Array or pyarrow.ChunkedArray
+        ``timestamp[us, UTC]``: the input with implausible dates set to null (chunked, in the
+        input's chunks, when the input is).
     out_of_bounds : int
         Dates outside the conventional bounds (rule 1).
     isolated : int
@@ -215,7 +258,7 @@ class DateCheck:
         Per input row: was the date set to null here.
     """
 
-    dates: pa.Array
+    dates: pa.Array | pa.ChunkedArray
     out_of_bounds: int
     isolated: int
     implausible: np.ndarray
@@ -233,7 +276,8 @@ def check_dates(
     Parameters
     ----------
     ts : array of timestamps
-        One date per distinct record (Arrow, numpy or pandas); nulls stay null.
+        One date per distinct record (Arrow, numpy or pandas); nulls stay null. A chunked
+        Arrow array is judged as one and kept in its chunks.
     earliest, latest : str or datetime, optional
         Conventional bounds (see :func:`date_bounds`).
     date_check : {"outliers", "bounds"}
@@ -257,19 +301,29 @@ def check_dates(
     """
     if date_check not in DATE_CHECKS:
         raise ValueError(f"date_check must be one of {', '.join(DATE_CHECKS)}, not {date_check!r}")
-    ts = _us_array(ts)
-    values, valid = _micros(ts)
+    chunked = isinstance(ts, pa.ChunkedArray)
+    chunks = _us_chunks(ts)  # a chunked array stays in its chunks: no joined copy of every date
+    values, valid = _micros(pa.chunked_array(chunks, _TS if not chunks else chunks[0].type))
     lo, hi = date_bounds(earliest, latest)
     lo_us, hi_us = (int(pd.Timestamp(x).value // 1000) for x in (lo, hi))
-    outside = valid & ((values < lo_us) | (values > hi_us))
-    isolated = _isolated(values, valid & ~outside) if date_check == "outliers" else np.zeros(len(values), bool)
+    outside = np.zeros(len(valid), bool)
+    at = 0
+    for v in values:
+        where = slice(at, at + len(v))
+        outside[where] = valid[where] & ((v < lo_us) | (v > hi_us))
+        at += len(v)
+    isolated = _isolated(values, valid & ~outside) if date_check == "outliers" else np.zeros(len(valid), bool)
     bad = outside | isolated
-    if not bad.any() and ts.type == _TS:
-        dates = ts  # nothing to null: the input itself, not a copy of every date
+    if not bad.any() and all(c.type == _TS for c in chunks):
+        dates = chunks  # nothing to null: the input itself, not a copy of every date
     else:
-        dates = pa.array(values, type=pa.int64()).cast(_TS)
-        dates = pc.if_else(pa.array(valid & ~bad), dates, pa.scalar(None, _TS))
-    return DateCheck(dates=dates, out_of_bounds=int(outside.sum()), isolated=int(isolated.sum()), implausible=bad)
+        kept, dates, at = valid & ~bad, [], 0
+        for v in values:
+            dates.append(pc.if_else(pa.array(kept[at:at + len(v)]), pa.array(v, type=pa.int64()).cast(_TS),
+                                    pa.scalar(None, _TS)))
+            at += len(v)
+    out = pa.chunked_array(dates, dates[0].type if dates else _TS) if chunked else dates[0]
+    return DateCheck(dates=out, out_of_bounds=int(outside.sum()), isolated=int(isolated.sum()), implausible=bad)
 
 
 def unix_unit(values: np.ndarray) -> tuple[str, float]:

@@ -83,6 +83,7 @@ def sender_activity(events: pa.Table) -> pd.DataFrame:
     if not sent.any():
         return empty
     rows = np.flatnonzero(sent)
+    del sent
     is_reply = kind_mask(events.column("kind"), ("reply",))[rows]
     ts_col = events.column("ts")
     timed = np.asarray(pc.is_valid(ts_col).to_numpy(zero_copy_only=False), dtype=bool)[rows]
@@ -92,35 +93,40 @@ def sender_activity(events: pa.Table) -> pd.DataFrame:
     replies = np.zeros(n, np.int64)
     fanout = np.full(n, np.nan)
 
-    t_rows = rows[timed]
+    every = bool(timed.all())
+    u_rows = rows[~timed]
+    t_rows = rows if every else rows[timed]
+    del rows
     if len(t_rows):
         a = actor[t_rows]  # the encoding's 32-bit codes: widened once, in the key
-        r = is_reply[timed]
-        # One hashed key per (sender, time, kind): a 64-bit mix, so one hash group-by does it
-        # (two different messages share a key with odds of about n^2 / 2^64). Built in place, and
-        # the times read for the timed messages only (a 64-bit copy of the whole column was
-        # 400 MB at 50M events, the peak of reading them).
+        r = is_reply if every else is_reply[timed]
+        has = has_target if every else has_target[timed]
+        # One hashed key per (sender, time, kind): a 64-bit mix (two different messages share a
+        # key with odds of about n^2 / 2^64). Built in place, and the times read for the timed
+        # messages only (a 64-bit copy of the whole column was 400 MB at 50M events).
         key = a.astype(np.int64)
         key *= 2
         key += r
         key = mix(key, overwrite=True)
         key ^= np.asarray(ts_col.take(pa.array(t_rows)).cast(pa.int64()).to_numpy(zero_copy_only=False))
         del t_rows  # per-message arrays are freed as soon as they are used: this runs on every event
-        codes, _ = pd.factorize(key)
+        # The rows of one message side by side: sorted by key (a hash table of the keys was three
+        # times the memory of the order, and slower).
+        order = np.argsort(key)
+        key.sort()
+        starts = np.empty(len(key), dtype=bool)
+        starts[0] = True
+        np.not_equal(key[1:], key[:-1], out=starts[1:])
         del key
-        seen_max = np.maximum.accumulate(codes)
-        # The first row of each message, by code: one whose code is above every code before it.
-        first = np.empty(len(codes), dtype=bool)
-        first[0] = True
-        np.greater(codes[1:], seen_max[:-1], out=first[1:])
-        del seen_max
-        firsts = np.flatnonzero(first)
-        recipients = np.bincount(codes, weights=has_target[timed], minlength=len(firsts))
+        starts = np.flatnonzero(starts)
+        recipients = np.add.reduceat(has[order], starts, dtype=np.int64)
+        firsts = order[starts]  # a row of each message (all its rows have its sender and kind)
+        del order, starts
         msg_actor, msg_reply = a[firsts].astype(np.int64), r[firsts]
+        del a, firsts
         messages += np.bincount(msg_actor, minlength=n)
         replies += np.bincount(msg_actor[msg_reply], minlength=n)
-        fanout = _grouped_median(msg_actor, recipients.astype(np.int64), n)
-    u_rows = rows[~timed]
+        fanout = _grouped_median(msg_actor, recipients, n)
     if len(u_rows):
         # No time to match rows up: one message per distinct item of the sender.
         grouped = pa.table({"a": actor[u_rows], "i": events.column("item").take(pa.array(u_rows)),
@@ -141,7 +147,10 @@ def _grouped_median(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarra
     One sort of a combined integer key, no loop.
     """
     span = int(values.max()) + 1 if len(values) else 1
-    sorted_values = np.sort(groups * span + values) % span
+    sorted_values = groups * span  # one temporary, sorted and reduced in place
+    sorted_values += values
+    sorted_values.sort()
+    sorted_values %= span
     counts = np.bincount(groups, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     out = np.full(n, np.nan)

@@ -248,16 +248,19 @@ def _canonical(people: pd.DataFrame, alias: pd.Series, directory: pd.DataFrame |
     return canonical.fillna(aliased).fillna(email).fillna(local).astype("string")
 
 
-def _rewrite(values: pa.Array, index: np.ndarray, local: pa.Array,
-             canonical: pa.Array) -> tuple[pa.Array, pa.Array, np.ndarray]:
-    # Map the distinct values (not the rows), then rebuild the column with one gather.
+def _rewrite(values: pa.Array, index: np.ndarray, local: pa.Array, canonical: pa.Array, *,
+             coded: bool = False) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    # Map the distinct values (not the rows), then rebuild the column with one gather; ids read
+    # as codes (orgnet.events.CODED_TEXT) stay codes, into the canonical ids.
     found = pc.index_in(values, value_set=local)
     mapped = pc.if_else(pc.is_null(found), values, pc.take(canonical, found))
     new_values, remap = encode_ids(mapped)  # two local ids may share a canonical one
     new_index = np.append(remap, np.int32(-1))[index]
     missing = new_index < 0
-    column = pc.take(new_values, pa.array(new_index, mask=missing if missing.any() else None))
-    return column, new_values, new_index
+    codes = pa.array(new_index, pa.int32(), mask=missing if missing.any() else None)
+    if coded:
+        return pa.DictionaryArray.from_arrays(codes, new_values), new_values, new_index
+    return pc.take(new_values, codes), new_values, new_index
 
 
 def _merge_encodings(parts: list[tuple[pa.Array, np.ndarray]]) -> tuple[pa.Array, np.ndarray]:
@@ -327,8 +330,10 @@ def resolve_identities(
         unchanged = bool(pc.all(pc.fill_null(pc.equal(value_set, mapped), False), min_count=0).as_py())
         if ev.num_rows and not unchanged:  # most single-source runs map every id to itself
             for name, (values, index) in encoded.items():
-                column, values, index = _rewrite(values, index, value_set, mapped)
-                ev = ev.set_column(ev.schema.get_field_index(name), name, column)
+                field = ev.schema.field(name)
+                column, values, index = _rewrite(values, index, value_set, mapped,
+                                                 coded=pa.types.is_dictionary(field.type))
+                ev = ev.set_column(ev.schema.get_field_index(name), field.with_type(column.type), column)
                 encoded[name] = (values, index)
         for name, part in encoded.items():
             encodings[name].append(part)

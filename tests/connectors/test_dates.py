@@ -143,3 +143,32 @@ def test_cli_date_check_and_subject_threads_on_enron(shared_dataset):
     assert off.exit_code == 0, off.output
     assert default["replies"] == 357 and json.loads(off.stdout)["replies"] == 0
     assert maildir_reader.read(Path(path), date_check="bounds").records_skipped[IMPLAUSIBLE] == 21
+
+
+# ---------------------------------------------------------------- dates kept in their chunks
+
+
+def test_a_chunked_column_is_judged_as_one_and_kept_in_its_chunks():
+    # The dates of a Parquet file read in batches are judged together without being joined: the
+    # same nulled dates and counts as one array, for strays on both sides, out-of-bounds dates
+    # and missing ones, wherever the chunks are cut.
+    rng = np.random.default_rng(7)
+    ts_type = pa.timestamp("us", tz="UTC")
+    start = 1_700_000_000_000_000
+    for trial in range(300):
+        n = int(rng.integers(1, 2000))
+        values = start + rng.integers(0, 10**12 * int(rng.integers(1, 40)), n)
+        for i in rng.integers(0, n, int(rng.integers(0, 6))):
+            values[i] = start + int(rng.choice([-1, 1])) * int(rng.integers(10**13, 10**15))
+        if trial % 5 == 0:
+            values[rng.integers(0, n, 2)] = 0  # the Unix epoch: out of bounds
+        whole = pa.array(values, pa.int64(), mask=rng.random(n) < (0.3 if trial % 3 == 0 else 0)).cast(ts_type)
+        cuts = np.sort(rng.integers(0, n + 1, int(rng.integers(0, 5))))
+        pieces = [whole.slice(a, b - a) for a, b in zip([0, *cuts], [*cuts, n], strict=True)]
+        for date_check in ("outliers", "bounds"):
+            one = check_dates(whole, date_check=date_check)
+            chunked = check_dates(pa.chunked_array(pieces, ts_type), date_check=date_check)
+            assert [len(c) for c in chunked.dates.chunks] == [len(p) for p in pieces]
+            assert chunked.dates.combine_chunks().equals(one.dates)
+            assert (chunked.out_of_bounds, chunked.isolated) == (one.out_of_bounds, one.isolated)
+            assert np.array_equal(chunked.implausible, one.implausible)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -135,3 +136,28 @@ def test_a_folder_of_parts_is_read_in_batches_in_order(tmp_path: Path) -> None:
     batched = read_parquet(folder, batch_rows=BATCH)
     _same(batched, read_parquet(folder, batch_rows=10_000))
     assert batched.events.drop_columns(["item"]).equals(read_parquet(single).events.drop_columns(["item"]))
+
+
+def test_ids_are_coded_into_the_whole_files_ids_in_order_of_first_appearance(tmp_path: Path) -> None:
+    # New people keep appearing in later batches, some targets are missing: every batch's ids
+    # become codes into one dictionary, the one a single read gives (ids in order of first
+    # appearance, each used), and the values are the text of the file.
+    from orgnet.events import CODED_TEXT, encode_ids
+
+    n = 300
+    rows = {
+        "kind": ["post", "reply"] * (n // 2),
+        "actor": [f"u{(i * 7) % (10 + i // 3)}" for i in range(n)],
+        "target": [None if i % 4 == 0 else f"u{(i * 5 + 3) % (5 + i // 2)}" for i in range(n)],
+    }
+    path = _write(tmp_path / "ids.parquet", rows)
+    whole, batched = read_parquet(path), read_parquet(path, batch_rows=BATCH)
+    _same(batched, whole)
+    for name in ("actor", "target"):
+        column = batched.events.column(name)
+        assert column.type == CODED_TEXT and column.num_chunks > 1
+        assert column.to_pylist() == rows[name]
+        values, codes = encode_ids(pa.chunked_array([pa.array(rows[name])]))
+        assert column.chunk(0).dictionary.equals(values)
+        assert all(c.dictionary.equals(values) for c in column.chunks)
+        assert np.array_equal(encode_ids(column)[1], codes)
