@@ -18,6 +18,7 @@ beside the pictures it draws itself; the files are the same as when written in-p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,12 +27,12 @@ from orgnet._parallel import Pending
 from orgnet.findings import Findings
 from orgnet.report import exports
 from orgnet.report.content import WordedReasons
-from orgnet.report.document import JSON_MAX_PEOPLE, findings_document
-from orgnet.report.files import write_json
-from orgnet.report.map import write_maps
+from orgnet.report.document import JSON_MAX_PEOPLE, document_parts
+from orgnet.report.files import write_json_parts
+from orgnet.report.map import map_columns, write_maps
 from orgnet.report.tables import write_tables
 
-__all__ = ["start", "write_data", "write_graph_files", "write_part", "write_tables"]
+__all__ = ["for_maps", "start", "write_data", "write_graph_files", "write_part", "write_tables"]
 
 
 def write_graph_files(findings: Findings, stage: Path) -> list[str]:
@@ -47,7 +48,8 @@ def write_data(findings: Findings, stage: Path, max_json_people: int = JSON_MAX_
     """
     worded = WordedReasons(findings)
     tables = write_tables(findings, stage, worded)
-    write_json(findings_document(findings, max_people=max_json_people, worded=worded), stage / "findings.json")
+    # Each section of findings.json is made, written and let go in turn (never the whole document).
+    write_json_parts(document_parts(findings, max_people=max_json_people, worded=worded), stage / "findings.json")
     return tables
 
 
@@ -57,10 +59,31 @@ def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: 
 
     Returns at once; the result maps each task to the files it wrote, relative to ``stage``.
     """
-    # The findings hold no event log (people, groups, sections and ties only): sent once.
-    order, shared = tuple(tasks), _parallel.Once(findings)  # one file for all tasks, not a pickle each
-    return _parallel.start(write_part, [(t, shared, str(stage), max_people, seed, max_json_people) for t in order],
+    # The findings hold no event log (people, groups, sections and ties only): sent once, in one
+    # file for all tasks rather than a pickle each; the maps get a file of their own when they
+    # read fewer of the people's columns (the worker drawing them holds only those).
+    order, shared = tuple(tasks), _parallel.Once(findings)
+    maps = _parallel.Once(for_maps(findings)) if "maps" in order and "data" in order else shared
+    return _parallel.start(write_part, [(t, maps if t == "maps" else shared, str(stage), max_people, seed,
+                                         max_json_people) for t in order],
                            n_jobs=n_jobs).then(lambda files: dict(zip(order, files, strict=True)))
+
+
+def for_maps(findings: Findings) -> Findings:
+    """``findings`` with only the people's columns the maps read (:func:`orgnet.report.map.map_columns`).
+
+    Examples
+    --------
+    >>> from orgnet.findings import analyze
+    >>> from orgnet.synthetic import toy_org
+    >>> f = analyze(toy_org().events, directory=toy_org().directory)
+    >>> for_maps(f).people.shape[1] < f.people.shape[1], for_maps(f).ties is f.ties
+    (True, True)
+    """
+    columns = map_columns(findings)
+    if len(columns) == findings.people.shape[1]:
+        return findings
+    return dataclasses.replace(findings, people=findings.people[columns])
 
 
 def write_part(task: str, findings: Findings, stage: str, max_people: int, seed: int,

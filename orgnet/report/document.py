@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from orgnet.findings import Findings, Grouping
 from orgnet.findings.reasons import Evidence, Reason
 from orgnet.report.content import Worded, WordedReasons, display_names
 
-__all__ = ["JSON_MAX_PEOPLE", "SCHEMA_ID", "findings_document"]
+__all__ = ["JSON_MAX_PEOPLE", "SCHEMA_ID", "document_parts", "findings_document"]
 
 #: Above this many people findings.json leaves out the per-person table (it is people.csv).
 JSON_MAX_PEOPLE = 200_000
@@ -254,29 +255,49 @@ def findings_document(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE,
     dict
         See ``docs/findings.schema.json``.
     """
+    return {key: make() for key, make in document_parts(findings, max_people=max_people, worded=worded).items()}
+
+
+def document_parts(findings: Findings, *, max_people: int = JSON_MAX_PEOPLE,
+                   worded: WordedReasons | None = None) -> dict[str, Callable[[], Any]]:
+    """:func:`findings_document`'s sections, each made when called: ``{key: make}``.
+
+    :func:`orgnet.report.files.write_json_parts` writes each section as soon as it is made and
+    lets it go, so the whole document is never held at once (at a million people its rows of
+    reasons and evidence take hundreds of megabytes).
+
+    Examples
+    --------
+    >>> from orgnet.findings import analyze
+    >>> from orgnet.synthetic import toy_org
+    >>> parts = document_parts(analyze(toy_org().events, directory=toy_org().directory))
+    >>> parts["$schema"]() == SCHEMA_ID, parts["ambassadors"]()["status"]
+    (True, 'none_stand_out')
+    """
     names = _Names(findings)
-    worded = worded or WordedReasons(findings)
-    doc: dict[str, Any] = {
-        "$schema": SCHEMA_ID,
-        "summary": _summary(findings),
-        "groups": _groups(findings, names),
-        "ambassadors": _ambassadors(findings, names, worded.ambassadors()),
-        "connectors": _connectors(findings, names, worded.connectors()),
-        "silos": _silos(findings, names, worded.silos()),
-        "pyramid": _pyramid(findings, names),
-        "responses": _responses(findings),
-        "channels": _channels(findings),
-        "formal": _formal(findings, names),
-        "periods": _periods(findings, names),
-        "population": _population(findings, names),
+    words = worded or WordedReasons(findings)
+    parts: dict[str, Callable[[], Any]] = {
+        "$schema": lambda: SCHEMA_ID,
+        "summary": lambda: _summary(findings),
+        "groups": lambda: _groups(findings, names),
+        "ambassadors": lambda: _ambassadors(findings, names, words.ambassadors()),
+        "connectors": lambda: _connectors(findings, names, words.connectors()),
+        "silos": lambda: _silos(findings, names, words.silos()),
+        "pyramid": lambda: _pyramid(findings, names),
+        "responses": lambda: _responses(findings),
+        "channels": lambda: _channels(findings),
+        "formal": lambda: _formal(findings, names),
+        "periods": lambda: _periods(findings, names),
+        "population": lambda: _population(findings, names),
     }
     n = len(findings.people)
     if findings.aggregate_only:
-        doc["people"] = None
+        parts["people"] = lambda: None
     elif n <= max_people:
-        doc["people"] = findings.people
+        parts["people"] = lambda: findings.people
     else:
-        doc["people"] = None
-        doc["people_omitted"] = {"people": n, "file": "people.csv",
-                                 "reason": f"more than {max_people:,} people: the per-person table is in people.csv only"}
-    return doc
+        omitted = {"people": n, "file": "people.csv",
+                   "reason": f"more than {max_people:,} people: the per-person table is in people.csv only"}
+        parts["people"] = lambda: None
+        parts["people_omitted"] = lambda: omitted
+    return parts

@@ -28,10 +28,10 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,7 @@ import pandas as pd
 from orgnet.report.csv_text import neutralise_csv, write_csv
 
 __all__ = ["MANIFEST", "REPORT_MARKER", "ReportBusyError", "check_output_folder", "neutralise_csv", "report_lock",
-           "staging_folder", "terminate_as_exit", "to_jsonable", "write_csv", "write_json"]
+           "staging_folder", "terminate_as_exit", "to_jsonable", "write_csv", "write_json", "write_json_parts"]
 
 #: A file every orgnet report folder has; an existing folder without it is never replaced.
 REPORT_MARKER = "findings.json"
@@ -286,11 +286,29 @@ def _frame_json(frame: pd.DataFrame) -> str:
     The same values as ``to_jsonable(frame)`` written compactly: no Python object per cell, so
     100,000 people take about a second, not several.
     """
+    return "".join(_frame_json_pieces(frame, len(frame) + 1))
+
+
+#: Rows of a table :func:`write_json` encodes at a time.
+JSON_ROWS = 10_000
+
+
+def _frame_json_pieces(frame: pd.DataFrame, rows: int = JSON_ROWS) -> Iterator[str]:
+    """:func:`_frame_json`'s text in pieces of ``rows`` records (each record's text does not
+    depend on the others'): 100,000 people's are some 130 MB, and its copies as many again."""
     cols = sorted(frame.columns, key=str)
     if len(set(map(str, cols))) != len(cols):
         raise ValueError("duplicate column names")
-    text = frame[cols].to_json(orient="records", date_format="iso", double_precision=10, force_ascii=False)
-    return text.replace("\\/", "/")  # pandas escapes every "/"; "\\/" is never the tail of "\\\\"
+    frame = frame[cols]
+    for start in range(0, max(len(frame), 1), rows):
+        text = frame.iloc[start:start + rows].to_json(orient="records", date_format="iso", double_precision=10,
+                                                      force_ascii=False)
+        text = text.replace("\\/", "/")  # pandas escapes every "/"; "\\/" is never the tail of "\\\\"
+        if len(frame) <= rows:
+            yield text
+            return
+        yield ("[" if start == 0 else ",") + text[1:-1]
+    yield "]"
 
 
 def _dumps(value: Any) -> str:
@@ -316,15 +334,55 @@ def write_json(data: Any, path: Path) -> None:
     people, on top of the document it is made from).
     """
     if isinstance(data, dict) and data:
-        with path.open("w", encoding="utf-8") as fh:
-            fh.write("{\n")
-            separator = ""
-            for k, v in sorted(data.items(), key=lambda kv: str(kv[0])):
-                fh.write(f"{separator}{json.dumps(str(k), ensure_ascii=False)}: ")
-                fh.write(_dumps(v))
-                separator = ",\n"
-            fh.write("\n}\n")
+        _write_members(sorted(data.items(), key=lambda kv: str(kv[0])), path)
         return
     with path.open("w", encoding="utf-8") as fh:
         json.dump(to_jsonable(data), fh, sort_keys=True, ensure_ascii=False)
         fh.write("\n")
+
+
+def write_json_parts(parts: Mapping[Any, Callable[[], Any]], path: Path) -> None:
+    """``write_json({key: make() for key, make in parts.items()}, path)``, the same bytes, each
+    value made just before it is written and let go after: the object is never held whole.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "doc.json"
+    >>> write_json_parts({"b": lambda: [1, 2], "a": lambda: {"x": None}}, path)
+    >>> print(path.read_text(encoding="utf-8"), end="")
+    {
+    "a": {"x":null},
+    "b": [1,2]
+    }
+    """
+    if not parts:
+        write_json({}, path)
+        return
+    _write_members(((k, parts[k]) for k in sorted(parts, key=str)), path, made=True)
+
+
+def _write_value(value: Any, fh: TextIO) -> None:
+    """``fh.write(_dumps(value))``; a table a few thousand rows at a time (see :func:`_frame_json_pieces`)."""
+    if isinstance(value, pd.DataFrame) and len(value) > JSON_ROWS:
+        start = fh.tell()
+        try:
+            for text in _frame_json_pieces(value):
+                fh.write(text)
+            return
+        except (TypeError, ValueError, OverflowError):
+            fh.seek(start)  # cells to_json cannot write: the general path, as _dumps takes it
+            fh.truncate()
+    fh.write(_dumps(value))
+
+
+def _write_members(members: Iterable[tuple[Any, Any]], path: Path, *, made: bool = False) -> None:
+    """A JSON object, one member a line; ``made``: each value is a function that makes it."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("{\n")
+        separator = ""
+        for k, v in members:
+            fh.write(f"{separator}{json.dumps(str(k), ensure_ascii=False)}: ")
+            _write_value(v() if made else v, fh)
+            separator = ",\n"
+        fh.write("\n}\n")

@@ -19,6 +19,7 @@ at once (WebGL), each group's people inside its group's disc.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import html
@@ -26,10 +27,11 @@ import importlib.util
 import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 import numpy as np
 import pandas as pd
@@ -50,6 +52,7 @@ __all__ = [
     "SIZE_METRICS",
     "group_file_name",
     "group_map_data",
+    "map_columns",
     "map_group_column",
     "layout",
     "people_map_data",
@@ -273,6 +276,34 @@ def _upper(t: _Ties) -> _Ties:
     return _Ties(key // n, key % n, weight, t.n)
 
 
+def _upper_of_symmetric(ties: sp.csr_array, symmetric: sp.csr_array) -> _Ties | None:
+    """``_upper(_ties_of(ties))`` read from ``symmetric`` (``(ties + ties.T).tocsr()``), or None
+    when that would not be the same to the last bit.
+
+    Each pair's weight there is the sum of its two directions' (one addition: the same in either
+    order), in row-major order; without the organisation-long coordinate arrays, pair keys and
+    their sort of :func:`_upper` (at a million people about 0.7 GB at once). Not the same, so not
+    used, when ``ties`` has duplicate entries (more than two terms to add, in some order) or a
+    weight that is not positive (scipy drops sums of zero).
+
+    Examples
+    --------
+    >>> t = sp.csr_array(np.array([[0, 2.0, 0], [1.0, 0, 4.0], [0, 0, 5.0]]))
+    >>> u = _upper_of_symmetric(t, (t + t.T).tocsr())
+    >>> u.row.tolist(), u.col.tolist(), u.weight.tolist()
+    ([0, 1], [1, 2], [3.0, 4.0])
+    """
+    if (ties.shape != symmetric.shape or not ties.has_canonical_format or not symmetric.has_sorted_indices
+            or not bool(np.all(ties.data > 0))):
+        return None
+    n = int(symmetric.shape[0])
+    row = np.repeat(np.arange(n, dtype=np.int32 if n <= np.iinfo(np.int32).max else np.int64),
+                    np.diff(symmetric.indptr))
+    above = np.greater(symmetric.indices, row)
+    row = row[above].astype(np.int64)
+    return _Ties(row, symmetric.indices[above].astype(np.int64), np.asarray(symmetric.data[above], dtype=float), n)
+
+
 def _sum_by_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys, sorted, and the weights of each summed (in their order of appearance)."""
     order = np.argsort(key, kind="stable")
@@ -309,13 +340,25 @@ def _strongest(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, bud
     >>> _strongest(np.array([0, 0, 2, 1]), np.array([1, 2, 3, 2]), np.array([5.0, 4.0, 1.0, 6.0]), 4, 3).tolist()
     [0, 2, 3]
     """
-    ends = np.concatenate([row, col])
-    tie = np.concatenate([np.arange(len(row)), np.arange(len(row))])
-    order = np.lexsort((-np.concatenate([weight, weight]), ends))
+    # Both ends of every tie (tie i at places i and m + i), each end's ties heaviest first; the
+    # temporaries are let go as soon as read: at a million people each is 2 x 7 million long.
+    m = len(row)
+    ends = np.empty(2 * m, dtype=np.int32 if n <= np.iinfo(np.int32).max else np.int64)
+    ends[:m], ends[m:] = row, col
+    lighter = np.concatenate([weight, weight])
+    np.negative(lighter, out=lighter)
+    order = np.lexsort((lighter, ends))
+    del lighter
+    sorted_ends = ends[order]
+    del ends
     first = np.ones(len(order), dtype=bool)
-    first[1:] = ends[order][1:] != ends[order][:-1]
-    chosen = np.zeros(len(row), dtype=bool)
-    chosen[tie[order][first]] = True
+    first[1:] = sorted_ends[1:] != sorted_ends[:-1]
+    del sorted_ends
+    tie = order[first]
+    del order, first
+    tie[tie >= m] -= m
+    chosen = np.zeros(m, dtype=bool)
+    chosen[tie] = True
     by_weight = np.argsort(-weight, kind="stable")
     chosen_order = np.concatenate([np.flatnonzero(chosen)[np.argsort(-weight[chosen], kind="stable")],
                                    by_weight[~chosen[by_weight]]])
@@ -326,7 +369,8 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
                     note: str = "", flags: pd.DataFrame | None = None, colour_first: str | None = None,
                     outside: tuple[np.ndarray, list[str], list[str]] | None = None,
                     xy: np.ndarray | None = None, max_ties: int | None = None, compact: bool = False,
-                    symmetric: sp.sparray | None = None, columns: PersonColumns | None = None) -> dict[str, Any]:
+                    symmetric: sp.sparray | None = None, columns: PersonColumns | None = None,
+                    upper: _Ties | None = None) -> dict[str, Any]:
     """Map data with one node per person: the people at ``rows`` (all by default) and their ties.
 
     Parameters
@@ -357,6 +401,8 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
         ``findings.ties + findings.ties.T`` in CSR form, when already computed (for the stubs).
     columns : PersonColumns, optional
         :func:`person_columns`, when already computed (then ``flags`` is not read).
+    upper : _Ties, optional
+        Everyone's ties as :func:`_upper` gives them, when already computed (``rows`` None).
 
     Returns
     -------
@@ -366,9 +412,11 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     c = person_columns(findings, flags) if columns is None else columns
     everyone = rows is None
     rows = np.arange(len(c.ids)) if rows is None else np.asarray(rows, dtype=np.int64)
-    a = findings.ties
-    ties = _ties_of(a) if everyone or len(rows) == a.shape[0] else _submatrix(sp.csr_array(a), rows, c.position)
-    upper = _upper(ties)
+    if upper is None or not everyone:
+        a = findings.ties
+        ties = _ties_of(a) if everyone or len(rows) == a.shape[0] else _submatrix(sp.csr_array(a), rows, c.position)
+        upper = _upper(ties)
+        del ties
     watcher = c.watcher[rows]
     if xy is None:
         xy = _layout_of(upper, seed=seed, last=watcher)
@@ -382,15 +430,19 @@ def people_map_data(findings: Findings, rows: np.ndarray | None = None, *, seed:
     for k, label in SIZE_METRICS.items():
         if k in c.sizes:
             v = c.sizes[k][rows]
-            size_by[k] = {"label": label, "size": _sizes(v), "value": np.nan_to_num(np.round(v, 6), nan=0.0).tolist()}
+            if compact:  # whole-number sizes, no values
+                size_by[k] = {"label": label, "size": np.round(_sizes(v)).astype(int).tolist()}
+            else:
+                size_by[k] = {"label": label, "size": _sizes(v),
+                              "value": np.nan_to_num(np.round(v, 6), nan=0.0).tolist()}
     mark = c.mark[rows]
-    info = {key: c.text[key][rows].tolist() if key in c.text else [] for key in ("department", "community", "pyramid")}
-    info["roles"] = c.roles[rows].tolist()
-    info["reasons"] = c.reasons[rows].tolist()
-    if compact:
-        size_by = {k: {"label": v["label"], "size": np.round(v["size"]).astype(int).tolist()}
-                   for k, v in size_by.items()}
-        info = {"roles": info["roles"]}
+    if compact:  # roles only
+        info = {"roles": c.roles[rows].tolist()}
+    else:
+        info = {key: c.text[key][rows].tolist() if key in c.text else []
+                for key in ("department", "community", "pyramid")}
+        info["roles"] = c.roles[rows].tolist()
+        info["reasons"] = c.reasons[rows].tolist()
     edges = _edge_columns_of(upper, max_ties=max_ties)
     if compact:
         edges["width"] = []
@@ -803,18 +855,100 @@ def _matrix(m: np.ndarray, labels: list[str], sizes: np.ndarray, *, most: int = 
 
 
 def _codes_from(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct texts (-1: none), and those texts.
+
+    The distinct texts are found by hashing and only they are sorted: numpy's ``unique`` of the
+    texts as a fixed-width array took four bytes per character of the longest, for everyone, twice
+    (a million people's team names: some 0.5 GB).
+
+    Examples
+    --------
+    >>> codes, labels = _codes_from(pd.Series(["b", None, "a", "b", "ä"]))
+    >>> codes.tolist(), labels.tolist()
+    ([1, -1, 0, 1, 2], ['a', 'b', 'ä'])
+    """
     text = values.astype("string")
     valid = text.notna().to_numpy()
-    labels = np.unique(text[valid].to_numpy(dtype=str))
+    found, distinct_texts = pd.factorize(text[valid])
+    labels = np.asarray(distinct_texts, dtype=object)
+    if any(label.endswith("\x00") for label in labels):  # a fixed-width array drops trailing NULs: as before
+        fixed = np.unique(text[valid].to_numpy(dtype=str))
+        codes = np.full(len(text), -1, dtype=np.int64)
+        codes[valid] = np.searchsorted(fixed, text[valid].to_numpy(dtype=str))
+        return codes, fixed.astype(object)
+    order = np.argsort(labels, kind="stable")  # code point order, as numpy's strings sort
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
     codes = np.full(len(text), -1, dtype=np.int64)
-    codes[valid] = np.searchsorted(labels, text[valid].to_numpy(dtype=str))
-    return codes, labels.astype(object)
+    codes[valid] = rank[found]
+    return codes, labels[order]
 
 
 def _safe_json(data: dict[str, Any]) -> str:
     # Inside <script>, "<", ">" and "&" are escaped so no name can close the tag or inject markup.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _escape_script(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+
+
+def _escape_script(text: str) -> str:
+    """``<``, ``>`` and ``&`` as JSON escapes (one character each: a text may be escaped piece by piece)."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+#: Items of a list encoded at a time by :func:`_json_pieces`.
+JSON_PIECE = 16_384
+
+
+def _json_pieces(value: Any, piece: int = JSON_PIECE) -> Iterator[str]:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)`` in pieces.
+
+    Joined, the pieces are that text exactly; each is made by json's C encoder, a dict with text
+    keys key by key and a long list ``piece`` items at a time, so a map of a million people is
+    never one text (nor its escaped copy, the page around it and the page's UTF-8 bytes). A
+    one-dimensional numpy array is written as its ``tolist()`` would be, a piece at a time.
+
+    Examples
+    --------
+    >>> "".join(_json_pieces({"a": [1, 2.5, "x"], "b": {"c": None}}, piece=2))
+    '{"a":[1,2.5,"x"],"b":{"c":null}}'
+    """
+    if not _long(value, piece):  # a drill-down page's data: one call, as before
+        yield json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        separator = "{"
+        for k, v in value.items():
+            yield separator + json.dumps(k, ensure_ascii=False) + ":"
+            yield from _json_pieces(v, piece)
+            separator = ","
+        yield "}"
+    elif isinstance(value, np.ndarray) and value.ndim == 1:  # as its list would be
+        if len(value) == 0:
+            yield "[]"
+        for start in range(0, len(value), piece):
+            text = json.dumps(value[start:start + piece].tolist(), ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False)
+            yield ("[" if start == 0 else ",") + text[1:-1]
+        if len(value):
+            yield "]"
+    elif isinstance(value, list) and len(value) > piece:
+        for start in range(0, len(value), piece):
+            text = json.dumps(value[start:start + piece], ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            yield ("[" if start == 0 else ",") + text[1:-1]
+        yield "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _long(value: Any, piece: int) -> bool:
+    """Whether ``value`` holds a numpy array or a list of more than ``piece`` items (in dicts)."""
+    if isinstance(value, dict):
+        return any(_long(v, piece) for v in value.values())
+    return isinstance(value, np.ndarray) or (isinstance(value, list) and len(value) > piece)
+
+
+def _write_safe_json(data: dict[str, Any], fh: TextIO) -> None:
+    """Write ``_safe_json(data)`` to ``fh`` piece by piece (the same text, never held whole)."""
+    for text in _json_pieces(data):
+        fh.write(_escape_script(text))
 
 
 @functools.lru_cache(maxsize=1)
@@ -881,9 +1015,15 @@ def render_map(data: dict[str, Any], path: Path, *, vis_src: str | None = None, 
     page = (template.replace("<!--__VIS_CSS__-->", style)
             .replace("<!--__VIS_JS__-->", script)
             .replace("__TITLE__", html.escape(str(data.get("title", "network map"))))
-            .replace("<!--__NAV__-->", nav)
-            .replace("__GRAPH_DATA__", _safe_json(data)))
-    path.write_text(page, encoding="utf-8")
+            .replace("<!--__NAV__-->", nav))
+    # The data are written where the page has "__GRAPH_DATA__", piece by piece: at a million
+    # people their text, its page and the page's bytes were each hundreds of megabytes.
+    before, *after = page.split("__GRAPH_DATA__")
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(before)
+        for text in after:
+            _write_safe_json(data, fh)
+            fh.write(text)
 
 
 @dataclass
@@ -983,12 +1123,36 @@ def _nested_positions(page: _Page) -> np.ndarray:
     return out
 
 
-def _write_people_index(path: Path, findings: Findings, pages: list[str], place: np.ndarray) -> None:
-    """``people.js``: everyone's name, id and the page of their group, for search from any map."""
-    p = findings.people
-    data = {"names": p["name"].astype("string").fillna("").tolist(), "ids": p["person"].astype(str).tolist(),
-            "page": place.tolist(), "pages": pages}
-    path.write_text("window.orgnetPeople = " + _safe_json(data) + ";\n", encoding="utf-8")
+def map_columns(findings: Findings) -> list[str]:
+    """The columns of ``findings.people`` :func:`write_maps` reads, in the table's order.
+
+    Ids and names, the organisation's levels and groupings (:data:`HIERARCHY`, the group map's
+    columns, the primary grouping and every grouping's kind), the engagement level and the
+    :data:`SIZE_METRICS`. The process drawing the maps of a large organisation gets only these
+    (:mod:`orgnet.report.background`): at a million people the other columns (addresses, titles,
+    sources, the other measures) are some 0.4 GB it need not read.
+
+    Examples
+    --------
+    >>> from orgnet.findings import analyze
+    >>> from orgnet.synthetic import toy_org
+    >>> f = analyze(toy_org().events, directory=toy_org().directory)
+    >>> {"person", "name", "department", "pagerank"} <= set(map_columns(f)) < set(f.people.columns)
+    True
+    """
+    read = {"person", "name", "pyramid_level", "department", "community", "team", *HIERARCHY, *_GROUP_COLUMNS,
+            *SIZE_METRICS, findings.groups.primary, *findings.groups.by_kind}
+    return [c for c in findings.people.columns if c in read]
+
+
+def _write_people_index(path: Path, columns: PersonColumns, pages: list[str], place: np.ndarray) -> None:
+    """``people.js``: everyone's name, id and the page of their group, for search from any map
+    (names and ids from ``columns``: the same texts, not made again; lists written piece by piece)."""
+    data = {"names": columns.names, "ids": columns.ids, "page": place, "pages": pages}
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("window.orgnetPeople = ")
+        _write_safe_json(data, fh)
+        fh.write(";\n")
 
 
 def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PEOPLE,
@@ -1041,15 +1205,23 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     codes = writer.codes[0][0]
     for c in sorted(top):
         root.children.append(writer.group(np.flatnonzero(codes == c), 0, c, top[c], "", []))
-    _write_people_index(folder / "maps" / "people.js", findings, writer.pages, writer.place)
+    _write_people_index(folder / "maps" / "people.js", writer.columns, writer.pages, writer.place)
+    written = writer.written
+    # The whole-organisation map is compact (no texts or reasons) and reads everyone's ties from
+    # the symmetric matrix: the rest of the drill-down state goes first (at a million people the
+    # texts, reasons and matrix are about 0.5 GB, and this map's ties as much again).
+    columns = dataclasses.replace(writer.columns, text={}, reasons=np.zeros(0, dtype=object))
+    upper = _upper_of_symmetric(findings.ties, writer.symmetric)
+    del writer
     xy = np.zeros((n, 2))
     xy[root.rows] = _nested_positions(root)
-    whole = people_map_data(findings, None, seed=seed, columns=writer.columns, xy=xy, colour_first=levels[0],
+    whole = people_map_data(findings, None, seed=seed, columns=columns, xy=xy, colour_first=levels[0],
                             title=f"everyone: {n:,} people", max_ties=WEBGL_MAX_TIES, compact=True,
-                            note=f"each {levels[0]}'s people inside its disc")
+                            note=f"each {levels[0]}'s people inside its disc", upper=upper)
+    del upper, columns
     render_map(whole, folder / "maps" / "everyone.html", webgl_src="../static/", home="../index.html",
                main_map="../map.html", people_index="people.js")
-    return ["map.html", *writer.written], data
+    return ["map.html", *written], data
 
 
 def _copy_webgl(folder: Path) -> None:

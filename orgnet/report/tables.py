@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -44,15 +45,23 @@ def report_tables(findings: Findings, worded: WordedReasons | None = None) -> di
     ``worded``: the reasons' wording, when ``findings.json`` shares it
     (:func:`orgnet.report.document.findings_document`).
     """
-    out: dict[str, pd.DataFrame] = {}
+    return dict(_tables(findings, worded))
+
+
+def _tables(findings: Findings, worded: WordedReasons | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
+    """:func:`report_tables`' tables one at a time, each made when the one before has been taken
+    (:func:`write_tables` writes and lets go of each: the ties' table is millions of rows)."""
     ids = findings.people["person"].astype(str).to_numpy(dtype=object) if findings.n else np.zeros(0, dtype=object)
     names = display_names(findings)
     worded = worded or WordedReasons(findings)
     primary = findings.groups.primary
     if not findings.aggregate_only:
-        out["people"] = findings.people
+        yield "people", findings.people
         coo = sp.coo_array(findings.ties)
-        out["ties"] = pd.DataFrame({"source": ids[coo.row], "target": ids[coo.col], "weight": coo.data})
+        ties = pd.DataFrame({"source": ids[coo.row], "target": ids[coo.col], "weight": coo.data})
+        del coo
+        yield "ties", ties
+        del ties
 
     g = findings.groups.table
     silos = findings.silos.table.drop(columns=["size", "internal", "external", "ei"])
@@ -76,7 +85,7 @@ def report_tables(findings: Findings, worded: WordedReasons | None = None) -> di
     groups["bridges"] = bridges
     groups["reason"] = reasons
     groups["statistics"] = details
-    out["groups"] = groups[groups["group"] != ""].reset_index(drop=True)
+    yield "groups", groups[groups["group"] != ""].reset_index(drop=True)
 
     if not findings.aggregate_only:
         a = findings.ambassadors
@@ -86,7 +95,7 @@ def report_tables(findings: Findings, worded: WordedReasons | None = None) -> di
         amb.insert(2, "name", names[codes])
         amb.insert(3, primary, _labels(findings, primary, findings.groups.primary_grouping.codes[codes]))
         amb["reason"], amb["statistics"] = worded.ambassadors().sentences, worded.ambassadors().details
-        out["ambassadors"] = amb.drop(columns=["code"])
+        yield "ambassadors", amb.drop(columns=["code"])
         c = findings.connectors
         con = c.table.copy()
         codes = con["code"].to_numpy(np.int64)
@@ -95,14 +104,14 @@ def report_tables(findings: Findings, worded: WordedReasons | None = None) -> di
         if "group" in con.columns:
             con["group"] = _labels(findings, primary, con["group"].to_numpy(np.int64))
         con["reason"], con["statistics"] = worded.connectors().sentences, worded.connectors().details
-        out["connectors"] = con.drop(columns=["code"])
-    return out
+        yield "connectors", con.drop(columns=["code"])
 
 
 def write_tables(findings: Findings, stage: Path, worded: WordedReasons | None = None) -> list[str]:
     """Write every table as ``<name>.csv`` into ``stage``; returns the file names."""
     written = []
-    for name, table in report_tables(findings, worded).items():
+    for name, table in _tables(findings, worded):
         write_csv(table, stage / f"{name}.csv")
         written.append(f"{name}.csv")
+        del table
     return written
