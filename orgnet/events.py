@@ -26,7 +26,9 @@ apart (:func:`orgnet.load.drop_repeated_events`, the store's key, per-message co
 :func:`orgnet.identity.activity.sender_activity`); ``orgnet analyze`` drops it once that is done
 (:func:`without_item`), and :func:`validate` accepts a table without it. Once identities are
 resolved, ``orgnet analyze`` codes ``actor`` and ``target`` the same way (:func:`with_coded_ids`):
-readers give them as text, and :func:`validate` accepts either form. Arrow's compute kernels
+the CSV and Parquet readers give them coded already (ids in order of first appearance), the
+others as text, and :func:`validate` accepts either form (:func:`concat_events` codes a text
+table that joins a coded one). Arrow's compute kernels
 take the coded columns as they are; pandas makes categoricals of them (:func:`with_plain_text`
 gives plain text back, for a frame that must not depend on the order of the rows).
 """
