@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "ID_COLUMNS",
     "KINDS",
     "RESPONSE_KINDS",
     "SCHEMA",
@@ -85,7 +86,7 @@ COMPACT_COLUMNS: tuple[str, ...] = ("source", "channel", "thread")
 ITEM = "item"
 
 #: Id columns: text, or codes into their distinct ids (:data:`CODED_TEXT`).
-_ID_COLUMNS = ("actor", "target")
+ID_COLUMNS: tuple[str, ...] = ("actor", "target")
 
 SCHEMA = pa.schema(
     [
@@ -261,7 +262,7 @@ def with_coded_ids(events: pa.Table) -> pa.Table:
     >>> validate(ev) is ev
     True
     """
-    for name in ("actor", "target"):
+    for name in ID_COLUMNS:
         col = events.column(name)
         if pa.types.is_dictionary(col.type):
             continue
@@ -534,7 +535,7 @@ def validate(table: pa.Table, *, where: str = "events") -> pa.Table:
         if field.name == "kind":
             ok = pa.types.is_dictionary(col.type) or pa.types.is_string(col.type)
             expected = "dictionary<string> or string"
-        elif field.name in COMPACT_COLUMNS or field.name in ("actor", "target"):
+        elif field.name in COMPACT_COLUMNS or field.name in ID_COLUMNS:
             ok = _is_text(col.type)
             expected = f"{field.type}" + (" (or string)" if field.name in COMPACT_COLUMNS else f" (or {CODED_TEXT})")
         elif pa.types.is_timestamp(field.type):
@@ -609,7 +610,7 @@ def concat_events(tables: list[pa.Table], *, combine: bool = True) -> pa.Table:
     unified = [_normalise(t) for t in tables]
     if len(unified) == 1:
         return unified[0]  # one reader's table: no copy (combining chunks costs ~1 s per 10M events)
-    for name in _ID_COLUMNS:
+    for name in ID_COLUMNS:
         if any(t.schema.field(name).type == CODED_TEXT for t in unified):  # coded in one table: coded in all
             unified = [t if t.schema.field(name).type == CODED_TEXT else t.set_column(
                 t.schema.get_field_index(name), t.schema.field(name).with_type(CODED_TEXT),
@@ -637,7 +638,7 @@ def _one_dictionary_per_column(table: pa.Table) -> pa.Table:
 def _normalise(table: pa.Table) -> pa.Table:
     # Make every kind column the same dictionary so tables from different readers concatenate.
     schema = SCHEMA if ITEM in table.column_names else SCHEMA.remove(SCHEMA.get_field_index(ITEM))
-    for name in _ID_COLUMNS:  # ids as text or as codes, either as its reader gave them
+    for name in ID_COLUMNS:  # ids as text or as codes, either as its reader gave them
         if name in table.column_names and table.schema.field(name).type == CODED_TEXT:
             schema = schema.set(schema.get_field_index(name), schema.field(name).with_type(CODED_TEXT))
     if table.schema.equals(schema) and _kinds_are_canonical(table.column("kind")):

@@ -38,6 +38,7 @@ from orgnet.connectors.base import InputError, Reader, ReadResult, empty_people,
 from orgnet.connectors.dates import IMPLAUSIBLE, ISOLATED, UNIX_NUMBER, check_dates, parse_timestamps
 from orgnet.events import (
     CODED_TEXT,
+    ID_COLUMNS,
     KINDS,
     SCHEMA,
     EventSchemaError,
@@ -332,13 +333,12 @@ def _event_part(table: pa.Table, path: Path, source: str, column_map: Mapping[st
     return _Part(events=_coded_ids(events), ts=ts, digest=digest, records=records, skipped=out_of_range)
 
 
-#: Id columns a table's events hold as codes (the compact contract's form, :mod:`orgnet.events`):
-#: at 50M events the text of every row's ids is 0.9 GB, each distinct id once 20 MB.
-_ID_COLUMNS = ("actor", "target")
-
 
 def _coded_ids(events: pa.Table) -> pa.Table:
     """The events with actor and target as ``int32`` codes into their distinct ids, in order of first appearance.
+
+    The compact contract's form (:data:`orgnet.events.ID_COLUMNS`): at 50M events the text of
+    every row's ids is 0.9 GB, each distinct id once 20 MB.
 
     Examples
     --------
@@ -346,7 +346,7 @@ def _coded_ids(events: pa.Table) -> pa.Table:
     >>> ev.column("actor").chunk(0).dictionary.to_pylist(), ev.column("target").to_pylist()
     (['b', 'a'], ['a', None, 'a'])
     """
-    for name in _ID_COLUMNS:
+    for name in ID_COLUMNS:
         col = events.column(name)
         if pa.types.is_dictionary(col.type):
             continue
@@ -370,7 +370,7 @@ def _unify_ids(parts: list[_Part]) -> None:
     """
     if len(parts) < 2:
         return
-    for name in _ID_COLUMNS:
+    for name in ID_COLUMNS:
         chunks = [c for p in parts for c in p.events.column(name).chunks]
         if not chunks or all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
             continue
