@@ -50,7 +50,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Once", "Pending", "effective_n_jobs", "ordered_threads", "parallel_map", "start", "start_call"]
+__all__ = ["Once", "Pending", "effective_n_jobs", "in_worker", "ordered_threads", "parallel_map", "start",
+           "start_call"]
 
 # loky retires a worker whose memory grew by more than 300 MB since its first task (its guard
 # against leaking tasks) and starts a new one for the tasks still queued. For orgnet's coarse
@@ -271,6 +272,24 @@ def start(func: Callable[..., T], tasks: Iterable[Sequence[Any]], *, n_jobs: int
     return Pending(collect, stop)
 
 
+_IN_WORKER = False
+
+
+def in_worker() -> bool:
+    """Whether this process is one of these workers (it runs orgnet's tasks and no user code).
+
+    Examples
+    --------
+    >>> in_worker(), parallel_map(_in_worker_task, [()], n_jobs=2)
+    (False, [True])
+    """
+    return _IN_WORKER
+
+
+def _in_worker_task() -> bool:
+    return in_worker()
+
+
 def _task(func: Callable[..., T], *args: Any) -> T:
     """One task in a worker: ``func(*args)``, then the heap's free pages returned to the system.
 
@@ -281,6 +300,8 @@ def _task(func: Callable[..., T], *args: Any) -> T:
     """
     from orgnet.malloc import trim_heap
 
+    global _IN_WORKER
+    _IN_WORKER = True
     out = func(*args)
     trim_heap()
     return out

@@ -16,31 +16,16 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-import sys
-import threading
 from types import ModuleType
+
+from orgnet._imports import import_hiding
 
 __all__ = ["networkit"]
 
 #: Imported by NetworKit only for its plots and its networkx conversions, neither used here.
 OPTIONAL_IMPORTS: tuple[str, ...] = ("matplotlib.pyplot", "networkx")
 
-_LOCK = threading.Lock()
-
 
 def networkit() -> ModuleType:
     """The ``networkit`` module (ImportError when it is not installed)."""
-    found = sys.modules.get("networkit")
-    if found is not None:
-        return found
-    with _LOCK:
-        hidden = [name for name in OPTIONAL_IMPORTS if name not in sys.modules]
-        for name in hidden:
-            sys.modules[name] = None  # type: ignore[assignment]  # makes "import name" raise ImportError
-        try:
-            return importlib.import_module("networkit")
-        finally:
-            for name in hidden:
-                if sys.modules.get(name, 0) is None:
-                    del sys.modules[name]
+    return import_hiding("networkit", OPTIONAL_IMPORTS)

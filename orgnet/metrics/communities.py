@@ -28,7 +28,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from orgnet.metrics._check import Adjacency, FloatArray, IntArray, check_adjacency
-from orgnet.metrics._igraph import igraph_graph
+from orgnet.metrics._igraph import igraph, igraph_graph
 from orgnet.metrics._networkit import networkit
 
 __all__ = ["LEIDEN_ITERATIONS", "NETWORKIT_FROM", "ResolutionChoice", "choose_resolution", "leiden",
@@ -110,7 +110,7 @@ def leiden(
     >>> leiden(two_triangles, seed=1).tolist()
     [0, 0, 0, 1, 1, 1]
     """
-    import igraph as ig
+    ig = igraph()
 
     a = check_adjacency(adjacency, func="leiden")
     n = a.shape[0]

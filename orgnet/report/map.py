@@ -38,7 +38,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.findings import Findings
-from orgnet.metrics._igraph import igraph_graph
+from orgnet.metrics._igraph import igraph, igraph_graph
 from orgnet.metrics.columns import distinct
 from orgnet.report.content import people_flags, wording
 from orgnet.report.layout import box_extents, nest, separate
@@ -155,7 +155,7 @@ def layout(adjacency: sp.sparray, *, seed: int = 0, last: np.ndarray | None = No
 
 def _layout_of(upper: _Ties, *, seed: int = 0, last: np.ndarray | None = None) -> np.ndarray:
     """:func:`layout` of the ties :func:`_upper` gives."""
-    import igraph as ig
+    ig = igraph()
 
     n = upper.n
     if n == 0:
