@@ -54,6 +54,7 @@ from orgnet.findings.periods import period_findings
 from orgnet.findings.rules import Rules
 from orgnet.findings.silos import silo_table
 from orgnet.graph import OrgGraph, to_timestamp
+from orgnet.malloc import release_freed_memory
 from orgnet.metrics.ambassadors import AMBASSADOR_COMPONENTS, ambassador_components
 from orgnet.metrics.centrality import pagerank, uses_kadabra
 from orgnet.metrics.columns import distinct, epoch_ticks, kind_is, utc_times
@@ -749,6 +750,10 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, n_events: int, parties: tuple
         graph.people["community"] = table["community"].to_numpy()
         del view
         graph.forget_igraph()  # half a gigabyte at 1M people; nothing below needs it
+    # The step's freed memory (the igraph view, Leiden's partitions) back to the system before
+    # the event measures make their temporaries, and after each of them: the process otherwise
+    # keeps its largest step's memory to the end (orgnet.malloc.keep_freed_memory).
+    release_freed_memory()
 
     with progress("Groups and E-I index"):
         groupings = {}
@@ -782,6 +787,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, n_events: int, parties: tuple
         ambassadors = ambassador_section(ranked, components, primary)
         score = np.full(graph.n, np.nan)
         score[ranked["code"].to_numpy(np.int64)] = ranked["score"].to_numpy()
+    release_freed_memory()
     with progress("Engagement pyramid"):
         pyramid, levels = _pyramid(frame, graph, table, eligible, grouping, all_targets)
     if silo_call is None:
@@ -820,6 +826,7 @@ def _analyze_rest(graph: OrgGraph, pr: np.ndarray, n_events: int, parties: tuple
                 responses.note = "no threads: no post can be matched with its answers"
             channels = _channels(graph, frame, answered)
             del answered  # one row per thread: gigabytes at 50M events
+            release_freed_memory()
             # Per period, "active" is the report's one definition (orgnet.events.contributions):
             # joining or viewing a channel makes no one active, nor is it a contact.
             acted = contributions(graph.events)

@@ -31,8 +31,16 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orgnet.metrics._check import BoolArray, IntArray, check_codes
-from orgnet.metrics.columns import EVENT_BLOCK, epoch_ticks, event_codes, kind_is, thread_codes, utc_times
-from orgnet.metrics.time import covered_spans
+from orgnet.metrics.columns import (
+    EVENT_BLOCK,
+    TimeUnit,
+    epoch_ticks,
+    event_codes,
+    kind_is,
+    thread_codes,
+    utc_times,
+)
+from orgnet.metrics.time import event_days, spans_of_days
 
 __all__ = ["AMBASSADOR_COMPONENTS", "AmbassadorComponents", "ambassador_components"]
 
@@ -133,17 +141,20 @@ class AmbassadorComponents:
         return {name: getattr(self, name) for name in AMBASSADOR_COMPONENTS}
 
 
-def _covered_weeks(times: pd.Series, t0: int, week_len: int, unit: pd.Timedelta) -> int:
-    """Weeks (7-day periods from ``t0``) the data covers: those overlapping a covered stretch.
+def _covered_weeks(clock: np.ndarray, unit: TimeUnit, among: np.ndarray, t0: int, week_len: int) -> int:
+    """Weeks (7-day periods from ``t0``) the times ``clock[among]`` cover: those overlapping a covered stretch.
 
     A week inside a gap in the data (:func:`orgnet.metrics.time.covered_spans`) is no week
-    anyone could have been active in, so it does not count in "active N of M weeks".
+    anyone could have been active in, so it does not count in "active N of M weeks". The
+    stretches come from the events' distinct days, read off the integer times (one copy of the
+    selected times, not a Series of them and then its integers).
     """
-    spans = covered_spans(times)
+    spans = spans_of_days(event_days(clock, unit, among))
+    step = pd.Timedelta(1, unit=unit).value  # nanoseconds per tick
     weeks = np.zeros(0, dtype=np.int64)
     for s, e in zip(spans["start"], spans["end"], strict=True):  # a handful of stretches
-        lo = (pd.Timestamp(s).value // unit.value - t0) // week_len
-        hi = (pd.Timestamp(e).value // unit.value - 1 - t0) // week_len
+        lo = (pd.Timestamp(s).value // step - t0) // week_len
+        hi = (pd.Timestamp(e).value // step - 1 - t0) // week_len
         weeks = np.union1d(weeks, np.arange(max(lo, 0), hi + 1, dtype=np.int64))
     return len(weeks)
 
@@ -237,8 +248,9 @@ def _weeks_active(actor: np.ndarray, times: pd.Series, ok: np.ndarray, contribut
         return np.zeros(n, dtype=np.int64), 0
     unit = pd.Timedelta(1, unit=clock_unit)
     day, week_len = pd.Timedelta(days=1) // unit, pd.Timedelta(days=7) // unit
-    t0 = (int(clock[timed].min()) // day) * day  # midnight UTC of the first event
-    weeks_total = _covered_weeks(times[timed], t0, week_len, unit)
+    # Midnight UTC of the first event (the minimum read in place: no copy of the times).
+    t0 = (int(np.min(clock, where=timed, initial=np.iinfo(np.int64).max)) // day) * day
+    weeks_total = _covered_weeks(clock, clock_unit, timed, t0, week_len)
     del timed
     has_time &= contributing  # in place: the contributions with a time
     week = clock[has_time]  # one copy, then in place: at 50M events each copy is 400 MB
@@ -278,14 +290,22 @@ def _responses_received(kind: object, actor: np.ndarray, target: np.ndarray, thr
     ``share`` in it by someone else) or for the person it targets (a response kind aimed at
     them). The pairs are 32-bit when the people fit: they only feed :func:`_distinct_pairs`.
     """
-    in_thread = np.flatnonzero(ok & kind_is(kind, _THREAD_RESPONSES) & (thread >= 0))
+    # Boolean masks narrowed in place, not positions: at 50M events an int64 position array
+    # of the responses (and its filtered copy) was 8 bytes per event each.
+    in_thread = ok & kind_is(kind, _THREAD_RESPONSES)
+    in_thread &= thread >= 0
     thread_starter = starter[thread[in_thread]]
-    keep = (thread_starter >= 0) & (actor[in_thread] != thread_starter)
-    in_thread, thread_starter = in_thread[keep], thread_starter[keep]
+    keep = thread_starter >= 0
+    keep &= actor[in_thread] != thread_starter
+    in_thread[in_thread] = keep
+    thread_starter = thread_starter[keep]
     del keep
     answered = np.zeros(len(starter), dtype=bool)
     answered[thread[in_thread]] = True
-    targeted = np.flatnonzero(ok & kind_is(kind, _TARGET_RESPONSES) & (target >= 0) & (target < n) & (target != actor))
+    targeted = ok & kind_is(kind, _TARGET_RESPONSES)
+    targeted &= target >= 0
+    targeted &= target < n
+    targeted &= target != actor
     index = np.int32 if n < 2**31 else np.int64
     person = np.concatenate([thread_starter.astype(index), target[targeted].astype(index)])
     del thread_starter

@@ -45,6 +45,9 @@ _BLOCK = 4096
 # Pairs of ties (open or closed two-paths) examined at once when listing triangles.
 _WEDGES = 4_000_000
 
+#: Pairs of ties whose closing tie is looked up at once (:func:`_triangles`).
+_LOOKUP = 500_000
+
 
 def _masked_product(left: sp.csr_array, right: sp.csr_array, mask: sp.csr_array) -> sp.csr_array:
     """``(left @ right)`` kept only where ``mask`` has an entry, computed in row blocks.
@@ -287,9 +290,19 @@ def _triangles(up: np.ndarray, lo: np.ndarray, rank: np.ndarray) -> Iterator[tup
             step[heads[runs]] = pos[runs] + 1
             step[heads[runs[1:]]] -= (pos[runs[:-1]] + count[runs[:-1]]).astype(small)
             second = np.cumsum(step, dtype=small)
-            found = np.asarray(index[r_lo[first], r_lo[second]]).astype(np.int64) - 1
+            del step
+            # The closing ties looked up a block of pairs at a time: scipy's indexing makes
+            # several copies of its arguments and result (about 200 MB for a chunk at once).
+            found = np.empty(total, dtype=np.int64)
+            for at in range(0, total, _LOOKUP):
+                block = slice(at, at + _LOOKUP)
+                found[block] = np.asarray(index[r_lo[first[block]], r_lo[second[block]]])
+            found -= 1
             closed = found >= 0
-            yield first[closed], second[closed], found[closed]
+            triangle = first[closed], second[closed], found[closed]
+            del first, second, found, closed  # not held while the caller works on the triangles
+            yield triangle
+            del triangle
         start = stop
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from orgnet.metrics.columns import (
     EVENT_BLOCK,
+    TimeUnit,
     distinct,
     epoch_ticks,
     event_codes,
@@ -30,6 +31,7 @@ __all__ = [
     "covered_before",
     "covered_share",
     "covered_spans",
+    "event_days",
     "first_responses",
     "getting_outside",
     "party_codes",
@@ -37,6 +39,7 @@ __all__ = [
     "period_labels",
     "response_half_life",
     "response_rate_by_hour",
+    "spans_of_days",
 ]
 
 
@@ -83,14 +86,35 @@ def covered_spans(ts: Any, *, gap_days: float = GAP_DAYS, gap_spacing: float = G
     [('2017-01-03', '2017-01-21'), ('2020-06-01', '2020-06-03')]
     """
     clock, unit = epoch_ticks(utc_times(ts))
-    valid = clock != np.iinfo(np.int64).min
-    empty = pd.DataFrame({"start": pd.to_datetime([], utc=True), "end": pd.to_datetime([], utc=True)})
-    if not valid.any():
-        return empty
+    return spans_of_days(event_days(clock, unit, clock != np.iinfo(np.int64).min),
+                         gap_days=gap_days, gap_spacing=gap_spacing)
+
+
+def event_days(clock: np.ndarray, unit: TimeUnit, among: np.ndarray) -> np.ndarray:
+    """The distinct days (since the epoch, UTC) of the times ``clock[among]`` (:func:`epoch_ticks` integers).
+
+    Examples
+    --------
+    >>> clock, unit = epoch_ticks(utc_times(["1970-01-03T05:00Z", "1970-01-02T23:00Z", "1970-01-03T01:00Z"]))
+    >>> event_days(clock, unit, np.ones(3, dtype=bool)).tolist()
+    [1, 2]
+    """
     per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
-    days = clock[valid]
+    days = clock[among]
     days //= per_day  # in place, then sorted in place: one copy of the events' times, not three
-    days = distinct(days, overwrite=True)
+    return distinct(days, overwrite=True)
+
+
+def spans_of_days(days: np.ndarray, *, gap_days: float = GAP_DAYS, gap_spacing: float = GAP_SPACING) -> pd.DataFrame:
+    """:func:`covered_spans` of the distinct, sorted days with events (:func:`event_days`).
+
+    Examples
+    --------
+    >>> [str(d.date()) for d in spans_of_days(np.array([0, 1, 2]))["end"]]
+    ['1970-01-04']
+    """
+    if not len(days):
+        return pd.DataFrame({"start": pd.to_datetime([], utc=True), "end": pd.to_datetime([], utc=True)})
     spacing = np.diff(days)
     typical = float(np.median(spacing)) if len(spacing) else 1.0
     limit = max(float(gap_days), gap_spacing * typical)
