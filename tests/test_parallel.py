@@ -11,7 +11,14 @@ import numpy as np
 import psutil
 import pytest
 
-from orgnet._parallel import effective_n_jobs, ordered_threads, parallel_map, start, start_call
+from orgnet._parallel import (
+    effective_n_jobs,
+    ordered_threads,
+    parallel_map,
+    start,
+    start_call,
+    worker_processes,
+)
 
 # Workers stopped right after the work was handed over: loky's manager thread may then fail on
 # a task id it has just dropped (KeyError in ExecutorManagerThread, loky 3.6). The workers are
@@ -36,6 +43,22 @@ def test_n_jobs_none_is_the_cores_available_and_below_one_is_refused() -> None:
     assert effective_n_jobs(2) == 2
     with pytest.raises(ValueError, match="at least 1"):
         effective_n_jobs(0)
+
+
+def test_background_work_goes_to_one_worker_fewer_than_n_jobs() -> None:
+    # The caller computes beside its workers: n_jobs processes at once, this one included.
+    assert [worker_processes(k) for k in (1, 2, 3)] == [0, 1, 2]
+    assert worker_processes(None) == effective_n_jobs() - 1
+    for n_jobs, workers in ((2, 1), (3, 2)):
+        pending = start(_pid_after, [(0.5,)] * 4, n_jobs=n_jobs)
+        assert len(set(pending.result())) == workers
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)  # long enough for every worker to take a task
+    import os
+
+    return os.getpid()
 
 
 def test_in_process_work_is_done_when_start_returns() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from orgnet._parallel import Pending, effective_n_jobs, start, start_call
+from orgnet._parallel import Pending, effective_n_jobs, start, start_call, worker_processes
 from orgnet.metrics.centrality import (
     BetweennessResult,
     PivotWork,
@@ -47,9 +47,10 @@ def start_betweenness(adjacency: Any, *, n_jobs: int | None = None, **options: A
     adjacency : sparse matrix
         Weighted directed ties.
     n_jobs : int or None
-        Worker processes sharing the pivots (None: the cores available; 1: computed here,
-        before this returns). Exact betweenness, ``per_person_bounds`` and a single chunk of
-        pivots are always computed here.
+        Processes at once, this one included (:mod:`orgnet._parallel`; None: the cores
+        available; 1: computed here, before this returns): the pivots are shared among the
+        ``n_jobs - 1`` workers. Exact betweenness and ``per_person_bounds`` are always computed
+        here.
     **options
         The keyword arguments of :func:`orgnet.metrics.centrality.betweenness`.
 
@@ -67,8 +68,9 @@ def start_betweenness(adjacency: Any, *, n_jobs: int | None = None, **options: A
     work = betweenness_work(adjacency, **options)
     if isinstance(work, BetweennessResult):
         return Pending.done(work)
-    shares = min(jobs, len(work.chunks))
-    if shares < 2:
+    # The pivots are shared among the workers beside this process (which goes on meanwhile).
+    shares = min(worker_processes(jobs), len(work.chunks))
+    if shares < 1:
         return Pending.done(work.finish(pivot_dependencies(work.n, work.edges, work.dist, work.directed, work.chunks)))
     # Worker w computes chunks w, w + shares, ...: one igraph graph per worker, not per chunk.
     tasks = [(work.n, work.edges, work.dist, work.directed, work.chunks[w::shares]) for w in range(shares)]

@@ -137,8 +137,9 @@ class AnalysisOptions:
     scheduler : str or None
         Dask scheduler address for ``engine="dask"`` (a local cluster when None).
     workers : int or None
-        Worker processes, as ``n_jobs`` in :mod:`orgnet._parallel`: None the cores available,
-        1 none (everything in this process). Results do not depend on it.
+        Processes computing at once, this one included, as ``n_jobs`` in :mod:`orgnet._parallel`:
+        None the cores available (on two cores, this process and one worker), 1 no worker
+        (everything in this process). Results do not depend on it.
     parallel_from : int
         From this many people sampled betweenness and the silo test run in worker processes
         beside the other steps (when ``workers`` allows more than one); below it starting the

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
-from orgnet._parallel import effective_n_jobs
+from orgnet._parallel import worker_processes
 from orgnet.findings import Findings
 from orgnet.report.background import start, write_data, write_graph_files
 from orgnet.report.content import pyramid_view
@@ -64,11 +64,12 @@ def write_report(
     max_json_people : int
         Above this many people ``findings.json`` leaves out the per-person table.
     workers : int or None
-        Worker processes, as ``n_jobs`` in :mod:`orgnet._parallel` (None: the cores available;
-        1: none). With more than one and a map per group to draw (more than ``max_map_people``
-        people), the maps, the tables with ``findings.json``, and the graph files are written by
-        workers while this process draws the pictures and writes the page
-        (:mod:`orgnet.report.background`); the files are the same either way.
+        Processes at once, this one included, as ``n_jobs`` in :mod:`orgnet._parallel` (None:
+        the cores available; 1: no worker). With a map per group to draw (more than
+        ``max_map_people`` people) a worker draws the maps while this process draws the
+        pictures and writes the rest; with two workers or more, the tables with
+        ``findings.json`` and the graph files go to workers too
+        (:mod:`orgnet.report.background`). The files are the same either way.
 
     Returns
     -------
@@ -82,10 +83,11 @@ def write_report(
         graph_note = (f"graph.graphml and graph.gexf were not written: {ties:,} ties is more than Gephi "
                       f"opens comfortably (limit {max_graph_ties:,}; `orgnet analyze --graph-files-max-ties 0` "
                       "writes them anyway)")
-    # A large organisation's maps (a layout per group), tables and graph files go to worker
-    # processes on a machine with several cores, while this process writes the rest.
-    background = [] if findings.n <= max_map_people or map_group_column(findings) is None or (
-        effective_n_jobs(workers) < 2) else ["maps", "data"] + ([] if graph_note else ["graph_files"])
+    # A large organisation's maps (a layout per group) go to a worker process, while this process
+    # writes the rest; with two workers or more, the tables and graph files go to them too.
+    helpers = worker_processes(workers)
+    background = [] if findings.n <= max_map_people or map_group_column(findings) is None or not helpers else (
+        ["maps"] if helpers == 1 else ["maps", "data"] + ([] if graph_note else ["graph_files"]))
     with staging_folder(out) as stage, ExitStack() as cleanup:
         pending = None
         groups = None
@@ -104,6 +106,7 @@ def write_report(
                 groups = None
             pictures = [p.relative_to(stage).as_posix() for p in write_pictures(stage, pyramid_view(findings), groups)]
         graph_files: list[str] = []
+        tables: list[str] = []
         if not graph_note and "graph_files" not in background:
             with progress("Exporting GraphML and GEXF"):
                 graph_files = write_graph_files(findings, stage)
@@ -113,7 +116,8 @@ def write_report(
         if pending is not None:
             with progress(f"Waiting for the workers: {', '.join(_TASKS[t] for t in background)}"):
                 written = pending.result()
-            maps, tables = written["maps"], written["data"]
+            maps = written["maps"]
+            tables = written.get("data", tables)
             graph_files = written.get("graph_files", graph_files)
         with progress("Writing index.html"):
             render_index(findings, stage / "index.html", maps=maps, pictures=pictures,

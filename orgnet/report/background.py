@@ -12,8 +12,9 @@ report's staging folder. Parts:
     The CSV tables and ``findings.json`` (:func:`write_data`): one process words the reasons
     both give.
 
-On a machine with more than one core :func:`orgnet.report.write_report` has them written
-beside the pictures it draws itself; the files are the same as when written in-process.
+On a machine with more than one core :func:`orgnet.report.write_report` has the maps drawn by a
+worker beside the pictures and the rest it writes itself (with two workers or more, the other
+parts by workers too); the files are the same as when written in-process.
 """
 
 from __future__ import annotations
@@ -60,10 +61,11 @@ def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: 
     Returns at once; the result maps each task to the files it wrote, relative to ``stage``.
     """
     # The findings hold no event log (people, groups, sections and ties only): sent once, in one
-    # file for all tasks rather than a pickle each; the maps get a file of their own when they
-    # read fewer of the people's columns (the worker drawing them holds only those).
-    order, shared = tuple(tasks), _parallel.Once(findings)
-    maps = _parallel.Once(for_maps(findings)) if "maps" in order and "data" in order else shared
+    # file for all tasks rather than a pickle each; the maps get a file of their own with only
+    # the people's columns they read (the worker drawing them holds only those).
+    order = tuple(tasks)
+    maps = _parallel.Once(for_maps(findings)) if "maps" in order else None
+    shared = _parallel.Once(findings) if set(order) - {"maps"} else None
     return _parallel.start(write_part, [(t, maps if t == "maps" else shared, str(stage), max_people, seed,
                                          max_json_people) for t in order],
                            n_jobs=n_jobs).then(lambda files: dict(zip(order, files, strict=True)))

@@ -201,9 +201,10 @@ def test_large_graphs_skip_the_graph_files_and_the_json_people(full_findings, tm
     assert data["people_omitted"]["file"] == "people.csv" and data["groups"]
 
 
-def test_maps_drawn_in_a_worker_process_are_the_same_files(full_findings, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [2, 3])  # one worker (the maps), two (maps, tables, graph files)
+def test_maps_drawn_in_a_worker_process_are_the_same_files(full_findings, tmp_path: Path, workers: int) -> None:
     here = write_report(full_findings, tmp_path / "here", max_map_people=50, workers=1)
-    there = write_report(full_findings, tmp_path / "there", max_map_people=50, workers=2)
+    there = write_report(full_findings, tmp_path / "there", max_map_people=50, workers=workers)
     files = sorted(p.relative_to(here).as_posix() for p in here.rglob("*") if p.is_file())
     assert any(f.startswith("maps/") for f in files)
     assert files == sorted(p.relative_to(there).as_posix() for p in there.rglob("*") if p.is_file())
@@ -212,10 +213,11 @@ def test_maps_drawn_in_a_worker_process_are_the_same_files(full_findings, tmp_pa
 
 
 def test_findings_json_written_by_a_worker_keeps_the_people_limit(full_findings, tmp_path: Path) -> None:
-    # With maps per group and two workers, findings.json is written by the worker that writes
-    # the tables (one wording of the reasons for both): the per-person limit must reach it.
+    # With maps per group and two workers (workers=3: this process and two), findings.json is
+    # written by the worker that writes the tables (one wording of the reasons for both): the
+    # per-person limit must reach it.
     n = len(full_findings.people)
-    out = write_report(full_findings, tmp_path / "json", max_map_people=50, workers=2, max_json_people=n - 1)
+    out = write_report(full_findings, tmp_path / "json", max_map_people=50, workers=3, max_json_people=n - 1)
     data = json.loads((out / "findings.json").read_text())
     assert data["people"] is None and data["people_omitted"]["people"] == n
     reasons = [r["reason"]["text"] for r in data["connectors"]["rows"]]
