@@ -514,10 +514,12 @@ def getting_outside(
     first, last = int(ordinal[has_period].min()), int(ordinal[has_period].max())
     # Contacts as integers: members by node code, outside parties numbered after the members.
     # A member contact: both ends grouped (hence members), in different groups.
+    # The contact events as masks (one byte per event), not as their positions (eight per
+    # contact, and the positions' concatenation as many again).
     use = across_groups(actor, target, groups)
     use &= has_period
     who = [target[use]]
-    contact_rows = [np.flatnonzero(use)]
+    contact_events = [use]
     if external is not None and external_party is not None:
         use = np.asarray(external, dtype=bool) & keep
         party = party_codes(external_party, rows=use)
@@ -525,7 +527,7 @@ def getting_outside(
         party = party[party >= 0]
         offset = max(n, int(target.max()) + 1 if m else 0)
         who.append(offset + party.astype(np.int64))
-        contact_rows.append(np.flatnonzero(use))
+        contact_events.append(use)
     del use, has_period
     ends = pd.arrays.PeriodArray(np.array([first, last], dtype=np.int64), dtype=pd.PeriodDtype(_FREQ[by]))
     _, periods = period_labels(pd.Series(ends.start_time), by)
@@ -549,12 +551,10 @@ def getting_outside(
     else:
         active = np.sort(pd.unique(person_key[keep]))
     del keep
-    rows = np.concatenate(contact_rows)
-    del contact_rows
     contact_who = np.concatenate(who)
     del who
-    contact_person = person_key[rows]
-    del person_key, rows
+    contact_person = np.concatenate([person_key[events] for events in contact_events])
+    del person_key, contact_events
     contacts = np.zeros(len(active), dtype=np.int64)
     if len(contact_who):
         w = int(contact_who.max()) + 1
