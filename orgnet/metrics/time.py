@@ -303,13 +303,14 @@ def first_responses(
     del usable  # per-event temporaries go as soon as they are used: at 50M events each is 50-400 MB
 
     # The thread's post: its earliest, the first in event order among equally early ones.
-    post = np.flatnonzero(is_post)
+    # Event positions are 32-bit where they fit (they only index and are compared).
+    post = _positions(is_post)
     del is_post
     never = np.iinfo(np.int64).max
     posted = np.full(n_threads, never)
     np.minimum.at(posted, code[post], clock[post])
     earliest = post[clock[post] == posted[code[post]]]
-    post_of = np.full(n_threads, len(code))
+    post_of = np.full(n_threads, len(code), dtype=post.dtype)
     np.minimum.at(post_of, code[earliest], earliest)
     del post, earliest
     started = np.flatnonzero(post_of < len(code))
@@ -318,20 +319,28 @@ def first_responses(
     starts = starts[np.lexsort((starts, clock[starts]))]
 
     # First response by someone else, at or after the post.
-    resp = np.flatnonzero(is_response)
+    resp = _positions(is_response)
     del is_response
     thread_of = code[resp]
-    post_event = post_of[thread_of]
-    has_post = post_event < len(code)
-    resp, post_event, thread_of = resp[has_post], post_event[has_post], thread_of[has_post]
-    del has_post
-    valid = (actor_values[resp] != actor_values[post_event]) & (clock[resp] >= clock[post_event])
+    # A response counts in a thread with a post, by someone else, at or after it: judged a block
+    # of responses at a time (the thread's post, the actors and the times of both gathered for
+    # every response at once were 32 bytes per response), then the responses kept in one step.
+    valid = np.empty(len(resp), dtype=bool)
+    last = max(len(code) - 1, 0)
+    for start in range(0, len(resp), EVENT_BLOCK):
+        r = resp[start:start + EVENT_BLOCK]
+        post_event = post_of[thread_of[start:start + EVENT_BLOCK]]
+        has_post = post_event < len(code)
+        np.minimum(post_event, last, out=post_event)  # no post: any event, the answer is False
+        valid[start:start + EVENT_BLOCK] = has_post & (actor_values[r] != actor_values[post_event]) & (
+            clock[r] >= clock[post_event])
     resp, thread_of = resp[valid], thread_of[valid]
     first = np.full(n_threads, never)
     np.minimum.at(first, thread_of, clock[resp])
     at_first = np.full(n_threads, -1)
     hit = clock[resp] == first[thread_of]
     at_first[thread_of[hit]] = resp[hit]
+    del resp, thread_of, hit, first  # per response: gone before the table is built
 
     answer = at_first[code[starts]]
     answered = answer >= 0
@@ -344,6 +353,28 @@ def first_responses(
     out["delay"] = out["first_response"] - out["posted"]
     out["answered"] = out["first_response"].notna()
     return out[columns]
+
+
+def _positions(mask: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(mask)``, 32-bit when the positions fit.
+
+    Found a block at a time: no 64-bit array of them all.
+
+    Examples
+    --------
+    >>> _positions(np.array([False, True, True, False, True])).tolist()
+    [1, 2, 4]
+    """
+    if len(mask) >= 2**31:
+        return np.flatnonzero(mask)
+    out = np.empty(int(np.count_nonzero(mask)), dtype=np.int32)
+    at = 0
+    for start in range(0, len(mask), EVENT_BLOCK):
+        found = np.flatnonzero(mask[start:start + EVENT_BLOCK])
+        found += start
+        out[at:at + len(found)] = found
+        at += len(found)
+    return out
 
 
 def response_half_life(ts: Any, kind: Any, actor: npt.ArrayLike, thread: Any, *,
