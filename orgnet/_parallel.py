@@ -278,7 +278,12 @@ def start(func: Callable[..., T], tasks: Iterable[Sequence[Any]], *, n_jobs: int
     # the caller collect later.
     futures = [executor.submit(_task, func, *task) for task in tasks]
 
-    def release() -> None:
+    released = threading.Event()
+
+    def release() -> None:  # once, whether collected, stopped, or both (a failed collect stops)
+        if released.is_set():
+            return
+        released.set()
         for once in shared:
             once.remove()
         with _LOCK:

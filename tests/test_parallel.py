@@ -11,6 +11,7 @@ import numpy as np
 import psutil
 import pytest
 
+from orgnet import _parallel
 from orgnet._parallel import (
     effective_n_jobs,
     ordered_threads,
@@ -79,6 +80,10 @@ def test_an_exception_in_a_worker_is_raised_by_result_and_the_workers_recover() 
         pending.result()
     assert not pending.background
     assert parallel_map(divmod, [(9, 2)], n_jobs=2) == [(4, 1)]
+    # A failed collection counts once: large arrays still reach the workers mapped afterwards.
+    big = np.arange(1_000_000, dtype=np.float64)
+    assert parallel_map(type, [(big,)], n_jobs=2) == [np.memmap]
+    assert _parallel._outstanding == [0]
 
 
 @_LOKY_STOP_RACE
