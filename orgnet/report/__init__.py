@@ -8,6 +8,7 @@ report ("not available in this analysis").
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
@@ -20,7 +21,13 @@ from orgnet.report.content import pyramid_view
 from orgnet.report.document import JSON_MAX_PEOPLE
 from orgnet.report.files import staging_folder
 from orgnet.report.index import render_index
-from orgnet.report.map import MAP_MAX_PEOPLE, group_map_data, map_group_column, write_maps
+from orgnet.report.map import (
+    MAP_MAX_PEOPLE,
+    draw_unclaimed_groups,
+    group_map_data,
+    map_group_column,
+    write_maps,
+)
 from orgnet.report.pictures import write_pictures
 
 #: What the background tasks write, for the progress lines.
@@ -69,7 +76,9 @@ def write_report(
         ``max_map_people`` people) a worker draws the maps while this process draws the
         pictures and writes the rest; with two workers or more, the tables with
         ``findings.json`` and the graph files go to workers too
-        (:mod:`orgnet.report.background`). The files are the same either way.
+        (:mod:`orgnet.report.background`). This process then draws the maps' pages the worker
+        has not started (:func:`orgnet.report.map.draw_unclaimed_groups`). The files are the
+        same either way.
 
     Returns
     -------
@@ -91,10 +100,14 @@ def write_report(
     with staging_folder(out) as stage, ExitStack() as cleanup:
         pending = None
         groups = None
+        # The maps' pages are shared through a folder: this process draws those the worker has
+        # not started once it has written its own parts (draw_unclaimed_groups).
+        shared = stage / ".maps-shared"
         if background:
             with progress(f"Started in worker processes: {', '.join(_TASKS[t] for t in background)}"):
+                shared.mkdir()
                 pending = start(findings, stage, background, max_people=max_map_people, seed=seed, n_jobs=workers,
-                                max_json_people=max_json_people)
+                                max_json_people=max_json_people, shared=shared)
                 cleanup.callback(pending.close)  # the workers stop if anything below fails
         else:
             with progress("Drawing the maps"):
@@ -114,8 +127,11 @@ def write_report(
             with progress("Writing tables and findings.json"):
                 tables = write_data(findings, stage, max_json_people)
         if pending is not None:
+            with progress("Drawing the maps' groups the worker has not started"):
+                draw_unclaimed_groups(findings, stage, shared, max_people=max_map_people, seed=seed)
             with progress(f"Waiting for the workers: {', '.join(_TASKS[t] for t in background)}"):
                 written = pending.result()
+            shutil.rmtree(shared)
             maps = written["maps"]
             tables = written.get("data", tables)
             graph_files = written.get("graph_files", graph_files)

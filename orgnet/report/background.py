@@ -14,7 +14,9 @@ report's staging folder. Parts:
 
 On a machine with more than one core :func:`orgnet.report.write_report` has the maps drawn by a
 worker beside the pictures and the rest it writes itself (with two workers or more, the other
-parts by workers too); the files are the same as when written in-process.
+parts by workers too); once done with its own parts, it draws the maps' pages the worker has not
+started yet (:func:`orgnet.report.map.draw_unclaimed_groups`). The files are the same as when
+written in-process.
 """
 
 from __future__ import annotations
@@ -55,19 +57,23 @@ def write_data(findings: Findings, stage: Path, max_json_people: int = JSON_MAX_
 
 
 def start(findings: Findings, stage: Path, tasks: Sequence[str], *, max_people: int, seed: int,
-          n_jobs: int | None = None, max_json_people: int = JSON_MAX_PEOPLE) -> Pending[dict[str, list[str]]]:
+          n_jobs: int | None = None, max_json_people: int = JSON_MAX_PEOPLE,
+          shared: Path | None = None) -> Pending[dict[str, list[str]]]:
     """Write ``tasks`` (``maps``, ``graph_files``, ``data``) into ``stage`` in worker processes.
 
     Returns at once; the result maps each task to the files it wrote, relative to ``stage``.
+    ``shared``: the folder through which this process may draw some of the maps' pages
+    (:func:`orgnet.report.map.write_maps`).
     """
     # The findings hold no event log (people, groups, sections and ties only): sent once, in one
     # file for all tasks rather than a pickle each; the maps get a file of their own with only
     # the people's columns they read (the worker drawing them holds only those).
     order = tuple(tasks)
     maps = _parallel.Once(for_maps(findings)) if "maps" in order else None
-    shared = _parallel.Once(findings) if set(order) - {"maps"} else None
-    return _parallel.start(write_part, [(t, maps if t == "maps" else shared, str(stage), max_people, seed,
-                                         max_json_people) for t in order],
+    rest = _parallel.Once(findings) if set(order) - {"maps"} else None
+    return _parallel.start(write_part, [(t, maps if t == "maps" else rest, str(stage), max_people, seed,
+                                         max_json_people, None if shared is None or t != "maps" else str(shared))
+                                        for t in order],
                            n_jobs=n_jobs).then(lambda files: dict(zip(order, files, strict=True)))
 
 
@@ -89,11 +95,12 @@ def for_maps(findings: Findings) -> Findings:
 
 
 def write_part(task: str, findings: Findings, stage: str, max_people: int, seed: int,
-               max_json_people: int = JSON_MAX_PEOPLE) -> list[str]:
+               max_json_people: int = JSON_MAX_PEOPLE, shared: str | None = None) -> list[str]:
     """Write one part of the report into ``stage`` (run by a worker); returns the files written
-    (``data``: the tables)."""
+    (``data``: the tables). ``shared``: as for :func:`orgnet.report.map.write_maps`."""
     if task == "maps":
-        return write_maps(findings, Path(stage), max_people=max_people, seed=seed)[0]
+        return write_maps(findings, Path(stage), max_people=max_people, seed=seed,
+                          shared=None if shared is None else Path(shared))[0]
     if task == "graph_files":
         return write_graph_files(findings, Path(stage))
     if task == "data":
