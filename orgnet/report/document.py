@@ -46,13 +46,24 @@ class _Names:
         self.ids = p["person"].astype(str).to_numpy(dtype=object) if len(p) else np.zeros(0, dtype=object)
         self.names = display_names(findings)
         self.groups: dict[str, Grouping] = findings.groups.by_kind
+        # Each grouping's labels by code (None: hidden), looked up once per reason rather than
+        # through the grouping per mention (at a million people half a million evidences).
+        self._labels = {kind: [g.label(c) for c in range(len(g))] for kind, g in self.groups.items()}
 
     def person(self, code: int) -> str:
         return str(self.ids[code])
 
     def label(self, kind: str, code: int) -> str | None:
-        g = self.groups.get(kind)
-        return None if g is None else g.label(int(code))
+        labels = self._labels.get(kind)
+        return None if labels is None or not 0 <= code < len(labels) else labels[code]
+
+    def labels(self, kind: str, codes: tuple[int, ...]) -> list[str]:
+        """The shown labels of ``codes`` (hidden groups and codes of no group left out)."""
+        labels = self._labels.get(kind)
+        if labels is None or not codes:
+            return []
+        n = len(labels)
+        return [label for label in (labels[c] if 0 <= c < n else None for c in codes) if label is not None]
 
 
 def _plain(value: float) -> float | None:
@@ -62,9 +73,9 @@ def _plain(value: float) -> float | None:
 
 
 def _evidence(e: Evidence, names: _Names, kind: str) -> dict[str, Any]:
+    ids = names.ids
     return {"kind": e.kind, "numbers": {k: _plain(v) for k, v in e.numbers.items()},
-            "groups": [names.label(kind, c) for c in e.groups if names.label(kind, c) is not None],
-            "people": [names.person(c) for c in e.people]}
+            "groups": names.labels(kind, e.groups), "people": [str(ids[c]) for c in e.people]}
 
 
 def _reason(reason: Reason, names: _Names, kind: str, text: str, details: str) -> dict[str, Any]:
@@ -147,8 +158,9 @@ def _responses(f: Findings) -> dict[str, Any]:
     people = None
     if r.outside_people is not None and not f.aggregate_only:
         people = _records(r.outside_people, drop=("code",))
-        for row, code in zip(people, r.outside_people["code"].to_numpy(np.int64), strict=True):
-            row["person"] = str(f.people["person"].iat[int(code)])
+        ids = f.people["person"].to_numpy(dtype=object)[r.outside_people["code"].to_numpy(np.int64)]
+        for row, person in zip(people, ids, strict=True):
+            row["person"] = str(person)
     return {"note": r.note or None, "half_life": to_jsonable(r.half_life),
             "by_weekday_hour": None if r.by_weekday_hour is None else to_jsonable(r.by_weekday_hour),
             "getting_outside": None if r.getting_outside is None else to_jsonable(r.getting_outside),
