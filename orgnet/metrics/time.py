@@ -528,7 +528,7 @@ def getting_outside(
     # converted by pandas); only the distinct periods are formatted as text. Every per-event
     # array below is a mask or is computed in place: at 50M events each is hundreds of MB.
     ordinal, keep = _period_ordinals(ts, by)
-    # Node codes as they come (32-bit from a graph): the packed keys below are 64-bit.
+    # Node codes as they come (32-bit from a graph): the packed keys below are 32-bit where they fit.
     actor, target = event_codes(actor), event_codes(target)
     groups = np.asarray(groups, dtype=np.int64)
     m = len(actor)
@@ -563,10 +563,11 @@ def getting_outside(
     ends = pd.arrays.PeriodArray(np.array([first, last], dtype=np.int64), dtype=pd.PeriodDtype(_FREQ[by]))
     _, periods = period_labels(pd.Series(ends.start_time), by)
     # (period, actor) and (period, actor, contact) as packed integer keys, the ordinals turned
-    # into the (period, actor) keys in place.
+    # into the (period, actor) keys in place (32-bit where every key fits).
     width = max(n, int(actor.max()) + 1)
     span = last - first + 1
-    person_key = ordinal
+    person_key = ordinal if span * width < _KEYS_32 else ordinal.astype(np.int64)
+    del ordinal
     person_key -= first
     person_key *= width
     person_key += actor
@@ -580,11 +581,11 @@ def getting_outside(
         active = np.flatnonzero(seen)
         del seen
     else:
-        active = np.sort(pd.unique(person_key[keep]))
+        active = np.sort(pd.unique(person_key[keep])).astype(np.int64, copy=False)
     del keep
     contact_who = np.concatenate(who)
     del who
-    contact_person = np.concatenate([person_key[events] for events in contact_events])
+    contact_person = np.concatenate([person_key[events] for events in contact_events], dtype=np.int64)
     del person_key, contact_events
     contacts = np.zeros(len(active), dtype=np.int64)
     if len(contact_who):
@@ -608,6 +609,9 @@ def getting_outside(
     stats.index = periods["period"].to_numpy()
     return _outside_table(periods, stats)
 
+
+#: Up to this many (period, person) cells the packed keys are 32-bit.
+_KEYS_32 = 2**31
 
 #: Above this many (period, person) cells, active people are found by hashing instead of a flag array.
 _DENSE_KEYS = 200_000_000
@@ -636,23 +640,36 @@ def party_codes(party: Any, rows: npt.ArrayLike | None = None) -> np.ndarray:
 
 
 def _period_ordinals(ts: Any, by: str) -> tuple[np.ndarray, np.ndarray]:
-    """Period ordinal (pandas ``Period`` ordinal of ``_FREQ[by]``) per timestamp, and which have one."""
+    """Period ordinal (pandas ``Period`` ordinal of ``_FREQ[by]``) per timestamp, and which have one.
+
+    The ordinals (weeks, months or quarters since 1970) are 32-bit and found a block of events
+    at a time: at 50M events a 64-bit array of days took 400 MB, and its ordinals as much again.
+
+    Examples
+    --------
+    >>> ordinal, valid = _period_ordinals(pd.to_datetime(["1970-02-03", None], utc=True), "month")
+    >>> ordinal.dtype.name, ordinal[valid].tolist(), valid.tolist()
+    ('int32', [1], [True, False])
+    """
     clock, unit = epoch_ticks(utc_times(ts))
     valid = clock != np.iinfo(np.int64).min
+    m = len(clock)
     if not valid.any():
-        return np.zeros(len(clock), dtype=np.int64), valid
+        return np.zeros(m, dtype=np.int32), valid
     per_day = np.int64(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
-    everywhere = bool(valid.all())
-    day = clock // per_day if everywhere else np.where(valid, clock, clock[valid][0])
-    if not everywhere:
-        day //= per_day
-    lo, hi = int(day.min()), int(day.max())
+    lo = int(np.min(clock, where=valid, initial=np.iinfo(np.int64).max)) // per_day
+    hi = int(np.max(clock, where=valid, initial=np.iinfo(np.int64).min)) // per_day
     days = pd.Series(pd.to_datetime(np.arange(lo, hi + 1), unit="D"))
     ordinals: Any = days.dt.to_period(_FREQ[by]).array  # a PeriodArray: its integers are the ordinals
-    table = np.asarray(ordinals.asi8, dtype=np.int64)
-    day -= lo
-    np.take(table, day, out=day)  # in place: the day offsets become the ordinals
-    return day, valid
+    table = np.asarray(ordinals.asi8, dtype=np.int32)
+    ordinal = np.empty(m, dtype=np.int32)
+    for start in range(0, m, EVENT_BLOCK):
+        block = slice(start, start + EVENT_BLOCK)
+        day = clock[block] // per_day
+        day -= lo
+        np.clip(day, 0, len(table) - 1, out=day)  # missing times: any period (``valid`` says so)
+        np.take(table, day, out=ordinal[block])
+    return ordinal, valid
 
 
 def _outside_table(periods: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:

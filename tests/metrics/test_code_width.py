@@ -99,3 +99,30 @@ def test_engagement_levels_read_32_bit_codes(n: int) -> None:
     actor = np.array([0, 1, -1], dtype=np.int32)[: 3 if n else 0]
     kinds = pd.Categorical(["post", "view", "reply"][: len(actor)])
     assert len(engagement_levels(kinds, actor, n)) == n
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 400), n=st.integers(1, 40),
+       by=st.sampled_from(["week", "month", "quarter"]))
+def test_getting_outside_packs_its_keys_in_32_or_64_bits_alike(seed: int, m: int, n: int, by: str) -> None:
+    # 32-bit (period, person) keys where every key fits, 64-bit otherwise: the same table, with
+    # missing times, outside parties, and the flag array or hashing for the active people.
+    from unittest import mock
+
+    import orgnet.metrics.time as time_module
+
+    f = _narrow(_events(seed, m, n))
+    rng = np.random.default_rng(seed)
+    ts = f["ts"].mask(rng.random(m) < 0.1)
+    external = rng.random(m) < 0.2
+    party = np.where(external, rng.integers(0, 5, m), -1)
+    groups = rng.integers(-1, 4, n)
+
+    def table() -> pd.DataFrame:
+        return getting_outside(ts, f["actor"].to_numpy(), f["target"].to_numpy(), groups, by=by, min_contacts=2,
+                               external=external, external_party=party)
+
+    narrow = table()
+    for keys_32, dense in ((0, time_module._DENSE_KEYS), (0, 0), (time_module._KEYS_32, 0)):
+        with mock.patch.object(time_module, "_KEYS_32", keys_32), mock.patch.object(time_module, "_DENSE_KEYS", dense):
+            pd.testing.assert_frame_equal(table(), narrow)
