@@ -18,7 +18,8 @@ import pandas as pd
 
 from orgnet.metrics._check import BoolArray, IntArray
 
-__all__ = ["EVENT_BLOCK", "TimeUnit", "distinct", "epoch_ticks", "event_codes", "kind_is", "thread_codes",
+__all__ = ["EVENT_BLOCK", "TimeUnit", "distinct", "epoch_ticks", "event_codes", "first_positions", "kind_is",
+           "thread_codes",
            "thread_values", "utc_times"]
 
 #: Events per block where a per-event temporary is made a block at a time (2,097,152: 16 MB of
@@ -44,6 +45,27 @@ def event_codes(values: Any) -> IntArray:
     """
     out = np.asarray(values)
     return out if out.dtype in (np.int32, np.int64) else out.astype(np.int64)
+
+
+def first_positions(codes: npt.ArrayLike) -> IntArray:
+    """The position of each code's first event (``len(codes)`` for a code no event has).
+
+    ``codes`` are dense integer codes per event (-1: none); the positions are found a block of
+    events at a time (:data:`EVENT_BLOCK`), with no sort and no per-event 64-bit array.
+
+    Examples
+    --------
+    >>> first_positions(np.array([2, -1, 0, 2, 0], dtype=np.int32)).tolist()
+    [2, 5, 0]
+    """
+    codes = np.asarray(codes)
+    m = len(codes)
+    first = np.full(int(codes.max()) + 1 if m else 0, m, dtype=np.int64)
+    for start in range(0, m, EVENT_BLOCK):
+        block = codes[start:start + EVENT_BLOCK]
+        has = block >= 0
+        np.minimum.at(first, block[has], np.arange(start, start + len(block))[has])
+    return first
 
 
 def distinct(values: npt.ArrayLike, *, overwrite: bool = False) -> IntArray:

@@ -40,6 +40,24 @@ def test_reactions_are_not_timed_answers() -> None:
     assert [r["channel"] for r in shown.data["rows"]] == ["help"]
 
 
+def test_each_thread_is_answered_in_the_channel_of_its_first_event() -> None:
+    # t1 opens in #help (a reply moved there later does not move it), t2 and t3 in #dev; t3 is
+    # never answered. Events out of time order: the thread's first event in the log decides.
+    ev = _events([
+        ("2025-03-03 09:00", "post", "ana", None, "help", "t1"),
+        ("2025-03-03 12:00", "post", "cy", None, "dev", "t3"),
+        ("2025-03-03 10:00", "post", "ben", None, "dev", "t2"),
+        ("2025-03-03 09:30", "reply", "ben", "ana", "dev", "t1"),
+        ("2025-03-03 14:00", "reply", "ana", "ben", "dev", "t2"),
+    ])
+    f = analyze(events_from_frame(ev), options=AnalysisOptions(workers=1))
+    t = f.channels.table.set_index("channel")
+    assert (t.loc["help", "answered"], t.loc["help", "share_answered"], t.loc["help", "median_response_hours"]) \
+        == (1, 1.0, 0.5)
+    assert (t.loc["dev", "answered"], t.loc["dev", "share_answered"], t.loc["dev", "median_response_hours"]) \
+        == (1, 0.5, 4.0)
+
+
 def test_getting_outside_counts_people_in_other_groups_and_outside_parties() -> None:
     directory = pd.DataFrame({"person": ["a", "b", "c", "d"], "name": ["A", "B", "C", "D"],
                               "department": ["X", "X", "Y", "Z"]})
