@@ -1112,11 +1112,10 @@ class _Writer:
         return self.group(np.flatnonzero(self.codes[0][0] == code), 0, code, self.top[code], "", [])
 
 
-def _top_order(codes: np.ndarray, top: dict[int, str]) -> list[int]:
-    """The top-level groups, largest first (the order the pages are claimed in, so that the two
-    processes drawing them finish close together)."""
-    size = np.bincount(codes[codes >= 0], minlength=max(top, default=-1) + 1)
-    return sorted(top, key=lambda c: (-int(size[c]), c))
+def _top_order(size: np.ndarray) -> list[int]:
+    """The top-level groups with members (``size``: members per code), largest first: the order
+    the pages are claimed in, so that the two processes drawing them finish close together."""
+    return sorted(np.flatnonzero(size).tolist(), key=lambda c: (-int(size[c]), c))
 
 
 def _walk(root: _Page, n: int) -> tuple[list[str], list[str], np.ndarray]:
@@ -1252,7 +1251,7 @@ def write_maps(findings: Findings, folder: Path, *, max_people: int = MAP_MAX_PE
     render_map(data, folder / "map.html", people_index="maps/people.js")
     root = _Page("map.html", everyone, np.column_stack([data["x"], data["y"]]))
     claims = Claims(shared)
-    drawn = {c: writer.top_group(c) for c in _top_order(writer.codes[0][0], top) if claims.take(c)}
+    drawn = {c: writer.top_group(c) for c in _top_order(np.bincount(writer.codes[0][0])) if claims.take(c)}
     root.children = [drawn[c] if c in drawn else claims.wait(c) for c in sorted(top)]
     del drawn
     written, pages, place = _walk(root, n)
@@ -1296,13 +1295,14 @@ def draw_unclaimed_groups(findings: Findings, folder: Path, shared: Path, *, max
         return 0  # no drill-down pages: write_maps draws the one map
     claims = Claims(shared)
     codes = _level_codes(findings, levels[0])[0]
-    size = np.bincount(codes)
-    left = sum(int(size[c]) for c in range(len(size)) if not claims.taken(c))
+    size = np.bincount(codes)  # everyone has a top-level group ("(no division)" for none)
+    order = _top_order(size)
+    left = sum(int(size[c]) for c in order if not claims.taken(c))
     if left < share_from * findings.n:
         return 0
     writer = None
     drawn = 0
-    for c in _top_order(codes, {int(c): "" for c in np.flatnonzero(size)}):
+    for c in order:
         if not claims.take(c):
             continue
         if writer is None:
